@@ -1,0 +1,37 @@
+"""`check_books`: prove cache = ledger in every organization (DESIGN §6). Prints each difference and exits 1 when
+there is any; `--rebuild` recomputes the caches that differ. `comptoir check-books` runs it."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from comptoir.accounting.services.books import check_books, rebuild_balances
+from comptoir.platform.db import owner_mode
+from comptoir.platform.models import Organization
+from comptoir.platform.tenancy import tenant_context
+
+
+class Command(BaseCommand):
+    help = "Compare every account-period balance cache with the posted journal lines (exit 1 on differences)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--rebuild", action="store_true", help="recompute the caches found different")
+
+    def handle(self, *args, rebuild: bool = False, **options):
+        with owner_mode():  # list every organization; each check then runs under its own tenant context
+            organizations = list(Organization.objects.order_by("code").values_list("id", "code"))
+        wrong = 0
+        for org_id, code in organizations:
+            with tenant_context(org_id):
+                differences = check_books()
+                for d in differences:
+                    self.stdout.write(
+                        f"{code} account {d.account_id} period {d.fiscal_period_id}: ledger "
+                        f"{d.ledger_debit}/{d.ledger_credit} cache {d.cache_debit}/{d.cache_credit}"
+                    )
+                if differences and rebuild:
+                    rebuild_balances()
+            wrong += len(differences)
+        self.stdout.write(f"{len(organizations)} organization(s) checked, {wrong} difference(s)")
+        if wrong:
+            raise CommandError(f"{wrong} balance(s) differ from the ledger", returncode=1)

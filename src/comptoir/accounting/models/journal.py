@@ -1,0 +1,135 @@
+"""Double-entry journal (the vouchers of seed 004) and the account-period balance cache."""
+
+from django.db import models
+from django.db.models import Q
+
+from comptoir.accounting.constants import EntryStatus, EntryType, JournalCategory
+from comptoir.platform.models import TenantDocument, TenantModel
+
+
+class JournalType(TenantModel):
+    code = models.CharField(max_length=50)
+    name = models.CharField(max_length=100)
+    category = models.CharField(max_length=16, choices=JournalCategory.choices)
+    prefix = models.CharField(max_length=20, blank=True, help_text="entry number prefix; defaults to the code")
+    is_accounting = models.BooleanField(default=True)
+    is_inventory = models.BooleanField(default=False)
+    is_system = models.BooleanField(default=False)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["organization", "code"], name="journal_type_code_unique")]
+        indexes = [models.Index(fields=["organization", "category"], name="journal_type_category")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class JournalEntry(TenantDocument):
+    """Posted entries are immutable (a trigger refuses changes); a correction is a reversal entry."""
+
+    journal_type = models.ForeignKey(JournalType, on_delete=models.PROTECT, related_name="+")
+    fiscal_year = models.ForeignKey("accounting.FiscalYear", on_delete=models.PROTECT, related_name="+")
+    fiscal_period = models.ForeignKey("accounting.FiscalPeriod", on_delete=models.PROTECT, related_name="+")
+    entry_number = models.CharField(max_length=50, blank=True)
+    date = models.DateField()
+    narration = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=EntryStatus.choices, default=EntryStatus.DRAFT)
+    currency = models.ForeignKey("platform.Currency", on_delete=models.PROTECT, related_name="+")
+    reversed_entry = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        help_text="on a reversal entry: the entry it reverses",
+    )
+    reference_number = models.CharField(max_length=50, blank=True)
+    reference_date = models.DateField(null=True, blank=True)
+    total_debit = models.DecimalField(max_digits=18, decimal_places=2, default=0, help_text="base currency")
+    total_credit = models.DecimalField(max_digits=18, decimal_places=2, default=0, help_text="base currency")
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey("identity.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    source_type = models.CharField(max_length=100, blank=True)
+    source_id = models.UUIDField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+        verbose_name_plural = "journal entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "journal_type", "fiscal_year", "entry_number"],
+                condition=~Q(entry_number=""),
+                name="journal_entry_number_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in EntryStatus]), name="journal_entry_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="DRAFT") | Q(status="CANCELLED") | ~Q(entry_number=""),
+                name="journal_entry_posted_has_number",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "entry_number"], name="journal_entry_number"),
+            models.Index(fields=["organization", "date", "status"], name="journal_entry_date_status"),
+            models.Index(fields=["organization", "journal_type", "status"], name="journal_entry_type_status"),
+            models.Index(fields=["organization", "source_type", "source_id"], name="journal_entry_source"),
+        ]
+
+    def __str__(self) -> str:
+        return self.entry_number or f"draft {self.pk}"
+
+
+class JournalLine(TenantModel):
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField()
+    account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="lines")
+    entry_type = models.CharField(max_length=2, choices=EntryType.choices)
+    amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="transaction currency")
+    currency = models.ForeignKey("platform.Currency", on_delete=models.PROTECT, related_name="+")
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
+    base_amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="amount × rate, base currency")
+    cost_center = models.ForeignKey(
+        "accounting.CostCenter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    against_entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="settlements"
+    )
+    remarks = models.CharField(max_length=255, blank=True)
+    entry_date = models.DateField(help_text="the entry's date, copied for ledger indexes")
+
+    class Meta:
+        ordering = ["entry", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "entry", "line_no"], name="journal_line_no_unique"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="journal_line_amount_positive"),
+            models.CheckConstraint(condition=Q(base_amount__gt=0), name="journal_line_base_amount_positive"),
+            models.CheckConstraint(condition=Q(exchange_rate__gt=0), name="journal_line_rate_positive"),
+            models.CheckConstraint(condition=Q(entry_type__in=["DR", "CR"]), name="journal_line_entry_type_dr_cr"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "account", "entry_date"], name="journal_line_ledger"),
+            models.Index(fields=["organization", "account", "entry_type"], name="journal_line_account_type"),
+            models.Index(fields=["organization", "against_entry"], name="journal_line_against"),
+        ]
+
+
+class AccountBalance(TenantModel):
+    """Derived cache: posted debit and credit totals (base currency) of one account in one period, spread over
+    BALANCE_SLOTS rows so concurrent postings do not queue on one row. Rebuildable from the lines."""
+
+    account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="+")
+    fiscal_period = models.ForeignKey("accounting.FiscalPeriod", on_delete=models.PROTECT, related_name="+")
+    slot = models.PositiveSmallIntegerField(default=0)
+    debit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    credit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "account", "fiscal_period", "slot"], name="account_balance_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "fiscal_period", "account"], name="account_balance_period")]

@@ -1,0 +1,89 @@
+"""Reads of the chart, fiscal years and journal, scoped to the organization in context. `access_<noun>(id)`
+answers NotFound for a row that is missing or belongs to another organization."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Prefetch
+
+from comptoir.accounting.models import Account, AccountGroup, FiscalPeriod, FiscalYear, JournalEntry, JournalLine
+from comptoir.platform.errors import NotFound, ValidationFailed
+
+
+def _get(queryset, pk, label: str):
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise NotFound(f"No such {label}")
+    return row
+
+
+def account_groups(*, nature=None):
+    qs = AccountGroup.objects.all()
+    return qs.filter(nature=nature) if nature else qs
+
+
+def access_account_group(group_id) -> AccountGroup:
+    return _get(AccountGroup.objects.all(), group_id, "account group")
+
+
+def accounts(*, group=None, account_type=None, is_active=None):
+    qs = Account.objects.select_related("group")
+    if group:
+        try:
+            key = {"pk": uuid.UUID(str(group))}
+        except ValueError:
+            key = {"code": group}
+        found = AccountGroup.objects.filter(**key).first()
+        if found is None:
+            raise ValidationFailed(f"No account group '{group}'", code="unknown", field="group")
+        qs = qs.filter(group__path__startswith=found.path)
+    if account_type:
+        qs = qs.filter(account_type=account_type)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    return qs
+
+
+def access_account(account_id) -> Account:
+    return _get(Account.objects.select_related("group"), account_id, "account")
+
+
+def fiscal_years():
+    return FiscalYear.objects.all()
+
+
+def access_fiscal_year(year_id) -> FiscalYear:
+    periods = Prefetch("periods", queryset=FiscalPeriod.objects.order_by("period_no"))
+    return _get(FiscalYear.objects.prefetch_related(periods), year_id, "fiscal year")
+
+
+def access_period(period_id) -> FiscalPeriod:
+    return _get(FiscalPeriod.objects.all(), period_id, "fiscal period")
+
+
+def journal_entries(*, status=None, journal_type=None, date_from=None, date_to=None):
+    """Entries filtered by status, journal type code and date range (both ends included)."""
+    if date_from and date_to and date_from > date_to:
+        raise ValidationFailed("date_from must not be after date_to", code="invalid_range", field="date_to")
+    qs = JournalEntry.objects.filter(deleted_at__isnull=True).select_related("journal_type")
+    if status:
+        qs = qs.filter(status=status)
+    if journal_type:
+        qs = qs.filter(journal_type__code=journal_type)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    return qs
+
+
+def access_journal_entry(entry_id) -> JournalEntry:
+    lines = Prefetch(
+        "lines", queryset=JournalLine.objects.select_related("account", "currency", "cost_center").order_by("line_no")
+    )
+    return _get(
+        JournalEntry.objects.filter(deleted_at__isnull=True).select_related("journal_type").prefetch_related(lines),
+        entry_id,
+        "journal entry",
+    )

@@ -1,0 +1,237 @@
+"""Request and response shapes of the accounting API. Amounts are decimal strings."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from ninja import Schema
+from pydantic import Field
+
+from comptoir.accounting.constants import AccountType, EntryStatus, EntryType, Nature
+from comptoir.platform.schemas.base import Input, Page
+
+
+def _money(value) -> str | None:
+    return None if value is None else str(value)
+
+
+class AccountGroupIn(Input):
+    code: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=100)
+    nature: Nature | None = None
+    parent: str | None = Field(None, description="id or code of the parent group")
+
+
+class AccountGroupOut(Schema):
+    id: uuid.UUID
+    code: str
+    name: str
+    nature: str
+    report_type: str
+    parent: uuid.UUID | None
+    path: str
+    is_system: bool
+
+    @staticmethod
+    def resolve_parent(obj):
+        return obj.parent_id
+
+
+class AccountGroupPage(Page):
+    items: list[AccountGroupOut]
+
+
+class AccountIn(Input):
+    code: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=255)
+    group: str = Field(description="id or code of the group")
+    account_type: AccountType = AccountType.GENERAL
+    is_cost_center_applicable: bool = False
+    is_bill_wise: bool = False
+
+
+class AccountOut(Schema):
+    id: uuid.UUID
+    code: str
+    name: str
+    group: uuid.UUID
+    group_code: str
+    account_type: str
+    is_active: bool
+    is_system: bool
+    is_cost_center_applicable: bool
+
+    @staticmethod
+    def resolve_group(obj):
+        return obj.group_id
+
+    @staticmethod
+    def resolve_group_code(obj):
+        return obj.group.code
+
+
+class AccountPage(Page):
+    items: list[AccountOut]
+
+
+class AccountFilters(Schema):
+    group: str | None = None
+    account_type: AccountType | None = None
+    is_active: bool | None = None
+
+
+class FiscalYearIn(Input):
+    name: str = Field(min_length=1, max_length=20)
+    start_date: datetime.date
+    end_date: datetime.date
+    is_current: bool = False
+
+
+class PeriodOut(Schema):
+    id: uuid.UUID
+    period_no: int
+    start_date: datetime.date
+    end_date: datetime.date
+    status: str
+
+
+class FiscalYearOut(Schema):
+    id: uuid.UUID
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+    is_current: bool
+    is_closed: bool
+
+
+class FiscalYearDetail(FiscalYearOut):
+    periods: list[PeriodOut]
+
+    @staticmethod
+    def resolve_periods(obj):
+        return list(obj.periods.all())
+
+
+class FiscalYearPage(Page):
+    items: list[FiscalYearOut]
+
+
+class LineIn(Input):
+    account: str = Field(description="id or code")
+    entry_type: EntryType
+    amount: Decimal = Field(max_digits=18, decimal_places=4)
+    currency: str | None = Field(None, min_length=3, max_length=3)
+    exchange_rate: Decimal | None = Field(None, max_digits=18, decimal_places=8)
+    cost_center: str | None = Field(None, description="id or code")
+    remarks: str = Field("", max_length=255)
+
+
+class JournalEntryIn(Input):
+    date: datetime.date
+    journal_type: str = "JV"
+    narration: str = Field("", max_length=5000)
+    reference_number: str = Field("", max_length=50)
+    lines: list[LineIn] = Field(min_length=1, max_length=1000)
+    post: bool = False
+
+
+class ReverseIn(Input):
+    date: datetime.date
+    narration: str = Field("", max_length=5000)
+
+
+class LineOut(Schema):
+    id: uuid.UUID
+    line_no: int
+    account: uuid.UUID
+    account_code: str
+    entry_type: str
+    amount: str
+    currency: str
+    exchange_rate: str
+    base_amount: str
+    cost_center: str | None
+    remarks: str
+
+    @staticmethod
+    def resolve_account(obj):
+        return obj.account_id
+
+    @staticmethod
+    def resolve_account_code(obj):
+        return obj.account.code
+
+    @staticmethod
+    def resolve_amount(obj):
+        return _money(obj.amount)
+
+    @staticmethod
+    def resolve_currency(obj):
+        return obj.currency.code
+
+    @staticmethod
+    def resolve_exchange_rate(obj):
+        return _money(obj.exchange_rate)
+
+    @staticmethod
+    def resolve_base_amount(obj):
+        return _money(obj.base_amount)
+
+    @staticmethod
+    def resolve_cost_center(obj):
+        return obj.cost_center.code if obj.cost_center_id else None
+
+
+class JournalEntryOut(Schema):
+    id: uuid.UUID
+    entry_number: str
+    date: datetime.date
+    journal_type: str
+    status: str
+    narration: str
+    total_debit: str
+    total_credit: str
+    fiscal_period: uuid.UUID
+    reversed_entry: uuid.UUID | None
+    posted_at: datetime.datetime | None
+
+    @staticmethod
+    def resolve_journal_type(obj):
+        return obj.journal_type.code
+
+    @staticmethod
+    def resolve_total_debit(obj):
+        return _money(obj.total_debit)
+
+    @staticmethod
+    def resolve_total_credit(obj):
+        return _money(obj.total_credit)
+
+    @staticmethod
+    def resolve_fiscal_period(obj):
+        return obj.fiscal_period_id
+
+    @staticmethod
+    def resolve_reversed_entry(obj):
+        return obj.reversed_entry_id
+
+
+class JournalEntryDetail(JournalEntryOut):
+    lines: list[LineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class JournalEntryPage(Page):
+    items: list[JournalEntryOut]
+
+
+class JournalEntryFilters(Schema):
+    status: EntryStatus | None = None
+    journal_type: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None

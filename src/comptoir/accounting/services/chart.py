@@ -1,0 +1,217 @@
+"""The chart of accounts: a tree of groups (materialized path, a child keeps its parent's nature) whose leaves
+are the accounts journal lines post to. System rows cannot be deleted; an account with lines cannot either."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+
+from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Nature
+from comptoir.accounting.models import Account, AccountGroup, CostCenter, JournalLine
+from comptoir.platform.constants import AuditAction
+from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.services.audit import record_audit, snapshot
+
+GROUP_AUDITED = ("code", "name", "parent", "nature", "report_type", "path")
+ACCOUNT_AUDITED = ("code", "name", "group", "account_type", "is_cost_center_applicable", "is_active", "currency")
+ACCOUNT_EDITABLE = {"name", "group", "account_type", "is_cost_center_applicable", "is_bill_wise", "is_active"}
+MAX_PATH = AccountGroup._meta.get_field("path").max_length
+
+
+def _by_id_or_code(model, ref, field: str):
+    """The row of `model` named by its id or its code (in the organization in context), else a field error."""
+    if isinstance(ref, model):
+        return ref
+    if ref is None or ref == "":
+        raise ValidationFailed(f"{field} is required", code="required", field=field)
+    try:
+        key = {"pk": uuid.UUID(str(ref))}
+    except ValueError:
+        key = {"code": str(ref)}
+    row = model.objects.filter(**key).first()
+    if row is None:
+        raise ValidationFailed(f"No {model._meta.verbose_name} '{ref}'", code="unknown", field=field)
+    return row
+
+
+def resolve_group(ref, field: str = "group") -> AccountGroup:
+    return _by_id_or_code(AccountGroup, ref, field)
+
+
+def resolve_account(ref, field: str = "account") -> Account:
+    return _by_id_or_code(Account, ref, field)
+
+
+def resolve_cost_center(ref, field: str = "cost_center") -> CostCenter:
+    return _by_id_or_code(CostCenter, ref, field)
+
+
+def _required_text(data: dict, name: str, max_length: int) -> str:
+    value = (data.get(name) or "").strip()
+    if not value:
+        raise ValidationFailed(f"{name} is required", code="required", field=name)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{name} is longer than {max_length} characters", code="too_long", field=name)
+    return value
+
+
+def create_account_group(*, actor, data: dict, is_system: bool = False) -> AccountGroup:
+    """A group under `parent` (id or code) or a root. A child takes its parent's nature (giving another one is
+    refused); the report type follows the nature (assets/liabilities/equity → BS, income/expense → PL)."""
+    code = _required_text(data, "code", 50)
+    name = _required_text(data, "name", 100)
+    with transaction.atomic():
+        parent = resolve_group(data["parent"], "parent") if data.get("parent") else None
+        nature = data.get("nature") or (parent.nature if parent else None)
+        if nature not in Nature.values:
+            raise ValidationFailed("nature must be one of " + ", ".join(Nature.values), code="invalid", field="nature")
+        if parent is not None and nature != parent.nature:
+            raise ValidationFailed(
+                f"A child group keeps its parent's nature ({parent.nature})", code="nature_mismatch", field="nature"
+            )
+        path = f"{parent.path if parent else '/'}{code}/"
+        if len(path) > MAX_PATH:
+            raise ValidationFailed("The group tree is too deep", code="too_deep", field="parent")
+        try:
+            with transaction.atomic():
+                group = AccountGroup.objects.create(
+                    code=code,
+                    name=name,
+                    parent=parent,
+                    nature=nature,
+                    report_type=REPORT_TYPE_OF_NATURE[Nature(nature)],
+                    path=path,
+                    is_system=is_system,
+                    created_by=actor,
+                    updated_by=actor,
+                )
+        except IntegrityError as exc:
+            raise ValidationFailed(f"A group with code '{code}' exists", code="duplicate", field="code") from exc
+        record_audit(actor=actor, action=AuditAction.CREATE, obj=group, new=snapshot(group, GROUP_AUDITED))
+    return group
+
+
+def update_account_group(*, actor, group_id, changes: dict) -> AccountGroup:
+    """Rename a group or move it under another parent (never under itself or one of its descendants; a moved group
+    must have its new parent's nature). The paths of its subtree follow."""
+    unknown = set(changes) - {"name", "parent"}
+    if unknown:
+        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
+    with transaction.atomic():
+        group = AccountGroup.objects.select_for_update().filter(pk=group_id).first()
+        if group is None:
+            raise NotFound("No such account group")
+        before = snapshot(group, GROUP_AUDITED)
+        if "name" in changes:
+            group.name = _required_text(changes, "name", 100)
+        if "parent" in changes:
+            parent = resolve_group(changes["parent"], "parent") if changes["parent"] else None
+            if parent is not None and parent.path.startswith(group.path):
+                raise ValidationFailed(
+                    "A group cannot be moved under itself or its descendants", code="cycle", field="parent"
+                )
+            if parent is not None and parent.nature != group.nature:
+                raise ValidationFailed(
+                    f"A child group keeps its parent's nature ({parent.nature})", code="nature_mismatch", field="parent"
+                )
+            old_path = group.path
+            new_path = f"{parent.path if parent else '/'}{group.code}/"
+            group.parent = parent
+            group.path = new_path
+            for child in (
+                AccountGroup.objects.select_for_update().filter(path__startswith=old_path).exclude(pk=group.pk)
+            ):
+                child.path = new_path + child.path[len(old_path) :]
+                if len(child.path) > MAX_PATH:
+                    raise ValidationFailed("The group tree is too deep", code="too_deep", field="parent")
+                child.save(update_fields=["path", "updated_at"])
+        group.updated_by = actor
+        group.save()
+        after = snapshot(group, GROUP_AUDITED)
+        if after != before:
+            record_audit(actor=actor, action=AuditAction.UPDATE, obj=group, old=before, new=after)
+    return group
+
+
+def create_account(*, actor, data: dict, is_system: bool = False) -> Account:
+    """A ledger account (a leaf) in `group` (id or code)."""
+    code = _required_text(data, "code", 50)
+    name = _required_text(data, "name", 255)
+    account_type = data.get("account_type") or AccountType.GENERAL
+    if account_type not in AccountType.values:
+        raise ValidationFailed("Unknown account type", code="invalid", field="account_type")
+    with transaction.atomic():
+        group = resolve_group(data.get("group"))
+        try:
+            with transaction.atomic():
+                account = Account.objects.create(
+                    code=code,
+                    name=name,
+                    group=group,
+                    account_type=account_type,
+                    is_cost_center_applicable=bool(data.get("is_cost_center_applicable", False)),
+                    is_bill_wise=bool(data.get("is_bill_wise", False)),
+                    is_system=is_system,
+                    created_by=actor,
+                    updated_by=actor,
+                )
+        except IntegrityError as exc:
+            raise ValidationFailed(f"An account with code '{code}' exists", code="duplicate", field="code") from exc
+        record_audit(actor=actor, action=AuditAction.CREATE, obj=account, new=snapshot(account, ACCOUNT_AUDITED))
+    return account
+
+
+def update_account(*, actor, account_id, changes: dict) -> Account:
+    unknown = set(changes) - ACCOUNT_EDITABLE
+    if unknown:
+        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
+    with transaction.atomic():
+        account = Account.objects.select_for_update().filter(pk=account_id).first()
+        if account is None:
+            raise NotFound("No such account")
+        before = snapshot(account, ACCOUNT_AUDITED)
+        for name, value in changes.items():
+            if name == "group":
+                account.group = resolve_group(value)
+            elif name == "name":
+                account.name = _required_text(changes, "name", 255)
+            elif name == "account_type":
+                if value not in AccountType.values:
+                    raise ValidationFailed("Unknown account type", code="invalid", field="account_type")
+                account.account_type = value
+            else:
+                setattr(account, name, bool(value))
+        account.updated_by = actor
+        account.save()
+        after = snapshot(account, ACCOUNT_AUDITED)
+        if after != before:
+            record_audit(actor=actor, action=AuditAction.UPDATE, obj=account, old=before, new=after)
+    return account
+
+
+def delete_account(*, actor, account_id) -> None:
+    """Refused for a system account and for an account that has journal lines (deactivate it instead)."""
+    with transaction.atomic():
+        account = Account.objects.select_for_update().filter(pk=account_id).first()
+        if account is None:
+            raise NotFound("No such account")
+        if account.is_system:
+            raise Conflict("A system account cannot be deleted", code="system_account")
+        if JournalLine.objects.filter(account=account).exists():
+            raise Conflict("The account has journal lines; deactivate it instead", code="account_in_use")
+        record_audit(actor=actor, action=AuditAction.DELETE, obj=account, old=snapshot(account, ACCOUNT_AUDITED))
+        account.delete()
+
+
+def create_cost_center(*, actor, data: dict) -> CostCenter:
+    code = _required_text(data, "code", 50)
+    name = _required_text(data, "name", 100)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                center = CostCenter.objects.create(code=code, name=name, created_by=actor, updated_by=actor)
+        except IntegrityError as exc:
+            raise ValidationFailed(f"A cost center with code '{code}' exists", code="duplicate", field="code") from exc
+        record_audit(actor=actor, action=AuditAction.CREATE, obj=center, new=snapshot(center, ("code", "name")))
+    return center

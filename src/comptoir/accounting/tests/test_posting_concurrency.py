@@ -1,0 +1,62 @@
+"""Concurrent postings to the same accounts: real threads on their own connections. Numbers stay contiguous, the
+balances exact, and no deadlock or serialization error reaches a caller."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from tests.support.api import make_tenant
+
+from comptoir.accounting.models import JournalEntry
+from comptoir.accounting.services import create_and_post
+from comptoir.accounting.services.books import check_books
+from comptoir.accounting.tests.factories import IN_YEAR, entry_data
+from comptoir.platform.tenancy import tenant_context
+
+THREADS = 4
+PER_THREAD = 50
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_postings_keep_numbers_contiguous_and_balances_exact():
+    tenant = make_tenant()
+    barrier = threading.Barrier(THREADS)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with tenant_context(tenant.organization, user=tenant.owner):
+                barrier.wait()
+                for _ in range(PER_THREAD):
+                    create_and_post(
+                        actor=tenant.owner,
+                        data=entry_data(("1200", "DR", "11.80"), ("4000", "CR", "10.00"), ("2100", "CR", "1.80")),
+                    )
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert not errors, errors
+    total = THREADS * PER_THREAD
+    with tenant_context(tenant.organization):
+        numbers = sorted(JournalEntry.objects.filter(status="POSTED").values_list("entry_number", flat=True))
+        assert numbers == [f"JV-{IN_YEAR.year}-{n:06d}" for n in range(1, total + 1)]
+        assert check_books() == []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT a.code, sum(b.debit_total), sum(b.credit_total) FROM accounting_accountbalance b "
+                "JOIN accounting_account a ON a.id = b.account_id GROUP BY a.code ORDER BY a.code"
+            )
+            assert cursor.fetchall() == [
+                ("1200", Decimal("11.80") * total, Decimal(0)),
+                ("2100", Decimal(0), Decimal("1.80") * total),
+                ("4000", Decimal(0), Decimal("10.00") * total),
+            ]

@@ -1,0 +1,166 @@
+"""Sign-in with lockout, access/refresh token pairs with rotation, logout, and bearer-token resolution."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.core import signing
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from comptoir.identity.models import ApiToken, AuthSession, User
+from comptoir.identity.tokens import ACCESS_SALT, api_token_prefix, digest, new_refresh_token, same_digest
+from comptoir.platform.errors import NotAuthenticated, TooManyAttempts
+from comptoir.platform.services.audit import audit_login, audit_logout
+
+# Verifying against a fixed hash when the e-mail is unknown keeps the response time the same.
+_DUMMY_HASH = make_password("comptoir-timing-equaliser")
+
+
+def _client(request) -> tuple[str | None, str]:
+    if request is None:
+        return None, ""
+    return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")[:1000]
+
+
+def authenticate_password(*, email: str, password: str, request=None, raise_errors: bool = True) -> User | None:
+    """The user if the password is right. Five consecutive failures lock the account for 15 minutes;
+    a success resets the counter. Every failure is written to the audit log (LOGIN_FAILED)."""
+    user = User.objects.filter(email__iexact=(email or "").strip(), deleted_at__isnull=True).first()
+    if user is None:
+        check_password(password or "", _DUMMY_HASH)
+        audit_login(user=None, success=False, email=email or "", request=request, reason="unknown e-mail")
+        if raise_errors:
+            raise NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+        return None
+    if user.is_locked:
+        audit_login(user=user, success=False, request=request, reason="locked")
+        if raise_errors:
+            raise TooManyAttempts(
+                f"Too many failed sign-ins; try again after {user.locked_until:%H:%M} UTC", code="account_locked"
+            )
+        return None
+    if not user.check_password(password or "") or not user.is_active:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(failed_login_attempts=F("failed_login_attempts") + 1)
+            User.objects.filter(pk=user.pk, failed_login_attempts__gte=settings.LOCKOUT_THRESHOLD).update(
+                locked_until=timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES), failed_login_attempts=0
+            )
+            audit_login(user=user, success=False, request=request, reason="wrong password or inactive")
+        if raise_errors:
+            raise NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+        return None
+    ip, _agent = _client(request)
+    User.objects.filter(pk=user.pk).update(
+        failed_login_attempts=0, locked_until=None, last_login=timezone.now(), last_login_ip=ip
+    )
+    return user
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+    expires_in: int
+    session_id: object
+
+
+def _access_token(session: AuthSession) -> str:
+    return signing.dumps({"s": str(session.pk), "u": str(session.user_id)}, salt=ACCESS_SALT)
+
+
+def issue_tokens(*, user: User, organization_id=None, request=None) -> TokenPair:
+    ip, agent = _client(request)
+    refresh = new_refresh_token()
+    session = AuthSession.objects.create(
+        user=user,
+        organization_id=organization_id,
+        refresh_token_hash=digest(refresh),
+        ip_address=ip,
+        user_agent=agent,
+        expires_at=timezone.now() + timedelta(seconds=settings.REFRESH_TOKEN_TTL_SECONDS),
+        last_used_at=timezone.now(),
+    )
+    return TokenPair(_access_token(session), refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
+
+
+def sign_in(*, email: str, password: str, request=None) -> TokenPair:
+    user = authenticate_password(email=email, password=password, request=request)
+    pair = issue_tokens(user=user, request=request)
+    audit_login(user=user, success=True, request=request, session_id=pair.session_id)
+    return pair
+
+
+def refresh_tokens(*, refresh: str, request=None) -> TokenPair:
+    """Rotate: the presented refresh token is spent and a new pair is returned."""
+    with transaction.atomic():
+        session = (
+            AuthSession.objects.select_for_update()
+            .select_related("user")
+            .filter(refresh_token_hash=digest(refresh or ""))
+            .first()
+        )
+        if session is None or not session.is_active or not session.user.is_active:
+            raise NotAuthenticated("The refresh token is invalid, expired or revoked", code="invalid_token")
+        new_refresh = new_refresh_token()
+        session.refresh_token_hash = digest(new_refresh)
+        session.last_used_at = timezone.now()
+        session.save(update_fields=["refresh_token_hash", "last_used_at", "updated_at"])
+    return TokenPair(_access_token(session), new_refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
+
+
+def revoke_session(*, session_id, user=None, request=None, reason: str = "logout") -> None:
+    with transaction.atomic():
+        revoked = AuthSession.objects.filter(pk=session_id, revoked_at__isnull=True).update(
+            revoked_at=timezone.now(), revoked_reason=reason
+        )
+        if revoked and user is not None:
+            audit_logout(user=user, request=request, session_id=session_id, reason=reason)
+
+
+def revoke_all_sessions(*, user_id, reason: str) -> None:
+    AuthSession.objects.filter(user_id=user_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now(), revoked_reason=reason
+    )
+
+
+def resolve_access_token(token: str) -> tuple[User, AuthSession]:
+    try:
+        claims = signing.loads(token, salt=ACCESS_SALT, max_age=settings.ACCESS_TOKEN_TTL_SECONDS)
+    except signing.SignatureExpired as exc:
+        raise NotAuthenticated("The access token expired; refresh it", code="token_expired") from exc
+    except signing.BadSignature as exc:
+        raise NotAuthenticated("The access token is invalid", code="invalid_token") from exc
+    session = AuthSession.objects.select_related("user").filter(pk=claims.get("s")).first()
+    if session is None or not session.is_active or not session.user.is_active:
+        raise NotAuthenticated("The session was revoked", code="invalid_token")
+    return session.user, session
+
+
+def api_token_organization(token: str):
+    """The organization of an API token, read through a narrow SECURITY DEFINER function (the token table is
+    under row-level security and no organization is known yet)."""
+    prefix = api_token_prefix(token)
+    if prefix is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT identity_api_token_organization(%s)", [prefix])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def resolve_api_token(token: str) -> ApiToken:
+    """Inside the token's tenant context: the live ApiToken whose digest matches."""
+    row = ApiToken.objects.select_related("user").filter(token_prefix=api_token_prefix(token)).first()
+    if row is None or not same_digest(row.token_hash, digest(token)):
+        raise NotAuthenticated("The API token is invalid", code="invalid_token")
+    now = timezone.now()
+    if row.revoked_at is not None or (row.expires_at and row.expires_at <= now) or not row.user.is_active:
+        raise NotAuthenticated("The API token is expired or revoked", code="invalid_token")
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
+    return row

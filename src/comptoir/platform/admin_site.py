@@ -1,0 +1,321 @@
+"""The admin site (django-unfold) and the base classes every app's admin builds on.
+
+Entry needs an active user holding `platform.access_admin` in the current organization; model permissions are
+the member's RBAC codenames (`app.view_model`…), answered by the identity auth backend. Tenant rows are read
+through the scoped managers inside the request's tenant context, so another organization's rows neither list
+nor open. Writes go through the app's services where one exists; a service's `DomainError` comes back as an
+error on the form, and nothing of the failed attempt is kept.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.forms import AuthenticationForm as DjangoAuthenticationForm
+from django.http import HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from unfold.admin import ModelAdmin, TabularInline
+from unfold.forms import AuthenticationForm as UnfoldAuthenticationForm
+from unfold.sites import UnfoldAdminSite
+
+from comptoir.platform.errors import DomainError
+from comptoir.platform.models import OrganizationMember
+from comptoir.platform.tenancy import current_org_id, require_org_id
+
+ACCESS_ADMIN = "platform.access_admin"
+SWITCH_URL_NAME = "admin_switch_organization"
+AUDIT_FIELDS = ("created_at", "created_by", "updated_at", "updated_by")
+
+
+class AdminLoginForm(UnfoldAuthenticationForm):
+    """E-mail + password; any active user may sign in (entry is decided per organization, not by is_staff)."""
+
+    def confirm_login_allowed(self, user) -> None:
+        DjangoAuthenticationForm.confirm_login_allowed(self, user)
+
+
+class ComptoirAdminSite(UnfoldAdminSite):
+    site_header = "Comptoir"
+    site_title = "Comptoir"
+    index_title = "Administration"
+    login_form = AdminLoginForm
+    login_template = "comptoir/admin/login.html"
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+        self.password_change_hooks: list = []
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        actor = getattr(request, "actor", None)
+        return bool(
+            user.is_active
+            and user.is_authenticated
+            and actor is not None
+            and actor.organization_id is not None
+            and user.has_perm(ACCESS_ADMIN)
+        )
+
+    def get_app_list(self, request, app_label=None):
+        """No model links for a user the admin refuses (the switcher page is shown to them too)."""
+        return super().get_app_list(request, app_label) if self.has_permission(request) else []
+
+    def each_context(self, request) -> dict:
+        context = super().each_context(request)
+        context["switch_organization_url"] = switch_organization_url(request)
+        return context
+
+    def password_change(self, request, extra_context=None):
+        """Django's view, then the identity hooks (a password change revokes the user's API sessions)."""
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            for hook in self.password_change_hooks:
+                hook(request.user)
+        return response
+
+
+site = ComptoirAdminSite(name="admin")
+
+
+# --- header: the current organization and the switcher ---------------------------------------------------------
+
+
+def switch_organization_url(request=None) -> str:
+    try:
+        return reverse(SWITCH_URL_NAME)
+    except NoReverseMatch:
+        return ""
+
+
+def user_memberships(request) -> list[OrganizationMember]:
+    """The signed-in user's active memberships with their organization (RLS shows a user their own), cached
+    on the request."""
+    cached = getattr(request, "_comptoir_memberships", None)
+    if cached is not None:
+        return cached
+    user = getattr(request, "user", None)
+    rows: list[OrganizationMember] = []
+    if user is not None and user.is_authenticated and getattr(request, "actor", None) is not None:
+        rows = list(
+            OrganizationMember.unscoped.filter(user_id=user.pk, is_active=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        )
+    request._comptoir_memberships = rows
+    return rows
+
+
+def current_organization_label(request) -> str | None:
+    """UNFOLD SITE_SUBHEADER: the name of the organization the admin is working in."""
+    actor = getattr(request, "actor", None)
+    org_id = getattr(actor, "organization_id", None)
+    for member in user_memberships(request):
+        if member.organization_id == org_id:
+            return member.organization.name
+    return None
+
+
+def organization_dropdown(request) -> list[dict]:
+    """UNFOLD SITE_DROPDOWN: the user's organizations (the current one ticked) and the switcher."""
+    memberships = user_memberships(request)
+    url = switch_organization_url(request)
+    if not memberships or not url:
+        return []
+    org_id = getattr(request.actor, "organization_id", None)
+    items = [
+        {
+            "title": member.organization.name,
+            "link": url,
+            "icon": "check" if member.organization_id == org_id else "domain",
+        }
+        for member in memberships
+    ]
+    items.append({"title": "Switch organization…", "link": url, "icon": "swap_horiz"})
+    return items
+
+
+# --- base admin classes -----------------------------------------------------------------------------------------
+
+
+def adopt(obj, saved) -> None:
+    """Copy the row a service saved into the instance the admin holds (it logs and redirects with it)."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+def _field_errors(error: DomainError, form) -> list[tuple[str | None, str]]:
+    pairs = [(e.field if e.field in form.fields else None, e.message) for e in error.errors]
+    return pairs or [(None, error.message)]
+
+
+class ServiceFormMixin:
+    """When a service refuses a save (`DomainError`), the transaction of the admin view is rolled back and the
+    form is shown again with the refusal attached to its field."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            if request.method != "POST" or getattr(request, "_comptoir_service_error", None) is not None:
+                raise
+            request._comptoir_service_error = error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        error = getattr(request, "_comptoir_service_error", None)
+        if error is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                for field, message in _field_errors(error, self):
+                    self.add_error(field, message)
+                return cleaned
+
+        RefusedForm.__name__ = form_class.__name__
+        return RefusedForm
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return HttpResponseRedirect(request.path.rsplit("/delete/", 1)[0] + "/change/")
+
+    def delete_queryset(self, request, queryset):
+        """The bulk action: each row through `delete_model`; refusals are reported, the others deleted."""
+        for obj in queryset:
+            try:
+                self.delete_model(request, obj)
+            except DomainError as error:
+                self.message_user(request, f"{obj}: {error.message}", messages.ERROR)
+
+
+class TenantModelForm(forms.ModelForm):
+    """Validates the unique constraints that include the organization (all of them do) against the current
+    organization, so a duplicate is a form error rather than an IntegrityError."""
+
+    def _get_validation_exclusions(self):
+        exclude = super()._get_validation_exclusions()
+        exclude.discard("organization")
+        return exclude
+
+    def _post_clean(self):
+        if self.instance.organization_id is None:
+            self.instance.organization_id = require_org_id()
+        super()._post_clean()
+
+
+class TenantAdmin(ServiceFormMixin, ModelAdmin):
+    """A tenant-owned model: rows of the current organization only (scoped manager + RLS); new rows get the
+    organization and the audit users from the request; audit fields are read-only."""
+
+    form = TenantModelForm
+    audit_fields = AUDIT_FIELDS
+    user_fields: tuple[str, ...] = ()  # FKs to User: choices limited to the organization's members
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + tuple(f for f in self.audit_fields if f not in fields)
+
+    def get_fields(self, request, obj=None):
+        """The audit fields close the change form; the add form has none."""
+        fields = tuple(f for f in super().get_fields(request, obj) if f not in self.audit_fields)
+        return fields + self.audit_fields if obj is not None else fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.user_fields:
+            kwargs["queryset"] = member_users(db_field.related_model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        stamp(obj, request.user, change)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            instance = inline_form.instance
+            if inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
+                stamp(instance, request.user, change=not instance._state.adding)
+        super().save_formset(request, form, formset, change)
+
+
+class TenantInline(TabularInline):
+    form = TenantModelForm
+    extra = 0
+    user_fields: tuple[str, ...] = ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.user_fields:
+            kwargs["queryset"] = member_users(db_field.related_model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def stamp(obj, user, change: bool) -> None:
+    if not change:
+        obj.organization_id = require_org_id()
+        obj.created_by = user
+    obj.updated_by = user
+
+
+def member_users(user_model):
+    """Users who are active members of the current organization."""
+    return user_model.objects.filter(
+        memberships__organization_id=require_org_id(), memberships__is_active=True
+    ).order_by("email")
+
+
+class SoftDeleteMixin:
+    """`deleted_at` marks a deleted row: the admin lists live rows only and its delete sets the mark."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(deleted_at__isnull=True)
+
+    def get_deleted_objects(self, objs, request):
+        objs = list(objs)
+        perms_needed = set() if self.has_delete_permission(request) else {str(self.opts.verbose_name)}
+        return [str(o) for o in objs], {self.opts.verbose_name_plural: len(objs)}, perms_needed, []
+
+    def delete_model(self, request, obj):
+        obj.deleted_at = timezone.now()
+        fields = ["deleted_at", "updated_at"]
+        for name in ("deleted_by", "updated_by"):
+            if hasattr(obj, name + "_id"):
+                setattr(obj, name, request.user)
+                fields.append(name)
+        obj.save(update_fields=fields)
+
+
+class ReadOnlyAdminMixin:
+    """Shown, never written from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReferenceAdmin(ModelAdmin):
+    """A global master (currencies, countries, units): every member may read it; only superusers edit it."""
+
+    def has_add_permission(self, request):
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_change_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_superuser)
+
+
+def in_current_organization(obj) -> bool:
+    return obj is None or obj.pk == current_org_id()

@@ -1,0 +1,100 @@
+"""Calendar API: events (CRUD with ETag / If-Match), invitations, occurrences in a period, iCalendar export."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+
+from comptoir.platform.access import authorize
+from comptoir.platform.http import etag, if_match_version
+from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.queries import calendar as queries
+from comptoir.platform.schemas.calendar import (
+    AttendeeResponseOut,
+    CalendarEventFilters,
+    CalendarEventIn,
+    CalendarEventOut,
+    CalendarEventPage,
+    CalendarEventPatch,
+    OccurrencePage,
+    OccurrenceParams,
+    RespondIn,
+)
+from comptoir.platform.services import calendar as services
+
+router = Router(tags=["calendar"])
+
+
+@router.get("/calendar/events", response=CalendarEventPage)
+def list_events(request, page: Query[PageParams], filters: Query[CalendarEventFilters]):
+    actor = authorize(request, "platform.view_calendarevent")
+    return paginate(
+        queries.calendar_events(actor.user, **filters.dict()),
+        page,
+        allowed_ordering={"start_time", "created_at", "title"},
+        default_ordering=["start_time"],
+    )
+
+
+@router.post("/calendar/events", response={201: CalendarEventOut})
+def create_event(request, payload: CalendarEventIn, response: HttpResponse):
+    actor = authorize(request, "platform.add_calendarevent")
+    data = payload.model_dump()
+    event = services.create_calendar_event(actor=actor.user, data=services.CalendarEventInput(**data))
+    event = queries.access_calendar_event(actor.user, event.pk)
+    response["ETag"] = etag(event.version)
+    return Status(201, event)
+
+
+@router.get("/calendar/events/{event_id}", response=CalendarEventOut)
+def get_event(request, event_id: uuid.UUID, response: HttpResponse):
+    actor = authorize(request, "platform.view_calendarevent")
+    event = queries.access_calendar_event(actor.user, event_id)
+    response["ETag"] = etag(event.version)
+    return event
+
+
+@router.patch("/calendar/events/{event_id}", response=CalendarEventOut)
+def patch_event(request, event_id: uuid.UUID, payload: CalendarEventPatch, response: HttpResponse):
+    actor = authorize(request, "platform.change_calendarevent")
+    queries.access_calendar_event(actor.user, event_id)
+    services.update_calendar_event(
+        actor=actor.user,
+        event_id=event_id,
+        changes=payload.model_dump(exclude_unset=True),
+        expected_version=if_match_version(request),
+    )
+    event = queries.access_calendar_event(actor.user, event_id)
+    response["ETag"] = etag(event.version)
+    return event
+
+
+@router.delete("/calendar/events/{event_id}", response={204: None})
+def delete_event(request, event_id: uuid.UUID):
+    actor = authorize(request, "platform.delete_calendarevent")
+    queries.access_calendar_event(actor.user, event_id)
+    services.delete_calendar_event(actor=actor.user, event_id=event_id, expected_version=if_match_version(request))
+    return Status(204, None)
+
+
+@router.post("/calendar/events/{event_id}/respond", response=AttendeeResponseOut)
+def respond(request, event_id: uuid.UUID, payload: RespondIn):
+    actor = authorize(request, "platform.view_calendarevent")
+    queries.access_calendar_event(actor.user, event_id)
+    return services.respond_to_calendar_event(actor=actor.user, event_id=event_id, response=payload.response)
+
+
+@router.get("/calendar/occurrences", response=OccurrencePage)
+def list_occurrences(request, params: Query[OccurrenceParams]):
+    actor = authorize(request, "platform.view_calendarevent")
+    return queries.occurrences(actor.user, params.start, params.end, include_cancelled=params.include_cancelled)
+
+
+@router.get("/calendar/ics")
+def export_ics(request):
+    actor = authorize(request, "platform.view_calendarevent")
+    response = HttpResponse(queries.calendar_ics(actor.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="comptoir.ics"'
+    return response

@@ -1,0 +1,106 @@
+"""Webhooks API: subscriptions (CRUD), the organization's integration events, delivery attempts, manual
+redelivery. Thin: parse, authorise, call a service or a query."""
+
+from __future__ import annotations
+
+import uuid
+
+from ninja import Query, Router, Status
+
+from comptoir.platform.access import authorize
+from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.queries import webhooks as queries
+from comptoir.platform.schemas.webhooks import (
+    DeliveryFilters,
+    DeliveryPage,
+    EventFilters,
+    EventOut,
+    EventPage,
+    WebhookCreatedOut,
+    WebhookFilters,
+    WebhookIn,
+    WebhookOut,
+    WebhookPage,
+    WebhookPatch,
+)
+from comptoir.platform.services import webhooks as services
+
+router = Router(tags=["webhooks"])
+
+
+@router.get("/webhooks", response=WebhookPage)
+def list_webhooks(request, page: Query[PageParams], filters: Query[WebhookFilters]):
+    authorize(request, "platform.view_webhooksubscription")
+    return paginate(
+        queries.webhook_subscriptions(**filters.dict()),
+        page,
+        allowed_ordering={"created_at", "url", "consecutive_failures"},
+        default_ordering=["-created_at"],
+    )
+
+
+@router.post("/webhooks", response={201: WebhookCreatedOut})
+def create_webhook(request, payload: WebhookIn):
+    actor = authorize(request, "platform.add_webhooksubscription")
+    subscription, secret = services.create_webhook_subscription(
+        actor=actor.user, data=services.WebhookInput(**payload.dict())
+    )
+    subscription.secret = secret
+    return Status(201, subscription)
+
+
+@router.get("/webhooks/events", response=EventPage)
+def list_events(request, page: Query[PageParams], filters: Query[EventFilters]):
+    authorize(request, "platform.view_integrationevent")
+    return paginate(
+        queries.integration_events(**filters.dict()),
+        page,
+        allowed_ordering={"created_at", "event_type", "status"},
+        default_ordering=["-created_at"],
+    )
+
+
+@router.get("/webhooks/events/{event_id}", response=EventOut)
+def get_event(request, event_id: uuid.UUID):
+    authorize(request, "platform.view_integrationevent")
+    return queries.access_integration_event(event_id)
+
+
+@router.post("/webhooks/events/{event_id}/redeliver", response={202: EventOut})
+def redeliver_event(request, event_id: uuid.UUID):
+    actor = authorize(request, "platform.change_integrationevent")
+    queries.access_integration_event(event_id)
+    return Status(202, services.redeliver_event(actor=actor.user, event_id=event_id))
+
+
+@router.get("/webhooks/{webhook_id}", response=WebhookOut)
+def get_webhook(request, webhook_id: uuid.UUID):
+    authorize(request, "platform.view_webhooksubscription")
+    return queries.access_webhook_subscription(webhook_id)
+
+
+@router.patch("/webhooks/{webhook_id}", response=WebhookOut)
+def patch_webhook(request, webhook_id: uuid.UUID, payload: WebhookPatch):
+    actor = authorize(request, "platform.change_webhooksubscription")
+    return services.update_webhook_subscription(
+        actor=actor.user, subscription_id=webhook_id, changes=payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.delete("/webhooks/{webhook_id}", response={204: None})
+def delete_webhook(request, webhook_id: uuid.UUID):
+    actor = authorize(request, "platform.delete_webhooksubscription")
+    services.delete_webhook_subscription(actor=actor.user, subscription_id=webhook_id)
+    return Status(204, None)
+
+
+@router.get("/webhooks/{webhook_id}/deliveries", response=DeliveryPage)
+def list_deliveries(request, webhook_id: uuid.UUID, page: Query[PageParams], filters: Query[DeliveryFilters]):
+    authorize(request, "platform.view_webhookdelivery")
+    queries.access_webhook_subscription(webhook_id)
+    return paginate(
+        queries.webhook_deliveries(webhook_id, **filters.dict()),
+        page,
+        allowed_ordering={"created_at", "attempt", "status"},
+        default_ordering=["-created_at"],
+    )

@@ -1,0 +1,178 @@
+"""Connection set-up: the application role, row-level security policies and grants.
+
+Every connection switches to the unprivileged application role (`settings.COMPTOIR_APP_ROLE`) so PostgreSQL
+row-level security applies to it. Schema changes run in `owner_mode()` as the connecting user, which owns the
+tables; afterwards `apply_row_level_security()` enables and forces RLS on every tenant table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+from comptoir.platform.tenancy import sync_connection_settings
+
+_owner_mode_depth = 0
+
+ORG_SETTING = "NULLIF(current_setting('comptoir.org_id', true), '')::uuid"
+USER_SETTING = "NULLIF(current_setting('comptoir.user_id', true), '')::uuid"
+
+
+def app_role() -> str:
+    role = settings.COMPTOIR_APP_ROLE
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", role):
+        raise ValueError(f"COMPTOIR_APP_ROLE must be a lower-case SQL identifier, not {role!r}")
+    return role
+
+
+def on_connection_created(sender, connection, **kwargs) -> None:
+    connection.comptoir_scope = None
+    if connection.vendor == "postgresql" and _owner_mode_depth == 0:
+        with connection.cursor() as cursor:
+            cursor.execute(f'SET ROLE "{app_role()}"')
+    sync_connection_settings(connection)
+
+
+def _set_role_on_open_connections(statement: str) -> None:
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+
+
+def begin_owner_mode() -> None:
+    global _owner_mode_depth
+    _owner_mode_depth += 1
+    _set_role_on_open_connections("RESET ROLE")
+
+
+def end_owner_mode() -> None:
+    global _owner_mode_depth
+    _owner_mode_depth -= 1
+    if _owner_mode_depth == 0:
+        _set_role_on_open_connections(f'SET ROLE "{app_role()}"')
+
+
+@contextmanager
+def owner_mode() -> Iterator[None]:
+    """Run schema work as the connecting (owner) user instead of the application role."""
+    begin_owner_mode()
+    try:
+        yield
+    finally:
+        end_owner_mode()
+
+
+def ensure_app_role(cursor) -> None:
+    """Create the application role and let the connecting user switch to it. Safe when several processes
+    migrate at once (roles are cluster-wide)."""
+    role = app_role()
+    cursor.execute(
+        f"""DO $$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                CREATE ROLE "{role}" NOLOGIN NOSUPERUSER NOBYPASSRLS;
+            END IF;
+            IF NOT pg_has_role(current_user, '{role}', 'MEMBER') THEN
+                EXECUTE format('GRANT %I TO %I', '{role}', current_user);
+            END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+        END $$"""  # noqa: S608 (the role name comes from settings)
+    )
+
+
+def tenant_policy_sql(model) -> str:
+    """The RLS policy of one model: its `rls_policy` attribute if it declares one, else the organization rule."""
+    custom = getattr(model, "rls_policy", None)
+    if custom:
+        return custom.format(org=ORG_SETTING, user=USER_SETTING)
+    return f"USING (organization_id = {ORG_SETTING})"
+
+
+def rls_models() -> list:
+    """Every concrete tenant-owned model (a TenantModel, or a model declaring its own policy)."""
+    from comptoir.platform.models import TenantModel
+
+    return [
+        m
+        for m in apps.get_models()
+        if not m._meta.proxy and (issubclass(m, TenantModel) or getattr(m, "rls_policy", None))
+    ]
+
+
+def apply_row_level_security(using: str = "default") -> None:
+    """Idempotently grant the app role its privileges and (re)create the RLS policy of every tenant table."""
+    connection = connections[using]
+    role = app_role()
+    with connection.cursor() as cursor:
+        ensure_app_role(cursor)
+        cursor.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
+        cursor.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO "{role}"')
+        cursor.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        cursor.execute(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"')
+        for model in rls_models():
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+            cursor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+            cursor.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
+            cursor.execute(f"CREATE POLICY tenant_isolation ON {table} {tenant_policy_sql(model)}")
+            for i, clause in enumerate(getattr(model, "rls_restrictive", ())):
+                cursor.execute(f"DROP POLICY IF EXISTS tenant_restrict_{i} ON {table}")
+                cursor.execute(
+                    f"CREATE POLICY tenant_restrict_{i} ON {table} AS RESTRICTIVE "
+                    + clause.format(org=ORG_SETTING, user=USER_SETTING)
+                )
+
+
+def _constraint_name(table: str, column: str, suffix: str) -> str:
+    name = f"{table}_{column}_{suffix}"
+    if len(name) <= 63:
+        return name
+    import hashlib
+
+    return f"{name[:50]}_{hashlib.sha1(name.encode()).hexdigest()[:8]}"  # noqa: S324 (a name, not a secret)
+
+
+def tenant_foreign_keys() -> list[tuple]:
+    """(child model, FK field, parent model) for every FK between two tenant-owned models."""
+    from comptoir.platform.models import TenantModel
+
+    pairs = []
+    for model in rls_models():
+        if not issubclass(model, TenantModel):
+            continue
+        for field in model._meta.concrete_fields:
+            target = field.related_model if field.is_relation and field.many_to_one else None
+            if target is not None and issubclass(target, TenantModel):
+                pairs.append((model, field, target))
+    return pairs
+
+
+def apply_tenant_foreign_keys(using: str = "default") -> None:
+    """Make every tenant-to-tenant reference a composite FK on (organization_id, …), so PostgreSQL itself
+    refuses a row that points into another organization (RLS does not check FK targets)."""
+    connection = connections[using]
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname FROM pg_constraint WHERE connamespace = 'public'::regnamespace")
+        existing = {row[0] for row in cursor.fetchall()}
+        for child, field, parent in tenant_foreign_keys():
+            parent_table = parent._meta.db_table
+            unique = _constraint_name(parent_table, "org_id", "tenant_uq")
+            if unique not in existing:
+                cursor.execute(
+                    f"ALTER TABLE {qn(parent_table)} ADD CONSTRAINT {qn(unique)} UNIQUE (organization_id, id)"
+                )
+                existing.add(unique)
+            fk = _constraint_name(child._meta.db_table, field.column, "tenant_fk")
+            if fk not in existing:
+                cursor.execute(
+                    f"ALTER TABLE {qn(child._meta.db_table)} ADD CONSTRAINT {qn(fk)} "
+                    f"FOREIGN KEY (organization_id, {qn(field.column)}) REFERENCES {qn(parent_table)} "
+                    "(organization_id, id) DEFERRABLE INITIALLY DEFERRED"
+                )
+                existing.add(fk)

@@ -1,0 +1,15 @@
+"""`migrate`, run as the table owner, followed by the tenancy pass over every tenant table: row-level security
+and composite (organization, id) foreign keys."""
+
+from django.core.management.commands.migrate import Command as DjangoMigrate
+
+from comptoir.platform.db import apply_row_level_security, apply_tenant_foreign_keys, owner_mode
+
+
+class Command(DjangoMigrate):
+    def handle(self, *args, **options):
+        with owner_mode():
+            result = super().handle(*args, **options)
+            apply_row_level_security(options["database"])
+            apply_tenant_foreign_keys(options["database"])
+        return result

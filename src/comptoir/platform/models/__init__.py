@@ -1,0 +1,53 @@
+from comptoir.platform.models.base import GlobalModel, TenantDocument, TenantManager, TenantModel, VersionedMixin
+from comptoir.platform.models.reference import Country, Currency, UnitOfMeasure
+from comptoir.platform.models.shared import (
+    Attachment,
+    AuditLog,
+    CalendarEvent,
+    CalendarEventAttendee,
+    IntegrationEvent,
+    Notification,
+    Sequence,
+    Setting,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from comptoir.platform.models.tenancy import (
+    ExchangeRate,
+    IdempotencyKey,
+    Organization,
+    OrganizationAddress,
+    OrganizationFeature,
+    OrganizationMember,
+    Workspace,
+    WorkspaceMember,
+)
+
+__all__ = [
+    "Attachment",
+    "AuditLog",
+    "CalendarEvent",
+    "CalendarEventAttendee",
+    "IntegrationEvent",
+    "Notification",
+    "Sequence",
+    "Setting",
+    "TenantDocument",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "Country",
+    "Currency",
+    "ExchangeRate",
+    "GlobalModel",
+    "IdempotencyKey",
+    "Organization",
+    "OrganizationAddress",
+    "OrganizationFeature",
+    "OrganizationMember",
+    "TenantManager",
+    "TenantModel",
+    "UnitOfMeasure",
+    "VersionedMixin",
+    "Workspace",
+    "WorkspaceMember",
+]

@@ -1,0 +1,1 @@
+"""Tenant-scoped reads of the platform app, one module per concern."""

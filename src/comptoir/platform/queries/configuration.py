@@ -1,0 +1,82 @@
+"""Settings and feature switches of the current organization (catalogue §1 Setting, OrganizationFeature).
+
+A setting's effective value is the workspace override, else the organization's value, else the global default
+(organization NULL, readable by every tenant). Secret values are decrypted here, for internal use only: the API
+never returns them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.db.models import F, Q, QuerySet, Subquery
+
+from comptoir.platform import crypto
+from comptoir.platform.errors import NotFound
+from comptoir.platform.models import OrganizationFeature, Setting
+from comptoir.platform.tenancy import require_org_id
+
+
+def _id(value):
+    return getattr(value, "pk", value)
+
+
+def scope_filter(workspace=None) -> Q:
+    """The rows that can apply in the current organization (and `workspace`, when given): global defaults,
+    the organization's own rows and the workspace's overrides."""
+    rows = Q(organization_id=require_org_id()) | Q(organization__isnull=True)
+    if workspace is None:
+        return rows & Q(workspace__isnull=True)
+    return rows & (Q(workspace__isnull=True) | Q(workspace_id=_id(workspace)))
+
+
+def _most_specific_first() -> list:
+    return [F("workspace_id").asc(nulls_last=True), F("organization_id").asc(nulls_last=True)]
+
+
+def decoded_value(row: Setting):
+    """The row's value; a secret is decrypted."""
+    if row.is_secret:
+        return json.loads(crypto.decrypt(row.encrypted_value)) if row.encrypted_value else None
+    return row.value
+
+
+def effective_setting(key: str, workspace=None) -> Setting | None:
+    """The row that gives `key` its value in the current organization (and workspace): one query."""
+    return Setting.objects.filter(scope_filter(workspace), key=key).order_by(*_most_specific_first()).first()
+
+
+def get_setting(key: str, workspace=None, default=None):
+    """The effective value of `key` (workspace, else organization, else global), or `default` when no row
+    sets it. Secret values come back decrypted. One query."""
+    row = effective_setting(key, workspace)
+    return default if row is None else decoded_value(row)
+
+
+def access_setting(key: str, workspace=None) -> Setting:
+    row = effective_setting(key, workspace)
+    if row is None:
+        raise NotFound(f"No setting '{key}'")
+    return row
+
+
+def effective_settings(*, workspace=None, category: str | None = None, search: str | None = None) -> QuerySet:
+    """One row per key: the one that gives the key its effective value (a single query with DISTINCT ON)."""
+    winners = (
+        Setting.objects.filter(scope_filter(workspace))
+        .order_by("key", *_most_specific_first())
+        .distinct("key")
+        .values("id")
+    )
+    qs = Setting.objects.filter(id__in=Subquery(winners))
+    if category:
+        qs = qs.filter(category=category)
+    if search:
+        qs = qs.filter(Q(key__icontains=search) | Q(description__icontains=search))
+    return qs
+
+
+def organization_features() -> OrganizationFeature:
+    """The current organization's switches (an unsaved row with the defaults if none was created)."""
+    features = OrganizationFeature.objects.first()
+    return features if features is not None else OrganizationFeature(organization_id=require_org_id())

@@ -1,0 +1,53 @@
+"""Tenant-scoped reads of the platform app."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from comptoir.platform.errors import NotFound
+from comptoir.platform.models import Country, Currency, Organization, UnitOfMeasure, Workspace
+from comptoir.platform.tenancy import require_org_id
+
+
+def current_organization() -> Organization:
+    return Organization.objects.select_related("country", "base_currency").get(pk=require_org_id())
+
+
+def workspaces(*, status=None, type=None, search=None):
+    qs = Workspace.objects.filter(deleted_at__isnull=True)
+    if status:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type=type)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+    return qs
+
+
+def access_workspace(workspace_id) -> Workspace:
+    """The workspace of the current organization, or NotFound (also for another organization's)."""
+    ws = workspaces().filter(pk=workspace_id).first()
+    if ws is None:
+        raise NotFound("Workspace not found")
+    return ws
+
+
+def currencies(search: str | None = None):
+    qs = Currency.objects.filter(is_active=True)
+    if search:
+        qs = qs.filter(Q(code__iexact=search) | Q(name__icontains=search))
+    return qs
+
+
+def countries(search: str | None = None):
+    qs = Country.objects.select_related("default_currency")
+    if search:
+        qs = qs.filter(Q(code__iexact=search) | Q(name__icontains=search))
+    return qs
+
+
+def units(category: str | None = None):
+    qs = UnitOfMeasure.objects.all()
+    if category:
+        qs = qs.filter(category=category)
+    return qs

@@ -1,0 +1,89 @@
+"""Document numbers: gap-free per (organization, document type, reset period), e.g. INV-2026-000042.
+
+One statement takes the number: an upsert of the counter row that increments `last_value` and returns it. The
+row stays locked until the caller's transaction ends, so a rolled-back document gives its number back and the
+next one reuses it. Take the number **last** in the posting transaction, after every check and every other write,
+so that concurrent postings queue on the counter row only for the commit (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import connection
+from django.db.transaction import TransactionManagementError
+
+from comptoir.platform.constants import ResetPeriod
+from comptoir.platform.ids import uuid7
+from comptoir.platform.models import Sequence
+from comptoir.platform.tenancy import current_user_id, require_org_id
+
+DEFAULT_PREFIX = "{type}-{year}-"
+MAX_PADDING = 12
+
+_PERIOD_FORMAT = {
+    ResetPeriod.NEVER: "",
+    ResetPeriod.YEARLY: "%Y",
+    ResetPeriod.MONTHLY: "%Y-%m",
+    ResetPeriod.DAILY: "%Y-%m-%d",
+}
+
+_TAKE_SQL = f"""
+INSERT INTO {Sequence._meta.db_table}
+    (id, organization_id, document_type, period_key, prefix, padding, reset_period, last_value,
+     created_at, updated_at, created_by_id, updated_by_id)
+VALUES (%s, %s, %s, %s, %s, %s, %s, 1, now(), now(), %s, %s)
+ON CONFLICT (organization_id, document_type, period_key) DO UPDATE
+SET last_value = {Sequence._meta.db_table}.last_value + 1, prefix = EXCLUDED.prefix, padding = EXCLUDED.padding,
+    updated_at = EXCLUDED.updated_at, updated_by_id = EXCLUDED.updated_by_id
+RETURNING last_value
+"""  # noqa: S608 (the table name is the model's)
+
+
+def period_key(on: datetime.date, reset: str) -> str:
+    """'' (never resets), '2026', '2026-11' or '2026-11-22'."""
+    fmt = _PERIOD_FORMAT[ResetPeriod(reset)]
+    return on.strftime(fmt) if fmt else ""
+
+
+def next_number(
+    *,
+    document_type: str,
+    on: datetime.date,
+    prefix: str = DEFAULT_PREFIX,
+    padding: int = 6,
+    reset: str = ResetPeriod.YEARLY,
+) -> str:
+    """The next number of `document_type` in the organization in context, for a document dated `on`.
+
+    `prefix` may use {type}, {year}, {month} and {day} (of `on`); the counter is zero-padded to `padding` digits
+    and restarts at 1 each `reset` period (NEVER, YEARLY, MONTHLY, DAILY). Must run inside the caller's
+    `transaction.atomic()`, as its last write."""
+    if not isinstance(document_type, str) or not 1 <= len(document_type) <= 50:
+        raise ValueError("document_type must be 1-50 characters")
+    if isinstance(padding, bool) or not isinstance(padding, int) or not 1 <= padding <= MAX_PADDING:
+        raise ValueError(f"padding must be an integer from 1 to {MAX_PADDING}, not {padding!r}")
+    if reset not in ResetPeriod.values:
+        raise ValueError(f"Unknown reset period {reset!r}; use one of {', '.join(ResetPeriod.values)}")
+    if not isinstance(on, datetime.date):
+        raise ValueError(f"on must be a date, not {on!r}")
+    try:
+        head = prefix.format(type=document_type, year=f"{on:%Y}", month=f"{on:%m}", day=f"{on:%d}")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"Bad prefix {prefix!r}: use only {{type}}, {{year}}, {{month}} and {{day}}") from exc
+    if len(prefix) > Sequence._meta.get_field("prefix").max_length:
+        raise ValueError(f"prefix is longer than {Sequence._meta.get_field('prefix').max_length} characters")
+    if not connection.in_atomic_block:
+        raise TransactionManagementError(
+            "next_number() must run inside the document's transaction.atomic(), as its last write; outside one "
+            "the number would be committed even if the document is not"
+        )
+    org_id = require_org_id()
+    user_id = current_user_id()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _TAKE_SQL,
+            [uuid7(), org_id, document_type, period_key(on, reset), prefix, padding, reset, user_id, user_id],
+        )
+        (value,) = cursor.fetchone()
+    return f"{head}{value:0{padding}d}"

@@ -1,0 +1,246 @@
+"""Organizations and workspaces. Every write leaves an audit row in its transaction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from comptoir.platform.constants import (
+    ORGANIZATION_TRANSITIONS,
+    WORKSPACE_TRANSITIONS,
+    AuditAction,
+    WorkspaceStatus,
+    WorkspaceType,
+)
+from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.hooks import initialize_organization
+from comptoir.platform.http import check_version
+from comptoir.platform.ids import uuid7
+from comptoir.platform.models import (
+    Country,
+    Currency,
+    Organization,
+    OrganizationFeature,
+    Workspace,
+)
+from comptoir.platform.services.audit import record_audit, snapshot
+from comptoir.platform.tenancy import require_org_id, tenant_context
+from comptoir.platform.transitions import transition
+
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{1,19}$")
+ORGANIZATION_AUDITED = ["code", "name", "legal_name", "country", "base_currency", "timezone", "language", "status"]
+WORKSPACE_AUDITED = ["name", "type", "description", "status", "is_default"]
+
+
+def _record_update(*, actor, obj, old: dict, fields) -> None:
+    """An UPDATE audit row with the fields whose values changed, if any did."""
+    new = snapshot(obj, fields)
+    changed = [name for name in fields if old[name] != new[name]]
+    if changed:
+        record_audit(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=obj,
+            old={n: old[n] for n in changed},
+            new={n: new[n] for n in changed},
+        )
+
+
+@dataclass
+class OrganizationInput:
+    name: str
+    code: str
+    country: str
+    base_currency: str | None = None
+    legal_name: str = ""
+    timezone: str = "UTC"
+    language: str = "en"
+
+
+def _country(code: str, field: str = "country") -> Country:
+    country = Country.objects.filter(code=(code or "").upper()).select_related("default_currency").first()
+    if country is None:
+        raise ValidationFailed(f"Unknown country '{code}'", code="unknown_country", field=field)
+    return country
+
+
+def _currency(code: str, field: str = "base_currency") -> Currency:
+    currency = Currency.objects.filter(code=(code or "").upper(), is_active=True).first()
+    if currency is None:
+        raise ValidationFailed(f"Unknown currency '{code}'", code="unknown_currency", field=field)
+    return currency
+
+
+def create_organization(*, data: OrganizationInput, actor=None) -> Organization:
+    """Create an organization with its default workspace and feature switches. Runs in its own tenant context
+    so row-level security admits the new rows."""
+    if not CODE_RE.match(data.code or ""):
+        raise ValidationFailed("Code must be 2-20 letters, digits, '-' or '_'", code="invalid_code", field="code")
+    if not (data.name or "").strip():
+        raise ValidationFailed("Name is required", code="required", field="name")
+    country = _country(data.country)
+    currency = _currency(data.base_currency) if data.base_currency else country.default_currency
+    if currency is None:
+        raise ValidationFailed("Give a base currency", code="required", field="base_currency")
+    org_id = uuid7()
+    with tenant_context(org_id, user=actor), transaction.atomic():
+        try:
+            with transaction.atomic():
+                org = Organization.objects.create(
+                    id=org_id,
+                    code=data.code,
+                    name=data.name.strip(),
+                    legal_name=data.legal_name,
+                    country=country,
+                    base_currency=currency,
+                    timezone=data.timezone,
+                    language=data.language,
+                    created_by=actor,
+                )
+        except IntegrityError as exc:
+            raise ValidationFailed(f"Code '{data.code}' is taken", code="duplicate", field="code") from exc
+        workspace = Workspace.objects.create(
+            organization=org, name="Main", type=WorkspaceType.MAIN, is_default=True, created_by=actor
+        )
+        OrganizationFeature.objects.create(organization=org, created_by=actor)
+        initialize_organization(organization=org, actor=actor)
+        record_audit(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=org,
+            new=snapshot(org, ORGANIZATION_AUDITED),
+            metadata={"default_workspace_id": workspace.pk},
+        )
+    return org
+
+
+ORGANIZATION_EDITABLE = {
+    "name",
+    "legal_name",
+    "company_type",
+    "industry",
+    "size",
+    "employee_count",
+    "annual_revenue",
+    "bin",
+    "tax_id",
+    "registration_number",
+    "gstin",
+    "pan",
+    "email",
+    "phone",
+    "website",
+    "timezone",
+    "language",
+    "settings",
+    "metadata",
+    "status",
+    "kind",
+}
+
+
+def update_organization(*, actor, changes: dict, expected_version: int | None = None) -> Organization:
+    org_id = require_org_id()
+    unknown = set(changes) - ORGANIZATION_EDITABLE - {"country", "base_currency"}
+    if unknown:
+        raise ValidationFailed(
+            f"Cannot change {', '.join(sorted(unknown))}", code="not_editable", field=sorted(unknown)[0]
+        )
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=org_id)
+        check_version(org.version, expected_version)
+        old = snapshot(org, changes)
+        if "status" in changes and changes["status"] != org.status:
+            transition(org, changes["status"], actor=actor, transitions=ORGANIZATION_TRANSITIONS, save=False)
+        if "name" in changes and not (changes["name"] or "").strip():
+            raise ValidationFailed("Name is required", code="required", field="name")
+        for name, value in changes.items():
+            if name == "status":
+                continue
+            if name == "country":
+                org.country = _country(value)
+            elif name == "base_currency":
+                org.base_currency = _currency(value)
+            else:
+                setattr(org, name, value)
+        if org.country_id and org.country.code == "KZ" and "bin" in changes and not org.bin:
+            raise ValidationFailed("BIN is required for organizations in Kazakhstan", code="required", field="bin")
+        org.version = F("version") + 1
+        org.save()
+        org.refresh_from_db()
+        _record_update(actor=actor, obj=org, old=old, fields=[name for name in changes if name != "status"])
+    return org
+
+
+@dataclass
+class WorkspaceInput:
+    name: str
+    type: str = WorkspaceType.MAIN
+    description: str = ""
+
+
+def create_workspace(*, actor, data: WorkspaceInput) -> Workspace:
+    if not (data.name or "").strip():
+        raise ValidationFailed("Name is required", code="required", field="name")
+    with transaction.atomic():
+        if Workspace.objects.filter(name__iexact=data.name.strip(), deleted_at__isnull=True).exists():
+            raise ValidationFailed(f"A workspace named '{data.name}' exists", code="duplicate", field="name")
+        ws = Workspace.objects.create(
+            name=data.name.strip(),
+            type=data.type,
+            description=data.description,
+            created_by=actor,
+            updated_by=actor,
+        )
+        record_audit(actor=actor, action=AuditAction.CREATE, obj=ws, new=snapshot(ws, WORKSPACE_AUDITED))
+    return ws
+
+
+def update_workspace(*, actor, workspace_id, changes: dict, expected_version: int | None = None) -> Workspace:
+    with transaction.atomic():
+        ws = Workspace.objects.select_for_update().filter(pk=workspace_id, deleted_at__isnull=True).first()
+        if ws is None:
+            raise NotFound("Workspace not found")
+        check_version(ws.version, expected_version)
+        if ws.status == WorkspaceStatus.ARCHIVED:
+            raise Conflict("An archived workspace is read-only", code="workspace_archived")
+        old = snapshot(ws, changes)
+        if "status" in changes and changes["status"] != ws.status:
+            if ws.is_default:
+                raise Conflict("The default workspace stays active", code="default_workspace", field="status")
+            transition(ws, changes["status"], actor=actor, transitions=WORKSPACE_TRANSITIONS, save=False)
+        if "name" in changes:
+            name = (changes["name"] or "").strip()
+            if not name:
+                raise ValidationFailed("Name is required", code="required", field="name")
+            clash = Workspace.objects.filter(name__iexact=name, deleted_at__isnull=True).exclude(pk=ws.pk)
+            if clash.exists():
+                raise ValidationFailed(f"A workspace named '{name}' exists", code="duplicate", field="name")
+            changes["name"] = name
+        for name, value in changes.items():
+            if name != "status":
+                setattr(ws, name, value)
+        ws.updated_by = actor
+        ws.version = F("version") + 1
+        ws.save()
+        ws.refresh_from_db()
+        _record_update(actor=actor, obj=ws, old=old, fields=[name for name in changes if name != "status"])
+    return ws
+
+
+def delete_workspace(*, actor, workspace_id) -> None:
+    """Soft-delete a workspace; the default one cannot be deleted."""
+    with transaction.atomic():
+        ws = Workspace.objects.select_for_update().filter(pk=workspace_id, deleted_at__isnull=True).first()
+        if ws is None:
+            raise NotFound("Workspace not found")
+        if ws.is_default:
+            raise Conflict("The default workspace cannot be deleted", code="default_workspace")
+        ws.deleted_at = timezone.now()
+        ws.deleted_by = actor
+        ws.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+        record_audit(actor=actor, action=AuditAction.DELETE, obj=ws, old=snapshot(ws, WORKSPACE_AUDITED))

@@ -1,0 +1,152 @@
+"""emit_event: the outbox. The event and its delivery jobs are written in the caller's transaction."""
+
+import datetime
+import json
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from comptoir.platform.errors import ValidationFailed
+from comptoir.platform.models import IntegrationEvent, WebhookDelivery, Workspace
+from comptoir.platform.services.events import emit_event
+from comptoir.platform.services.webhooks import WebhookInput, create_webhook_subscription, patterns_matching
+from comptoir.platform.tenancy import NoTenantError, tenant_context
+
+
+class Boom(Exception):
+    pass
+
+
+def _jobs() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT task_name, queue_name, args::text, status FROM procrastinate_jobs ORDER BY id")
+        return [(task, queue, json.loads(args), status) for task, queue, args, status in cursor.fetchall()]
+
+
+def _subscribe(tenant, *patterns, url="https://hooks.example.com/x", active=True):
+    with tenant_context(tenant.organization):
+        sub, _secret = create_webhook_subscription(
+            actor=tenant.owner, data=WebhookInput(url=url, event_types=list(patterns), is_active=active)
+        )
+    return sub
+
+
+@pytest.fixture
+def no_jobs(transactional_db):
+    """procrastinate's tables are not flushed between transactional tests: start and end with none."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM procrastinate_jobs")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_leaves_neither_event_nor_job(tenant, no_jobs):
+    sub = _subscribe(tenant, "invoice.*")
+    with tenant_context(tenant.organization):
+        with pytest.raises(Boom), transaction.atomic():
+            emit_event(event_type="invoice.posted", payload={"number": "INV-1"})
+            assert len(_jobs()) == 1  # visible inside the transaction...
+            raise Boom
+        with transaction.atomic():  # ...and in a savepoint the caller rolls back while its transaction commits
+            with pytest.raises(Boom), transaction.atomic():
+                emit_event(event_type="invoice.posted", payload={"number": "INV-2"})
+                raise Boom
+            Workspace.objects.create(name="Committed")
+        assert not IntegrationEvent.objects.exists()
+        assert not WebhookDelivery.objects.exists()
+        assert Workspace.objects.filter(name="Committed").exists()
+    assert _jobs() == []
+
+    with tenant_context(tenant.organization):
+        event = emit_event(event_type="invoice.posted", payload={"number": "INV-3"})
+        (delivery,) = WebhookDelivery.objects.all()
+    assert (event.status, delivery.status, delivery.attempt, delivery.subscription_id) == (
+        "PENDING",
+        "PENDING",
+        1,
+        sub.pk,
+    )
+    assert _jobs() == [
+        (
+            "platform.deliver_webhook",
+            "webhooks",
+            {"organization_id": str(tenant.organization.pk), "delivery_id": str(delivery.pk)},
+            "todo",
+        )
+    ]
+
+
+def test_one_job_per_matching_active_subscription(tenant):
+    exact = _subscribe(tenant, "invoice.posted")
+    prefix = _subscribe(tenant, "invoice.*")
+    star = _subscribe(tenant, "*")
+    _subscribe(tenant, "invoice.voided", "order.*")
+    _subscribe(tenant, "invoice.*", active=False)
+    with tenant_context(tenant.organization):
+        event = emit_event(event_type="invoice.posted", payload={})
+        targets = set(WebhookDelivery.objects.filter(event=event).values_list("subscription_id", flat=True))
+    assert targets == {exact.pk, prefix.pk, star.pk}
+    assert len(_jobs()) == 3
+
+
+def test_deep_types_match_every_prefix():
+    assert patterns_matching("sales.order.confirmed") == [
+        "sales.order.confirmed",
+        "*",
+        "sales.*",
+        "sales.order.*",
+    ]
+
+
+def test_event_without_subscribers_is_settled_and_enqueues_nothing(tenant):
+    _subscribe(tenant, "order.*")
+    with tenant_context(tenant.organization):
+        event = emit_event(event_type="invoice.posted", payload={"a": 1})
+    assert (event.status, event.attempts) == ("SUCCESS", 0)
+    assert event.processed_at is not None
+    assert _jobs() == []
+
+
+def test_payload_is_made_json_safe_and_source_and_author_recorded(tenant):
+    with tenant_context(tenant.organization, user=tenant.owner):
+        source = Workspace.objects.get(is_default=True)
+        ref = uuid.uuid4()
+        event = emit_event(
+            event_type="invoice.posted",
+            payload={"total": Decimal("12.50"), "ref": ref, "date": datetime.date(2026, 1, 31)},
+            source=source,
+        )
+        stored = IntegrationEvent.objects.get(pk=event.pk)
+    assert stored.payload == {"total": "12.50", "ref": str(ref), "date": "2026-01-31"}
+    assert (stored.source_object_type, stored.source_object_id) == ("platform.workspace", source.pk)
+    assert stored.created_by_id == tenant.owner.pk
+    assert stored.max_attempts == 5
+
+
+@pytest.mark.parametrize(
+    ("event_type", "payload", "field"),
+    [
+        ("Invoice.Posted", {}, "event_type"),
+        ("invoice", {}, "event_type"),
+        ("invoice.*", {}, "event_type"),
+        ("x." + "y" * 100, {}, "event_type"),
+        ("invoice.posted", ["not", "an", "object"], "payload"),
+    ],
+)
+def test_bad_event_type_or_payload_is_refused_and_nothing_written(tenant, event_type, payload, field):
+    _subscribe(tenant, "*")
+    with tenant_context(tenant.organization):
+        with pytest.raises(ValidationFailed) as caught:
+            emit_event(event_type=event_type, payload=payload)
+        assert caught.value.errors[0].field == field
+        assert not IntegrationEvent.objects.exists()
+    assert _jobs() == []
+
+
+def test_an_event_needs_an_organization(db):
+    with pytest.raises(NoTenantError):
+        emit_event(event_type="invoice.posted", payload={})

@@ -1,0 +1,130 @@
+"""The signed-in landing page (`/`): the organization in context and the switcher, the modules the member may
+open, and the notifications bell. Session-authenticated (the identity middleware has put the request in the
+chosen organization's tenant context); thin: reads through queries, writes through services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, resolve, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from comptoir.platform.admin_site import SWITCH_URL_NAME, user_memberships
+from comptoir.platform.queries.notifications import notifications_of, unread_count
+from comptoir.platform.services.notifications import mark_all_notifications_read
+
+HOME_URL_NAME = "home"
+API_DOCS = "/api/v1/docs"
+LATEST_NOTIFICATIONS = 10
+
+
+@dataclass(frozen=True)
+class ModuleLink:
+    label: str
+    permission: str
+    admin: str = ""  # "app_label.model_name" of an admin changelist; else the link is the API documentation
+
+
+MODULES: tuple[tuple[str, tuple[ModuleLink, ...]], ...] = (
+    (
+        "Platform",
+        (
+            ModuleLink("Workspaces", "platform.view_workspace", "platform.workspace"),
+            ModuleLink("Members", "platform.view_organizationmember", "platform.organizationmember"),
+            ModuleLink("Settings", "platform.view_setting"),
+            ModuleLink("Audit log", "platform.view_auditlog"),
+            ModuleLink("Webhooks", "platform.view_webhooksubscription"),
+            ModuleLink("Calendar", "platform.view_calendarevent"),
+        ),
+    ),
+    (
+        "Identity",
+        (
+            ModuleLink("Roles", "identity.view_role", "identity.role"),
+            ModuleLink("API tokens", "identity.view_apitoken", "identity.apitoken"),
+        ),
+    ),
+    (
+        "Accounting",
+        (
+            ModuleLink("Chart of accounts", "accounting.view_account", "accounting.account"),
+            ModuleLink("Journal", "accounting.view_journalentry", "accounting.journalentry"),
+        ),
+    ),
+)
+
+
+def _link(module: ModuleLink) -> str:
+    if module.admin:
+        app_label, model_name = module.admin.split(".")
+        try:
+            return reverse(f"admin:{app_label}_{model_name}_changelist")
+        except NoReverseMatch:  # not (yet) in the admin: the API documents it
+            pass
+    return API_DOCS
+
+
+def visible_modules(user) -> list[dict]:
+    """The module groups with the entries `user` may view in the organization in context (empty groups left out)."""
+    groups = []
+    for name, modules in MODULES:
+        entries = [{"label": m.label, "url": _link(m)} for m in modules if user.has_perm(m.permission)]
+        if entries:
+            groups.append({"name": name, "modules": entries})
+    return groups
+
+
+def _organization_id(request):
+    actor = getattr(request, "actor", None)
+    return getattr(actor, "organization_id", None)
+
+
+@never_cache
+@require_GET
+@login_required
+def home(request):
+    org_id = _organization_id(request)
+    memberships = user_memberships(request)
+    current = next((m.organization for m in memberships if m.organization_id == org_id), None)
+    context = {
+        "organization": current,
+        "memberships": memberships,
+        "switch_url": reverse("home_switch_organization"),
+        "modules": [],
+        "notifications": [],
+        "unread_count": 0,
+    }
+    if current is not None:
+        context["modules"] = visible_modules(request.user)
+        context["notifications"] = list(notifications_of(request.user).order_by("-created_at")[:LATEST_NOTIFICATIONS])
+        context["unread_count"] = unread_count(request.user)
+    return TemplateResponse(request, "comptoir/home.html", context)
+
+
+@never_cache
+@require_POST
+@login_required
+def switch_organization(request):
+    """The admin's switcher (`organization=<id>`, 404 for an organization that is not the user's), then back to
+    the landing page. The view is found by its URL name: identity sits above platform."""
+    switcher = resolve(reverse(SWITCH_URL_NAME)).func
+    response = switcher(request)
+    if response.status_code == 302:
+        return redirect(HOME_URL_NAME)
+    return response
+
+
+@never_cache
+@require_POST
+@login_required
+def mark_all_read(request):
+    """Marks every unread notification of the user in the organization in context read."""
+    if _organization_id(request) is None:
+        raise Http404("No organization")
+    mark_all_notifications_read(actor=request.user)
+    return redirect(HOME_URL_NAME)

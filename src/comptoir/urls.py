@@ -1,0 +1,27 @@
+from django.urls import path
+
+from comptoir.api import api
+from comptoir.identity.admin import switch_organization
+from comptoir.platform import views
+from comptoir.platform.admin_site import SWITCH_URL_NAME, site
+from comptoir.platform.problems import problem_response
+
+
+def not_found(request, exception=None):
+    if request.path.startswith("/api/"):
+        return problem_response(request, status=404, code="not_found", title="Not found")
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+handler404 = not_found
+
+urlpatterns = [
+    path("", views.home, name=views.HOME_URL_NAME),
+    path("switch-organization/", views.switch_organization, name="home_switch_organization"),
+    path("notifications/mark-all-read/", views.mark_all_read, name="home_mark_all_read"),
+    path("api/v1/", api.urls),
+    path("admin/switch-organization/", switch_organization, name=SWITCH_URL_NAME),
+    path("admin/", site.urls),
+]
