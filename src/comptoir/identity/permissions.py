@@ -15,6 +15,11 @@ EXTRA_PERMISSIONS = {
     "platform.access_admin": "Use the admin site",
     "identity.assign_role": "Assign roles to members",
     "identity.manage_apitoken": "Create and revoke one's own API tokens",
+    "accounting.close_fiscalyear": "Close a fiscal year (closing entry to retained earnings)",
+    "accounting.reopen_period": "Reopen a closed fiscal period or year",
+    "accounting.view_report": "Read financial reports",
+    "accounting.reconcile_banktransaction": "Match bank statement lines to journal lines",
+    "accounting.import_chart": "Import the chart of accounts from CSV",
 }
 
 # code: (name, description, permission patterns). OWNER and ADMIN get everything.
@@ -84,6 +89,7 @@ def permission_catalogue() -> dict[str, tuple[str, str]]:
 RESTRICTED_PERMISSIONS = frozenset(
     {
         "platform.view_auditlog",
+        "accounting.reopen_period",
         "platform.view_idempotencykey",
         "platform.view_integrationevent",
         "platform.change_integrationevent",

@@ -97,6 +97,9 @@ class JournalLine(TenantModel):
     against_entry = models.ForeignKey(
         JournalEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="settlements"
     )
+    due_date = models.DateField(
+        null=True, blank=True, help_text="on a bill's receivable/payable line: when it falls due (aging)"
+    )
     remarks = models.CharField(max_length=255, blank=True)
     entry_date = models.DateField(help_text="the entry's date, copied for ledger indexes")
 

@@ -131,6 +131,10 @@ def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[Journ
             against = JournalEntry.objects.filter(pk=raw["against_entry"]).first()
             if against is None:
                 raise ValidationFailed("No such entry", code="unknown", field=f"{field}.against_entry")
+            if against.status != EntryStatus.POSTED:
+                raise ValidationFailed(
+                    "A line settles a posted entry only", code="not_posted", field=f"{field}.against_entry"
+                )
         lines.append(
             JournalLine(
                 line_no=i + 1,
@@ -142,6 +146,7 @@ def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[Journ
                 base_amount=base_amount,
                 cost_center=cost_center,
                 against_entry=against,
+                due_date=raw.get("due_date"),
                 remarks=(raw.get("remarks") or "")[:255],
                 entry_date=day,
             )
@@ -370,7 +375,9 @@ def reverse_entry(*, actor, entry_id, date: datetime.date, narration: str = "") 
                 exchange_rate=line.exchange_rate,
                 base_amount=line.base_amount,
                 cost_center_id=line.cost_center_id,
-                against_entry_id=line.against_entry_id,
+                # the mirror settles the original's open items (aging) and whatever the original settled
+                against_entry_id=line.against_entry_id or original.pk,
+                due_date=line.due_date,
                 remarks=line.remarks,
                 entry_date=date,
             )

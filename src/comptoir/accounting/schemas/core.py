@@ -125,6 +125,8 @@ class LineIn(Input):
     currency: str | None = Field(None, min_length=3, max_length=3)
     exchange_rate: Decimal | None = Field(None, max_digits=18, decimal_places=8)
     cost_center: str | None = Field(None, description="id or code")
+    against_entry: uuid.UUID | None = Field(None, description="the bill (posted entry) this line settles")
+    due_date: datetime.date | None = Field(None, description="on a bill's receivable/payable line")
     remarks: str = Field("", max_length=255)
 
 
@@ -153,6 +155,8 @@ class LineOut(Schema):
     exchange_rate: str
     base_amount: str
     cost_center: str | None
+    against_entry: uuid.UUID | None
+    due_date: datetime.date | None
     remarks: str
 
     @staticmethod
@@ -182,6 +186,10 @@ class LineOut(Schema):
     @staticmethod
     def resolve_cost_center(obj):
         return obj.cost_center.code if obj.cost_center_id else None
+
+    @staticmethod
+    def resolve_against_entry(obj):
+        return obj.against_entry_id
 
 
 class JournalEntryOut(Schema):

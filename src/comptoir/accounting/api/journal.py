@@ -1,0 +1,75 @@
+"""Journal entries: draft, post, cancel, reverse."""
+
+from __future__ import annotations
+
+import uuid
+
+from ninja import Query, Router, Status
+
+from comptoir.accounting.queries import books as queries
+from comptoir.accounting.schemas.core import (
+    JournalEntryDetail,
+    JournalEntryFilters,
+    JournalEntryIn,
+    JournalEntryPage,
+    ReverseIn,
+)
+from comptoir.accounting.services import journal
+from comptoir.platform.access import authorize
+from comptoir.platform.pagination import PageParams, paginate
+
+router = Router()
+
+
+@router.get("/journal-entries", response=JournalEntryPage)
+def list_journal_entries(request, page: Query[PageParams], filters: Query[JournalEntryFilters]):
+    authorize(request, "accounting.view_journalentry")
+    return paginate(
+        queries.journal_entries(**filters.dict()),
+        page,
+        allowed_ordering={"date", "entry_number", "created_at"},
+        default_ordering=["-date"],
+    )
+
+
+@router.post("/journal-entries", response={201: JournalEntryDetail})
+def create_journal_entry(request, body: JournalEntryIn):
+    actor = authorize(request, "accounting.add_journalentry")
+    data = body.dict()
+    post = data.pop("post")
+    if post:
+        authorize(request, "accounting.change_journalentry")
+        entry = journal.create_and_post(actor=actor.user, data=data)
+    else:
+        entry = journal.create_entry(actor=actor.user, data=data)
+    return Status(201, queries.access_journal_entry(entry.pk))
+
+
+@router.get("/journal-entries/{entry_id}", response=JournalEntryDetail)
+def get_journal_entry(request, entry_id: uuid.UUID):
+    authorize(request, "accounting.view_journalentry")
+    return queries.access_journal_entry(entry_id)
+
+
+@router.post("/journal-entries/{entry_id}/post", response=JournalEntryDetail)
+def post_journal_entry(request, entry_id: uuid.UUID):
+    actor = authorize(request, "accounting.change_journalentry")
+    queries.access_journal_entry(entry_id)
+    journal.post_entry(actor=actor.user, entry_id=entry_id)
+    return queries.access_journal_entry(entry_id)
+
+
+@router.post("/journal-entries/{entry_id}/cancel", response=JournalEntryDetail)
+def cancel_journal_entry(request, entry_id: uuid.UUID):
+    actor = authorize(request, "accounting.change_journalentry")
+    queries.access_journal_entry(entry_id)
+    journal.cancel_entry(actor=actor.user, entry_id=entry_id)
+    return queries.access_journal_entry(entry_id)
+
+
+@router.post("/journal-entries/{entry_id}/reverse", response={201: JournalEntryDetail})
+def reverse_journal_entry(request, entry_id: uuid.UUID, body: ReverseIn):
+    actor = authorize(request, "accounting.change_journalentry")
+    queries.access_journal_entry(entry_id)
+    reversal = journal.reverse_entry(actor=actor.user, entry_id=entry_id, date=body.date, narration=body.narration)
+    return Status(201, queries.access_journal_entry(reversal.pk))

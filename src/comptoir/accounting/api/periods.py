@@ -1,0 +1,61 @@
+"""Fiscal years and their periods."""
+
+from __future__ import annotations
+
+import uuid
+
+from ninja import Query, Router, Status
+
+from comptoir.accounting.queries import books as queries
+from comptoir.accounting.schemas.core import (
+    FiscalYearDetail,
+    FiscalYearIn,
+    FiscalYearOut,
+    FiscalYearPage,
+    PeriodOut,
+)
+from comptoir.accounting.services import periods
+from comptoir.platform.access import authorize
+from comptoir.platform.pagination import PageParams, paginate
+
+router = Router()
+
+
+@router.get("/fiscal-years", response=FiscalYearPage)
+def list_fiscal_years(request, page: Query[PageParams]):
+    authorize(request, "accounting.view_fiscalyear")
+    return paginate(queries.fiscal_years(), page, allowed_ordering={"start_date"}, default_ordering=["-start_date"])
+
+
+@router.post("/fiscal-years", response={201: FiscalYearDetail})
+def create_fiscal_year(request, body: FiscalYearIn):
+    actor = authorize(request, "accounting.add_fiscalyear")
+    year = periods.create_fiscal_year(actor=actor.user, data=body.dict())
+    return Status(201, queries.access_fiscal_year(year.pk))
+
+
+@router.get("/fiscal-years/{year_id}", response=FiscalYearDetail)
+def get_fiscal_year(request, year_id: uuid.UUID):
+    authorize(request, "accounting.view_fiscalyear")
+    return queries.access_fiscal_year(year_id)
+
+
+@router.post("/fiscal-years/{year_id}/make-current", response=FiscalYearOut)
+def make_fiscal_year_current(request, year_id: uuid.UUID):
+    actor = authorize(request, "accounting.change_fiscalyear")
+    queries.access_fiscal_year(year_id)
+    return periods.set_current_fiscal_year(actor=actor.user, fiscal_year_id=year_id)
+
+
+@router.post("/periods/{period_id}/close", response=PeriodOut)
+def close_period(request, period_id: uuid.UUID):
+    actor = authorize(request, "accounting.change_fiscalperiod")
+    queries.access_period(period_id)
+    return periods.close_period(actor=actor.user, period_id=period_id)
+
+
+@router.post("/periods/{period_id}/reopen", response=PeriodOut)
+def reopen_period(request, period_id: uuid.UUID):
+    actor = authorize(request, "accounting.reopen_period")
+    queries.access_period(period_id)
+    return periods.reopen_period(actor=actor.user, period_id=period_id)

@@ -1,0 +1,1 @@
+"""Request and response shapes of the accounting API, one module per concern. Amounts are decimal strings."""
