@@ -16,10 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.db import connections
 from procrastinate import PsycopgConnector, manager, tasks
 from procrastinate.contrib.django import DjangoApp, app, connector_params
 from procrastinate.contrib.django.django_connector import DjangoConnector
+from procrastinate.periodic import PeriodicRegistry
 
 from comptoir.platform.db import app_role
 
@@ -81,9 +83,10 @@ async def _as_app_role(connection) -> None:
     await connection.commit()
 
 
-def _worker_app(pool_size: int) -> DjangoApp:
+def _worker_app(pool_size: int, *, periodic: bool = True) -> DjangoApp:
     """An app with the tasks of the Django app but a pooled psycopg connector of its own, so a worker running in a
-    thread of the web process does not change how request threads enqueue."""
+    thread of the web process does not change how request threads enqueue. A one-shot run (`periodic=False`)
+    schedules no periodic job: it only drains what is due."""
     app.perform_import_paths()
     worker_app = DjangoApp(
         connector=PsycopgConnector(
@@ -93,7 +96,7 @@ def _worker_app(pool_size: int) -> DjangoApp:
         periodic_defaults=app.periodic_defaults,
     )
     worker_app.tasks = app.tasks
-    worker_app.periodic_registry = app.periodic_registry
+    worker_app.periodic_registry = app.periodic_registry if periodic else PeriodicRegistry()
     return worker_app
 
 
@@ -110,7 +113,7 @@ def run_worker(
     from another thread (the in-process worker of `serve`/`demo`), after the running jobs finish."""
     if install_signal_handlers is None:
         install_signal_handlers = threading.current_thread() is threading.main_thread()
-    worker_app = _worker_app(pool_size=concurrency + 2)  # the jobs, the LISTEN connection, the heartbeat
+    worker_app = _worker_app(pool_size=concurrency + 2, periodic=wait)  # the jobs, the LISTEN connection, the heartbeat
     middleware = list(worker_app.worker_defaults.get("task_middleware") or [])
     if not wait:
         middleware.append(_close_django_connections)
@@ -141,5 +144,6 @@ def run_worker(
             finally:
                 if watcher is not None:
                     watcher.cancel()
+                await sync_to_async(connections.close_all)()
 
     asyncio.run(main())
