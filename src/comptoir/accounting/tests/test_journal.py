@@ -75,6 +75,10 @@ def test_group_or_unknown_or_foreign_account_is_refused(tenant, other_tenant):
         foreign = Account.objects.get(code="1000").pk
     error = _refused(tenant, entry_data((str(foreign), "DR", "1.00"), ("4000", "CR", "1.00")), "unknown")
     assert error.errors[0].field == "lines[0].account"
+    error = _refused(
+        tenant, entry_data(("1000", "DR", "1.00"), ("4000", "CR", "0.50"), ("9999", "CR", "0.50")), "unknown"
+    )
+    assert error.errors[0].field == "lines[2].account"
 
 
 def test_inactive_account_is_refused(tenant):
