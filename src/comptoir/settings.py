@@ -135,6 +135,9 @@ LOGGING = {
 # Secrets (webhook keys, secret settings, bank account numbers) are encrypted with a key derived from this
 # (or from SECRET_KEY when empty); see docs/encryption.md.
 COMPTOIR_ENCRYPTION_KEY = os.environ.get("COMPTOIR_ENCRYPTION_KEY", "")
+# Keyed hashes that find equal secrets without decrypting them (e.g. bank account numbers); from SECRET_KEY when
+# empty. Changing it breaks the uniqueness checks of the rows already stored.
+COMPTOIR_BLIND_INDEX_KEY = os.environ.get("COMPTOIR_BLIND_INDEX_KEY", "")
 
 # Webhook delivery (docs/webhooks.md).
 WEBHOOK_TIMEOUT_SECONDS = 5

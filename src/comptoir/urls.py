@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from comptoir.api import api
 from comptoir.identity.admin import switch_organization
@@ -22,6 +22,7 @@ urlpatterns = [
     path("switch-organization/", views.switch_organization, name="home_switch_organization"),
     path("notifications/mark-all-read/", views.mark_all_read, name="home_mark_all_read"),
     path("api/v1/", api.urls),
+    path("accounting/", include("comptoir.accounting.urls")),
     path("admin/switch-organization/", switch_organization, name=SWITCH_URL_NAME),
     path("admin/", site.urls),
 ]

@@ -1,12 +1,30 @@
-"""Admin pages of the books, read-only: the chart, fiscal years and periods, journal entries and their lines.
-Every write goes through the services (the API), which hold the rules of the books."""
+"""Admin pages of the books, read-only: the chart, cost centers, fiscal years and periods, journal types, entries
+and their lines, taxes, bank accounts and statement lines, budgets and the balance cache. Every write goes through
+the services (the API), which hold the rules of the books. A bank account number is shown by its last 4 digits."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from unfold.decorators import display
 
-from comptoir.accounting.models import Account, AccountGroup, FiscalPeriod, FiscalYear, JournalEntry, JournalLine
-from comptoir.platform.admin_site import ReadOnlyAdminMixin, TenantAdmin, site
+from comptoir.accounting.models import (
+    Account,
+    AccountBalance,
+    AccountGroup,
+    BankAccount,
+    BankTransaction,
+    Budget,
+    CostCenter,
+    FiscalPeriod,
+    FiscalYear,
+    JournalEntry,
+    JournalLine,
+    JournalType,
+    TaxRate,
+)
+from comptoir.platform.admin_site import ReadOnlyAdminMixin, SoftDeleteMixin, TenantAdmin, TenantInline, site
+
+MASK = "••••"
 
 
 @admin.register(AccountGroup, site=site)
@@ -26,6 +44,15 @@ class AccountAdmin(ReadOnlyAdminMixin, TenantAdmin):
     ordering = ("code",)
 
 
+@admin.register(CostCenter, site=site)
+class CostCenterAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("code", "name", "parent", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("code", "name")
+    list_select_related = ("parent",)
+    ordering = ("code",)
+
+
 class PeriodInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = FiscalPeriod
     fields = ("period_no", "start_date", "end_date", "status")
@@ -37,6 +64,14 @@ class FiscalYearAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = ("name", "start_date", "end_date", "is_current", "is_closed")
     ordering = ("-start_date",)
     inlines = (PeriodInline,)
+
+
+@admin.register(JournalType, site=site)
+class JournalTypeAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("code", "name", "category", "prefix", "is_accounting", "is_inventory", "is_system", "is_active")
+    list_filter = ("category", "is_active", "is_system")
+    search_fields = ("code", "name", "prefix")
+    ordering = ("code",)
 
 
 class LineInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -54,3 +89,125 @@ class JournalEntryAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_select_related = ("journal_type",)
     ordering = ("-date",)
     inlines = (LineInline,)
+
+
+@admin.register(AccountBalance, site=site)
+class AccountBalanceAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The derived balance cache (one row per account, period and slot); rebuilt from the posted lines."""
+
+    list_display = ("account", "period", "slot", "debit_total", "credit_total", "updated_at")
+    list_filter = ("fiscal_period__fiscal_year",)
+    search_fields = ("account__code", "account__name")
+    list_select_related = ("account", "fiscal_period__fiscal_year")
+    ordering = ("account__code", "fiscal_period__start_date", "slot")
+    readonly_fields = ("period",)
+    fields = ("account", "period", "slot", "debit_total", "credit_total")
+
+    @display(description="period", ordering="fiscal_period__start_date")
+    def period(self, obj) -> str:
+        period = obj.fiscal_period
+        return f"{period.fiscal_year.name} P{period.period_no:02d} ({period.start_date:%Y-%m})"
+
+
+# --- taxes ---------------------------------------------------------------------------------------------------------
+
+
+class TaxComponentInline(ReadOnlyAdminMixin, TenantInline):
+    model = TaxRate
+    fk_name = "parent"
+    fields = ("code", "name", "tax_type", "rate", "output_account", "input_account")
+    verbose_name_plural = "components"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("output_account", "input_account")
+
+
+@admin.register(TaxRate, site=site)
+class TaxRateAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("code", "name", "tax_type", "rate", "parent", "effective_from", "effective_to", "is_active")
+    list_filter = ("tax_type", "is_active")
+    search_fields = ("code", "name", "description")
+    list_select_related = ("parent",)
+    ordering = ("code", "-effective_from")
+    inlines = (TaxComponentInline,)
+
+
+# --- banks ---------------------------------------------------------------------------------------------------------
+
+
+@admin.register(BankAccount, site=site)
+class BankAccountAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The account number is stored encrypted: only its last 4 digits are shown (the IBAN, which contains it, is
+    masked the same way)."""
+
+    list_display = ("account_name", "number", "bank_name", "account", "kind", "currency", "is_active")
+    list_filter = ("kind", "is_active", ("currency", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("account_name", "bank_name", "branch", "account_number_last4", "account__code")
+    list_select_related = ("account", "currency")
+    ordering = ("account_name",)
+    readonly_fields = ("number", "masked_iban")
+    fields = (
+        "account",
+        "account_name",
+        "number",
+        "masked_iban",
+        "bank_name",
+        "branch",
+        "swift",
+        "ifsc",
+        "kind",
+        "currency",
+        "is_active",
+    )
+
+    @display(description="account number")
+    def number(self, obj) -> str:
+        return f"{MASK}{obj.account_number_last4}"
+
+    @display(description="IBAN")
+    def masked_iban(self, obj) -> str:
+        iban = obj.iban.replace(" ", "")
+        return f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""
+
+
+@admin.register(BankTransaction, site=site)
+class BankTransactionAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Imported statement lines; matching and reconciling go through the banks API."""
+
+    list_display = (
+        "transaction_date",
+        "bank_account",
+        "transaction_type",
+        "amount",
+        "description",
+        "reference_number",
+        "status",
+        "reconciled_at",
+    )
+    list_filter = ("status", "transaction_type", ("bank_account", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("description", "reference_number")
+    list_select_related = ("bank_account",)
+    date_hierarchy = "transaction_date"
+    ordering = ("-transaction_date", "reference_number")
+
+
+# --- budgets -------------------------------------------------------------------------------------------------------
+
+
+@admin.register(Budget, site=site)
+class BudgetAdmin(ReadOnlyAdminMixin, SoftDeleteMixin, TenantAdmin):
+    list_display = (
+        "name",
+        "fiscal_year",
+        "quarter",
+        "cost_center",
+        "account",
+        "category",
+        "allocated_amount",
+        "currency",
+        "status",
+    )
+    list_filter = ("status", ("fiscal_year", admin.RelatedOnlyFieldListFilter), "quarter")
+    search_fields = ("name", "category", "notes", "account__code", "cost_center__code")
+    list_select_related = ("fiscal_year", "cost_center", "account", "currency")
+    ordering = ("name",)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
+import hmac
 import os
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -18,6 +20,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 
 _HKDF_INFO = b"comptoir.platform.crypto.v1"
+_BLIND_INDEX_INFO = b"comptoir.platform.blind-index.v1"
 
 
 class DecryptionError(Exception):
@@ -51,3 +54,16 @@ def decrypt(token: str) -> str:
         return _fernet(_configured_keys()).decrypt(token.encode()).decode()
     except (InvalidToken, ValueError) as exc:
         raise DecryptionError("cannot decrypt: wrong key or altered value") from exc
+
+
+@functools.lru_cache(maxsize=4)
+def _blind_index_key(secret: str) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_BLIND_INDEX_INFO).derive(secret.encode())
+
+
+def blind_index(value: str, *, purpose: str) -> str:
+    """A keyed hash (HMAC-SHA256) of `value` that finds equal secrets without decrypting them, e.g. for a unique
+    constraint. Its key is derived from `settings.COMPTOIR_BLIND_INDEX_KEY` (else SECRET_KEY) under a label of its
+    own, never the encryption key; `purpose` keeps the hashes of different uses apart."""
+    secret = getattr(settings, "COMPTOIR_BLIND_INDEX_KEY", "") or settings.SECRET_KEY
+    return hmac.new(_blind_index_key(secret), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()

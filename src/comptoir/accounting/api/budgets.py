@@ -1,5 +1,112 @@
-"""To be written (issue 4)."""
+"""Budgets and the budget-vs-actual report."""
 
-from ninja import Router
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpResponse
+from ninja import Query, Router, Status
+
+from comptoir.accounting.queries import budgets as queries
+from comptoir.accounting.schemas.budgets import (
+    BudgetFilters,
+    BudgetIn,
+    BudgetOut,
+    BudgetPage,
+    BudgetPatch,
+    BudgetReport,
+)
+from comptoir.accounting.services import budgets as services
+from comptoir.platform.access import authorize
+from comptoir.platform.constants import AuditAction
+from comptoir.platform.exports import ExportParams, export_response
+from comptoir.platform.http import etag, if_match_version
+from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.services.audit import record_audit
 
 router = Router()
+
+REPORT_COLUMNS = [
+    ("name", "name"),
+    ("fiscal_year", "fiscal_year.name"),
+    ("quarter", "quarter"),
+    ("account", "account.code"),
+    ("category", "category"),
+    ("cost_center", "cost_center.code"),
+    ("status", "status"),
+    ("currency", "currency.code"),
+    ("allocated", "allocated_amount"),
+    ("spent", "spent"),
+    ("remaining", "remaining"),
+    ("utilisation", "utilisation"),
+]
+
+
+@router.get("/budgets", response=BudgetPage)
+def list_budgets(request, page: Query[PageParams], filters: Query[BudgetFilters]):
+    authorize(request, "accounting.view_budget")
+    result = paginate(
+        queries.budgets(**filters.dict()),
+        page,
+        allowed_ordering={"name", "created_at", "allocated_amount"},
+        default_ordering=["name"],
+    )
+    result["items"] = queries.with_figures(result["items"])
+    return result
+
+
+@router.post("/budgets", response={201: BudgetOut})
+def create_budget(request, body: BudgetIn):
+    actor = authorize(request, "accounting.add_budget")
+    budget = services.create_budget(actor=actor.user, data=body.dict())
+    return Status(201, queries.access_budget(budget.pk))
+
+
+@router.get("/budgets/report", response=BudgetReport)
+def budget_report(request, fiscal_year: str, export: Query[ExportParams]):
+    """Budget vs actual of a fiscal year (id or name); `?format=csv|xlsx` downloads the rows."""
+    actor = authorize(request, "accounting.view_report")
+    report = queries.budget_report(fiscal_year=fiscal_year)
+    if export.format is None:
+        return report
+    response = export_response(report["rows"], REPORT_COLUMNS, "budget-vs-actual", export.format)
+    record_audit(
+        actor=actor.user,
+        action=AuditAction.EXPORT,
+        object_type="accounting.budget",
+        metadata={"format": export.format, "report": "budget-vs-actual", "fiscal_year": str(report["fiscal_year"])},
+    )
+    return response
+
+
+@router.get("/budgets/{budget_id}", response=BudgetOut)
+def get_budget(request, budget_id: uuid.UUID, response: HttpResponse):
+    authorize(request, "accounting.view_budget")
+    budget = queries.access_budget(budget_id)
+    response["ETag"] = etag(budget.version)
+    return budget
+
+
+@router.patch("/budgets/{budget_id}", response=BudgetOut)
+def update_budget(request, budget_id: uuid.UUID, body: BudgetPatch, response: HttpResponse):
+    """Change a budget; send `If-Match` with the ETag read to refuse a lost update (412)."""
+    actor = authorize(request, "accounting.change_budget")
+    queries.access_budget(budget_id)
+    services.update_budget(
+        actor=actor.user,
+        budget_id=budget_id,
+        changes=body.model_dump(exclude_unset=True),
+        expected_version=if_match_version(request),
+    )
+    budget = queries.access_budget(budget_id)
+    response["ETag"] = etag(budget.version)
+    return budget
+
+
+@router.post("/budgets/{budget_id}/close", response=BudgetOut)
+def close_budget(request, budget_id: uuid.UUID):
+    """ACTIVE → CLOSED: kept in the report, no longer checked when entries post."""
+    actor = authorize(request, "accounting.change_budget")
+    queries.access_budget(budget_id)
+    services.close_budget(actor=actor.user, budget_id=budget_id)
+    return queries.access_budget(budget_id)

@@ -8,6 +8,7 @@ from ninja import Query, Router, Status
 
 from comptoir.accounting.queries import books as queries
 from comptoir.accounting.schemas.core import (
+    FiscalYearCloseIn,
     FiscalYearDetail,
     FiscalYearIn,
     FiscalYearOut,
@@ -45,6 +46,25 @@ def make_fiscal_year_current(request, year_id: uuid.UUID):
     actor = authorize(request, "accounting.change_fiscalyear")
     queries.access_fiscal_year(year_id)
     return periods.set_current_fiscal_year(actor=actor.user, fiscal_year_id=year_id)
+
+
+@router.post("/fiscal-years/{year_id}/close", response=FiscalYearDetail)
+def close_fiscal_year(request, year_id: uuid.UUID, body: FiscalYearCloseIn | None = None):
+    """Post the closing entry to retained earnings and close the year and its periods."""
+    actor = authorize(request, "accounting.close_fiscalyear")
+    queries.access_fiscal_year(year_id)
+    account = body.retained_earnings_account if body is not None else None
+    periods.close_fiscal_year(actor=actor.user, fiscal_year_id=year_id, retained_earnings_account=account)
+    return queries.access_fiscal_year(year_id)
+
+
+@router.post("/fiscal-years/{year_id}/reopen", response=FiscalYearDetail)
+def reopen_fiscal_year(request, year_id: uuid.UUID):
+    """Reverse the closing entry of the most recent closed year and reopen it."""
+    actor = authorize(request, "accounting.reopen_period")
+    queries.access_fiscal_year(year_id)
+    periods.reopen_fiscal_year(actor=actor.user, fiscal_year_id=year_id)
+    return queries.access_fiscal_year(year_id)
 
 
 @router.post("/periods/{period_id}/close", response=PeriodOut)

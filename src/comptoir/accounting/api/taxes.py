@@ -1,5 +1,74 @@
-"""To be written (issue 4)."""
+"""Tax rates and the tax computation."""
 
-from ninja import Router
+from __future__ import annotations
+
+import uuid
+
+from django.utils import timezone
+from ninja import Query, Router, Status
+
+from comptoir.accounting.queries import taxes as queries
+from comptoir.accounting.schemas.taxes import (
+    TaxBreakdownOut,
+    TaxComputeIn,
+    TaxRateFilters,
+    TaxRateIn,
+    TaxRateOut,
+    TaxRatePage,
+    TaxRatePatch,
+)
+from comptoir.accounting.services import taxes
+from comptoir.platform.access import authorize
+from comptoir.platform.pagination import PageParams, paginate
 
 router = Router()
+
+
+@router.get("/tax-rates", response=TaxRatePage)
+def list_tax_rates(request, page: Query[PageParams], filters: Query[TaxRateFilters]):
+    authorize(request, "accounting.view_taxrate")
+    return paginate(
+        queries.tax_rates(**filters.dict()),
+        page,
+        allowed_ordering={"code", "effective_from"},
+        default_ordering=["code", "effective_from"],
+    )
+
+
+@router.post("/tax-rates", response={201: TaxRateOut})
+def create_tax_rate(request, body: TaxRateIn):
+    actor = authorize(request, "accounting.add_taxrate")
+    row = taxes.create_tax_rate(actor=actor.user, data=body.dict())
+    return Status(201, queries.access_tax_rate(row.pk))
+
+
+@router.post("/tax-rates/compute", response=TaxBreakdownOut)
+def compute_tax(request, body: TaxComputeIn):
+    """Net, tax, gross and the per-component amounts of `amount` under a rate."""
+    authorize(request, "accounting.view_taxrate")
+    on_date = body.on_date or timezone.localdate()
+    rate = queries.resolve_tax_rate(body.tax_rate, on_date)
+    currency = queries.currency_for(body.currency)
+    return taxes.compute_tax(amount=body.amount, tax_rate=rate, inclusive=body.inclusive, currency=currency)
+
+
+@router.get("/tax-rates/{tax_rate_id}", response=TaxRateOut)
+def get_tax_rate(request, tax_rate_id: uuid.UUID):
+    authorize(request, "accounting.view_taxrate")
+    return queries.access_tax_rate(tax_rate_id)
+
+
+@router.patch("/tax-rates/{tax_rate_id}", response=TaxRateOut)
+def update_tax_rate(request, tax_rate_id: uuid.UUID, body: TaxRatePatch):
+    actor = authorize(request, "accounting.change_taxrate")
+    queries.access_tax_rate(tax_rate_id)
+    taxes.update_tax_rate(actor=actor.user, tax_rate_id=tax_rate_id, data=body.dict(exclude_unset=True))
+    return queries.access_tax_rate(tax_rate_id)
+
+
+@router.post("/tax-rates/{tax_rate_id}/deactivate", response=TaxRateOut)
+def deactivate_tax_rate(request, tax_rate_id: uuid.UUID):
+    actor = authorize(request, "accounting.change_taxrate")
+    queries.access_tax_rate(tax_rate_id)
+    taxes.deactivate_tax_rate(actor=actor.user, tax_rate_id=tax_rate_id)
+    return queries.access_tax_rate(tax_rate_id)

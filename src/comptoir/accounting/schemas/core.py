@@ -107,11 +107,23 @@ class FiscalYearOut(Schema):
 
 
 class FiscalYearDetail(FiscalYearOut):
+    closed_at: datetime.datetime | None
+    closing_entry: uuid.UUID | None
     periods: list[PeriodOut]
+
+    @staticmethod
+    def resolve_closing_entry(obj):
+        return obj.closing_entry_id
 
     @staticmethod
     def resolve_periods(obj):
         return list(obj.periods.all())
+
+
+class FiscalYearCloseIn(Input):
+    retained_earnings_account: str | None = Field(
+        None, description="id or code of the equity account the year's result goes to; default: retained earnings"
+    )
 
 
 class FiscalYearPage(Page):

@@ -19,7 +19,8 @@ from django.utils import timezone
 from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
 from comptoir.accounting.models import FiscalPeriod, FiscalYear, JournalEntry, JournalLine, JournalType
 from comptoir.accounting.services.books import add_to_balances
-from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
+from comptoir.accounting.services.budgets import check_budgets
+from comptoir.accounting.services.chart import resolve_accounts, resolve_cost_center
 from comptoir.accounting.services.periods import period_of
 from comptoir.platform.constants import AuditAction, ResetPeriod
 from comptoir.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -90,9 +91,11 @@ def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[Journ
         raise ValidationFailed("An entry needs lines", code="required", field="lines")
     currencies: dict[str, Currency] = {}
     lines = []
-    for i, raw in enumerate(raw_lines):
+    accounts = resolve_accounts(
+        [raw.get("account") for raw in raw_lines], [f"lines[{i}].account" for i in range(len(raw_lines))]
+    )
+    for i, (raw, account) in enumerate(zip(raw_lines, accounts, strict=True)):
         field = f"lines[{i}]"
-        account = resolve_account(raw.get("account"), f"{field}.account")
         entry_type = raw.get("entry_type")
         if entry_type not in EntryType.values:
             raise ValidationFailed("entry_type is DR or CR", code="invalid", field=f"{field}.entry_type")
@@ -267,6 +270,8 @@ def _post(*, actor, entry: JournalEntry, lines) -> JournalEntry:
         raise Conflict(f"Fiscal year {year_name} is closed", code="fiscal_year_closed", field="date")
     if period_status != PeriodStatus.OPEN:
         raise Conflict(f"The period of {entry.date} is closed", code="period_closed", field="date")
+    # Budgets (services/budgets.py): refuse or warn when the entry takes an active budget over its allocation.
+    check_budgets(actor=actor, entry=entry)
     per_account: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in lines:
         per_account[line.account_id][0 if line.entry_type == EntryType.DEBIT else 1] += line.base_amount

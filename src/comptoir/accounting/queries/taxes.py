@@ -1,0 +1,68 @@
+"""Reads of tax rates, scoped to the organization in context: lists with their components, the rate of a code in
+force on a date, and the currency a computation rounds to."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.db.models import Prefetch, Q
+
+from comptoir.accounting.models import TaxRate
+from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.models import Currency, Organization
+from comptoir.platform.tenancy import require_org_id
+
+
+def _with_components(qs):
+    return qs.prefetch_related(Prefetch("components", queryset=TaxRate.objects.order_by("code")))
+
+
+def _in_force(qs, on_date: datetime.date):
+    return qs.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on_date), effective_from__lte=on_date)
+
+
+def tax_rates(*, code=None, is_active=None, on_date=None):
+    """Rates that are not components (components are listed inside theirs), filtered by code, activity and the
+    date they are in force on."""
+    qs = TaxRate.objects.filter(parent__isnull=True)
+    if code:
+        qs = qs.filter(code=code)
+    if is_active is not None:
+        qs = qs.filter(is_active=is_active)
+    if on_date:
+        qs = _in_force(qs, on_date)
+    return _with_components(qs)
+
+
+def access_tax_rate(tax_rate_id) -> TaxRate:
+    row = _with_components(TaxRate.objects.all()).filter(pk=tax_rate_id).first()
+    if row is None:
+        raise NotFound("No such tax rate")
+    return row
+
+
+def tax_rate_for(code: str, on_date: datetime.date) -> TaxRate | None:
+    """The active rate of `code` in force on `on_date`, with its components; None when there is none."""
+    return _with_components(_in_force(TaxRate.objects.filter(code=code, is_active=True), on_date)).first()
+
+
+def resolve_tax_rate(ref, on_date: datetime.date, field: str = "tax_rate") -> TaxRate:
+    """The rate named by id, or by code (the one in force on `on_date`), else a field error."""
+    try:
+        row = _with_components(TaxRate.objects.filter(pk=uuid.UUID(str(ref)))).first()
+    except ValueError:
+        row = tax_rate_for(str(ref), on_date)
+    if row is None:
+        raise ValidationFailed(f"No tax rate '{ref}' in force on {on_date}", code="unknown", field=field)
+    return row
+
+
+def currency_for(code: str | None, field: str = "currency") -> Currency:
+    """The currency of `code`, or the organization's base currency."""
+    if not code:
+        return Organization.objects.select_related("base_currency").get(pk=require_org_id()).base_currency
+    currency = Currency.objects.filter(code=code.upper()).first()
+    if currency is None:
+        raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=field)
+    return currency

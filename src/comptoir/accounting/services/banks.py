@@ -1,0 +1,469 @@
+"""Bank and cash accounts, their imported statements, matching and reconciliation.
+
+A BankAccount is linked one-to-one to an active BANK or CASH ledger account (same currency when the ledger
+account has one); its number is encrypted in the application, unique through an HMAC blind index, and only its
+last four characters are ever shown. A statement import writes every line or none. A statement line is matched,
+by a user, to one posted journal line of the same ledger account, same amount and direction (a deposit is a
+debit of the bank account); UNMATCHED → MATCHED → RECONCILED as declared in BANK_TRANSACTION_TRANSITIONS."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from comptoir.accounting.constants import (
+    BANK_TRANSACTION_TRANSITIONS,
+    AccountType,
+    BankAccountKind,
+    BankTransactionStatus,
+    BankTransactionType,
+    EntryType,
+)
+from comptoir.accounting.models import BankAccount, BankTransaction, JournalLine
+from comptoir.accounting.services.books import LEDGER_STATUSES
+from comptoir.accounting.services.chart import resolve_account
+from comptoir.platform import crypto
+from comptoir.platform.constants import AuditAction
+from comptoir.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
+from comptoir.platform.ids import uuid7
+from comptoir.platform.models import Currency, Organization
+from comptoir.platform.services.audit import record_audit, snapshot
+from comptoir.platform.services.features import ensure_financial_writes_allowed
+from comptoir.platform.tenancy import require_org_id
+from comptoir.platform.transitions import check_transition, transition
+
+AUDITED = ("account", "account_name", "account_number_last4", "bank_name", "branch", "iban", "swift", "ifsc")
+AUDITED += ("kind", "currency", "is_active")
+TEXT_FIELDS = {"account_name": 255, "bank_name": 255, "branch": 255, "iban": 34, "swift": 11, "ifsc": 11}
+EDITABLE = {*TEXT_FIELDS, "kind", "account_number", "is_active"}
+MAX_ROWS = 20_000
+MAX_AMOUNT = Decimal(10) ** 16  # NUMERIC(18, 2)
+_NUMBER_RE = re.compile(r"^[A-Z0-9]{4,50}$")
+_MATCHED = (BankTransactionStatus.MATCHED, BankTransactionStatus.RECONCILED)
+
+
+# ---- bank accounts -------------------------------------------------------------------------------------------
+
+
+def _normalized_number(value) -> str:
+    number = re.sub(r"[\s-]", "", str(value or "")).upper()
+    if not _NUMBER_RE.match(number):
+        raise ValidationFailed("account_number is 4 to 50 letters or digits", code="invalid", field="account_number")
+    return number
+
+
+def _set_number(bank: BankAccount, raw) -> None:
+    number = _normalized_number(raw)
+    bank.account_number_encrypted = crypto.encrypt(number)
+    bank.account_number_hash = crypto.blind_index(number, purpose="bank_account_number")
+    bank.account_number_last4 = number[-4:]
+
+
+def _text(data: dict, name: str, *, required: bool = False) -> str:
+    value = (data.get(name) or "").strip()
+    if required and not value:
+        raise ValidationFailed(f"{name} is required", code="required", field=name)
+    if len(value) > TEXT_FIELDS[name]:
+        raise ValidationFailed(f"{name} is longer than {TEXT_FIELDS[name]} characters", code="too_long", field=name)
+    return value
+
+
+def _kind(value) -> str:
+    if value not in BankAccountKind.values:
+        raise ValidationFailed("kind must be one of " + ", ".join(BankAccountKind.values), code="invalid", field="kind")
+    return value
+
+
+def _save_unique(bank: BankAccount) -> None:
+    try:
+        with transaction.atomic():
+            bank.save()
+    except IntegrityError as exc:
+        raise ValidationFailed(
+            "A bank account with this number exists", code="duplicate", field="account_number"
+        ) from exc
+
+
+def create_bank_account(*, actor, data: dict) -> BankAccount:
+    """Link a bank account to `account` (id or code): an active BANK or CASH account not linked yet. The currency
+    defaults to the account's, else the base currency, and must equal the account's when it has one."""
+    with transaction.atomic():
+        account = resolve_account(data.get("account"))
+        if not account.is_active:
+            raise ValidationFailed(f"Account {account.code} is inactive", code="inactive_account", field="account")
+        if account.account_type not in (AccountType.BANK, AccountType.CASH):
+            raise ValidationFailed(
+                f"Account {account.code} is not a BANK or CASH account", code="not_a_bank_account", field="account"
+            )
+        if BankAccount.objects.filter(account=account).exists():
+            raise ValidationFailed(
+                f"Account {account.code} already has a bank account", code="already_linked", field="account"
+            )
+        code = data.get("currency")
+        if code:
+            currency = Currency.objects.filter(code=code).first()
+            if currency is None:
+                raise ValidationFailed(f"Unknown currency {code}", code="unknown", field="currency")
+        else:
+            currency = account.currency or Organization.objects.get(pk=require_org_id()).base_currency
+        if account.currency_id and account.currency_id != currency.pk:
+            raise ValidationFailed(
+                f"Account {account.code} is kept in {account.currency.code}", code="currency_mismatch", field="currency"
+            )
+        bank = BankAccount(
+            account=account,
+            account_name=_text(data, "account_name", required=True),
+            **{name: _text(data, name) for name in TEXT_FIELDS if name != "account_name"},
+            kind=_kind(data.get("kind") or BankAccountKind.CURRENT),
+            currency=currency,
+            created_by=actor,
+            updated_by=actor,
+        )
+        _set_number(bank, data.get("account_number"))
+        _save_unique(bank)
+        record_audit(actor=actor, action=AuditAction.CREATE, obj=bank, new=snapshot(bank, AUDITED))
+    return bank
+
+
+def _lock_bank_account(bank_account_id) -> BankAccount:
+    bank = (
+        BankAccount.objects.select_for_update(of=("self",))
+        .select_related("currency")
+        .filter(pk=bank_account_id)
+        .first()
+    )
+    if bank is None:
+        raise NotFound("No such bank account")
+    return bank
+
+
+def update_bank_account(*, actor, bank_account_id, changes: dict) -> BankAccount:
+    """Change names, bank details, kind, is_active or the number (re-encrypted). The ledger account and currency
+    stay."""
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
+    with transaction.atomic():
+        bank = _lock_bank_account(bank_account_id)
+        before = snapshot(bank, AUDITED)
+        for name in changes:
+            if name == "account_number":
+                _set_number(bank, changes[name])
+            elif name == "kind":
+                bank.kind = _kind(changes[name])
+            elif name == "is_active":
+                bank.is_active = bool(changes[name])
+            else:
+                setattr(bank, name, _text(changes, name, required=name == "account_name"))
+        bank.updated_by = actor
+        _save_unique(bank)
+        after = snapshot(bank, AUDITED)
+        if after != before or "account_number" in changes:
+            record_audit(actor=actor, action=AuditAction.UPDATE, obj=bank, old=before, new=after)
+    return bank
+
+
+def deactivate_bank_account(*, actor, bank_account_id) -> BankAccount:
+    """An inactive bank account takes no more statements; its history stays."""
+    with transaction.atomic():
+        bank = _lock_bank_account(bank_account_id)
+        if not bank.is_active:
+            raise Conflict("The bank account is already inactive", code="already_inactive")
+        bank.is_active = False
+        bank.updated_by = actor
+        bank.save(update_fields=["is_active", "updated_by", "updated_at"])
+        record_audit(
+            actor=actor, action=AuditAction.UPDATE, obj=bank, old={"is_active": True}, new={"is_active": False}
+        )
+    return bank
+
+
+# ---- statement import ----------------------------------------------------------------------------------------
+
+
+def _mapping(mapping: dict, header: list[str]) -> dict:
+    """Check the mapping against the header: date and either amount (signed) or debit/credit columns."""
+    if not isinstance(mapping, dict):
+        raise ValidationFailed("mapping is required", code="required", field="mapping")
+    if not mapping.get("date"):
+        raise ValidationFailed("mapping.date names the date column", code="required", field="mapping.date")
+    has_amount = bool(mapping.get("amount"))
+    has_split = bool(mapping.get("debit") or mapping.get("credit"))
+    if has_amount == has_split or (has_split and not (mapping.get("debit") and mapping.get("credit"))):
+        raise ValidationFailed(
+            "Map either amount (signed) or both debit and credit", code="invalid_mapping", field="mapping.amount"
+        )
+    for key in ("date", "amount", "debit", "credit", "description", "reference", "balance"):
+        if mapping.get(key) and mapping[key] not in header:
+            raise ValidationFailed(
+                f"No column '{mapping[key]}' in the file", code="unknown_column", field=f"mapping.{key}"
+            )
+    separator = mapping.get("decimal_separator") or "."
+    if separator not in (".", ","):
+        raise ValidationFailed("decimal_separator is . or ,", code="invalid", field="mapping.decimal_separator")
+    return {**mapping, "decimal_separator": separator, "date_format": mapping.get("date_format") or "%Y-%m-%d"}
+
+
+class _RowError(Exception):
+    def __init__(self, field: str, code: str, message: str):
+        super().__init__(message)
+        self.field, self.code, self.message = field, code, message
+
+
+def _cell(row: dict, column: str | None) -> str:
+    value = row.get(column) if column else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(row: dict, column: str | None, separator: str, field: str) -> Decimal | None:
+    """The number in a cell ('1 234,50' with separator ','), None when empty, else _RowError."""
+    text = re.sub(r"[\s\u00a0']", "", _cell(row, column))
+    if not text:
+        return None
+    text = text.replace("," if separator == "." else ".", "").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise _RowError(field, "invalid", "Not a number")
+    return value
+
+
+def _parse_row(row: dict, m: dict, places: int) -> dict:
+    """The fields of one statement line from one CSV row, or _RowError naming the bad field."""
+    out = {}
+    try:
+        out["transaction_date"] = datetime.datetime.strptime(_cell(row, m["date"]), m["date_format"]).date()  # noqa: DTZ007
+    except ValueError:
+        raise _RowError("date", "invalid", f"Not a date in the format {m['date_format']}") from None
+    sep = m["decimal_separator"]
+    if m.get("amount"):
+        signed = _number(row, m["amount"], sep, "amount")
+    else:
+        debit, credit = _number(row, m["debit"], sep, "amount"), _number(row, m["credit"], sep, "amount")
+        if (debit or 0) < 0 or (credit or 0) < 0:
+            raise _RowError("amount", "invalid", "Debit and credit columns hold positive amounts")
+        if debit and credit:
+            raise _RowError("amount", "ambiguous_amount", "A line has a debit or a credit, not both")
+        signed = credit or (-debit if debit else None)
+    if not signed:
+        raise _RowError("amount", "amount_not_positive", "A statement line has a non-zero amount")
+    if signed != signed.quantize(Decimal(1).scaleb(-places)):
+        raise _RowError("amount", "too_many_decimals", f"Amounts have {places} decimals")
+    out["transaction_type"] = BankTransactionType.CREDIT if signed > 0 else BankTransactionType.DEBIT
+    out["amount"] = abs(signed)
+    out["description"] = _cell(row, m.get("description"))[:255]
+    out["reference_number"] = _cell(row, m.get("reference"))
+    if len(out["reference_number"]) > 100:
+        raise _RowError("reference", "too_long", "A reference has at most 100 characters")
+    balance = _number(row, m.get("balance"), sep, "balance")
+    out["balance_after"] = None if balance is None else balance.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return out
+
+
+def _decode(csv_text: str | None, file: bytes | None) -> str:
+    if (csv_text is None) == (file is None):
+        raise ValidationFailed("Send a file or csv_text", code="required", field="file")
+    if file is not None:
+        try:
+            return file.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationFailed("The file is not UTF-8 text", code="not_utf8", field="file") from None
+    return csv_text.lstrip("\ufeff")
+
+
+def _parse_rows(reader, m: dict, places: int) -> tuple[list, list[FieldError]]:
+    """[(row index, fields)] of the non-blank rows, and the errors of the bad ones."""
+    parsed, errors = [], []
+    try:
+        for i, row in enumerate(reader):
+            if i >= MAX_ROWS:
+                raise ValidationFailed(f"At most {MAX_ROWS} lines per import", code="too_many_rows", field="file")
+            if not any(v.strip() for v in row.values() if isinstance(v, str)):
+                continue
+            try:
+                parsed.append((i, _parse_row(row, m, places)))
+            except _RowError as err:
+                errors.append(FieldError(f"rows[{i}].{err.field}", err.code, err.message))
+    except csv.Error as exc:
+        raise ValidationFailed(f"Not a CSV file: {exc}", code="invalid_csv", field="file") from None
+    return parsed, errors
+
+
+def import_bank_statement(
+    *,
+    actor,
+    bank_account_id,
+    mapping: dict,
+    csv_text: str | None = None,
+    file: bytes | None = None,
+    skip_duplicates: bool = False,
+) -> dict:
+    """Import a CSV statement: every line or none. A bad row is refused as `rows[i].<field>` (i counts data rows
+    from 0); a line already imported, or twice in the file (same date, amount, reference), is refused as
+    `duplicate_line`, or skipped and counted with `skip_duplicates`."""
+    text = _decode(csv_text, file)
+    delimiter = (mapping or {}).get("delimiter") or ","
+    if len(delimiter) != 1:
+        raise ValidationFailed("delimiter is one character", code="invalid", field="mapping.delimiter")
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        reader.fieldnames = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise ValidationFailed(f"Not a CSV file: {exc}", code="invalid_csv", field="file") from None
+    m = _mapping(mapping, reader.fieldnames)
+    with transaction.atomic():
+        ensure_financial_writes_allowed()
+        bank = _lock_bank_account(bank_account_id)  # one import at a time per account
+        if not bank.is_active:
+            raise ValidationFailed("The bank account is inactive", code="inactive", field="bank_account")
+        places = min(bank.currency.decimal_places, 2)
+        parsed, errors = _parse_rows(reader, m, places)
+        if not parsed and not errors:
+            raise ValidationFailed("The file has no statement lines", code="empty_file", field="file")
+        key = lambda line: (line["transaction_date"], line["amount"], line["reference_number"])  # noqa: E731
+        seen = set()
+        if parsed:
+            days = [line["transaction_date"] for _, line in parsed]
+            seen = set(
+                BankTransaction.objects.filter(
+                    bank_account=bank, transaction_date__range=(min(days), max(days))
+                ).values_list("transaction_date", "amount", "reference_number")
+            )
+        fresh, skipped = [], 0
+        for i, line in parsed:
+            if key(line) in seen:
+                if not skip_duplicates:
+                    errors.append(FieldError(f"rows[{i}].reference", "duplicate_line", "This line is already imported"))
+                skipped += 1
+                continue
+            seen.add(key(line))
+            fresh.append(line)
+        if errors:
+            raise ValidationFailed(f"{len(errors)} statement line(s) refused", code=errors[0].code, errors=errors)
+        if fresh and fresh[0]["transaction_date"] > fresh[-1]["transaction_date"]:
+            fresh.reverse()  # newest-first files: insert oldest first, so the id order is the statement's order
+        batch = uuid7()
+        rows = [
+            BankTransaction(
+                organization_id=bank.organization_id,
+                bank_account=bank,
+                import_batch=batch,
+                created_by=actor,
+                updated_by=actor,
+                **line,
+            )
+            for line in fresh
+        ]
+        try:
+            with transaction.atomic():
+                BankTransaction.objects.bulk_create(rows)
+        except IntegrityError as exc:
+            raise Conflict("A line was imported concurrently", code="duplicate_line") from exc
+        result = {"batch_id": batch, "imported": len(rows), "skipped_duplicates": skipped, "rows": len(parsed)}
+        record_audit(actor=actor, action=AuditAction.IMPORT, obj=bank, metadata=result)
+    return result
+
+
+# ---- matching and reconciliation -----------------------------------------------------------------------------
+
+
+def _lock_transaction(bank_transaction_id) -> BankTransaction:
+    row = (
+        BankTransaction.objects.select_for_update(of=("self",))
+        .select_related("bank_account")
+        .filter(pk=bank_transaction_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound("No such bank transaction")
+    return row
+
+
+def match_bank_transaction(*, actor, bank_transaction_id, journal_line_id) -> BankTransaction:
+    """A user confirms that a statement line is a posted journal line of the bank's ledger account, same amount
+    (in the bank's currency) and direction. Each side is matched once at most (`already_matched`)."""
+    with transaction.atomic():
+        ensure_financial_writes_allowed()
+        bank_tx = _lock_transaction(bank_transaction_id)
+        if bank_tx.status in _MATCHED:
+            raise Conflict("The statement line is already matched", code="already_matched")
+        line = JournalLine.objects.select_related("entry").filter(pk=journal_line_id).first()
+        if line is None:
+            raise ValidationFailed("No such journal line", code="unknown", field="journal_line")
+        if line.account_id != bank_tx.bank_account.account_id:
+            raise ValidationFailed("The line is on another account", code="wrong_account", field="journal_line")
+        if line.entry.status not in LEDGER_STATUSES:
+            raise ValidationFailed("The line's entry is not posted", code="not_posted", field="journal_line")
+        if line.currency_id != bank_tx.bank_account.currency_id or line.amount != bank_tx.amount:
+            raise ValidationFailed("The amounts differ", code="amount_mismatch", field="journal_line")
+        expected = EntryType.DEBIT if bank_tx.transaction_type == BankTransactionType.CREDIT else EntryType.CREDIT
+        if line.entry_type != expected:
+            raise ValidationFailed(
+                f"A {bank_tx.transaction_type.lower()} matches a {expected} line",
+                code="direction_mismatch",
+                field="journal_line",
+            )
+        if BankTransaction.objects.filter(matched_line=line).exists():
+            raise Conflict("The journal line is already matched", code="already_matched", field="journal_line")
+        bank_tx.matched_line = line
+        transition(
+            bank_tx, BankTransactionStatus.MATCHED, actor=actor, transitions=BANK_TRANSACTION_TRANSITIONS, save=False
+        )
+        try:
+            with transaction.atomic():
+                bank_tx.save(update_fields=["status", "matched_line", "matched_by", "updated_by", "updated_at"])
+        except IntegrityError as exc:  # the same line matched concurrently
+            raise Conflict("The journal line is already matched", code="already_matched", field="journal_line") from exc
+    return bank_tx
+
+
+def unmatch_bank_transaction(*, actor, bank_transaction_id) -> BankTransaction:
+    """MATCHED → UNMATCHED; a reconciled line stays reconciled."""
+    with transaction.atomic():
+        ensure_financial_writes_allowed()
+        bank_tx = _lock_transaction(bank_transaction_id)
+        transition(
+            bank_tx, BankTransactionStatus.UNMATCHED, actor=actor, transitions=BANK_TRANSACTION_TRANSITIONS, save=False
+        )
+        bank_tx.matched_line = None
+        bank_tx.matched_by = None
+        bank_tx.save(update_fields=["status", "matched_line", "matched_by", "updated_by", "updated_at"])
+    return bank_tx
+
+
+def reconcile_bank_account(*, actor, bank_account_id, statement_date: datetime.date) -> int:
+    """MATCHED → RECONCILED for every line of the account whose statement and journal dates are on or before
+    `statement_date`, stamped with reconciled_at; returns how many. One UPDATE, one audit row."""
+    if not isinstance(statement_date, datetime.date):
+        raise ValidationFailed("statement_date is required", code="required", field="statement_date")
+    check_transition(BANK_TRANSACTION_TRANSITIONS, BankTransactionStatus.MATCHED, BankTransactionStatus.RECONCILED)
+    with transaction.atomic():
+        ensure_financial_writes_allowed()
+        bank = _lock_bank_account(bank_account_id)
+        count = BankTransaction.objects.filter(
+            bank_account=bank,
+            status=BankTransactionStatus.MATCHED,
+            transaction_date__lte=statement_date,
+            matched_line__entry_date__lte=statement_date,
+        ).update(
+            status=BankTransactionStatus.RECONCILED,
+            reconciled_at=timezone.now(),
+            updated_by=actor,
+            updated_at=timezone.now(),
+        )
+        record_audit(
+            actor=actor,
+            action=AuditAction.TRANSITION,
+            obj=bank,
+            new={"status": BankTransactionStatus.RECONCILED},
+            metadata={"statement_date": statement_date, "reconciled": count},
+        )
+    return count

@@ -1,0 +1,232 @@
+"""Budgets: an allocation for a fiscal year or one of its quarters, on an account or a category (an account
+group) and/or a cost center (a department budget is its cost center's). DRAFT → ACTIVE → CLOSED; a closed
+budget is read-only. Only ACTIVE expense budgets are checked when an entry posts (`check_budgets`), under the
+organization setting `accounting.budget_overspend`: ignore | warn (default: the actor gets a notification) |
+refuse (ValidationFailed `budget_exceeded`, nothing written)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+
+from comptoir.accounting.constants import BUDGET_TRANSITIONS, BudgetStatus, Nature
+from comptoir.accounting.models import Budget
+from comptoir.accounting.queries.budgets import overspent_budgets, resolve_fiscal_year
+from comptoir.accounting.services.chart import resolve_account, resolve_cost_center, resolve_group
+from comptoir.platform.constants import AuditAction, NotificationType
+from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.http import check_version
+from comptoir.platform.models import Organization
+from comptoir.platform.queries.configuration import get_setting
+from comptoir.platform.services.audit import record_audit, snapshot
+from comptoir.platform.services.notifications import notify
+from comptoir.platform.tenancy import require_org_id
+from comptoir.platform.transitions import check_transition, transition
+
+OVERSPEND_SETTING = "accounting.budget_overspend"
+OVERSPEND_POLICIES = ("ignore", "warn", "refuse")
+DEFAULT_OVERSPEND_POLICY = "warn"
+AUDITED = ("name", "fiscal_year", "quarter", "cost_center", "account", "category", "allocated_amount", "status")
+EDITABLE = {"name", "fiscal_year", "quarter", "cost_center", "account", "category", "allocated_amount", "notes"}
+SCOPE = {"fiscal_year", "quarter", "cost_center", "account", "category"}
+PL_NATURES = {Nature.INCOME, Nature.EXPENSE}
+
+
+def _name(value) -> str:
+    name = (value or "").strip()
+    if not name:
+        raise ValidationFailed("name is required", code="required", field="name")
+    if len(name) > 255:
+        raise ValidationFailed("name is longer than 255 characters", code="too_long", field="name")
+    return name
+
+
+def _quarter(value) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
+        raise ValidationFailed("quarter is 1, 2, 3 or 4", code="invalid_quarter", field="quarter")
+    return value
+
+
+def _amount(value, decimals: int) -> Decimal:
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed("Not a number", code="invalid", field="allocated_amount") from None
+    if not amount.is_finite():
+        raise ValidationFailed("Not a number", code="invalid", field="allocated_amount")
+    if amount < 0:
+        raise ValidationFailed("The amount must not be negative", code="negative_amount", field="allocated_amount")
+    if amount != amount.quantize(Decimal(1).scaleb(-decimals)) or amount >= Decimal(10) ** 16:
+        raise ValidationFailed(f"At most {decimals} decimals", code="too_many_decimals", field="allocated_amount")
+    return amount
+
+
+def _apply_scope(budget: Budget, data: dict) -> None:
+    """Set the scope fields given in `data` on `budget`, each resolved in this organization, then check the
+    whole scope: an account (an INCOME/EXPENSE leaf) or a category (an INCOME/EXPENSE group), not both, and/or a
+    cost center; at least one of them."""
+    if "account" in data:
+        budget.account = None
+        if data["account"]:
+            account = resolve_account(data["account"])
+            if account.group.nature not in PL_NATURES:
+                message = f"Account {account.code} is not an income or expense account"
+                raise ValidationFailed(message, code="not_pl_account", field="account")
+            budget.account = account
+    if "category" in data:
+        budget.category = ""
+        if data["category"]:
+            group = resolve_group(data["category"], "category")
+            if group.nature not in PL_NATURES:
+                raise ValidationFailed(
+                    f"Group {group.code} is not an income or expense group", code="not_pl_group", field="category"
+                )
+            budget.category = group.code
+    if "cost_center" in data:
+        budget.cost_center = resolve_cost_center(data["cost_center"]) if data["cost_center"] else None
+    if "fiscal_year" in data:
+        budget.fiscal_year = resolve_fiscal_year(data["fiscal_year"])
+    if "quarter" in data:
+        budget.quarter = _quarter(data["quarter"])
+    if budget.account_id and budget.category:
+        raise ValidationFailed("Give an account or a category, not both", code="ambiguous_scope", field="category")
+    if not (budget.account_id or budget.category or budget.cost_center_id):
+        raise ValidationFailed(
+            "A budget needs an account, a category or a cost center", code="scope_required", field="account"
+        )
+
+
+def _save(budget: Budget, **kwargs) -> None:
+    try:
+        with transaction.atomic():
+            budget.save(**kwargs)
+    except IntegrityError as exc:
+        if "budget_scope_unique" not in str(exc):
+            raise
+        raise ValidationFailed(
+            "A budget with this fiscal year, quarter and scope exists", code="duplicate_budget", field="account"
+        ) from exc
+
+
+def create_budget(*, actor, data: dict) -> Budget:
+    """`data`: name, fiscal_year (id or name), quarter?, account? (id or code), category? (group id or code),
+    cost_center? (id or code), allocated_amount (≥ 0), currency? (must be the base currency), status? (DRAFT or
+    ACTIVE, default ACTIVE), notes?. One budget per (fiscal year, quarter, scope): else `duplicate_budget`."""
+    name = _name(data.get("name"))
+    with transaction.atomic():
+        base = Organization.objects.select_related("base_currency").get(pk=require_org_id()).base_currency
+        currency = data.get("currency") or base.code
+        if currency != base.code:
+            raise ValidationFailed(
+                f"A budget is in the base currency ({base.code})", code="not_base_currency", field="currency"
+            )
+        status = data.get("status") or BudgetStatus.ACTIVE
+        if status not in (BudgetStatus.DRAFT, BudgetStatus.ACTIVE):
+            raise ValidationFailed("A new budget is DRAFT or ACTIVE", code="invalid", field="status")
+        if "fiscal_year" not in data or not data["fiscal_year"]:
+            raise ValidationFailed("fiscal_year is required", code="required", field="fiscal_year")
+        budget = Budget(
+            name=name,
+            allocated_amount=_amount(data.get("allocated_amount"), base.decimal_places),
+            currency=base,
+            status=status,
+            notes=data.get("notes") or "",
+            created_by=actor,
+            updated_by=actor,
+        )
+        _apply_scope(budget, {k: data.get(k) for k in SCOPE})
+        _save(budget)
+        record_audit(actor=actor, action=AuditAction.CREATE, obj=budget, new=snapshot(budget, AUDITED))
+    return budget
+
+
+def _locked(budget_id) -> Budget:
+    budget = (
+        Budget.objects.select_for_update(of=("self",))
+        .select_related("currency")
+        .filter(pk=budget_id, deleted_at__isnull=True)
+        .first()
+    )
+    if budget is None:
+        raise NotFound("No such budget")
+    return budget
+
+
+def update_budget(*, actor, budget_id, changes: dict, expected_version: int | None = None) -> Budget:
+    """Change the name, amount, notes, period or scope of a DRAFT or ACTIVE budget; `status` moves DRAFT →
+    ACTIVE only (closing is `close_budget`). A CLOSED budget is read-only (`budget_closed`)."""
+    unknown = set(changes) - EDITABLE - {"status"}
+    if unknown:
+        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
+    with transaction.atomic():
+        budget = _locked(budget_id)
+        check_version(budget.version, expected_version)
+        if budget.status == BudgetStatus.CLOSED:
+            raise Conflict("A closed budget cannot be changed", code="budget_closed", field="status")
+        before = snapshot(budget, AUDITED)
+        if "name" in changes:
+            budget.name = _name(changes["name"])
+        if "allocated_amount" in changes:
+            budget.allocated_amount = _amount(changes["allocated_amount"], budget.currency.decimal_places)
+        if "notes" in changes:
+            budget.notes = changes["notes"] or ""
+        if "status" in changes:
+            if changes["status"] == BudgetStatus.CLOSED:
+                raise ValidationFailed("Close a budget with its close action", code="invalid", field="status")
+            check_transition(BUDGET_TRANSITIONS, budget.status, changes["status"])
+            budget.status = changes["status"]
+        _apply_scope(budget, {k: v for k, v in changes.items() if k in SCOPE})
+        budget.updated_by = actor
+        budget.version += 1
+        _save(budget)
+        after = snapshot(budget, AUDITED)
+        if after != before:
+            record_audit(actor=actor, action=AuditAction.UPDATE, obj=budget, old=before, new=after)
+    return budget
+
+
+def close_budget(*, actor, budget_id, reason: str = "") -> Budget:
+    """ACTIVE → CLOSED: the budget is kept for the report but no longer checked when entries post."""
+    with transaction.atomic():
+        budget = _locked(budget_id)
+        transition(budget, BudgetStatus.CLOSED, actor=actor, transitions=BUDGET_TRANSITIONS, reason=reason)
+    return budget
+
+
+def overspend_policy() -> str:
+    """The organization's `accounting.budget_overspend` (ignore | warn | refuse); an unknown value counts as warn."""
+    value = get_setting(OVERSPEND_SETTING, default=DEFAULT_OVERSPEND_POLICY)
+    return value if value in OVERSPEND_POLICIES else DEFAULT_OVERSPEND_POLICY
+
+
+def check_budgets(*, actor, entry) -> list[dict]:
+    """Called by the posting path once the entry's lines are written, before it enters the ledger. For every
+    ACTIVE expense budget the entry adds to and takes over its allocation: `refuse` raises `budget_exceeded` on
+    the first line adding to it; `warn` notifies the actor (in-app); `ignore` does nothing. One query when no
+    budget is exceeded. Returns the exceeded budgets."""
+    exceeded = overspent_budgets(entry.pk)
+    if not exceeded:
+        return []
+    policy = overspend_policy()
+    first = exceeded[0]
+    message = f"Budget '{first['name']}' would be exceeded: {first['spent']} spent of {first['allocated']} allocated"
+    if policy == "refuse":
+        raise ValidationFailed(message, code="budget_exceeded", field=f"lines[{first['line']}].amount")
+    if policy == "warn" and actor is not None:
+        for budget in exceeded:
+            try:
+                notify(
+                    user=actor,
+                    title=f"Budget '{budget['name'][:200]}' exceeded",
+                    message=f"{budget['spent']} spent of {budget['allocated']} allocated",
+                    type=NotificationType.WARNING,
+                    category="budget",
+                    data={"budget": str(budget["id"]), "journal_entry": str(entry.pk)},
+                    actor=actor,
+                )
+            except ValidationFailed:  # the actor is not a member (a system user): the warning has no reader
+                break
+    return exceeded

@@ -1,0 +1,317 @@
+"""Tax rates and the one tax computation invoicing and purchasing use.
+
+A rate is simple (VAT 20) or composite (GST 18 = CGST 9 + SGST 9): a composite's rate is the sum of its
+components', which share its validity dates. Rates of one code never overlap in time while active. A rate is not
+edited once made: end it (effective_to) and create the next one. `compute_tax` is pure: ROUND_HALF_UP to the
+currency's decimals, components that sum exactly to the tax."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+
+from comptoir.accounting.constants import TaxType
+from comptoir.accounting.models import Account, AccountGroup, TaxRate
+from comptoir.accounting.services.chart import resolve_account
+from comptoir.platform.constants import AuditAction
+from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.services.audit import record_audit, snapshot
+from comptoir.platform.tenancy import require_org_id
+
+TAX_AUDITED = (
+    "code", "name", "tax_type", "rate", "parent", "output_account", "input_account", "effective_from",
+    "effective_to", "is_active", "description",
+)  # fmt: skip
+EDITABLE = {"name", "description", "effective_to", "output_account", "input_account"}
+HUNDRED = Decimal(100)
+
+
+# --- the computation ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A tax rate as the computation sees it; `components` empty for a simple rate."""
+
+    id: object
+    code: str
+    rate: Decimal
+    output_account_id: object = None
+    input_account_id: object = None
+    components: tuple[Rate, ...] = ()
+
+    @classmethod
+    def of(cls, tax_rate: TaxRate) -> Rate:
+        """From a TaxRate (prefetch its `components` to keep this free of queries)."""
+        parts = tuple(cls.of(c) for c in sorted(tax_rate.components.all(), key=lambda c: c.code))
+        return cls(
+            tax_rate.pk, tax_rate.code, tax_rate.rate, tax_rate.output_account_id, tax_rate.input_account_id, parts
+        )
+
+
+@dataclass(frozen=True)
+class ComponentTax:
+    tax_rate_id: object
+    code: str
+    rate: Decimal
+    amount: Decimal
+    output_account_id: object
+    input_account_id: object
+
+
+@dataclass(frozen=True)
+class TaxBreakdown:
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+    rate: Decimal
+    inclusive: bool
+    currency: str
+    components: tuple[ComponentTax, ...]
+
+
+def _round(value: Decimal, decimals: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def compute_tax(*, amount, tax_rate: Rate | TaxRate, inclusive: bool, currency) -> TaxBreakdown:
+    """Net, tax and gross of `amount` (the net when exclusive, the gross when inclusive), rounded half up to the
+    currency's decimals after rounding `amount` itself; net + tax = gross exactly. The tax is split over the
+    components in proportion to their rates with cumulative rounding, so the parts sum exactly to the tax and the
+    rounding remainder lands on the last component (for two components: the last gets tax - first)."""
+    rate = tax_rate if isinstance(tax_rate, Rate) else Rate.of(tax_rate)
+    decimals = currency.decimal_places
+    try:
+        amount = _round(amount if isinstance(amount, Decimal) else Decimal(str(amount)), decimals)
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed("amount is a number", code="invalid", field="amount") from None
+    if inclusive:
+        gross = amount
+        tax = _round(gross * rate.rate / (HUNDRED + rate.rate), decimals)
+        net = gross - tax
+    else:
+        net = amount
+        tax = _round(net * rate.rate / HUNDRED, decimals)
+        gross = net + tax
+    parts = rate.components or (rate,)
+    amounts, done, cumulative = [], Decimal(0), Decimal(0)
+    for part in parts:
+        cumulative += part.rate
+        upto = _round(tax * cumulative / rate.rate, decimals) if rate.rate else Decimal(0)
+        amounts.append(upto - done)
+        done = upto
+    amounts[-1] += tax - done  # nil unless the component rates do not sum to the rate
+    components = tuple(
+        ComponentTax(p.id, p.code, p.rate, a, p.output_account_id, p.input_account_id)
+        for p, a in zip(parts, amounts, strict=True)
+    )
+    return TaxBreakdown(net, tax, gross, rate.rate, inclusive, currency.code, components)
+
+
+def compute_line_taxes(*, lines, currency) -> list[TaxBreakdown]:
+    """`compute_tax` for each line {amount, tax_rate, inclusive}: each line is rounded on its own."""
+    return [
+        compute_tax(amount=line["amount"], tax_rate=line["tax_rate"], inclusive=line["inclusive"], currency=currency)
+        for line in lines
+    ]
+
+
+# --- the writes --------------------------------------------------------------------------------------------------
+
+
+def _lock_tax_rates() -> None:
+    """Serialize tax-rate writes in the organization (the overlap check reads then writes)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"accounting.tax_rate:{require_org_id()}"]
+        )
+
+
+def _text(data: dict, name: str, max_length: int, field: str) -> str:
+    value = (data.get(name) or "").strip()
+    if not value:
+        raise ValidationFailed(f"{name} is required", code="required", field=field)
+    if len(value) > max_length:
+        raise ValidationFailed(f"{name} is longer than {max_length} characters", code="too_long", field=field)
+    return value
+
+
+def _percent(value, field: str) -> Decimal:
+    try:
+        rate = Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationFailed("rate is a number", code="invalid", field=field) from None
+    if not rate.is_finite() or rate < 0 or rate > HUNDRED:
+        raise ValidationFailed("rate is a percentage from 0 to 100", code="out_of_range", field=field)
+    if rate != rate.quantize(Decimal("0.01")):
+        raise ValidationFailed("rate has at most 2 decimals", code="too_many_decimals", field=field)
+    return rate
+
+
+def _leaf_account(ref, field: str) -> Account | None:
+    """The account named by id or code; a group is refused (postings go to leaves only)."""
+    if ref is None or ref == "":
+        return None
+    try:
+        account = resolve_account(ref, field)
+    except ValidationFailed:
+        if AccountGroup.objects.filter(code=str(ref)).exists():
+            raise ValidationFailed(f"'{ref}' is a group, not an account", code="not_leaf", field=field) from None
+        raise
+    if not account.is_active:
+        raise ValidationFailed(f"Account {account.code} is inactive", code="inactive_account", field=field)
+    return account
+
+
+def _check_range(start, end, field: str = "effective_to") -> None:
+    if not isinstance(start, datetime.date):
+        raise ValidationFailed("effective_from is required", code="required", field="effective_from")
+    if end is not None and end < start:
+        raise ValidationFailed("effective_to is before effective_from", code="invalid_range", field=field)
+
+
+def _check_no_overlap(code: str, start, end, field: str, exclude=None) -> None:
+    clash = TaxRate.objects.filter(code=code, is_active=True).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=start)
+    )
+    if end is not None:
+        clash = clash.filter(effective_from__lte=end)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if (found := clash.first()) is not None:
+        raise ValidationFailed(
+            f"Tax {code} is already in force from {found.effective_from}", code="overlapping_dates", field=field
+        )
+
+
+def _rate_row(data: dict, field: str, *, start, end, actor, parent=None) -> TaxRate:
+    prefix = f"{field}." if field else ""
+    code = _text(data, "code", 50, f"{prefix}code")
+    tax_type = data.get("tax_type") or TaxType.OTHER
+    if tax_type not in TaxType.values:
+        raise ValidationFailed("Unknown tax_type", code="invalid", field=f"{prefix}tax_type")
+    return TaxRate(
+        organization_id=require_org_id(),
+        code=code,
+        name=_text(data, "name", 100, f"{prefix}name"),
+        tax_type=tax_type,
+        rate=_percent(data.get("rate"), f"{prefix}rate"),
+        parent=parent,
+        output_account=_leaf_account(data.get("output_account"), f"{prefix}output_account"),
+        input_account=_leaf_account(data.get("input_account"), f"{prefix}input_account"),
+        effective_from=start,
+        effective_to=end,
+        description=data.get("description") or "",
+        created_by=actor,
+        updated_by=actor,
+    )
+
+
+def create_tax_rate(*, actor, data: dict) -> TaxRate:
+    """A rate, with its `components` [{code, name, tax_type, rate, output_account, input_account}] when composite
+    (their rates sum to its rate). Refused when a rate of the same code is in force on overlapping dates."""
+    start, end = data.get("effective_from"), data.get("effective_to")
+    _check_range(start, end)
+    components = data.get("components") or []
+    codes = [(c.get("code") or "").strip() for c in components]
+    if len(set(codes) | {(data.get("code") or "").strip()}) != len(codes) + 1:
+        raise ValidationFailed(
+            "Component codes differ from each other and the rate's", code="duplicate", field="components"
+        )
+    with transaction.atomic():
+        _lock_tax_rates()
+        row = _rate_row(data, "", start=start, end=end, actor=actor)
+        parts = [
+            _rate_row(c, f"components[{i}]", start=start, end=end, actor=actor, parent=row)
+            for i, c in enumerate(components)
+        ]
+        if parts and sum(p.rate for p in parts) != row.rate:
+            raise ValidationFailed(
+                f"The components sum to {sum(p.rate for p in parts)}, not {row.rate}",
+                code="rate_mismatch",
+                field="rate",
+            )
+        for i, part in enumerate([row, *parts]):
+            _check_no_overlap(part.code, start, end, f"components[{i - 1}].code" if i else "effective_from")
+        try:
+            with transaction.atomic():
+                row.save()
+                TaxRate.objects.bulk_create(parts)
+        except IntegrityError as exc:
+            raise ValidationFailed("A rate with this code starts on that day", code="duplicate", field="code") from exc
+        record_audit(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=row,
+            new={**snapshot(row, TAX_AUDITED), "components": [p.code for p in parts]},
+        )
+    return row
+
+
+def _locked_rate(tax_rate_id) -> TaxRate:
+    row = TaxRate.objects.select_for_update().filter(pk=tax_rate_id).first()
+    if row is None:
+        raise NotFound("No such tax rate")
+    return row
+
+
+def update_tax_rate(*, actor, tax_rate_id, data: dict) -> TaxRate:
+    """Change name, description, accounts or effective_to (a composite passes its end date to its components; a
+    component's dates follow its composite). The rate itself is not edited: end it and create the next one."""
+    unknown = set(data) - EDITABLE
+    if unknown:
+        field = sorted(unknown)[0]
+        raise ValidationFailed(f"{field} cannot be changed", code="not_editable", field=field)
+    with transaction.atomic():
+        _lock_tax_rates()
+        row = _locked_rate(tax_rate_id)
+        old = snapshot(row, TAX_AUDITED)
+        if "name" in data:
+            row.name = _text(data, "name", 100, "name")
+        if "description" in data:
+            row.description = data["description"] or ""
+        for name in ("output_account", "input_account"):
+            if name in data:
+                setattr(row, name, _leaf_account(data[name], name))
+        if "effective_to" in data and data["effective_to"] != row.effective_to:
+            if row.parent_id:
+                raise ValidationFailed(
+                    "A component's dates follow its composite", code="component", field="effective_to"
+                )
+            _check_range(row.effective_from, data["effective_to"])
+            if row.is_active:
+                for code, pk in [(row.code, row.pk), *row.components.values_list("code", "pk")]:
+                    _check_no_overlap(code, row.effective_from, data["effective_to"], "effective_to", exclude=pk)
+            row.effective_to = data["effective_to"]
+            row.components.update(effective_to=row.effective_to, updated_by=actor)
+        row.updated_by = actor
+        row.save()
+        record_audit(actor=actor, action=AuditAction.UPDATE, obj=row, old=old, new=snapshot(row, TAX_AUDITED))
+    return row
+
+
+def deactivate_tax_rate(*, actor, tax_rate_id, reason: str = "") -> TaxRate:
+    """Active → inactive, with its components; it is no longer found for any date. Refused on a component."""
+    with transaction.atomic():
+        row = _locked_rate(tax_rate_id)
+        if row.parent_id:
+            raise Conflict("Deactivate the composite rate, not a component", code="component")
+        if not row.is_active:
+            raise Conflict(f"Tax rate {row.code} is already inactive", code="already_inactive")
+        row.is_active = False
+        row.updated_by = actor
+        row.save(update_fields=["is_active", "updated_by", "updated_at"])
+        row.components.update(is_active=False, updated_by=actor)
+        record_audit(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=row,
+            old={"is_active": True},
+            new={"is_active": False},
+            reason=reason,
+        )
+    return row
