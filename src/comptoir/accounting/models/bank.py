@@ -54,7 +54,14 @@ class BankTransaction(TenantModel):
         ordering = ["-transaction_date"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "bank_account", "transaction_date", "amount", "reference_number"],
+                fields=[
+                    "organization",
+                    "bank_account",
+                    "transaction_date",
+                    "transaction_type",
+                    "amount",
+                    "reference_number",
+                ],
                 name="bank_transaction_no_duplicate",
             ),
             models.UniqueConstraint(

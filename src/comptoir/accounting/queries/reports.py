@@ -64,10 +64,12 @@ WITH edge AS (
 SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM moves GROUP BY account_id
 """  # noqa: S608 (model tables)
 
+# MATERIALIZED: the totals are computed once, whatever the planner guesses of the rows row-level security filters.
 _ACCOUNT_MOVEMENTS = f"""
+WITH m AS MATERIALIZED ({MOVEMENTS})
 SELECT a.id, a.code, a.name, a.account_type, g.code, g.name, g.nature, g.path,
        COALESCE(m.debit, 0), COALESCE(m.credit, 0)
-  FROM ({MOVEMENTS}) m
+  FROM m
   JOIN {ACCOUNT} a ON a.id = m.account_id AND a.organization_id = %(org)s
   JOIN {GROUP} g ON g.id = a.group_id
  {{account}}

@@ -328,14 +328,19 @@ def import_bank_statement(
         parsed, errors = _parse_rows(reader, m, places)
         if not parsed and not errors:
             raise ValidationFailed("The file has no statement lines", code="empty_file", field="file")
-        key = lambda line: (line["transaction_date"], line["amount"], line["reference_number"])  # noqa: E731
+        key = lambda line: (  # noqa: E731
+            line["transaction_date"],
+            line["transaction_type"],
+            line["amount"],
+            line["reference_number"],
+        )
         seen = set()
         if parsed:
             days = [line["transaction_date"] for _, line in parsed]
             seen = set(
                 BankTransaction.objects.filter(
                     bank_account=bank, transaction_date__range=(min(days), max(days))
-                ).values_list("transaction_date", "amount", "reference_number")
+                ).values_list("transaction_date", "transaction_type", "amount", "reference_number")
             )
         fresh, skipped = [], 0
         for i, line in parsed:

@@ -205,8 +205,10 @@ def overspend_policy() -> str:
 def check_budgets(*, actor, entry) -> list[dict]:
     """Called by the posting path once the entry's lines are written, before it enters the ledger. For every
     ACTIVE expense budget the entry adds to and takes over its allocation: `refuse` raises `budget_exceeded` on
-    the first line adding to it; `warn` notifies the actor (in-app); `ignore` does nothing. One query when no
-    budget is exceeded. Returns the exceeded budgets."""
+    the first line adding to it; `warn` notifies the actor (in-app); `ignore` does nothing. One indexed probe when
+    no budget is active, one more query when none is exceeded. Returns the exceeded budgets."""
+    if not Budget.objects.filter(status=BudgetStatus.ACTIVE, deleted_at__isnull=True).exists():
+        return []  # the common case: a cheap indexed probe instead of the scope query
     exceeded = overspent_budgets(entry.pk)
     if not exceeded:
         return []

@@ -192,6 +192,9 @@ def test_duplicate_lines_are_refused_or_skipped(tenant):
         result = _import(tenant, bank, twice + f"{day(1)},5,b,R2,\n", skip_duplicates=True)
         assert (result["imported"], result["skipped_duplicates"]) == (1, 2)
         assert BankTransaction.objects.count() == 2
+        # a deposit and a withdrawal of the same amount on the same day, without reference, are two lines
+        result = _import(tenant, bank, header + f"{day(2)},10,in,,\n{day(2)},-10,out,,\n")
+        assert result["imported"] == 2 and BankTransaction.objects.count() == 4
 
 
 def test_locked_organization_refuses_imports_and_matching(tenant):
