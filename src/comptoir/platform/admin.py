@@ -1,5 +1,7 @@
 """Admin pages of the platform app: the organization, its workspaces, features, addresses and exchange rates,
-idempotency keys (read-only) and the global masters (read-only except for superusers).
+idempotency keys (read-only) and the global masters (read-only except for superusers); the cross-cutting records
+(sequences, audit log, settings, attachments, notifications, calendar, outbox and webhooks) are read-only: their
+services hold the rules (the audit log's append-only trigger, encrypted secrets).
 
 Organization members are administered from `comptoir.identity.admin`, next to the services that write them.
 """
@@ -7,6 +9,7 @@ Organization members are administered from `comptoir.identity.admin`, next to th
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
@@ -24,19 +27,32 @@ from comptoir.platform.admin_site import (
     site,
 )
 from comptoir.platform.models import (
+    Attachment,
+    AuditLog,
+    CalendarEvent,
+    CalendarEventAttendee,
     Country,
     Currency,
     ExchangeRate,
     IdempotencyKey,
+    IntegrationEvent,
+    Notification,
     Organization,
     OrganizationAddress,
     OrganizationFeature,
     OrganizationMember,
+    Sequence,
+    Setting,
     UnitOfMeasure,
+    WebhookDelivery,
+    WebhookSubscription,
     Workspace,
     WorkspaceMember,
 )
-from comptoir.platform.tenancy import current_org_id
+from comptoir.platform.queries.calendar import visible_events
+from comptoir.platform.tenancy import current_org_id, require_org_id
+
+SECRET_MASK = "••••"
 
 # --- the organization ----------------------------------------------------------------------------------------------
 
@@ -251,3 +267,265 @@ class UnitOfMeasureAdmin(ReferenceAdmin):
     search_fields = ("symbol", "name", "uqc_code")
     ordering = ("category", "name")
     fields = ("symbol", "name", "category", "uqc_code")
+
+
+# --- cross-cutting records: read-only, written by their services -----------------------------------------------------
+
+
+@admin.register(Sequence, site=site)
+class SequenceAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Numbering counters; only `next_number` moves them (gap-free, in the document's transaction)."""
+
+    list_display = ("document_type", "period_key", "prefix", "padding", "reset_period", "last_value", "updated_at")
+    list_filter = ("reset_period", "document_type")
+    search_fields = ("document_type", "prefix", "period_key")
+    ordering = ("document_type", "period_key")
+    fields = ("document_type", "period_key", "prefix", "padding", "reset_period", "last_value")
+
+
+@admin.register(AuditLog, site=site)
+class AuditLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    """The current organization's audit rows only: rows without an organization (sign-ins before one is chosen)
+    and other organizations' rows are never listed. Append-only: PostgreSQL refuses UPDATE and DELETE."""
+
+    list_display = ("timestamp", "action", "object_type", "object_repr", "user_email", "source", "ip_address")
+    list_filter = ("action", "source", "object_type")
+    search_fields = ("object_repr", "object_type", "user_email", "=object_id", "=request_id")
+    date_hierarchy = "timestamp"
+    ordering = ("-timestamp",)
+    fields = (
+        "timestamp",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "actor_user",
+        "user_email",
+        "workspace_id",
+        "changes",
+        "old_values",
+        "new_values",
+        "reason",
+        "metadata",
+        "source",
+        "request_id",
+        "session_id",
+        "ip_address",
+        "user_agent",
+        "http_method",
+        "request_path",
+        "duration_ms",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(organization_id=require_org_id())
+
+
+@admin.register(Setting, site=site)
+class SettingAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    """The settings that apply in the current organization: its own rows, its workspaces' overrides and the global
+    defaults (never another organization's). A secret value is never shown, only a mask."""
+
+    list_display = ("key", "category", "scope", "shown_value", "data_type", "is_secret", "is_readonly", "updated_at")
+    list_filter = ("category", "data_type", "is_secret", "is_readonly")
+    search_fields = ("key", "category", "description")
+    list_select_related = ("workspace",)
+    ordering = ("key", "organization_id", "workspace_id")
+    readonly_fields = ("scope", "shown_value")
+    fields = (
+        "key",
+        "category",
+        "scope",
+        "shown_value",
+        "data_type",
+        "description",
+        "validation_rules",
+        "is_public",
+        "is_secret",
+        "is_readonly",
+        "created_at",
+        "updated_at",
+        "created_by",
+        "updated_by",
+    )
+
+    def get_queryset(self, request):
+        mine = Q(organization_id=require_org_id())
+        return super().get_queryset(request).filter(mine | Q(organization_id__isnull=True, workspace_id__isnull=True))
+
+    @display(description="scope")
+    def scope(self, obj) -> str:
+        if obj.organization_id is None:
+            return "global default"
+        return f"workspace {obj.workspace.name}" if obj.workspace_id else "organization"
+
+    @display(description="value")
+    def shown_value(self, obj):
+        return SECRET_MASK if obj.is_secret or obj.encrypted_value else obj.value
+
+
+@admin.register(Attachment, site=site)
+class AttachmentAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Metadata only: the file is downloaded through the API, which checks the owner row's permission."""
+
+    list_display = ("file_name", "owner_type", "owner_id", "mime_type", "size_bytes", "uploaded_by", "created_at")
+    list_filter = ("owner_type", "mime_type", ("deleted_at", admin.EmptyFieldListFilter))
+    search_fields = ("file_name", "owner_type", "=owner_id", "=sha256")
+    list_select_related = ("uploaded_by",)
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    fields = (
+        "file_name",
+        "owner_type",
+        "owner_id",
+        "mime_type",
+        "size_bytes",
+        "sha256",
+        "uploaded_by",
+        "deleted_at",
+        "deleted_by",
+    )
+
+
+@admin.register(Notification, site=site)
+class NotificationAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The signed-in user's own notifications, whatever their role."""
+
+    list_display = ("title", "type", "category", "channel", "is_read", "created_at")
+    list_filter = ("type", "channel", "is_read", "category")
+    search_fields = ("title", "message", "category")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    fields = ("title", "message", "type", "category", "channel", "data", "is_read", "read_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(user_id=request.user.pk)
+
+
+class CalendarEventAttendeeInline(ReadOnlyAdminMixin, TenantInline):
+    model = CalendarEventAttendee
+    fields = ("user", "response")
+    ordering = ("user__email",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(CalendarEvent, site=site)
+class CalendarEventAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The events the user organises or attends (as in the calendar API), deleted ones left out."""
+
+    list_display = ("title", "type", "start_time", "end_time", "status", "recurrence", "workspace", "created_by")
+    list_filter = ("type", "status", "recurrence", ("workspace", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "description", "location")
+    list_select_related = ("workspace", "created_by")
+    date_hierarchy = "start_time"
+    ordering = ("-start_time",)
+    inlines = (CalendarEventAttendeeInline,)
+    fields = (
+        "title",
+        "type",
+        "status",
+        "workspace",
+        "start_time",
+        "end_time",
+        "all_day",
+        "recurrence",
+        "recurrence_end",
+        "location",
+        "description",
+        "reminders",
+        "color",
+        "related_type",
+        "related_id",
+        "version",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=visible_events(request.user).values("pk"))
+
+
+class DeliveryInline(ReadOnlyAdminMixin, TenantInline):
+    model = WebhookDelivery
+    fields = ("url", "attempt", "status", "response_status", "duration_ms", "delivered_at", "next_retry_at")
+    readonly_fields = ("url",)
+    ordering = ("subscription_id", "attempt")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("subscription")
+
+    @display(description="webhook")
+    def url(self, obj) -> str:
+        return obj.subscription.url
+
+
+@admin.register(IntegrationEvent, site=site)
+class IntegrationEventAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The outbox: domain events and their delivery state (a replay goes through the webhooks API)."""
+
+    list_display = ("event_type", "status", "attempts", "source_object_type", "created_at", "processed_at")
+    list_filter = ("status", "event_type")
+    search_fields = ("event_type", "source_object_type", "=source_object_id", "error_message")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    inlines = (DeliveryInline,)
+    fields = (
+        "event_type",
+        "status",
+        "payload",
+        "source_object_type",
+        "source_object_id",
+        "attempts",
+        "max_attempts",
+        "last_attempt_at",
+        "next_retry_at",
+        "processed_at",
+        "response",
+        "error_message",
+    )
+
+
+@admin.register(WebhookSubscription, site=site)
+class WebhookSubscriptionAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The signing secret is shown once, by the API that creates it; here only a mask."""
+
+    list_display = ("url", "event_types", "is_active", "consecutive_failures", "deleted_at", "created_at")
+    list_filter = ("is_active", ("deleted_at", admin.EmptyFieldListFilter))
+    search_fields = ("url", "description")
+    ordering = ("-created_at",)
+    readonly_fields = ("secret",)
+    fields = ("url", "secret", "event_types", "is_active", "description", "consecutive_failures", "deleted_at")
+
+    @display(description="secret")
+    def secret(self, obj) -> str:
+        return SECRET_MASK
+
+
+@admin.register(WebhookDelivery, site=site)
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("event_type", "url", "attempt", "status", "response_status", "duration_ms", "created_at")
+    list_filter = ("status", "response_status")
+    search_fields = ("event__event_type", "subscription__url", "error_message")
+    list_select_related = ("event", "subscription")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    fields = (
+        "event",
+        "subscription",
+        "attempt",
+        "status",
+        "response_status",
+        "response_body",
+        "error_message",
+        "duration_ms",
+        "next_retry_at",
+        "delivered_at",
+    )
+
+    @display(description="event", ordering="event__event_type")
+    def event_type(self, obj) -> str:
+        return obj.event.event_type
+
+    @display(description="webhook", ordering="subscription__url")
+    def url(self, obj) -> str:
+        return obj.subscription.url
