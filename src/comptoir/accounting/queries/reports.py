@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from comptoir.accounting.constants import DEBIT_NATURES, EntryStatus, Nature
+from comptoir.accounting.constants import DEBIT_NATURES, EntryStatus, JournalCategory, Nature
 from comptoir.accounting.models import (
     Account,
     AccountBalance,
@@ -25,6 +25,7 @@ from comptoir.accounting.models import (
     FiscalPeriod,
     JournalEntry,
     JournalLine,
+    JournalType,
 )
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import require_org_id
@@ -39,6 +40,7 @@ BALANCE = AccountBalance._meta.db_table
 PERIOD = FiscalPeriod._meta.db_table
 ENTRY = JournalEntry._meta.db_table
 LINE = JournalLine._meta.db_table
+JOURNAL_TYPE = JournalType._meta.db_table
 
 # Debit and credit totals per account over [lo, hi]: cache rows of the periods inside the range, plus the posted
 # lines of the (at most two) periods the range cuts through, found through the entries' (organization, date) index.
@@ -60,9 +62,22 @@ WITH edge AS (
       FROM edge g
       JOIN {ENTRY} e ON e.organization_id = %(org)s AND e.date BETWEEN g.lo AND g.hi AND e.status = ANY(%(statuses)s)
       JOIN {LINE} l ON l.organization_id = e.organization_id AND l.entry_id = e.id
+    {{closing}}
 )
 SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM moves GROUP BY account_id
 """  # noqa: S608 (model tables)
+
+# For the profit and loss: take the year-end closing entries dated in the range back out (one per closed year).
+_WITHOUT_CLOSING = f"""
+    UNION ALL
+    SELECT l.account_id,
+           CASE WHEN l.entry_type = 'DR' THEN -l.base_amount ELSE 0 END,
+           CASE WHEN l.entry_type = 'CR' THEN -l.base_amount ELSE 0 END
+      FROM {ENTRY} e
+      JOIN {JOURNAL_TYPE} t ON t.id = e.journal_type_id AND t.category = '{JournalCategory.CLOSING.value}'
+      JOIN {LINE} l ON l.organization_id = e.organization_id AND l.entry_id = e.id
+     WHERE e.organization_id = %(org)s AND e.date BETWEEN %(lo)s AND %(hi)s AND e.status = ANY(%(statuses)s)
+"""  # noqa: S608 (model tables and a constant)
 
 # MATERIALIZED: the totals are computed once, whatever the planner guesses of the rows row-level security filters.
 _ACCOUNT_MOVEMENTS = f"""
@@ -126,11 +141,16 @@ def date_range(date_from, date_to) -> tuple[datetime.date, datetime.date]:
     return lo, hi
 
 
-def account_movements(lo: datetime.date, hi: datetime.date, *, account_id=None) -> list[AccountTotal]:
+def account_movements(
+    lo: datetime.date, hi: datetime.date, *, account_id=None, without_closing: bool = False
+) -> list[AccountTotal]:
     """Debit and credit totals of every account (or of `account_id`) with posted lines dated in [lo, hi], in chart
-    order. One query."""
+    order; `without_closing` leaves the year-end closing entries out. One query."""
     params = {"org": require_org_id(), "lo": lo, "hi": hi, "statuses": LEDGER_STATUSES, "account": account_id}
-    sql = _ACCOUNT_MOVEMENTS.format(account="WHERE a.id = %(account)s" if account_id else "")
+    sql = _ACCOUNT_MOVEMENTS.format(
+        account="WHERE a.id = %(account)s" if account_id else "",
+        closing=_WITHOUT_CLOSING if without_closing else "",
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [AccountTotal(*row[:8], money(row[8]), money(row[9])) for row in cursor.fetchall()]
@@ -221,10 +241,11 @@ def _total(rows: list[AccountTotal], *natures: str) -> Decimal:
 
 def profit_and_loss(*, date_from, date_to) -> dict:
     """Income (credit − debit) and expense (debit − credit) accounts' movements dated in [date_from, date_to];
-    net_profit = income − expense. Closing entries inside the range count like any other posted entry, so a range
-    that spans a year close shows that year's result moved to retained earnings."""
+    net_profit = income − expense. The year-end closing entries are left out: a range that spans a year close
+    still shows that year's result, not its transfer to retained earnings."""
     lo, hi = date_range(date_from, date_to)
-    rows = [r for r in account_movements(lo, hi) if r.nature in (Nature.INCOME, Nature.EXPENSE) and r.balance != 0]
+    moves = account_movements(lo, hi, without_closing=True)
+    rows = [r for r in moves if r.nature in (Nature.INCOME, Nature.EXPENSE) and r.balance != 0]
     income, expense = _total(rows, Nature.INCOME), _total(rows, Nature.EXPENSE)
     return {
         "date_from": lo,

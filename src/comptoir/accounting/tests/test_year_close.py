@@ -9,6 +9,7 @@ from django.db.models import Sum
 from tests.support.api import member_client
 
 from comptoir.accounting.models import AccountBalance, FiscalPeriod, FiscalYear, JournalEntry
+from comptoir.accounting.queries import reports
 from comptoir.accounting.services import create_and_post, create_entry
 from comptoir.accounting.services.books import check_books
 from comptoir.accounting.services.periods import (
@@ -84,6 +85,15 @@ def test_close_moves_profit_to_retained_earnings_and_opens_next_year(books):
     assert _net("4000", up_to=next_day) == 0  # P&L starts the new year at zero
     audit = AuditLog.objects.get(object_id=year.pk, action="TRANSITION")
     assert audit.new_values["is_closed"] is True and audit.metadata["net_profit"] == "700.00"
+    # the reports: the closed year's P&L still shows its result; after the close it sits in retained earnings
+    pnl = reports.profit_and_loss(date_from=year.start_date, date_to=YEAR_END)
+    assert (pnl["income"], pnl["expense"], pnl["net_profit"]) == (
+        Decimal("1000.00"),
+        Decimal("300.00"),
+        Decimal("700.00"),
+    )
+    sheet = reports.balance_sheet(as_of=YEAR_END)
+    assert (sheet["current_earnings"], sheet["equity"], sheet["assets"]) == (0, Decimal("700.00"), Decimal("700.00"))
 
 
 def test_posting_into_a_closed_year_is_refused(books):
