@@ -28,6 +28,7 @@ class ModuleLink:
     label: str
     permission: str
     admin: str = ""  # "app_label.model_name" of an admin changelist; else the link is the API documentation
+    url: str = ""  # or the name of a page of the module's own (its URL pattern name)
 
 
 MODULES: tuple[tuple[str, tuple[ModuleLink, ...]], ...] = (
@@ -36,10 +37,10 @@ MODULES: tuple[tuple[str, tuple[ModuleLink, ...]], ...] = (
         (
             ModuleLink("Workspaces", "platform.view_workspace", "platform.workspace"),
             ModuleLink("Members", "platform.view_organizationmember", "platform.organizationmember"),
-            ModuleLink("Settings", "platform.view_setting"),
-            ModuleLink("Audit log", "platform.view_auditlog"),
-            ModuleLink("Webhooks", "platform.view_webhooksubscription"),
-            ModuleLink("Calendar", "platform.view_calendarevent"),
+            ModuleLink("Settings", "platform.view_setting", "platform.setting"),
+            ModuleLink("Audit log", "platform.view_auditlog", "platform.auditlog"),
+            ModuleLink("Webhooks", "platform.view_webhooksubscription", "platform.webhooksubscription"),
+            ModuleLink("Calendar", "platform.view_calendarevent", "platform.calendarevent"),
         ),
     ),
     (
@@ -54,12 +55,18 @@ MODULES: tuple[tuple[str, tuple[ModuleLink, ...]], ...] = (
         (
             ModuleLink("Chart of accounts", "accounting.view_account", "accounting.account"),
             ModuleLink("Journal", "accounting.view_journalentry", "accounting.journalentry"),
+            ModuleLink("Financial reports", "accounting.view_report", url="accounting_reports"),
+            ModuleLink("Taxes", "accounting.view_taxrate", "accounting.taxrate"),
+            ModuleLink("Bank accounts", "accounting.view_bankaccount", "accounting.bankaccount"),
+            ModuleLink("Budgets", "accounting.view_budget", "accounting.budget"),
         ),
     ),
 )
 
 
 def _link(module: ModuleLink) -> str:
+    if module.url:
+        return reverse(module.url)
     if module.admin:
         app_label, model_name = module.admin.split(".")
         try:

@@ -88,6 +88,9 @@ def test_modules_follow_the_members_permissions(tenant):
     assert owner_groups["Platform"] == ["Workspaces", "Members", "Settings", "Audit log", "Webhooks", "Calendar"]
     assert owner_groups["Identity"] == ["Roles", "API tokens"]
     assert '<a href="/admin/platform/workspace/">Workspaces</a>' in owner_page.content.decode()
+    assert '<a href="/admin/platform/auditlog/">Audit log</a>' in owner_page.content.decode()
+    assert "Financial reports" in owner_groups["Accounting"]
+    assert '<a href="/accounting/reports/">Financial reports</a>' in owner_page.content.decode()
 
     bare, _api = member_client(tenant, org_role="EMPLOYEE")
     with tenant_context(tenant.organization, user=bare):
@@ -96,6 +99,7 @@ def test_modules_follow_the_members_permissions(tenant):
     assert ("Roles" in labels) == ("identity.view_role" in allowed)
     assert ("API tokens" in labels) == ("identity.view_apitoken" in allowed)
     assert labels < {m for ms in owner_groups.values() for m in ms}  # strictly fewer than the owner
+    assert "Financial reports" not in labels  # an employee holds no accounting permission
 
 
 def test_bell_counts_the_users_unread_notifications(tenant):
