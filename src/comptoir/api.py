@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from comptoir.identity.api import auth_router, identity_router, me_router, members_router
 from comptoir.platform.api import router as platform_router
@@ -27,6 +28,19 @@ class ActorAuth:
         return getattr(request, "actor", None)
 
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class JsonParser(Parser):
+    """An empty body (or a form with no field) is an empty object, so an operation whose body is optional
+    (`POST …/close`) may be called with none at all (`curl -X POST`, an HTML form's button)."""
+
+    def parse_body(self, request):
+        if not request.body.strip() or (request.content_type in FORM_TYPES and not request.POST and not request.FILES):
+            return {}
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
     title="Comptoir API",
     version="1",
@@ -36,6 +50,7 @@ api = NinjaAPI(
     auth=ActorAuth(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    parser=JsonParser(),
 )
 api.add_router("/auth", auth_router)
 api.add_router("", me_router)
