@@ -213,19 +213,24 @@ def _url(host: str, port: int, path: str = "/") -> str:
 def ensure_demo() -> tuple[str, str, bool]:
     """The demo organization and its owner, created if absent. Returns (email, password, created)."""
     from django.test.utils import override_settings
+    from django.utils import timezone
 
+    from comptoir.accounting.services.demo import seed_demo_books
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.platform.services import OrganizationInput
+    from comptoir.platform.tenancy import tenant_context
 
     if User.objects.filter(email=DEMO_EMAIL).exists():
         return DEMO_EMAIL, DEMO_PASSWORD, False
     # the demo address receives no mail: keep the verification e-mail off the console
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        accounts.sign_up(
+        organization, owner = accounts.sign_up(
             organization=OrganizationInput(name="Demo Trading Ltd", code=DEMO_CODE, country="FR", base_currency="EUR"),
             user=accounts.UserInput(email=DEMO_EMAIL, password=DEMO_PASSWORD, first_name="Demo", last_name="Owner"),
         )
+    with tenant_context(organization, user=owner):
+        seed_demo_books(actor=owner, today=timezone.localdate())
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 
@@ -312,6 +317,45 @@ def cmd_createorg(args) -> None:
         print(f"created organization {org.code} ({org.pk}) owned by {user.email}")
 
 
+def cmd_check_books(args) -> None:
+    from django.core.management import CommandError, call_command
+
+    with database():
+        try:
+            call_command("check_books", rebuild=args.rebuild)
+        except CommandError as exc:
+            print(f"comptoir: {exc}", file=sys.stderr)
+            raise SystemExit(exc.returncode) from None
+
+
+def cmd_bench(args) -> None:
+    with database():
+        from comptoir.bench import use_bench_database
+
+        name = use_bench_database(fresh=args.fresh)
+        _migrate()
+        print(f"benchmark database: {name}", flush=True)
+        from comptoir.bench import books
+
+        books.run(
+            lines=args.lines,
+            per_client=args.per_client,
+            clients=args.clients,
+            runs=args.runs,
+            echo=lambda text: print(text, flush=True),
+        )
+
+
+def _client_counts(value: str) -> list[int]:
+    try:
+        counts = [int(part) for part in value.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a comma-separated list of positive integers")
+    return counts
+
+
 def _port(value: str) -> int:
     try:
         port = int(value)
@@ -369,6 +413,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--owner-email", required=True)
     p.add_argument("--owner-password", help="required when the owner is a new user")
     p.set_defaults(func=cmd_createorg)
+    p = sub.add_parser("check-books", help="prove every balance cache equals the ledger (exit 1 on a difference)")
+    p.add_argument("--rebuild", action="store_true", help="recompute the caches found different")
+    p.set_defaults(func=cmd_check_books)
+    p = sub.add_parser("bench", help="run a benchmark in a database of its own (<database>_bench)")
+    p.add_argument("name", choices=["books"], help="books: posting throughput and report latency")
+    p.add_argument("--lines", type=_positive, default=1_000_000, help="posted lines of the report ledger")
+    p.add_argument("--per-client", type=_positive, default=300, help="entries each posting client posts")
+    p.add_argument("--clients", type=_client_counts, default=[1, 2, 4], help="client counts (default: 1,2,4)")
+    p.add_argument("--runs", type=_positive, default=50, help="calls per report latency figure")
+    p.add_argument("--fresh", action="store_true", help="drop and recreate the benchmark database first")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

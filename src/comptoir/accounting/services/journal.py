@@ -89,7 +89,7 @@ def _rate(line: dict, currency: Currency, base: Currency, day: datetime.date, fi
 def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[JournalLine]:
     if not isinstance(raw_lines, list | tuple) or not raw_lines:
         raise ValidationFailed("An entry needs lines", code="required", field="lines")
-    currencies: dict[str, Currency] = {}
+    currencies: dict[str, Currency] = {base.code: base}
     lines = []
     accounts = resolve_accounts(
         [raw.get("account") for raw in raw_lines], [f"lines[{i}].account" for i in range(len(raw_lines))]

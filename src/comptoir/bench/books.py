@@ -1,0 +1,295 @@
+"""`comptoir bench books` (issue 4, DESIGN §6):
+
+1. posting throughput of a 6-line journal entry through `create_and_post` at 1, 2 and 4 client processes, every
+   client posting to the same six accounts (the hot-row case), beside the raw-SQL floor: the same rows (header,
+   six lines, POSTED with a number) inserted by plain SQL, one transaction per entry;
+2. trial balance, profit and loss and balance sheet latency (p50, p95) on a ledger of `--lines` posted lines over
+   500 accounts and 24 monthly periods, measured at a tenth of the lines and at all of them, to show the cost does
+   not grow with the lines.
+The bulk ledger is written by SQL (entries DRAFT, lines, then POSTED, so every trigger of the books still runs)
+and the balance cache rebuilt by `rebuild_balances()`; the service path is what part 1 measures."""
+
+from __future__ import annotations
+
+import datetime
+import multiprocessing
+import os
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+
+from comptoir.accounting.models import Account, FiscalPeriod, FiscalYear, JournalEntry
+from comptoir.accounting.queries import reports
+from comptoir.accounting.services import create_and_post
+from comptoir.accounting.services.books import rebuild_balances
+from comptoir.accounting.services.chart import create_account
+from comptoir.accounting.services.periods import create_fiscal_year
+from comptoir.identity.services import accounts as identity_accounts
+from comptoir.platform.db import owner_mode
+from comptoir.platform.ids import uuid7
+from comptoir.platform.services import OrganizationInput
+from comptoir.platform.tenancy import tenant_context
+
+ACCOUNTS = 500
+PERIODS = 24
+HOT = [("6000", "DR"), ("6100", "DR"), ("5000", "DR"), ("1100", "CR"), ("2000", "CR"), ("2100", "CR")]
+CHUNK_ENTRIES = 40_000
+
+
+@dataclass
+class Bench:
+    org_id: object
+    owner: object
+    today: datetime.date
+
+
+def _amounts(i: int) -> list[Decimal]:
+    return [Decimal(10 + (i * 7 + k * 13) % 990) + Decimal(k) / 100 for k in range(3)]
+
+
+def _entry_data(i: int, day: datetime.date) -> dict:
+    a = _amounts(i)
+    return {
+        "date": day,
+        "journal_type": "JV",
+        "narration": f"bench {i}",
+        "lines": [{"account": code, "entry_type": side, "amount": a[k % 3]} for k, (code, side) in enumerate(HOT)],
+    }
+
+
+def set_up(today: datetime.date) -> Bench:
+    """A fresh organization with two fiscal years (24 periods) and 500 accounts."""
+    code = f"B{int(time.time()) % 10**8}"
+    org, owner = identity_accounts.sign_up(
+        organization=OrganizationInput(name=f"Bench {code}", code=code, country="FR", base_currency="EUR"),
+        user=identity_accounts.UserInput(email=f"{code.lower()}@bench.example", password="bench-password-1234"),
+    )
+    with tenant_context(org, user=owner):
+        current = FiscalYear.objects.get(is_current=True)
+        start = current.start_date.replace(year=current.start_date.year - 1)
+        previous_end = current.start_date - datetime.timedelta(days=1)
+        create_fiscal_year(actor=owner, data={"name": f"FY{start.year}", "start_date": start, "end_date": previous_end})
+        groups = ["11", "12", "21", "3", "4", "51", "52"]
+        for n in range(ACCOUNTS - Account.objects.count()):
+            create_account(actor=owner, data={"code": f"9{n:04d}", "name": f"Bench {n}", "group": groups[n % 7]})
+    return Bench(org_id=org.pk, owner=owner, today=today)
+
+
+# --- 1. posting throughput -------------------------------------------------------------------------------------
+
+_ENTRY_SQL = (
+    f"INSERT INTO {JournalEntry._meta.db_table} (id, organization_id, created_at, updated_at, created_by_id, "  # noqa: S608
+    "updated_by_id, version, workspace_id, journal_type_id, fiscal_year_id, fiscal_period_id, entry_number, date, "
+    "narration, status, currency_id, reference_number, total_debit, total_credit, source_type) VALUES "
+    "(%s, %s, now(), now(), %s, %s, 1, %s, %s, %s, %s, '', %s, %s, 'DRAFT', %s, '', %s, %s, '')"
+)
+_LINE_VALUES = ", ".join(["(%s, %s, now(), now(), %s, %s, %s, %s, %s, %s, %s, %s, 1, %s, '', %s)"] * 6)
+_LINE_SQL = (
+    "INSERT INTO accounting_journalline (id, organization_id, created_at, updated_at, created_by_id, "  # noqa: S608
+    "updated_by_id, entry_id, line_no, account_id, entry_type, amount, currency_id, exchange_rate, base_amount, "
+    f"remarks, entry_date) VALUES {_LINE_VALUES}"
+)
+_POST_SQL = (
+    f"UPDATE {JournalEntry._meta.db_table} SET status = 'POSTED', entry_number = %s, posted_at = now() "  # noqa: S608
+    "WHERE id = %s"
+)
+
+
+def _raw_context(bench: Bench, day: datetime.date) -> dict:
+    template = JournalEntry.objects.filter(status="POSTED").order_by("created_at").first()
+    period = FiscalPeriod.objects.get(start_date__lte=day, end_date__gte=day)
+    return {
+        "template": template,
+        "period": period,
+        "accounts": dict(Account.objects.filter(code__in=[c for c, _ in HOT]).values_list("code", "pk")),
+    }
+
+
+def _post_raw(bench: Bench, ctx: dict, i: int, day: datetime.date, tag: str) -> None:
+    t, p = ctx["template"], ctx["period"]
+    a = _amounts(i)
+    total = sum(a)
+    entry_id, user = uuid7(), bench.owner.pk
+    line_params: list = []
+    for k, (code, side) in enumerate(HOT):
+        amount = a[k % 3]
+        line_params += [uuid7(), bench.org_id, user, user, entry_id, k + 1, ctx["accounts"][code], side, amount]
+        line_params += [t.currency_id, amount, day]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            _ENTRY_SQL,
+            [entry_id, bench.org_id, user, user, t.workspace_id, t.journal_type_id, p.fiscal_year_id, p.pk, day]
+            + [f"raw {i}", t.currency_id, total, total],
+        )
+        cursor.execute(_LINE_SQL, line_params)
+        cursor.execute(_POST_SQL, [f"RAW-{tag}-{i}", entry_id])
+
+
+def _client(bench: Bench, raw: bool, first: int, count: int, tag: str, start, results) -> None:
+    connections.close_all()  # never share the parent's socket
+    with tenant_context(bench.org_id, user=bench.owner):
+        ctx = _raw_context(bench, bench.today) if raw else None
+        start.wait()
+        began = time.perf_counter()
+        for i in range(first, first + count):
+            if raw:
+                _post_raw(bench, ctx, i, bench.today, tag)
+            else:
+                create_and_post(actor=bench.owner, data=_entry_data(i, bench.today))
+        results.put((began, time.perf_counter()))
+    connections.close_all()
+
+
+def measure_posting(bench: Bench, clients: int, per_client: int, *, raw: bool, first: int) -> float:
+    """Entries per second over all clients, from the first start to the last end."""
+    connections.close_all()
+    mp = multiprocessing.get_context("fork")
+    start, results = mp.Event(), mp.Queue()
+    tag = f"{'r' if raw else 's'}{clients}-{os.getpid()}-{first}"
+    procs = [
+        mp.Process(target=_client, args=(bench, raw, first + c * per_client, per_client, tag, start, results))
+        for c in range(clients)
+    ]
+    for proc in procs:
+        proc.start()
+    time.sleep(1.0)  # every client connected and waiting
+    start.set()
+    spans = [results.get(timeout=3600) for _ in procs]
+    for proc in procs:
+        proc.join()
+        if proc.exitcode:
+            raise RuntimeError(f"a bench client failed (exit code {proc.exitcode})")
+    elapsed = max(end for _, end in spans) - min(began for began, _ in spans)
+    return clients * per_client / elapsed
+
+
+# --- 2. the bulk ledger and report latency ---------------------------------------------------------------------
+
+_GEN_SQL = """
+CREATE TEMP TABLE bench_gen ON COMMIT DROP AS
+SELECT g.n, gen_random_uuid() AS id, p.id AS period_id, p.fiscal_year_id AS year_id,
+       p.start_date + (g.n / %(periods)s) %% (p.end_date - p.start_date + 1) AS day,
+       (10 + (g.n * 7) %% 990)::numeric(18, 2) AS a1,
+       (10 + (g.n * 11 + 3) %% 990)::numeric(18, 2) AS a2,
+       (10 + (g.n * 13 + 5) %% 990 + 0.25)::numeric(18, 2) AS a3
+  FROM generate_series(%(lo)s, %(hi)s - 1) AS g(n)
+  JOIN bench_periods p ON p.idx = g.n %% %(periods)s
+"""
+_GEN_ENTRIES = """
+INSERT INTO accounting_journalentry (id, organization_id, created_at, updated_at, version, workspace_id,
+    journal_type_id, fiscal_year_id, fiscal_period_id, entry_number, date, narration, status, currency_id,
+    reference_number, total_debit, total_credit, source_type)
+SELECT id, %(org)s, now(), now(), 1, %(ws)s, %(jt)s, year_id, period_id, '', day, 'bench', 'DRAFT', %(cur)s, '',
+       a1 + a2 + a3, a1 + a2 + a3, ''
+  FROM bench_gen
+"""
+_GEN_LINES = """
+INSERT INTO accounting_journalline (id, organization_id, created_at, updated_at, entry_id, line_no, account_id,
+    entry_type, amount, currency_id, exchange_rate, base_amount, remarks, entry_date)
+SELECT gen_random_uuid(), %(org)s, now(), now(), g.id, k + 1, a.id, CASE WHEN k < 3 THEN 'DR' ELSE 'CR' END,
+       x.amount, %(cur)s, 1, x.amount, '', g.day
+  FROM bench_gen g CROSS JOIN generate_series(0, 5) AS k
+  JOIN bench_accounts a ON a.idx = (g.n * 7 + k * 101) %% %(accounts)s
+  CROSS JOIN LATERAL (SELECT CASE k %% 3 WHEN 0 THEN g.a1 WHEN 1 THEN g.a2 ELSE g.a3 END AS amount) x
+"""
+_GEN_POST = """
+UPDATE accounting_journalentry e SET status = 'POSTED', entry_number = 'BULK-' || g.n, posted_at = now()
+  FROM bench_gen g WHERE e.id = g.id
+"""
+
+
+def grow_ledger(bench: Bench, first_entry: int, last_entry: int) -> None:
+    """Entries [first_entry, last_entry) of six lines each, spread over the 24 periods and 500 accounts."""
+    with tenant_context(bench.org_id, user=bench.owner):
+        t = JournalEntry.objects.filter(status="POSTED").order_by("created_at").first()
+        params = {"org": bench.org_id, "ws": t.workspace_id, "jt": t.journal_type_id, "cur": t.currency_id}
+        params |= {"periods": PERIODS, "accounts": ACCOUNTS}
+        for lo in range(first_entry, last_entry, CHUNK_ENTRIES):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "CREATE TEMP TABLE bench_periods ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY start_date) "
+                    "- 1 AS idx, id, fiscal_year_id, start_date, end_date FROM accounting_fiscalperiod "
+                    "ORDER BY start_date LIMIT %s",
+                    [PERIODS],
+                )
+                cursor.execute(
+                    "CREATE TEMP TABLE bench_accounts ON COMMIT DROP AS SELECT row_number() OVER (ORDER BY code) - 1 "
+                    "AS idx, id FROM accounting_account"
+                )
+                cursor.execute(_GEN_SQL, params | {"lo": lo, "hi": min(lo + CHUNK_ENTRIES, last_entry)})
+                cursor.execute(_GEN_ENTRIES, params)
+                cursor.execute(_GEN_LINES, params)
+                cursor.execute(_GEN_POST, params)
+        rebuild_balances()
+    with owner_mode(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # what autovacuum does after a bulk load
+
+
+def _report_calls(bench: Bench) -> dict[str, Callable[[], object]]:
+    with tenant_context(bench.org_id):
+        years = list(FiscalYear.objects.order_by("start_date"))
+    last = years[-1]
+    mid = last.start_date + datetime.timedelta(days=200)  # inside a period: cache + that period's lines
+    return {
+        "trial balance (as of a period end)": lambda: reports.trial_balance(as_of=last.end_date),
+        "trial balance (mid-period date)": lambda: reports.trial_balance(as_of=mid),
+        "profit and loss (one year)": lambda: reports.profit_and_loss(date_from=last.start_date, date_to=last.end_date),
+        "balance sheet (as of a period end)": lambda: reports.balance_sheet(as_of=last.end_date),
+    }
+
+
+def measure_reports(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
+    """{report: (p50 ms, p95 ms)} over `runs` calls after two warm-up calls."""
+    out = {}
+    with tenant_context(bench.org_id, user=bench.owner):
+        for name, call in _report_calls(bench).items():
+            call(), call()
+            samples = []
+            for _ in range(runs):
+                began = time.perf_counter()
+                call()
+                samples.append((time.perf_counter() - began) * 1000)
+            samples.sort()
+            out[name] = (statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)])
+    return out
+
+
+def line_count(bench: Bench) -> int:
+    with tenant_context(bench.org_id), connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM accounting_journalline")
+        return cursor.fetchone()[0]
+
+
+def run(*, lines: int, per_client: int, clients: list[int], runs: int, echo: Callable[[str], None]) -> None:
+    bench = set_up(timezone.now().date())
+    echo(f"organization set up: {ACCOUNTS} accounts, {PERIODS} periods")
+    echo("\n## Posting a 6-line journal entry (entries per second; all clients post to the same six accounts)\n")
+    echo("| clients | create_and_post | raw-SQL floor | service / floor |")
+    echo("|---:|---:|---:|---:|")
+    first = 0
+    measure_posting(bench, 1, 20, raw=False, first=first)  # warm-up (and a template entry for the raw path)
+    first += 20
+    for n in clients:
+        service = measure_posting(bench, n, per_client, raw=False, first=first)
+        first += n * per_client
+        floor = measure_posting(bench, n, per_client, raw=True, first=first)
+        first += n * per_client
+        echo(f"| {n} | {service:,.0f} | {floor:,.0f} | {service / floor:.2f} |")
+    total_entries = max(lines // 6, 1)
+    echo("\n## Report latency (ms), O(accounts × periods)\n")
+    echo("| posted lines | report | p50 | p95 |")
+    echo("|---:|---|---:|---:|")
+    done = 0
+    for target in (total_entries // 10, total_entries):
+        began = time.perf_counter()
+        grow_ledger(bench, done, target)
+        done = target
+        n_lines = line_count(bench)
+        echo(f"<!-- ledger grown to {n_lines:,} lines in {time.perf_counter() - began:.0f} s -->")
+        for name, (p50, p95) in measure_reports(bench, runs).items():
+            echo(f"| {n_lines:,} | {name} | {p50:.1f} | {p95:.1f} |")
