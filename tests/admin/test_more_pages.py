@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from comptoir.accounting.models import (
     AccountBalance,
+    AccountDayBalance,
     BankAccount,
     BankTransaction,
     Budget,
@@ -70,6 +71,7 @@ MODELS = [
     BankTransaction,
     Budget,
     AccountBalance,
+    AccountDayBalance,
 ]
 # Edited on their parent's page (inlines) or through a role: no page of their own.
 INLINE_ONLY = {"CalendarEventAttendee", "FiscalPeriod", "JournalLine", "RolePermission"}

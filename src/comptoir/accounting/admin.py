@@ -10,6 +10,7 @@ from unfold.decorators import display
 from comptoir.accounting.models import (
     Account,
     AccountBalance,
+    AccountDayBalance,
     AccountGroup,
     BankAccount,
     BankTransaction,
@@ -211,3 +212,15 @@ class BudgetAdmin(ReadOnlyAdminMixin, SoftDeleteMixin, TenantAdmin):
     search_fields = ("name", "category", "notes", "account__code", "cost_center__code")
     list_select_related = ("fiscal_year", "cost_center", "account", "currency")
     ordering = ("name",)
+
+
+@admin.register(AccountDayBalance, site=site)
+class AccountDayBalanceAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The derived day cache (one row per account, day and slot); rebuilt from the posted lines."""
+
+    list_display = ("account", "day", "slot", "debit_total", "credit_total", "updated_at")
+    search_fields = ("account__code", "account__name")
+    list_select_related = ("account",)
+    date_hierarchy = "day"
+    ordering = ("-day", "account__code", "slot")
+    fields = ("account", "day", "slot", "debit_total", "credit_total")

@@ -1,13 +1,20 @@
 from comptoir.accounting.models.bank import BankAccount, BankTransaction
 from comptoir.accounting.models.budget import Budget
 from comptoir.accounting.models.chart import Account, AccountGroup, CostCenter
-from comptoir.accounting.models.journal import AccountBalance, JournalEntry, JournalLine, JournalType
+from comptoir.accounting.models.journal import (
+    AccountBalance,
+    AccountDayBalance,
+    JournalEntry,
+    JournalLine,
+    JournalType,
+)
 from comptoir.accounting.models.periods import FiscalPeriod, FiscalYear
 from comptoir.accounting.models.tax import TaxRate
 
 __all__ = [
     "Account",
     "AccountBalance",
+    "AccountDayBalance",
     "AccountGroup",
     "BankAccount",
     "BankTransaction",

@@ -136,3 +136,22 @@ class AccountBalance(TenantModel):
             ),
         ]
         indexes = [models.Index(fields=["organization", "fiscal_period", "account"], name="account_balance_period")]
+
+
+class AccountDayBalance(TenantModel):
+    """Derived cache beside AccountBalance: posted debit and credit totals (base currency) of one account on one day,
+    spread over the same slots, so a report dated inside a period adds days, not lines. Rebuildable from the lines."""
+
+    account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    slot = models.PositiveSmallIntegerField(default=0)
+    debit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    credit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "account", "day", "slot"], name="account_day_balance_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["organization", "day", "account"], name="account_day_balance_day")]

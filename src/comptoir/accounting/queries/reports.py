@@ -1,8 +1,8 @@
 """Financial statements from the account-period balance cache: trial balance, profit and loss, balance sheet.
 
 A report costs O(accounts × periods), not O(lines) (DESIGN §6): whole fiscal periods inside the asked range are
-read from AccountBalance (summed over its slots); only the part of a period the range cuts through is aggregated
-from its posted lines. Lines count when their entry is POSTED or REVERSED (a reversal is its own posted entry),
+read from AccountBalance (summed over its slots); the part of a period the range cuts through from AccountDayBalance
+(its days). Lines count when their entry is POSTED or REVERSED (a reversal is its own posted entry),
 the rule the cache follows. Balances are cumulative over every year; a year close zeroes the P&L accounts with a
 CLOSING entry, so the P&L accounts' cumulative balance is the earnings not closed yet.
 
@@ -21,6 +21,7 @@ from comptoir.accounting.constants import DEBIT_NATURES, EntryStatus, JournalCat
 from comptoir.accounting.models import (
     Account,
     AccountBalance,
+    AccountDayBalance,
     AccountGroup,
     FiscalPeriod,
     JournalEntry,
@@ -37,13 +38,14 @@ LEDGER_STATUSES = [EntryStatus.POSTED.value, EntryStatus.REVERSED.value]  # as t
 ACCOUNT = Account._meta.db_table
 GROUP = AccountGroup._meta.db_table
 BALANCE = AccountBalance._meta.db_table
+DAY_BALANCE = AccountDayBalance._meta.db_table
 PERIOD = FiscalPeriod._meta.db_table
 ENTRY = JournalEntry._meta.db_table
 LINE = JournalLine._meta.db_table
 JOURNAL_TYPE = JournalType._meta.db_table
 
-# Debit and credit totals per account over [lo, hi]: cache rows of the periods inside the range, plus the posted
-# lines of the (at most two) periods the range cuts through, found through the entries' (organization, date) index.
+# Debit and credit totals per account over [lo, hi]: the period cache for the periods inside the range, plus the day
+# cache for the days of the (at most two) periods the range cuts through. No journal line is read.
 MOVEMENTS = f"""
 WITH edge AS (
     SELECT greatest(p.start_date, %(lo)s) AS lo, least(p.end_date, %(hi)s) AS hi
@@ -56,12 +58,8 @@ WITH edge AS (
      WHERE b.organization_id = %(org)s AND p.organization_id = %(org)s
        AND p.start_date >= %(lo)s AND p.end_date <= %(hi)s
     UNION ALL
-    SELECT l.account_id,
-           CASE WHEN l.entry_type = 'DR' THEN l.base_amount ELSE 0 END,
-           CASE WHEN l.entry_type = 'CR' THEN l.base_amount ELSE 0 END
-      FROM edge g
-      JOIN {ENTRY} e ON e.organization_id = %(org)s AND e.date BETWEEN g.lo AND g.hi AND e.status = ANY(%(statuses)s)
-      JOIN {LINE} l ON l.organization_id = e.organization_id AND l.entry_id = e.id
+    SELECT d.account_id, d.debit_total, d.credit_total
+      FROM edge g JOIN {DAY_BALANCE} d ON d.organization_id = %(org)s AND d.day BETWEEN g.lo AND g.hi
     {{closing}}
 )
 SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM moves GROUP BY account_id

@@ -288,7 +288,9 @@ def _post(*, actor, entry: JournalEntry, lines) -> JournalEntry:
         old={"status": EntryStatus.DRAFT},
         new={"status": EntryStatus.POSTED, "total": debit},
     )
-    add_to_balances(period_id=entry.fiscal_period_id, totals={k: tuple(v) for k, v in per_account.items()})
+    add_to_balances(
+        period_id=entry.fiscal_period_id, day=entry.date, totals={k: tuple(v) for k, v in per_account.items()}
+    )
     key, prefix = _document_type(entry.journal_type, entry.fiscal_year)
     entry.entry_number = next_number(document_type=key, prefix=prefix, on=entry.date, reset=ResetPeriod.NEVER)
     entry.save(

@@ -98,7 +98,15 @@ def test_check_books_finds_a_tampered_cache_and_rebuild_repairs_it(tenant):
             )
         [difference] = check_books()
         assert (difference.ledger_debit, difference.cache_debit) == (Decimal("30.00"), Decimal("31.00"))
-        assert rebuild_balances() == 2
+        assert difference.cache == "period"
+        assert rebuild_balances() == 4  # two accounts × (one period + one day)
+        assert check_books() == []
+        with connection.cursor() as cursor:  # the day cache is checked as well
+            cursor.execute("DELETE FROM accounting_accountdaybalance WHERE credit_total > 0")
+        [difference] = check_books()
+        assert (difference.cache, difference.bucket, difference.ledger_credit) == ("day", IN_YEAR, Decimal("30.00"))
+        assert difference.cache_credit == 0
+        rebuild_balances()
         assert check_books() == []
 
 

@@ -26,7 +26,7 @@ class Command(BaseCommand):
                 differences = check_books()
                 for d in differences:
                     self.stdout.write(
-                        f"{code} account {d.account_id} period {d.fiscal_period_id}: ledger "
+                        f"{code} account {d.account_id} {d.cache} {d.bucket}: ledger "
                         f"{d.ledger_debit}/{d.ledger_credit} cache {d.cache_debit}/{d.cache_credit}"
                     )
                 if differences and rebuild:

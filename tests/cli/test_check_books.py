@@ -1,0 +1,44 @@
+"""`comptoir check-books` on a real database: exit 0 while every balance cache equals the ledger, exit 1 with the
+differences listed when one does not, and `--rebuild` puts the cache right."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+
+from comptoir.accounting.services import create_and_post
+from comptoir.accounting.tests.factories import entry_data
+from comptoir.platform.db import owner_mode
+from comptoir.platform.tenancy import tenant_context
+
+from .conftest import cli_env, run_cli
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgresql://{s['USER']}@{quote(s['HOST'] or '127.0.0.1', safe='')}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_books_exit_codes_and_rebuild(tenant):
+    with tenant_context(tenant.organization, user=tenant.owner):
+        create_and_post(actor=tenant.owner, data=entry_data(("1000", "DR", "250.00"), ("4000", "CR", "250.00")))
+    env = cli_env(None, DATABASE_URL=_database_url())
+
+    sound = run_cli(["check-books"], env)
+    assert sound.returncode == 0, sound.stderr
+    assert "0 difference(s)" in sound.stdout
+
+    with owner_mode(), connection.cursor() as cursor:  # a cache row drifts from the ledger
+        cursor.execute("UPDATE accounting_accountbalance SET debit_total = debit_total + 1 WHERE debit_total > 0")
+    broken = run_cli(["check-books"], env)
+    assert broken.returncode == 1
+    assert f"{tenant.organization.code} account" in broken.stdout and "ledger 250.00/0.00" in broken.stdout
+    assert broken.stderr.strip() == "comptoir: 1 balance(s) differ from the ledger"
+
+    rebuilt = run_cli(["check-books", "--rebuild"], env)
+    assert rebuilt.returncode == 1  # it reports what it found, then rewrites it
+    again = run_cli(["check-books"], env)
+    assert again.returncode == 0 and "0 difference(s)" in again.stdout
