@@ -17,16 +17,16 @@ from decimal import Decimal
 
 from django.db import connection
 
-from comptoir.accounting.constants import DEBIT_NATURES, EntryStatus, JournalCategory, Nature
+from comptoir.accounting.constants import DEBIT_NATURES, EntryStatus, Nature
 from comptoir.accounting.models import (
     Account,
     AccountBalance,
     AccountDayBalance,
     AccountGroup,
     FiscalPeriod,
+    FiscalYear,
     JournalEntry,
     JournalLine,
-    JournalType,
 )
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import require_org_id
@@ -42,7 +42,7 @@ DAY_BALANCE = AccountDayBalance._meta.db_table
 PERIOD = FiscalPeriod._meta.db_table
 ENTRY = JournalEntry._meta.db_table
 LINE = JournalLine._meta.db_table
-JOURNAL_TYPE = JournalType._meta.db_table
+YEAR = FiscalYear._meta.db_table
 
 # Debit and credit totals per account over [lo, hi]: the period cache for the periods inside the range, plus the day
 # cache for the days of the (at most two) periods the range cuts through. No journal line is read.
@@ -65,17 +65,18 @@ WITH edge AS (
 SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM moves GROUP BY account_id
 """  # noqa: S608 (model tables)
 
-# For the profit and loss: take the year-end closing entries dated in the range back out (one per closed year).
+# For the profit and loss: take the year-end closing entries dated in the range back out — the entries the closed
+# fiscal years point to (a reopened year's closing entry is cancelled by its reversal already).
 _WITHOUT_CLOSING = f"""
     UNION ALL
     SELECT l.account_id,
            CASE WHEN l.entry_type = 'DR' THEN -l.base_amount ELSE 0 END,
            CASE WHEN l.entry_type = 'CR' THEN -l.base_amount ELSE 0 END
-      FROM {ENTRY} e
-      JOIN {JOURNAL_TYPE} t ON t.id = e.journal_type_id AND t.category = '{JournalCategory.CLOSING.value}'
+      FROM {YEAR} y
+      JOIN {ENTRY} e ON e.id = y.closing_entry_id AND e.organization_id = %(org)s
       JOIN {LINE} l ON l.organization_id = e.organization_id AND l.entry_id = e.id
-     WHERE e.organization_id = %(org)s AND e.date BETWEEN %(lo)s AND %(hi)s AND e.status = ANY(%(statuses)s)
-"""  # noqa: S608 (model tables and a constant)
+     WHERE y.organization_id = %(org)s AND e.date BETWEEN %(lo)s AND %(hi)s
+"""  # noqa: S608 (model tables)
 
 # MATERIALIZED: the totals are computed once, whatever the planner guesses of the rows row-level security filters.
 _ACCOUNT_MOVEMENTS = f"""

@@ -178,6 +178,8 @@ def test_reopen_reverses_the_closing_entry(books):
     again = close_fiscal_year(actor=books, fiscal_year_id=year.pk)
     assert _net("3100", year=year) == Decimal("-400.00") and again.closing_entry_id not in (None, closing_id)
     assert check_books() == []
+    # closed, reopened and closed again: the year's P&L is its trade, whatever the closing entries and reversal
+    assert reports.profit_and_loss(date_from=year.start_date, date_to=YEAR_END)["net_profit"] == Decimal("400.00")
     assert AuditLog.objects.filter(object_id=year.pk, action="TRANSITION", reason="reopened").count() == 1
 
 
