@@ -135,7 +135,14 @@ class AccountBalance(TenantModel):
                 fields=["organization", "account", "fiscal_period", "slot"], name="account_balance_unique"
             ),
         ]
-        indexes = [models.Index(fields=["organization", "fiscal_period", "account"], name="account_balance_period")]
+        # covering: a report reads the totals from the index alone
+        indexes = [
+            models.Index(
+                fields=["organization", "fiscal_period", "account"],
+                include=["debit_total", "credit_total"],
+                name="account_balance_period",
+            )
+        ]
 
 
 class AccountDayBalance(TenantModel):
@@ -154,4 +161,10 @@ class AccountDayBalance(TenantModel):
                 fields=["organization", "account", "day", "slot"], name="account_day_balance_unique"
             )
         ]
-        indexes = [models.Index(fields=["organization", "day", "account"], name="account_day_balance_day")]
+        indexes = [
+            models.Index(
+                fields=["organization", "day", "account"],
+                include=["debit_total", "credit_total"],
+                name="account_day_balance_day",
+            )
+        ]
