@@ -15,7 +15,7 @@ from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.platform.tenancy import tenant_context
 
 THREADS = 4
-PER_THREAD = 50
+PER_THREAD = 250  # the figure: 4 × 250 postings to the same accounts
 
 
 @pytest.mark.django_db(transaction=True)
