@@ -30,6 +30,7 @@ from comptoir.accounting.constants import BankTransactionStatus, BankTransaction
 from comptoir.accounting.models import BankAccount, BankTransaction, JournalLine
 from comptoir.accounting.services.books import LEDGER_STATUSES
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.queries.filters import filter_present, within_dates
 
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 ZERO = Value(Decimal(0), output_field=MONEY)
@@ -59,16 +60,8 @@ def access_bank_account(bank_account_id) -> BankAccount:
 
 def bank_transactions(*, bank_account: BankAccount, status=None, date_from=None, date_to=None):
     """The statement lines of a bank account, filtered by status and date range (both ends included)."""
-    if date_from and date_to and date_from > date_to:
-        raise ValidationFailed("date_from must not be after date_to", code="invalid_range", field="date_to")
     qs = BankTransaction.objects.filter(bank_account=bank_account).select_related("matched_line__entry")
-    if status:
-        qs = qs.filter(status=status)
-    if date_from:
-        qs = qs.filter(transaction_date__gte=date_from)
-    if date_to:
-        qs = qs.filter(transaction_date__lte=date_to)
-    return qs
+    return within_dates(filter_present(qs, status=status), "transaction_date", date_from, date_to)
 
 
 def access_bank_transaction(bank_transaction_id) -> BankTransaction:

@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 
 from comptoir.accounting.models import Account, AccountGroup, FiscalPeriod, FiscalYear, JournalEntry, JournalLine
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.queries.filters import filter_present, within_dates
 
 
 def _get(queryset, pk, label: str):
@@ -64,18 +65,8 @@ def access_period(period_id) -> FiscalPeriod:
 
 def journal_entries(*, status=None, journal_type=None, date_from=None, date_to=None):
     """Entries filtered by status, journal type code and date range (both ends included)."""
-    if date_from and date_to and date_from > date_to:
-        raise ValidationFailed("date_from must not be after date_to", code="invalid_range", field="date_to")
     qs = JournalEntry.objects.filter(deleted_at__isnull=True).select_related("journal_type")
-    if status:
-        qs = qs.filter(status=status)
-    if journal_type:
-        qs = qs.filter(journal_type__code=journal_type)
-    if date_from:
-        qs = qs.filter(date__gte=date_from)
-    if date_to:
-        qs = qs.filter(date__lte=date_to)
-    return qs
+    return within_dates(filter_present(qs, status=status, journal_type__code=journal_type), "date", date_from, date_to)
 
 
 def access_journal_entry(entry_id) -> JournalEntry:
