@@ -167,8 +167,7 @@ class BankAccountAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
     @display(description="IBAN")
     def masked_iban(self, obj) -> str:
-        iban = obj.iban.replace(" ", "")
-        return f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""
+        return obj.iban_masked
 
 
 @admin.register(BankTransaction, site=site)

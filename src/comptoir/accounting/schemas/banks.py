@@ -51,7 +51,7 @@ class BankAccountOut(Schema):
     account_number_last4: str
     bank_name: str
     branch: str
-    iban: str
+    iban: str = Field(description="masked: country, check digits and last 4 (stored encrypted)")
     swift: str
     ifsc: str
     kind: str
@@ -65,6 +65,10 @@ class BankAccountOut(Schema):
     @staticmethod
     def resolve_account_code(obj):
         return obj.account.code
+
+    @staticmethod
+    def resolve_iban(obj):
+        return obj.iban_masked
 
     @staticmethod
     def resolve_currency(obj):

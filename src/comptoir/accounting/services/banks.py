@@ -38,13 +38,15 @@ from comptoir.platform.services.features import ensure_financial_writes_allowed
 from comptoir.platform.tenancy import require_org_id
 from comptoir.platform.transitions import check_transition, transition
 
-AUDITED = ("account", "account_name", "account_number_last4", "bank_name", "branch", "iban", "swift", "ifsc")
+AUDITED = ("account", "account_name", "account_number_last4", "bank_name", "branch", "iban_masked", "swift", "ifsc")
 AUDITED += ("kind", "currency", "is_active")
-TEXT_FIELDS = {"account_name": 255, "bank_name": 255, "branch": 255, "iban": 34, "swift": 11, "ifsc": 11}
-EDITABLE = {*TEXT_FIELDS, "kind", "account_number", "is_active"}
+TEXT_FIELDS = {"account_name": 255, "bank_name": 255, "branch": 255, "swift": 11, "ifsc": 11}
+EDITABLE = {*TEXT_FIELDS, "kind", "account_number", "iban", "is_active"}
 MAX_ROWS = 20_000
 MAX_AMOUNT = Decimal(10) ** 16  # NUMERIC(18, 2)
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{4,50}$")
+_IBAN_RE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
+MASK = "••••"
 _MATCHED = (BankTransactionStatus.MATCHED, BankTransactionStatus.RECONCILED)
 
 
@@ -63,6 +65,17 @@ def _set_number(bank: BankAccount, raw) -> None:
     bank.account_number_encrypted = crypto.encrypt(number)
     bank.account_number_hash = crypto.blind_index(number, purpose="bank_account_number")
     bank.account_number_last4 = number[-4:]
+
+
+def _set_iban(bank: BankAccount, raw) -> None:
+    """The IBAN holds the account number: stored encrypted, shown as its country, check digits and last 4."""
+    iban = re.sub(r"\s", "", str(raw or "")).upper()
+    if iban and not _IBAN_RE.match(iban):
+        raise ValidationFailed(
+            "iban is 2 letters, 2 digits and 11 to 30 letters or digits", code="invalid", field="iban"
+        )
+    bank.iban_encrypted = crypto.encrypt(iban) if iban else ""
+    bank.iban_masked = f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""
 
 
 def _text(data: dict, name: str, *, required: bool = False) -> str:
@@ -126,6 +139,7 @@ def create_bank_account(*, actor, data: dict) -> BankAccount:
             updated_by=actor,
         )
         _set_number(bank, data.get("account_number"))
+        _set_iban(bank, data.get("iban"))
         _save_unique(bank)
         record_audit(actor=actor, action=AuditAction.CREATE, obj=bank, new=snapshot(bank, AUDITED))
     return bank
@@ -155,6 +169,8 @@ def update_bank_account(*, actor, bank_account_id, changes: dict) -> BankAccount
         for name in changes:
             if name == "account_number":
                 _set_number(bank, changes[name])
+            elif name == "iban":
+                _set_iban(bank, changes[name])
             elif name == "kind":
                 bank.kind = _kind(changes[name])
             elif name == "is_active":
@@ -164,7 +180,7 @@ def update_bank_account(*, actor, bank_account_id, changes: dict) -> BankAccount
         bank.updated_by = actor
         _save_unique(bank)
         after = snapshot(bank, AUDITED)
-        if after != before or "account_number" in changes:
+        if after != before or {"account_number", "iban"} & set(changes):
             record_audit(actor=actor, action=AuditAction.UPDATE, obj=bank, old=before, new=after)
     return bank
 

@@ -60,6 +60,28 @@ def test_bank_account_keeps_its_number_encrypted(tenant):
         assert changed.account_number_hash == crypto.blind_index("1234567777", purpose="bank_account_number")
 
 
+def test_the_iban_is_stored_encrypted_and_shown_masked(tenant):
+    iban = "FR76 3000 6000 0112 3456 7890 189"
+    with tenant_context(tenant.organization, user=tenant.owner):
+        bank = _bank(tenant, iban=iban)
+        assert bank.iban_masked == "FR76••••0189" and "3456" not in bank.iban_encrypted
+        assert crypto.decrypt(bank.iban_encrypted) == iban.replace(" ", "")
+        created = AuditLog.objects.get(object_id=bank.pk, action="CREATE")
+        assert "3456" not in str(created.new_values) and created.new_values["iban_masked"] == "FR76••••0189"
+        _refused(
+            ValidationFailed,
+            "invalid",
+            services.update_bank_account,
+            actor=tenant.owner,
+            bank_account_id=bank.pk,
+            changes={"iban": "not an iban"},
+        )
+        cleared = services.update_bank_account(actor=tenant.owner, bank_account_id=bank.pk, changes={"iban": ""})
+        assert (cleared.iban_encrypted, cleared.iban_masked) == ("", "")
+    body = tenant.api.get(f"accounting/bank-accounts/{bank.pk}").json()
+    assert body["iban"] == "" and "account_number" not in body
+
+
 def test_bank_account_refusals(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         _refused(ValidationFailed, "not_a_bank_account", _bank, tenant, account="4000")
