@@ -32,6 +32,7 @@ def pytest_configure(config):
             if started and not hasattr(config, "workerinput"):
                 _started_cluster = cluster
     settings.PASSWORD_HASHERS = ["tests.support.hashers.FastArgon2PasswordHasher"]
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
     from comptoir.platform import db
 
     db.begin_owner_mode()  # the test database is created and migrated as the owner

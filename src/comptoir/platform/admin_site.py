@@ -12,6 +12,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm as DjangoAuthenticationForm
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -154,6 +155,11 @@ def _field_errors(error: DomainError, form) -> list[tuple[str | None, str]]:
 class ServiceFormMixin:
     """When a service refuses a save (`DomainError`), the transaction of the admin view is rolled back and the
     form is shown again with the refusal attached to its field."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")  # a bare host name is an https address (Django 6's default)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
