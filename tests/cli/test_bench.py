@@ -1,0 +1,35 @@
+"""`comptoir bench books` runs end to end on a small ledger, in a database of its own that it creates, and prints
+the tables docs/benchmarks.md reports. Only that it works is checked here: timings are never asserted."""
+
+from __future__ import annotations
+
+import re
+
+import psycopg
+import pytest
+from django.db import connection
+
+from .conftest import cli_env, run_cli
+from .test_check_books import _database_url
+
+
+@pytest.mark.slow
+def test_bench_books_prints_its_tables(db):
+    env = cli_env(None, DATABASE_URL=_database_url())
+    bench_db = f"{connection.settings_dict['NAME']}_bench"
+    try:
+        args = ["bench", "books", "--fresh", "--lines", "1200", "--per-client", "3", "--clients", "1,2", "--runs", "2"]
+        result = run_cli(args, env, timeout=600)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        assert f"benchmark database: {bench_db}" in out
+        assert re.search(r"^\| 1 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)
+        assert re.search(r"^\| 2 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)
+        for report in ("trial balance (as of a period end)", "profit and loss (one year)", "balance sheet"):
+            assert len(re.findall(rf"^\| [\d,]+ \| {re.escape(report)}", out, re.M)) == 2  # at both ledger sizes
+    finally:
+        s = connection.settings_dict
+        with psycopg.connect(
+            host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname="postgres", autocommit=True
+        ) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
