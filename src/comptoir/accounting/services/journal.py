@@ -14,6 +14,7 @@ from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
@@ -24,7 +25,7 @@ from comptoir.accounting.services.chart import resolve_accounts, resolve_cost_ce
 from comptoir.accounting.services.periods import period_of
 from comptoir.platform.constants import AuditAction, ResetPeriod
 from comptoir.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from comptoir.platform.models import Currency, ExchangeRate, Organization
+from comptoir.platform.models import Currency, ExchangeRate, Organization, Workspace
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.services.features import ensure_financial_writes_allowed
 from comptoir.platform.services.numbering import next_number
@@ -33,8 +34,15 @@ from comptoir.platform.tenancy import require_org_id
 _LABEL_RE = re.compile(r"^[A-Za-z0-9-]{1,12}$")
 
 
-def _base_currency() -> Currency:
-    return Organization.objects.select_related("base_currency").get(pk=require_org_id()).base_currency
+def _organization_defaults() -> tuple[Currency, object]:
+    """The base currency and the default workspace of the organization in context, in one query."""
+    default_workspace = Workspace.objects.filter(organization=OuterRef("pk"), is_default=True).values("pk")[:1]
+    organization = (
+        Organization.objects.select_related("base_currency")
+        .annotate(default_workspace_id=Subquery(default_workspace))
+        .get(pk=require_org_id())
+    )
+    return organization.base_currency, organization.default_workspace_id
 
 
 def _journal_type(ref) -> JournalType:
@@ -194,9 +202,10 @@ def _create(*, actor, data: dict) -> tuple[JournalEntry, list[JournalLine]]:
     if not isinstance(day, datetime.date):
         raise ValidationFailed("date is required", code="required", field="date")
     journal_type = _journal_type(data.get("journal_type"))
-    base = _base_currency()
+    base, workspace_id = _organization_defaults()
     lines = _build_lines(data.get("lines"), day=day, base=base)
     extra = {k: data[k] for k in ("reference_number", "reference_date", "source_type", "source_id") if data.get(k)}
+    extra["workspace_id"] = workspace_id
     entry = _insert(
         actor=actor,
         journal_type=journal_type,
@@ -397,7 +406,11 @@ def reverse_entry(*, actor, entry_id, date: datetime.date, narration: str = "") 
             narration=narration or f"Reversal of {original.entry_number}",
             lines=mirror,
             base=original.currency,
-            extra={"reversed_entry": original, "reference_number": original.entry_number},
+            extra={
+                "reversed_entry": original,
+                "reference_number": original.entry_number,
+                "workspace_id": original.workspace_id,
+            },
         )
         original.status = EntryStatus.REVERSED
         original.updated_by = actor
