@@ -139,6 +139,25 @@ SELECT s.id, s.name, s.allocated_amount, x.net, mine.delta, mine.first_line
 )
 
 
+# Transaction-scoped advisory locks on the ACTIVE budgets one entry's lines fall in, taken in budget order.
+_LOCK_TOUCHED = (
+    (
+        """
+WITH s AS (_SCOPES_)
+SELECT pg_advisory_xact_lock(hashtextextended('accounting.budget:' || t.id::text, 0)) FROM (
+    SELECT DISTINCT s.id FROM s
+      JOIN {line} l ON l.entry_id = %(entry)s
+      JOIN {account} la ON la.id = l.account_id
+      JOIN {group} g ON g.id = la.group_id
+     WHERE _IN_SCOPE_
+     ORDER BY s.id
+) t"""
+    )
+    .replace("_SCOPES_", _SCOPES)
+    .replace("_IN_SCOPE_", _IN_SCOPE)
+)
+
+
 def _sql(template: str, where: str) -> str:
     return template.replace("{where}", where).format(**T)
 
@@ -168,6 +187,13 @@ def overspent_budgets(entry_id) -> list[dict]:
         {"id": b_id, "name": name, "allocated": allocated, "spent": net + delta, "line": first_line - 1}
         for b_id, name, allocated, net, delta, first_line in rows
     ]
+
+
+def lock_budgets_touched(entry_id) -> None:
+    """Until the transaction ends, hold a lock on every ACTIVE budget the lines of `entry_id` fall in, so two
+    postings into one budget check it one after the other (the second sees the first's spending)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_LOCK_TOUCHED, "b.status = 'ACTIVE'"), _params(entry=entry_id))
 
 
 def budgets(*, fiscal_year=None, status=None, cost_center=None, account=None, category=None):

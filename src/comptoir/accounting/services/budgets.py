@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from comptoir.accounting.constants import BUDGET_TRANSITIONS, BudgetStatus, Nature
 from comptoir.accounting.models import Budget
-from comptoir.accounting.queries.budgets import overspent_budgets, resolve_fiscal_year
+from comptoir.accounting.queries.budgets import lock_budgets_touched, overspent_budgets, resolve_fiscal_year
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center, resolve_group
 from comptoir.platform.constants import AuditAction, NotificationType
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
@@ -206,13 +206,18 @@ def check_budgets(*, actor, entry) -> list[dict]:
     """Called by the posting path once the entry's lines are written, before it enters the ledger. For every
     ACTIVE expense budget the entry adds to and takes over its allocation: `refuse` raises `budget_exceeded` on
     the first line adding to it; `warn` notifies the actor (in-app); `ignore` does nothing. One indexed probe when
-    no budget is active, one more query when none is exceeded. Returns the exceeded budgets."""
+    no budget is active; else the policy, and under `refuse` a lock on the budgets the entry falls in (concurrent
+    postings into one budget are checked one after the other), then one query. Returns the exceeded budgets."""
     if not Budget.objects.filter(status=BudgetStatus.ACTIVE, deleted_at__isnull=True).exists():
         return []  # the common case: a cheap indexed probe instead of the scope query
+    policy = overspend_policy()
+    if policy == "ignore":
+        return []
+    if policy == "refuse":
+        lock_budgets_touched(entry.pk)
     exceeded = overspent_budgets(entry.pk)
     if not exceeded:
         return []
-    policy = overspend_policy()
     first = exceeded[0]
     message = f"Budget '{first['name']}' would be exceeded: {first['spent']} spent of {first['allocated']} allocated"
     if policy == "refuse":

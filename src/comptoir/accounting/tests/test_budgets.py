@@ -211,14 +211,15 @@ def test_warn_policy_posts_and_notifies_the_actor(tenant):
         assert Notification.objects.filter(category="budget").count() == 1
 
 
-def test_the_posting_check_is_one_probe_then_one_query(tenant):
+def test_the_posting_check_is_a_probe_then_the_policy_and_one_query(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         with CaptureQueriesContext(connection) as without:
             _post(tenant, ("6100", "DR", "5.00"), ("1100", "CR", "5.00"))
         _budget(tenant, account="6100")
         with CaptureQueriesContext(connection) as within:
             _post(tenant, ("6100", "DR", "5.00"), ("1100", "CR", "5.00"))
-    # no active budget: one cheap existence probe; with budgets, the probe and one scope query (none exceeded)
+    # no active budget: one cheap existence probe; with budgets (policy warn): the probe, the policy setting and one
+    # scope query (none exceeded)
     assert sum("accounting_budget" in q["sql"] for q in without.captured_queries) == 1
     assert sum("accounting_budget" in q["sql"] for q in within.captured_queries) == 2
-    assert len(within) == len(without) + 1
+    assert len(within) == len(without) + 2

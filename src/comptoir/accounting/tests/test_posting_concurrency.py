@@ -60,3 +60,44 @@ def test_concurrent_postings_keep_numbers_contiguous_and_balances_exact():
                 ("2100", Decimal(0), Decimal("1.80") * total),
                 ("4000", Decimal(0), Decimal("10.00") * total),
             ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_postings_cannot_together_exceed_a_refusing_budget():
+    """Under `refuse`, postings into one budget are checked one after the other: of 4 postings of 60 racing for a
+    budget of 100, exactly one posts and the others are refused `budget_exceeded`."""
+    from comptoir.accounting.services.budgets import create_budget
+    from comptoir.platform.errors import ValidationFailed
+    from comptoir.platform.services.configuration import set_setting
+
+    tenant = make_tenant()
+    with tenant_context(tenant.organization, user=tenant.owner):
+        set_setting(actor=tenant.owner, key="accounting.budget_overspend", value="refuse", data_type="STRING")
+        data = {"name": "rent", "fiscal_year": str(IN_YEAR.year), "account": "6100", "allocated_amount": "100"}
+        create_budget(actor=tenant.owner, data=data)
+    barrier = threading.Barrier(THREADS)
+    outcomes: list[str] = []
+
+    def work() -> None:
+        try:
+            with tenant_context(tenant.organization, user=tenant.owner):
+                barrier.wait()
+                create_and_post(actor=tenant.owner, data=entry_data(("6100", "DR", "60.00"), ("1100", "CR", "60.00")))
+                outcomes.append("posted")
+        except ValidationFailed as exc:
+            outcomes.append(exc.code)
+        except BaseException as exc:  # reported in the test's thread
+            outcomes.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(outcomes) == ["budget_exceeded"] * (THREADS - 1) + ["posted"]
+    with tenant_context(tenant.organization):
+        assert JournalEntry.objects.filter(status="POSTED").count() == 1
+        assert check_books() == []
