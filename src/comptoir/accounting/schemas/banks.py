@@ -11,11 +11,7 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import BankAccountKind, BankTransactionStatus
-from comptoir.platform.schemas.base import Input, Page
-
-
-def _money(value) -> str | None:
-    return None if value is None else str(value)
+from comptoir.platform.schemas.base import DecimalString, Input, Page
 
 
 class BankAccountIn(Input):
@@ -113,11 +109,11 @@ class BankTransactionOut(Schema):
     id: uuid.UUID
     bank_account: uuid.UUID
     transaction_type: str
-    amount: str
+    amount: DecimalString
     transaction_date: datetime.date
     description: str
     reference_number: str
-    balance_after: str | None
+    balance_after: DecimalString | None
     status: str
     matched_line: uuid.UUID | None
     matched_entry: uuid.UUID | None
@@ -128,14 +124,6 @@ class BankTransactionOut(Schema):
     @staticmethod
     def resolve_bank_account(obj):
         return obj.bank_account_id
-
-    @staticmethod
-    def resolve_amount(obj):
-        return _money(obj.amount)
-
-    @staticmethod
-    def resolve_balance_after(obj):
-        return _money(obj.balance_after)
 
     @staticmethod
     def resolve_matched_line(obj):
@@ -170,7 +158,7 @@ class SuggestionOut(Schema):
     entry_number: str
     date: datetime.date
     entry_type: str
-    amount: str
+    amount: DecimalString
     reference_number: str
     narration: str
     remarks: str
@@ -192,10 +180,6 @@ class SuggestionOut(Schema):
     @staticmethod
     def resolve_date(obj):
         return obj.entry_date
-
-    @staticmethod
-    def resolve_amount(obj):
-        return _money(obj.amount)
 
     @staticmethod
     def resolve_reference_number(obj):

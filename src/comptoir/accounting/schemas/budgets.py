@@ -9,7 +9,7 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import BudgetStatus
-from comptoir.platform.schemas.base import Input, Page
+from comptoir.platform.schemas.base import DecimalString, Input, Page
 
 
 def _text(value) -> str | None:
@@ -52,9 +52,9 @@ class BudgetOut(Schema):
     category: str
     cost_center: uuid.UUID | None
     cost_center_code: str | None
-    allocated_amount: str
-    spent: str
-    remaining: str
+    allocated_amount: DecimalString
+    spent: DecimalString
+    remaining: DecimalString
     utilisation: str | None = Field(description="spent / allocated, in percent")
     currency: str
     status: str
@@ -86,18 +86,6 @@ class BudgetOut(Schema):
         return obj.cost_center.code if obj.cost_center_id else None
 
     @staticmethod
-    def resolve_allocated_amount(obj):
-        return str(obj.allocated_amount)
-
-    @staticmethod
-    def resolve_spent(obj):
-        return str(obj.spent)
-
-    @staticmethod
-    def resolve_remaining(obj):
-        return str(obj.remaining)
-
-    @staticmethod
     def resolve_utilisation(obj):
         return _text(obj.utilisation)
 
@@ -120,8 +108,8 @@ class BudgetFilters(Schema):
 
 class BudgetTotals(Schema):
     allocated: str
-    spent: str
-    remaining: str
+    spent: DecimalString
+    remaining: DecimalString
     utilisation: str | None
 
 

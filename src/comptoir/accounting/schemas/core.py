@@ -10,11 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import AccountType, EntryStatus, EntryType, Nature
-from comptoir.platform.schemas.base import Input, Page
-
-
-def _money(value) -> str | None:
-    return None if value is None else str(value)
+from comptoir.platform.schemas.base import DecimalString, Input, Page
 
 
 class AccountGroupIn(Input):
@@ -162,10 +158,10 @@ class LineOut(Schema):
     account: uuid.UUID
     account_code: str
     entry_type: str
-    amount: str
+    amount: DecimalString
     currency: str
-    exchange_rate: str
-    base_amount: str
+    exchange_rate: DecimalString
+    base_amount: DecimalString
     cost_center: str | None
     against_entry: uuid.UUID | None
     due_date: datetime.date | None
@@ -180,20 +176,8 @@ class LineOut(Schema):
         return obj.account.code
 
     @staticmethod
-    def resolve_amount(obj):
-        return _money(obj.amount)
-
-    @staticmethod
     def resolve_currency(obj):
         return obj.currency.code
-
-    @staticmethod
-    def resolve_exchange_rate(obj):
-        return _money(obj.exchange_rate)
-
-    @staticmethod
-    def resolve_base_amount(obj):
-        return _money(obj.base_amount)
 
     @staticmethod
     def resolve_cost_center(obj):
@@ -211,8 +195,8 @@ class JournalEntryOut(Schema):
     journal_type: str
     status: str
     narration: str
-    total_debit: str
-    total_credit: str
+    total_debit: DecimalString
+    total_credit: DecimalString
     fiscal_period: uuid.UUID
     reversed_entry: uuid.UUID | None
     posted_at: datetime.datetime | None
@@ -220,14 +204,6 @@ class JournalEntryOut(Schema):
     @staticmethod
     def resolve_journal_type(obj):
         return obj.journal_type.code
-
-    @staticmethod
-    def resolve_total_debit(obj):
-        return _money(obj.total_debit)
-
-    @staticmethod
-    def resolve_total_credit(obj):
-        return _money(obj.total_credit)
 
     @staticmethod
     def resolve_fiscal_period(obj):

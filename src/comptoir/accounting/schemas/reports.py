@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Schema
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
-Money = Annotated[Decimal, PlainSerializer(lambda v: str(v), return_type=str)]
+from comptoir.platform.schemas.base import DecimalString
 
 
 class TrialBalanceRow(Schema):
@@ -21,9 +20,9 @@ class TrialBalanceRow(Schema):
     group: str
     group_name: str
     nature: str
-    debit: Money
-    credit: Money
-    balance: Money
+    debit: DecimalString
+    credit: DecimalString
+    balance: DecimalString
 
 
 class GroupSubtotal(Schema):
@@ -32,14 +31,14 @@ class GroupSubtotal(Schema):
     path: str
     nature: str
     depth: int
-    debit: Money
-    credit: Money
-    balance: Money
+    debit: DecimalString
+    credit: DecimalString
+    balance: DecimalString
 
 
 class DebitCredit(Schema):
-    debit: Money
-    credit: Money
+    debit: DecimalString
+    credit: DecimalString
 
 
 class TrialBalanceOut(Schema):
@@ -55,24 +54,24 @@ class StatementRow(Schema):
     name: str
     group: str
     nature: str
-    amount: Money
+    amount: DecimalString
 
 
 class ProfitAndLossOut(Schema):
     date_from: datetime.date
     date_to: datetime.date
-    income: Money
-    expense: Money
-    net_profit: Money
+    income: DecimalString
+    expense: DecimalString
+    net_profit: DecimalString
     rows: list[StatementRow]
 
 
 class BalanceSheetOut(Schema):
     as_of: datetime.date
-    assets: Money
-    liabilities: Money
-    equity: Money
-    current_earnings: Money
+    assets: DecimalString
+    liabilities: DecimalString
+    equity: DecimalString
+    current_earnings: DecimalString
     rows: list[StatementRow]
 
 
@@ -82,9 +81,9 @@ class LedgerLine(Schema):
     entry_number: str
     narration: str
     remarks: str
-    debit: Money
-    credit: Money
-    balance: Money
+    debit: DecimalString
+    credit: DecimalString
+    balance: DecimalString
 
 
 class GeneralLedgerOut(Schema):
@@ -93,10 +92,10 @@ class GeneralLedgerOut(Schema):
     name: str
     date_from: datetime.date
     date_to: datetime.date
-    opening_balance: Money
-    total_debit: Money
-    total_credit: Money
-    closing_balance: Money
+    opening_balance: DecimalString
+    total_debit: DecimalString
+    total_credit: DecimalString
+    closing_balance: DecimalString
     lines: list[LedgerLine]
     next_cursor: str | None
 
@@ -108,8 +107,8 @@ class AgingRow(Schema):
     due_date: datetime.date
     account: str
     account_name: str
-    amount: Money
-    outstanding: Money
+    amount: DecimalString
+    outstanding: DecimalString
     days_overdue: int
     bucket: str
 
@@ -118,8 +117,8 @@ class AgingOut(Schema):
     kind: str
     as_of: datetime.date
     rows: list[AgingRow]
-    buckets: dict[str, Money]
-    total: Money
+    buckets: dict[str, DecimalString]
+    total: DecimalString
 
 
 class CashFlowRow(Schema):
@@ -129,21 +128,21 @@ class CashFlowRow(Schema):
     group: str
     category: str
     activity: str
-    amount: Money
+    amount: DecimalString
 
 
 class CashFlowCategory(Schema):
     category: str
     activity: str
-    amount: Money
+    amount: DecimalString
 
 
 class CashFlowOut(Schema):
     date_from: datetime.date
     date_to: datetime.date
-    opening_cash: Money
-    net_change: Money
-    closing_cash: Money
+    opening_cash: DecimalString
+    net_change: DecimalString
+    closing_cash: DecimalString
     categories: list[CashFlowCategory]
     rows: list[CashFlowRow]
 

@@ -10,7 +10,7 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import TaxType
-from comptoir.platform.schemas.base import Input, Page
+from comptoir.platform.schemas.base import DecimalString, Input, Page
 
 
 class TaxComponentIn(Input):
@@ -48,13 +48,9 @@ class TaxComponentOut(Schema):
     code: str
     name: str
     tax_type: str
-    rate: str
+    rate: DecimalString
     output_account: uuid.UUID | None
     input_account: uuid.UUID | None
-
-    @staticmethod
-    def resolve_rate(obj):
-        return str(obj.rate)
 
     @staticmethod
     def resolve_output_account(obj):
@@ -97,22 +93,14 @@ class TaxComputeIn(Input):
 class ComponentTaxOut(Schema):
     tax_rate: uuid.UUID
     code: str
-    rate: str
-    amount: str
+    rate: DecimalString
+    amount: DecimalString
     output_account: uuid.UUID | None
     input_account: uuid.UUID | None
 
     @staticmethod
     def resolve_tax_rate(obj):
         return obj.tax_rate_id
-
-    @staticmethod
-    def resolve_rate(obj):
-        return str(obj.rate)
-
-    @staticmethod
-    def resolve_amount(obj):
-        return str(obj.amount)
 
     @staticmethod
     def resolve_output_account(obj):
@@ -124,26 +112,10 @@ class ComponentTaxOut(Schema):
 
 
 class TaxBreakdownOut(Schema):
-    net: str
-    tax: str
-    gross: str
-    rate: str
+    net: DecimalString
+    tax: DecimalString
+    gross: DecimalString
+    rate: DecimalString
     inclusive: bool
     currency: str
     components: list[ComponentTaxOut]
-
-    @staticmethod
-    def resolve_net(obj):
-        return str(obj.net)
-
-    @staticmethod
-    def resolve_tax(obj):
-        return str(obj.tax)
-
-    @staticmethod
-    def resolve_gross(obj):
-        return str(obj.gross)
-
-    @staticmethod
-    def resolve_rate(obj):
-        return str(obj.rate)

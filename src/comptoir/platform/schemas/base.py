@@ -1,7 +1,13 @@
 """Bases of every request and response shape."""
 
+from decimal import Decimal
+from typing import Annotated
+
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PlainSerializer
+
+# A decimal (an amount, a rate) sent in JSON as a string, never a float: "1234.50".
+DecimalString = Annotated[Decimal, PlainSerializer(str, return_type=str)]
 
 
 class Input(Schema):
