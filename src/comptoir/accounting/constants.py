@@ -141,3 +141,6 @@ BUDGET_TRANSITIONS = {(BudgetStatus.DRAFT, BudgetStatus.ACTIVE), (BudgetStatus.A
 # Concurrent postings to one account spread their balance updates over this many cache rows per period,
 # so they never queue behind one hot row (DESIGN §6). Reports sum the slots.
 BALANCE_SLOTS = 8
+
+# Entries whose lines are in the ledger (and in the balance caches): a reversal is its own posted entry.
+LEDGER_STATUSES = [EntryStatus.POSTED.value, EntryStatus.REVERSED.value]

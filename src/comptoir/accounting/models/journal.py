@@ -119,52 +119,44 @@ class JournalLine(TenantModel):
         ]
 
 
-class AccountBalance(TenantModel):
-    """Derived cache: posted debit and credit totals (base currency) of one account in one period, spread over
-    BALANCE_SLOTS rows so concurrent postings do not queue on one row. Rebuildable from the lines."""
+class BalanceCache(TenantModel):
+    """A derived cache row: posted debit and credit totals (base currency) of one account in one bucket, spread over
+    BALANCE_SLOTS rows so concurrent postings do not queue on one row. Rebuildable from the lines (ADR 0003)."""
 
     account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="+")
+    slot = models.PositiveSmallIntegerField(default=0)
+    debit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    credit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+
+    class Meta:
+        abstract = True
+
+
+def _cache_meta(bucket: str, name: str) -> tuple[list, list]:
+    """(constraints, indexes): one row per (account, bucket, slot); a covering index, so a report reads the totals
+    from the index alone."""
+    unique = models.UniqueConstraint(fields=["organization", "account", bucket, "slot"], name=f"{name}_unique")
+    covering = models.Index(
+        fields=["organization", bucket, "account"],
+        include=["debit_total", "credit_total"],
+        name=f"{name}_{bucket.removeprefix('fiscal_')}",
+    )
+    return [unique], [covering]
+
+
+class AccountBalance(BalanceCache):
+    """The totals of one account in one fiscal period."""
+
     fiscal_period = models.ForeignKey("accounting.FiscalPeriod", on_delete=models.PROTECT, related_name="+")
-    slot = models.PositiveSmallIntegerField(default=0)
-    debit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
-    credit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "account", "fiscal_period", "slot"], name="account_balance_unique"
-            ),
-        ]
-        # covering: a report reads the totals from the index alone
-        indexes = [
-            models.Index(
-                fields=["organization", "fiscal_period", "account"],
-                include=["debit_total", "credit_total"],
-                name="account_balance_period",
-            )
-        ]
+        constraints, indexes = _cache_meta("fiscal_period", "account_balance")
 
 
-class AccountDayBalance(TenantModel):
-    """Derived cache beside AccountBalance: posted debit and credit totals (base currency) of one account on one day,
-    spread over the same slots, so a report dated inside a period adds days, not lines. Rebuildable from the lines."""
+class AccountDayBalance(BalanceCache):
+    """The totals of one account on one day, so a report dated inside a period adds days, not lines."""
 
-    account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="+")
     day = models.DateField()
-    slot = models.PositiveSmallIntegerField(default=0)
-    debit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
-    credit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "account", "day", "slot"], name="account_day_balance_unique"
-            )
-        ]
-        indexes = [
-            models.Index(
-                fields=["organization", "day", "account"],
-                include=["debit_total", "credit_total"],
-                name="account_day_balance_day",
-            )
-        ]
+        constraints, indexes = _cache_meta("day", "account_day_balance")

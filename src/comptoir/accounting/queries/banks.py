@@ -26,9 +26,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from comptoir.accounting.constants import BankTransactionStatus, BankTransactionType, EntryType
+from comptoir.accounting.constants import LEDGER_STATUSES, BankTransactionStatus, BankTransactionType, EntryType
 from comptoir.accounting.models import BankAccount, BankTransaction, JournalLine
-from comptoir.accounting.services.books import LEDGER_STATUSES
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.queries.filters import filter_present, within_dates
 

@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
-from comptoir.accounting.constants import JournalCategory, Nature
+from comptoir.accounting.constants import LEDGER_STATUSES, JournalCategory, Nature
 from comptoir.accounting.models import (
     Account,
     AccountBalance,
@@ -28,7 +28,6 @@ from comptoir.accounting.models import (
     JournalLine,
     JournalType,
 )
-from comptoir.accounting.services.books import LEDGER_STATUSES
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.tenancy import require_org_id
 

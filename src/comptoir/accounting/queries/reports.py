@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from comptoir.accounting.constants import DEBIT_NATURES, EntryStatus, Nature
+from comptoir.accounting.constants import DEBIT_NATURES, Nature
 from comptoir.accounting.models import (
     Account,
     AccountBalance,
@@ -34,7 +34,6 @@ from comptoir.platform.tenancy import require_org_id
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 BEGINNING = datetime.date(1, 1, 1)
-LEDGER_STATUSES = [EntryStatus.POSTED.value, EntryStatus.REVERSED.value]  # as the cache (services/books.py)
 ACCOUNT = Account._meta.db_table
 GROUP = AccountGroup._meta.db_table
 BALANCE = AccountBalance._meta.db_table
@@ -145,7 +144,7 @@ def account_movements(
 ) -> list[AccountTotal]:
     """Debit and credit totals of every account (or of `account_id`) with posted lines dated in [lo, hi], in chart
     order; `without_closing` leaves the year-end closing entries out. One query."""
-    params = {"org": require_org_id(), "lo": lo, "hi": hi, "statuses": LEDGER_STATUSES, "account": account_id}
+    params = {"org": require_org_id(), "lo": lo, "hi": hi, "account": account_id}
     sql = _ACCOUNT_MOVEMENTS.format(
         account="WHERE a.id = %(account)s" if account_id else "",
         closing=_WITHOUT_CLOSING if without_closing else "",

@@ -13,14 +13,13 @@ from decimal import Decimal
 
 from django.db import connection
 
-from comptoir.accounting.constants import AccountType
+from comptoir.accounting.constants import LEDGER_STATUSES, AccountType
 from comptoir.accounting.models import Account
 from comptoir.accounting.queries.reports import (
     ACCOUNT,
     BEGINNING,
     ENTRY,
     GROUP,
-    LEDGER_STATUSES,
     LINE,
     ZERO,
     account_movements,

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from comptoir.accounting.constants import (
     BANK_TRANSACTION_TRANSITIONS,
+    LEDGER_STATUSES,
     AccountType,
     BankAccountKind,
     BankTransactionStatus,
@@ -26,7 +27,6 @@ from comptoir.accounting.constants import (
     EntryType,
 )
 from comptoir.accounting.models import BankAccount, BankTransaction, JournalLine
-from comptoir.accounting.services.books import LEDGER_STATUSES
 from comptoir.accounting.services.chart import resolve_account
 from comptoir.platform import crypto
 from comptoir.platform.constants import AuditAction

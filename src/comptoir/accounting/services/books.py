@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 
-from comptoir.accounting.constants import BALANCE_SLOTS, EntryStatus
+from comptoir.accounting.constants import BALANCE_SLOTS, LEDGER_STATUSES
 from comptoir.accounting.models import AccountBalance, AccountDayBalance, JournalEntry, JournalLine
 from comptoir.platform.ids import uuid7
 from comptoir.platform.tenancy import current_user_id, require_org_id
@@ -20,7 +20,6 @@ DAY_BALANCE = AccountDayBalance._meta.db_table
 CENT = Decimal("0.01")
 LINE = JournalLine._meta.db_table
 ENTRY = JournalEntry._meta.db_table
-LEDGER_STATUSES = [EntryStatus.POSTED.value, EntryStatus.REVERSED.value]  # entries whose lines are in the ledger
 
 
 def _upsert(table: str, bucket: str, key: tuple[str, ...]) -> str:

@@ -192,3 +192,29 @@ def test_reverse_and_cancel(tenant):
         with pytest.raises(DomainError):
             post_entry(actor=tenant.owner, entry_id=draft.pk)
         assert AuditLog.objects.filter(action__in=["REVERSE", "CANCEL"]).count() == 2
+
+
+def test_a_line_settles_a_posted_bill_only_and_a_reversal_settles_what_it_reverses(tenant):
+    def settling(bill_id):
+        data = entry_data(("1100", "DR", "50.00"), ("1200", "CR", "50.00"))
+        data["lines"][1]["against_entry"] = bill_id
+        return data
+
+    with tenant_context(tenant.organization, user=tenant.owner):
+        bill = create_and_post(actor=tenant.owner, data=entry_data(("1200", "DR", "50.00"), ("4000", "CR", "50.00")))
+        draft = create_entry(actor=tenant.owner, data=entry_data(("1200", "DR", "9.00"), ("4000", "CR", "9.00")))
+    error = _refused(tenant, settling(draft.pk), "not_posted")
+    assert error.errors[0].field == "lines[1].against_entry"
+    error = _refused(tenant, settling("01a23481-a927-7700-ab08-0d945c4f1333"), "unknown")
+    assert error.errors[0].field == "lines[1].against_entry"
+    with tenant_context(tenant.organization, user=tenant.owner):
+        receipt = create_and_post(actor=tenant.owner, data=settling(bill.pk))
+        assert JournalLine.objects.get(entry=receipt, line_no=2).against_entry_id == bill.pk
+        reversal = reverse_entry(actor=tenant.owner, entry_id=bill.pk, date=IN_YEAR)
+        # the mirror lines settle the reversed bill; a line that settled something keeps settling it
+        assert set(JournalLine.objects.filter(entry=reversal).values_list("against_entry_id", flat=True)) == {bill.pk}
+        undone = reverse_entry(actor=tenant.owner, entry_id=receipt.pk, date=IN_YEAR)
+        assert dict(JournalLine.objects.filter(entry=undone).values_list("line_no", "against_entry_id")) == {
+            1: receipt.pk,
+            2: bill.pk,
+        }
