@@ -10,8 +10,8 @@ from django.db.models import Prefetch, Q
 
 from comptoir.accounting.models import TaxRate
 from comptoir.platform.errors import NotFound, ValidationFailed
-from comptoir.platform.models import Currency, Organization
-from comptoir.platform.tenancy import require_org_id
+from comptoir.platform.models import Currency
+from comptoir.platform.queries.core import current_organization
 
 
 def _with_components(qs):
@@ -61,7 +61,7 @@ def resolve_tax_rate(ref, on_date: datetime.date, field: str = "tax_rate") -> Ta
 def currency_for(code: str | None, field: str = "currency") -> Currency:
     """The currency of `code`, or the organization's base currency."""
     if not code:
-        return Organization.objects.select_related("base_currency").get(pk=require_org_id()).base_currency
+        return current_organization().base_currency
     currency = Currency.objects.filter(code=code.upper()).first()
     if currency is None:
         raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=field)

@@ -32,10 +32,10 @@ from comptoir.platform import crypto
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from comptoir.platform.ids import uuid7
-from comptoir.platform.models import Currency, Organization
+from comptoir.platform.models import Currency
+from comptoir.platform.queries.core import current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.features import ensure_financial_writes_allowed
-from comptoir.platform.tenancy import require_org_id
 from comptoir.platform.transitions import check_transition, transition
 
 AUDITED = ("account", "account_name", "account_number_last4", "bank_name", "branch", "iban_masked", "swift", "ifsc")
@@ -124,7 +124,7 @@ def create_bank_account(*, actor, data: dict) -> BankAccount:
             if currency is None:
                 raise ValidationFailed(f"Unknown currency {code}", code="unknown", field="currency")
         else:
-            currency = account.currency or Organization.objects.get(pk=require_org_id()).base_currency
+            currency = account.currency or current_organization().base_currency
         if account.currency_id and account.currency_id != currency.pk:
             raise ValidationFailed(
                 f"Account {account.code} is kept in {account.currency.code}", code="currency_mismatch", field="currency"

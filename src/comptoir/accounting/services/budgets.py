@@ -17,11 +17,10 @@ from comptoir.accounting.services.chart import resolve_account, resolve_cost_cen
 from comptoir.platform.constants import AuditAction, NotificationType
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.http import check_version
-from comptoir.platform.models import Organization
 from comptoir.platform.queries.configuration import get_setting
+from comptoir.platform.queries.core import current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.notifications import notify
-from comptoir.platform.tenancy import require_org_id
 from comptoir.platform.transitions import check_transition, transition
 
 OVERSPEND_SETTING = "accounting.budget_overspend"
@@ -117,7 +116,7 @@ def create_budget(*, actor, data: dict) -> Budget:
     ACTIVE, default ACTIVE), notes?. One budget per (fiscal year, quarter, scope): else `duplicate_budget`."""
     name = _name(data.get("name"))
     with transaction.atomic():
-        base = Organization.objects.select_related("base_currency").get(pk=require_org_id()).base_currency
+        base = current_organization().base_currency
         currency = data.get("currency") or base.code
         if currency != base.code:
             raise ValidationFailed(
