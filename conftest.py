@@ -1,5 +1,6 @@
-"""Suite-wide set-up: the database (DATABASE_URL or the embedded cluster), the owner/app role switch around
-test-database creation, and fast password hashing."""
+"""Suite-wide set-up: the database (DATABASE_URL or the embedded cluster), run by an ordinary (non-superuser)
+schema owner as in production (tests/support/owner.py), the owner/app role switch around test-database creation,
+and fast password hashing."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ def pytest_configure(config):
                 pytest.exit(f"comptoir: error: {exc}", returncode=1)
             if started and not hasattr(config, "workerinput"):
                 _started_cluster = cluster
+    from tests.support.owner import use_ordinary_owner
+
+    use_ordinary_owner(settings.DATABASES["default"])
     settings.PASSWORD_HASHERS = ["tests.support.hashers.FastArgon2PasswordHasher"]
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
     from comptoir.platform import db

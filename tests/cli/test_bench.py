@@ -30,6 +30,11 @@ def test_bench_books_prints_its_tables(db):
     finally:
         s = connection.settings_dict
         with psycopg.connect(
-            host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"], dbname="postgres", autocommit=True
+            host=s["HOST"] or "127.0.0.1",
+            port=s["PORT"] or 5432,
+            user=s["USER"],
+            password=s.get("PASSWORD") or None,
+            dbname="postgres",
+            autocommit=True,
         ) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')

@@ -3,8 +3,6 @@ differences listed when one does not, and `--rebuild` puts the cache right."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pytest
 from django.db import connection
 
@@ -12,13 +10,13 @@ from comptoir.accounting.services import create_and_post
 from comptoir.accounting.tests.factories import entry_data
 from comptoir.platform.db import owner_mode
 from comptoir.platform.tenancy import tenant_context
+from tests.support.owner import database_url
 
 from .conftest import cli_env, run_cli
 
 
 def _database_url() -> str:
-    s = connection.settings_dict
-    return f"postgresql://{s['USER']}@{quote(s['HOST'] or '127.0.0.1', safe='')}:{s['PORT'] or 5432}/{s['NAME']}"
+    return database_url(connection.settings_dict, connection.settings_dict["NAME"])
 
 
 @pytest.mark.django_db(transaction=True)

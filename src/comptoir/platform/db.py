@@ -105,27 +105,41 @@ def rls_models() -> list:
 
 
 def apply_row_level_security(using: str = "default") -> None:
-    """Idempotently grant the app role its privileges and (re)create the RLS policy of every tenant table."""
+    """Idempotently grant the app role its privileges and (re)create the RLS policies of every tenant table and of
+    its partitions. Run by the owner (`owner_mode`): FORCE makes the policies apply to it too, and its own policy
+    `schema_owner` lets it (migrations, `check-books`, the SECURITY DEFINER functions) see every row, whether or
+    not it is a superuser. The application role is not a member of the owner, so that policy never applies to it.
+    """
     connection = connections[using]
     role = app_role()
+    qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         ensure_app_role(cursor)
+        cursor.execute("SELECT current_user")
+        owner = qn(cursor.fetchone()[0])
         cursor.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
         cursor.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO "{role}"')
         cursor.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
         cursor.execute(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"')
         for model in rls_models():
-            table = connection.ops.quote_name(model._meta.db_table)
+            table = qn(model._meta.db_table)
             cursor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
             cursor.execute(f"CREATE POLICY tenant_isolation ON {table} {tenant_policy_sql(model)}")
-            for i, clause in enumerate(getattr(model, "rls_restrictive", ())):
+            cursor.execute(f"DROP POLICY IF EXISTS schema_owner ON {table}")
+            cursor.execute(f"CREATE POLICY schema_owner ON {table} TO {owner} USING (true) WITH CHECK (true)")
+            for i, (command, clause) in enumerate(getattr(model, "rls_restrictive", ())):
                 cursor.execute(f"DROP POLICY IF EXISTS tenant_restrict_{i} ON {table}")
                 cursor.execute(
-                    f"CREATE POLICY tenant_restrict_{i} ON {table} AS RESTRICTIVE "
+                    f'CREATE POLICY tenant_restrict_{i} ON {table} AS RESTRICTIVE FOR {command} TO "{role}" '
                     + clause.format(org=ORG_SETTING, user=USER_SETTING)
                 )
+            cursor.execute(  # a partition read directly is checked against its own policies, not its parent's
+                "SELECT platform_copy_row_security(%s::regclass, relid) FROM pg_partition_tree(%s::regclass) "
+                "WHERE relid <> %s::regclass",
+                [table, table, table],
+            )
 
 
 def _constraint_name(table: str, column: str, suffix: str) -> str:

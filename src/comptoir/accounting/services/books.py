@@ -51,7 +51,15 @@ def add_to_balances(*, period_id, day, totals: dict) -> None:
         day_params += [uuid7(), org_id, user_id, user_id, account_id, day, debit, credit]
     sql = f"WITH period AS ({_UPSERT_PERIOD.format(values=values)}) {_UPSERT_DAY.format(values=values)}"
     with connection.cursor() as cursor:
+        _lock_books(cursor, org_id, shared=True)
         cursor.execute(sql, period_params + day_params)
+
+
+def _lock_books(cursor, org_id, *, shared: bool) -> None:
+    """The organization's books lock, held to the end of the transaction: postings take it shared (they never wait
+    for each other), `rebuild_balances()` exclusively. Other organizations are never blocked."""
+    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+    cursor.execute(f"SELECT {function}(hashtextextended(%s, 0))", [f"accounting.books:{org_id}"])
 
 
 @dataclass(frozen=True)
@@ -124,12 +132,12 @@ def check_books() -> list[BookDifference]:
 
 def rebuild_balances() -> int:
     """Recompute the organization's caches from the ledger (one row per account and period or day, slot 0);
-    returns the number of rows written. Locks the caches against concurrent postings while it runs."""
+    returns the number of rows written. Holds the organization's books lock exclusively: it waits for the postings
+    in flight and holds new ones back until it commits; other organizations post meanwhile."""
     params = {"org": require_org_id(), "statuses": LEDGER_STATUSES}
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        for _name, table, _column, _bucket in CACHES:  # the posting path's lock order
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        _lock_books(cursor, params["org"], shared=False)
         for _name, table, column, bucket in CACHES:
             cursor.execute(f"DELETE FROM {table} WHERE organization_id = %(org)s", params)  # noqa: S608 (model table)
             cursor.execute(_rebuild(table, column, bucket), params)

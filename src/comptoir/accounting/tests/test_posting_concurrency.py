@@ -101,3 +101,63 @@ def test_concurrent_postings_cannot_together_exceed_a_refusing_budget():
     with tenant_context(tenant.organization):
         assert JournalEntry.objects.filter(status="POSTED").count() == 1
         assert check_books() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuilding_one_organizations_balances_holds_back_only_its_own_postings():
+    """A rebuild of A's caches, held open on its own connection, lets B post at once; A's own posting waits for
+    the rebuild to commit, and both books still hold."""
+    from django.db import transaction
+
+    from comptoir.accounting.services.books import rebuild_balances
+
+    a, b = make_tenant(), make_tenant()
+    lines = (("1000", "DR", "5.00"), ("4000", "CR", "5.00"))
+    rebuilt, release = threading.Event(), threading.Event()
+    a_posted = threading.Event()
+    errors: list[BaseException] = []
+
+    def in_thread(fn):
+        def run():
+            try:
+                fn()
+            except BaseException as exc:  # reported in the test's thread
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    def rebuild_a():
+        with tenant_context(a.organization, user=a.owner), transaction.atomic():
+            rebuild_balances()
+            rebuilt.set()
+            assert release.wait(60)
+
+    def post(tenant, done=None):
+        def run():
+            with tenant_context(tenant.organization, user=tenant.owner):
+                create_and_post(actor=tenant.owner, data=entry_data(*lines))
+            if done is not None:
+                done.set()
+
+        return run
+
+    rebuilding = in_thread(rebuild_a)
+    assert rebuilt.wait(60)
+    posting_b = in_thread(post(b))
+    posting_b.join(30)
+    assert not posting_b.is_alive(), "a posting in B waited for A's rebuild"
+    posting_a = in_thread(post(a, a_posted))
+    assert not a_posted.wait(1), "a posting in A went through while A's caches were being rebuilt"
+    release.set()
+    rebuilding.join(60)
+    posting_a.join(60)
+    assert not errors, errors
+    assert a_posted.is_set()
+    for tenant in (a, b):
+        with tenant_context(tenant.organization):
+            assert JournalEntry.objects.filter(status="POSTED").count() == 1
+            assert check_books() == []

@@ -98,8 +98,8 @@ class Setting(models.Model):
     rls_policy = "USING (organization_id IS NULL OR organization_id = {org}) WITH CHECK (organization_id = {org})"
     # Global defaults are readable by every tenant but no tenant may change or delete them.
     rls_restrictive = (
-        "FOR UPDATE USING (organization_id = {org})",
-        "FOR DELETE USING (organization_id = {org})",
+        ("UPDATE", "USING (organization_id = {org})"),
+        ("DELETE", "USING (organization_id = {org})"),
     )
 
     id = models.UUIDField(primary_key=True, default=uuid7, editable=False)

@@ -23,6 +23,21 @@ def test_application_connects_as_unprivileged_role(db):
     assert (is_super, bypass) == (False, False)
 
 
+def test_the_schema_owner_is_an_ordinary_role_and_the_app_role_cannot_act_as_it(db):
+    """The suite runs as production does (tests/support/owner.py): the owner is no superuser and has no BYPASSRLS,
+    so its own policy is what lets it see rows; the application role is not a member of it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rolname, rolsuper, rolbypassrls, pg_has_role(%s, oid, 'MEMBER') FROM pg_roles "
+            "WHERE rolname = session_user",
+            ["comptoir_app"],
+        )
+        owner, is_super, bypass, app_is_member = cursor.fetchone()
+        cursor.execute("SELECT DISTINCT pg_get_userbyid(relowner) FROM pg_class WHERE relname LIKE 'platform_%%'")
+        assert cursor.fetchall() == [(owner,)]
+    assert (is_super, bypass, app_is_member) == (False, False, False)
+
+
 def test_every_tenant_table_forces_row_level_security(db):
     tables = [m._meta.db_table for m in rls_models()]
     assert "platform_workspace" in tables and "identity_role" in tables
