@@ -2,7 +2,8 @@
 
 Every connection switches to the unprivileged application role (`settings.COMPTOIR_APP_ROLE`) so PostgreSQL
 row-level security applies to it. Schema changes run in `owner_mode()` as the connecting user, which owns the
-tables; afterwards `apply_row_level_security()` enables and forces RLS on every tenant table.
+tables and need not be a superuser; afterwards `apply_row_level_security()` enables and forces RLS on every tenant
+table and its partitions, with the tenant policy and the owner's own policy.
 """
 
 from __future__ import annotations
@@ -106,17 +107,19 @@ def rls_models() -> list:
 
 def apply_row_level_security(using: str = "default") -> None:
     """Idempotently grant the app role its privileges and (re)create the RLS policies of every tenant table and of
-    its partitions. Run by the owner (`owner_mode`): FORCE makes the policies apply to it too, and its own policy
-    `schema_owner` lets it (migrations, `check-books`, the SECURITY DEFINER functions) see every row, whether or
-    not it is a superuser. The application role is not a member of the owner, so that policy never applies to it.
+    its partitions. FORCE makes the policies apply to the tables' owner too (usually not a superuser), and the
+    policy `schema_owner`, to that owner only, lets it see every row when it acts: migrations, `check-books`, the
+    SECURITY DEFINER functions. The application role is not a member of the owner: that policy never applies to it.
     """
     connection = connections[using]
     role = app_role()
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         ensure_app_role(cursor)
-        cursor.execute("SELECT current_user")
-        owner = qn(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT relname, pg_get_userbyid(relowner) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+        )
+        owners = dict(cursor.fetchall())
         cursor.execute(f'GRANT USAGE ON SCHEMA public TO "{role}"')
         cursor.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA public TO "{role}"')
         cursor.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
@@ -128,6 +131,7 @@ def apply_row_level_security(using: str = "default") -> None:
             cursor.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
             cursor.execute(f"CREATE POLICY tenant_isolation ON {table} {tenant_policy_sql(model)}")
             cursor.execute(f"DROP POLICY IF EXISTS schema_owner ON {table}")
+            owner = qn(owners[model._meta.db_table])
             cursor.execute(f"CREATE POLICY schema_owner ON {table} TO {owner} USING (true) WITH CHECK (true)")
             for i, (command, clause) in enumerate(getattr(model, "rls_restrictive", ())):
                 cursor.execute(f"DROP POLICY IF EXISTS tenant_restrict_{i} ON {table}")
