@@ -5,17 +5,20 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import uuid
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 
 from comptoir.platform import services
 from comptoir.platform.audit import RequestContext, request_scope
 from comptoir.platform.errors import DomainError, PayloadTooLarge, ValidationFailed
-from comptoir.platform.problems import domain_error_response
+from comptoir.platform.problems import domain_error_response, problem_response
+
+logger = logging.getLogger(__name__)
 
 
 class RequestLimitsMiddleware:
@@ -80,24 +83,28 @@ class IdempotencyMiddleware:
             fingerprint = _fingerprint(request)
         except DomainError as exc:
             return domain_error_response(request, exc)
-        with transaction.atomic():
-            record, claimed = services.claim_idempotency_key(
-                key=key, user_id=actor.user_id, method=request.method, path=request.path, fingerprint=fingerprint
-            )
-            if not claimed:
-                return _replay(request, record, fingerprint, actor.user_id)
-            response = self.get_response(request)
-            if response.status_code >= 500 or response.status_code == 429:
-                transaction.set_rollback(True)
-            elif getattr(response, "streaming", False):  # cannot be kept: the write stands, the key is freed
-                services.release_idempotency_key(record_id=record.pk)
-            else:
-                services.store_idempotent_response(
-                    record_id=record.pk,
-                    status=response.status_code,
-                    body=response.content,
-                    content_type=response.get("Content-Type", ""),
+        try:
+            with transaction.atomic():
+                record, claimed = services.claim_idempotency_key(
+                    key=key, user_id=actor.user_id, method=request.method, path=request.path, fingerprint=fingerprint
                 )
+                if not claimed:
+                    return _replay(request, record, fingerprint, actor.user_id)
+                response = self.get_response(request)
+                if response.status_code >= 500 or response.status_code == 429:
+                    transaction.set_rollback(True)
+                elif getattr(response, "streaming", False):  # cannot be kept: the write stands, the key is freed
+                    services.release_idempotency_key(record_id=record.pk)
+                else:
+                    services.store_idempotent_response(
+                        record_id=record.pk,
+                        status=response.status_code,
+                        body=response.content,
+                        content_type=response.get("Content-Type", ""),
+                    )
+        except DatabaseError:  # e.g. a deferred constraint refused the commit: nothing was written, nothing kept
+            logger.exception("the transaction of %s %s failed", request.method, request.path)
+            return problem_response(request, status=500, code="server_error", title="Internal error")
         return response
 
 

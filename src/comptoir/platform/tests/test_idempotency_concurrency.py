@@ -8,7 +8,8 @@ from django.db import connection
 from tests.support.api import ApiClient, make_tenant
 from tests.support.locks import lock_waiters, table_locked
 
-from comptoir.platform.models import Workspace
+from comptoir.platform.db import owner_mode
+from comptoir.platform.models import IdempotencyKey, Workspace
 from comptoir.platform.tenancy import tenant_context
 
 
@@ -63,3 +64,27 @@ def test_a_duplicate_waits_for_the_running_request_then_replays_it():
     assert results[0][2] == results[1][2]
     with tenant_context(tenant.organization):
         assert Workspace.objects.filter(name="Held").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_commit_refused_by_a_deferred_constraint_keeps_nothing():
+    """The request's writes are checked by deferred constraints at the request's commit, after the view answered:
+    a refusal there is a problem+json 500, the key is free and nothing was written."""
+    tenant = make_tenant()
+    with owner_mode(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'refused'; END $$;"
+            "CREATE CONSTRAINT TRIGGER test_refuse AFTER INSERT ON platform_workspace DEFERRABLE INITIALLY DEFERRED"
+            " FOR EACH ROW EXECUTE FUNCTION test_refuse()"
+        )
+    try:
+        response = tenant.api.post("platform/workspaces", {"name": "Late"}, headers={"Idempotency-Key": "late-1"})
+    finally:
+        with owner_mode(), connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER test_refuse ON platform_workspace; DROP FUNCTION test_refuse()")
+    assert response.status_code == 500 and response.json()["code"] == "server_error", response.content
+    with tenant_context(tenant.organization):
+        assert not Workspace.objects.filter(name="Late").exists()
+        assert not IdempotencyKey.objects.filter(key="late-1").exists()
+    retry = tenant.api.post("platform/workspaces", {"name": "Late"}, headers={"Idempotency-Key": "late-1"})
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
