@@ -55,9 +55,9 @@ class IdempotencyMiddleware:
     """An API POST with `Idempotency-Key` runs once per organization, atomically: the key is inserted, the view
     runs and its response is stored in one transaction, so a process that dies part-way leaves nothing behind (not
     even the key) and a retry runs afresh. A request with a key held by a running one waits for it, then replays
-    its response; the same key with another body (or from another user) is a 422. A 5xx or a 429 is not kept:
-    the whole transaction is rolled back and the key is free again. Anything else (a 2xx, a 4xx refusal) is kept
-    and replayed for IDEMPOTENCY_TTL_HOURS."""
+    its response; the same key with another body (or from another user) is a 422. A 5xx is not kept: the whole
+    transaction is rolled back, key included. A 429 (try later) is not kept either, but what the request wrote (an
+    audit row) stands. Anything else (a 2xx, a 4xx refusal) is kept and replayed for IDEMPOTENCY_TTL_HOURS."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -91,10 +91,10 @@ class IdempotencyMiddleware:
                 if not claimed:
                     return _replay(request, record, fingerprint, actor.user_id)
                 response = self.get_response(request)
-                if response.status_code >= 500 or response.status_code == 429:
+                if response.status_code >= 500:
                     transaction.set_rollback(True)
-                elif getattr(response, "streaming", False):  # cannot be kept: the write stands, the key is freed
-                    services.release_idempotency_key(record_id=record.pk)
+                elif response.status_code == 429 or getattr(response, "streaming", False):
+                    services.release_idempotency_key(record_id=record.pk)  # "later" or unkeepable: not kept
                 else:
                     services.store_idempotent_response(
                         record_id=record.pk,

@@ -1,10 +1,12 @@
 """API conventions (DESIGN §5): problem+json, no 500 on bad input, cursor pagination, ETag/If-Match."""
 
 import json
+from datetime import timedelta
 
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from tests.support.api import ApiClient, member_client
 
 from comptoir.platform import middleware
@@ -203,6 +205,24 @@ def test_idempotency_rolls_back_a_server_error_with_its_key(tenant):
         assert not IdempotencyKey.objects.filter(key="failing-1").exists()
     retry = tenant.api.post("platform/workspaces", {"name": "Flaky"}, headers=headers)
     assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+
+
+def test_idempotency_does_not_keep_a_429_but_keeps_its_writes(tenant):
+    """A 429 means "later": the retry with the same key runs again; the audit row of the refusal stands."""
+    type(tenant.owner).objects.filter(pk=tenant.owner.pk).update(locked_until=timezone.now() + timedelta(minutes=15))
+    headers = {"Idempotency-Key": "locked-1"}
+    body = {"email": tenant.owner.email, "password": "whatever-it-is"}
+    for _ in range(2):
+        locked = tenant.api.post("auth/token", body, headers=headers)
+        _problem(locked, 429, "account_locked")
+        assert "Idempotent-Replayed" not in locked
+    with tenant_context(tenant.organization):
+        assert not IdempotencyKey.objects.filter(key="locked-1").exists()
+    with owner_mode(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM platform_auditlog WHERE user_email = %s AND reason = 'locked'", [body["email"]]
+        )
+        assert cursor.fetchone() == (2,)
 
 
 def test_idempotency_key_of_another_user_is_refused(tenant):
