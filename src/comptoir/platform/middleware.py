@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import logging
 import uuid
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from django.conf import settings
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 
 from comptoir.platform import services
 from comptoir.platform.audit import RequestContext, request_scope
-from comptoir.platform.errors import Conflict, DomainError, PayloadTooLarge, ValidationFailed
-from comptoir.platform.problems import domain_error_response
+from comptoir.platform.errors import DomainError, PayloadTooLarge, ValidationFailed
+from comptoir.platform.problems import domain_error_response, problem_response
+
+logger = logging.getLogger(__name__)
 
 
 class RequestLimitsMiddleware:
@@ -45,8 +52,12 @@ class RequestLimitsMiddleware:
 
 
 class IdempotencyMiddleware:
-    """An API POST with `Idempotency-Key` runs once per organization: a replay returns the stored response,
-    the same key with another body is a 422, and a key still running elsewhere is a 409."""
+    """An API POST with `Idempotency-Key` runs once per organization, atomically: the key is inserted, the view
+    runs and its response is stored in one transaction, so a process that dies part-way leaves nothing behind (not
+    even the key) and a retry runs afresh. A request with a key held by a running one waits for it, then replays
+    its response; the same key with another body (or from another user) is a 422. A 5xx is not kept: the whole
+    transaction is rolled back, key included. A 429 (try later) is not kept either, but what the request wrote (an
+    audit row) stands. Anything else (a 2xx, a 4xx refusal) is kept and replayed for IDEMPOTENCY_TTL_HOURS."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -70,58 +81,84 @@ class IdempotencyMiddleware:
                     field="Idempotency-Key",
                 )
             fingerprint = _fingerprint(request)
-            record, claimed = services.claim_idempotency_key(
-                key=key,
-                user_id=actor.user_id,
-                method=request.method,
-                path=request.path,
-                fingerprint=fingerprint,
-            )
-            if not claimed:
-                if record.request_hash != fingerprint:
-                    raise ValidationFailed(
-                        "This Idempotency-Key was used with another request",
-                        code="idempotency_key_reused",
-                        field="Idempotency-Key",
-                    )
-                if record.completed_at is None:
-                    raise Conflict(
-                        "A request with this Idempotency-Key is still running", code="idempotency_in_progress"
-                    )
-                replay = HttpResponse(
-                    services.stored_response_body(record),
-                    status=record.response_status,
-                    content_type=record.response_content_type or "application/json",
-                )
-                replay["Idempotent-Replayed"] = "true"
-                return replay
         except DomainError as exc:
             return domain_error_response(request, exc)
-        response = self.get_response(request)
-        if response.status_code >= 500 or getattr(response, "streaming", False):
-            services.release_idempotency_key(record_id=record.pk)
-        else:
-            services.store_idempotent_response(
-                record_id=record.pk,
-                status=response.status_code,
-                body=response.content,
-                content_type=response.get("Content-Type", ""),
-            )
+        try:
+            with transaction.atomic():
+                record, claimed = services.claim_idempotency_key(
+                    key=key, user_id=actor.user_id, method=request.method, path=request.path, fingerprint=fingerprint
+                )
+                if not claimed:
+                    return _replay(request, record, fingerprint, actor.user_id)
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+                elif response.status_code == 429 or getattr(response, "streaming", False):
+                    services.release_idempotency_key(record_id=record.pk)  # "later" or unkeepable: not kept
+                else:
+                    services.store_idempotent_response(
+                        record_id=record.pk,
+                        status=response.status_code,
+                        body=response.content,
+                        content_type=response.get("Content-Type", ""),
+                    )
+        except DatabaseError:  # e.g. a deferred constraint refused the commit: nothing was written, nothing kept
+            logger.exception("the transaction of %s %s failed", request.method, request.path)
+            return problem_response(request, status=500, code="server_error", title="Internal error")
         return response
 
 
+def _replay(request, record, fingerprint: str, user_id) -> HttpResponse:
+    if record.request_hash != fingerprint or record.user_id != user_id:
+        return domain_error_response(
+            request,
+            ValidationFailed(
+                "This Idempotency-Key was used with another request",
+                code="idempotency_key_reused",
+                field="Idempotency-Key",
+            ),
+        )
+    replay = HttpResponse(
+        services.stored_response_body(record),
+        status=record.response_status,
+        content_type=record.response_content_type or "application/json",
+    )
+    replay["Idempotent-Replayed"] = "true"
+    return replay
+
+
 def _fingerprint(request) -> str:
-    """SHA-256 over method, path and body; a multipart body is hashed field by field and file by file, so an
-    upload larger than the in-memory limit is never read whole."""
+    """SHA-256 over method, path and body. A JSON body is hashed in canonical form (keys sorted, no whitespace,
+    numbers by value), so the same document serialized differently is the same request; a multipart body is
+    hashed field by field and file by file, so an upload larger than the in-memory limit is never read whole."""
     digest = hashlib.sha256(b"\n".join([request.method.encode(), request.path.encode()]))
-    if request.content_type != "multipart/form-data":
-        digest.update(request.body)
+    if request.content_type == "multipart/form-data":
+        for name, values in sorted(request.POST.lists()):
+            digest.update(f"{name}={values!r}".encode())
+        for name, upload in sorted(request.FILES.items()):
+            digest.update(f"{name}:{upload.name}:{upload.size}".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
         return digest.hexdigest()
-    for name, values in sorted(request.POST.lists()):
-        digest.update(f"{name}={values!r}".encode())
-    for name, upload in sorted(request.FILES.items()):
-        digest.update(f"{name}:{upload.name}:{upload.size}".encode())
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
+    body = request.body
+    if request.content_type == "application/json" or request.content_type.endswith("+json"):
+        with contextlib.suppress(ValueError, RecursionError):  # not JSON after all: the raw bytes
+            body = _canonical_json(json.loads(body, parse_float=Decimal, parse_int=Decimal)).encode()
+    digest.update(body)
     return digest.hexdigest()
+
+
+_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)  # normalize() strips zeros, never rounds
+
+
+def _canonical_json(value) -> str:
+    """Object keys sorted, no whitespace, numbers by value (1.50, 1.5 and 15e-1 are one number, never rounded)."""
+    if isinstance(value, dict):
+        items = sorted(value.items())
+        return "{" + ",".join(f"{json.dumps(k, ensure_ascii=False)}:{_canonical_json(v)}" for k, v in items) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_canonical_json(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return str(value.normalize(_EXACT))
+    return json.dumps(value, ensure_ascii=False)

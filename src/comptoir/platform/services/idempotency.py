@@ -1,4 +1,5 @@
-"""The store behind the `Idempotency-Key` header."""
+"""The store behind the `Idempotency-Key` header. Every call runs inside the request's transaction (see
+`IdempotencyMiddleware`): the key, the business writes and the stored response commit together or not at all."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import base64
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.platform.crypto import decrypt, encrypt
@@ -15,26 +16,27 @@ from comptoir.platform.tenancy import require_org_id
 
 
 def claim_idempotency_key(*, key: str, user_id, method: str, path: str, fingerprint: str):
-    """Insert the key (committed at once, outside any request transaction) or return the existing row.
-    Returns (record, claimed)."""
+    """Insert the key in the current transaction, or return the committed row that holds it. A concurrent
+    request holding the same key uncommitted makes the insert wait until it commits (then its row is returned) or
+    rolls back (then this one claims the key). Returns (record, claimed)."""
     now = timezone.now()
-    org_id = require_org_id()
-    with transaction.atomic():
-        IdempotencyKey.objects.filter(key=key, expires_at__lte=now).delete()
-        inserted = IdempotencyKey.objects.bulk_create(
-            [
-                IdempotencyKey(
-                    organization_id=org_id,
-                    key=key,
-                    user_id=user_id,
-                    request_method=method,
-                    request_path=path,
-                    request_hash=fingerprint,
-                    expires_at=now + timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS),
-                )
-            ],
-            ignore_conflicts=True,
-        )
+    # an expired key is free again; so is a row left unfinished by the former two-transaction protocol (under
+    # this one a committed row always has its response)
+    IdempotencyKey.objects.filter(Q(expires_at__lte=now) | Q(completed_at=None), key=key).delete()
+    inserted = IdempotencyKey.objects.bulk_create(
+        [
+            IdempotencyKey(
+                organization_id=require_org_id(),
+                key=key,
+                user_id=user_id,
+                request_method=method,
+                request_path=path,
+                request_hash=fingerprint,
+                expires_at=now + timedelta(hours=settings.IDEMPOTENCY_TTL_HOURS),
+            )
+        ],
+        ignore_conflicts=True,
+    )
     record = IdempotencyKey.objects.get(key=key)
     return record, record.pk == inserted[0].pk
 

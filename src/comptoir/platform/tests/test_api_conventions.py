@@ -1,12 +1,17 @@
 """API conventions (DESIGN §5): problem+json, no 500 on bad input, cursor pagination, ETag/If-Match."""
 
 import json
+from datetime import timedelta
 
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from tests.support.api import ApiClient
+from django.utils import timezone
+from tests.support.api import ApiClient, member_client
 
-from comptoir.platform.models import Workspace
+from comptoir.platform import middleware
+from comptoir.platform.db import owner_mode
+from comptoir.platform.models import IdempotencyKey, Workspace
 from comptoir.platform.tenancy import tenant_context
 
 
@@ -151,3 +156,78 @@ def test_idempotency_keys_are_per_organization(tenant, other_tenant):
     assert replay.status_code == 201 and "Idempotent-Replayed" not in replay
     with tenant_context(other_tenant.organization):
         assert Workspace.objects.filter(name="North").count() == 1
+
+
+def test_idempotency_compares_json_bodies_in_canonical_form(tenant):
+    """The same document re-serialized (keys reordered, other whitespace, 1.50 for 1.5) is the same request."""
+    headers = {"Idempotency-Key": "canonical-1"}
+    first = tenant.api.post("platform/workspaces", raw=b'{"name":"North","description":"Desk 1.5"}', headers=headers)
+    assert first.status_code == 201, first.content
+    again = tenant.api.post(
+        "platform/workspaces", raw=b'{\n  "description" : "Desk 1.5",\n  "name" : "North"\n}', headers=headers
+    )
+    assert again.status_code == 201 and again["Idempotent-Replayed"] == "true"
+    _problem(
+        tenant.api.post("platform/workspaces", raw=b'{"description":"Desk 1.50","name":"North"}', headers=headers),
+        422,
+        "idempotency_key_reused",
+    )
+    assert _fingerprint(b'{"a": [1.50, 2], "b": 1e1}') == _fingerprint(b'{"b":10,"a":[1.5,2.0]}')
+    assert _fingerprint(b'{"a": 0.1}') != _fingerprint(b'{"a": 0.10000000000000000001}')  # exact, not floats
+    assert _fingerprint(b'{"a": 1}') != _fingerprint(b'{"a": "1"}')
+
+
+def _fingerprint(body: bytes) -> str:
+    return middleware._fingerprint(RequestFactory().post("/api/v1/x", body, content_type="application/json"))
+
+
+def test_idempotency_keeps_a_refusal_and_replays_it(tenant):
+    tenant.api.post("platform/workspaces", {"name": "Taken"})
+    headers = {"Idempotency-Key": "refused-1"}
+    refused = _problem(tenant.api.post("platform/workspaces", {"name": "Taken"}, headers=headers), 422, "duplicate")
+    replay = tenant.api.post("platform/workspaces", {"name": "Taken"}, headers=headers)
+    assert replay.status_code == 422 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == refused
+
+
+def test_idempotency_rolls_back_a_server_error_with_its_key(tenant):
+    """A 5xx is not kept: the request's transaction, key included, is rolled back, and the retry runs."""
+    with owner_mode(), connection.cursor() as cursor:  # the workspace insert fails inside PostgreSQL
+        cursor.execute(
+            "CREATE FUNCTION test_fail() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE 'boom'; END $$;"
+            "CREATE TRIGGER test_fail AFTER INSERT ON platform_workspace FOR EACH ROW EXECUTE FUNCTION test_fail()"
+        )
+    headers = {"Idempotency-Key": "failing-1"}
+    _problem(tenant.api.post("platform/workspaces", {"name": "Flaky"}, headers=headers), 500, "server_error")
+    with owner_mode(), connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER test_fail ON platform_workspace; DROP FUNCTION test_fail()")
+    with tenant_context(tenant.organization):
+        assert not IdempotencyKey.objects.filter(key="failing-1").exists()
+    retry = tenant.api.post("platform/workspaces", {"name": "Flaky"}, headers=headers)
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+
+
+def test_idempotency_does_not_keep_a_429_but_keeps_its_writes(tenant):
+    """A 429 means "later": the retry with the same key runs again; the audit row of the refusal stands."""
+    type(tenant.owner).objects.filter(pk=tenant.owner.pk).update(locked_until=timezone.now() + timedelta(minutes=15))
+    headers = {"Idempotency-Key": "locked-1"}
+    body = {"email": tenant.owner.email, "password": "whatever-it-is"}
+    for _ in range(2):
+        locked = tenant.api.post("auth/token", body, headers=headers)
+        _problem(locked, 429, "account_locked")
+        assert "Idempotent-Replayed" not in locked
+    with tenant_context(tenant.organization):
+        assert not IdempotencyKey.objects.filter(key="locked-1").exists()
+    with owner_mode(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM platform_auditlog WHERE user_email = %s AND reason = 'locked'", [body["email"]]
+        )
+        assert cursor.fetchone() == (2,)
+
+
+def test_idempotency_key_of_another_user_is_refused(tenant):
+    """A member's stored answer (which may carry a secret shown once) is never replayed to another member."""
+    _user, colleague = member_client(tenant, org_role="ADMIN")
+    headers = {"Idempotency-Key": "mine-1"}
+    assert tenant.api.post("platform/workspaces", {"name": "Mine"}, headers=headers).status_code == 201
+    _problem(colleague.post("platform/workspaces", {"name": "Mine"}, headers=headers), 422, "idempotency_key_reused")
