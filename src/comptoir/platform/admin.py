@@ -168,19 +168,12 @@ class WorkspaceMemberAdmin(TenantAdmin):
 
 @admin.register(OrganizationFeature, site=site)
 class OrganizationFeatureAdmin(TenantAdmin):
-    """The module switches of the organization (one row, created with it)."""
+    """The tax regime and the financial freeze of the organization (one row, created with it); the module
+    switches are changed through the API (`PATCH /platform/features`)."""
 
-    list_display = (
-        "organization",
-        "inventory_enabled",
-        "accounting_enabled",
-        "payroll_enabled",
-        "tax_regime",
-        "locked",
-        "updated_at",
-    )
+    list_display = ("organization", "tax_regime", "locked", "updated_at")
     list_select_related = ("organization",)
-    fields = ("inventory_enabled", "accounting_enabled", "payroll_enabled", "tax_regime", "locked")
+    fields = ("tax_regime", "locked")
 
     def has_add_permission(self, request):
         return False

@@ -13,7 +13,8 @@ from django.db.models import F, Q, QuerySet, Subquery
 
 from comptoir.platform import crypto
 from comptoir.platform.errors import NotFound
-from comptoir.platform.models import OrganizationFeature, Setting
+from comptoir.platform.models import ModuleSwitch, OrganizationFeature, Setting
+from comptoir.platform.modules import registry
 from comptoir.platform.tenancy import require_org_id
 
 
@@ -80,3 +81,15 @@ def organization_features() -> OrganizationFeature:
     """The current organization's switches (an unsaved row with the defaults if none was created)."""
     features = OrganizationFeature.objects.first()
     return features if features is not None else OrganizationFeature(organization_id=require_org_id())
+
+
+def module_switches() -> dict[str, bool]:
+    """{module: on?} for every switchable module, in the organization in context (one query)."""
+    rows = dict(ModuleSwitch.objects.values_list("module", "enabled"))
+    return {m.name: rows.get(m.name, m.default_enabled) for m in registry().switchable()}
+
+
+def enabled_modules() -> set[str]:
+    """The names of the modules on in the organization in context: the switched-on and the always-on ones."""
+    switches = module_switches()
+    return {m.name for m in registry().modules if switches.get(m.name, True)}

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from comptoir.platform.constants import SettingType, TaxRegime
 from comptoir.platform.schemas.base import Input, Page
@@ -65,16 +65,12 @@ class SettingIn(Input):
 
 
 class FeaturesOut(Schema):
-    inventory_enabled: bool
-    accounting_enabled: bool
-    payroll_enabled: bool
+    modules: dict[str, bool] = Field(description="the switch of every switchable module; the others are always on")
     tax_regime: str
     locked: bool
 
 
 class FeaturesPatch(Input):
-    inventory_enabled: bool | None = None
-    accounting_enabled: bool | None = None
-    payroll_enabled: bool | None = None
+    modules: dict[str, StrictBool] | None = Field(None, description="switches to change, {module: true|false}")
     tax_regime: TaxRegime | None = None
     locked: bool | None = None
