@@ -148,9 +148,10 @@ def build(tenant, label: str) -> dict:
             actor=member, data=CalendarEventInput(title=f"Dentist {label}", start_time=start, end_time=start)
         )
         subscription, secret = create_webhook_subscription(
-            actor=owner, data=WebhookInput(url=f"https://hooks.example.com/{label}", event_types=["invoice.*"])
+            actor=owner,
+            data=WebhookInput(url=f"https://hooks.example.com/{label}", event_types=["accounting.journal_entry.*"]),
         )
-        emit_event(event_type="invoice.posted", payload={"label": label}, source=workspace)
+        emit_event(event_type="accounting.journal_entry.posted", payload={"label": label}, source=workspace)
         upload = SimpleUploadedFile(f"note-{label}.pdf", PDF)
         upload_attachment(actor=owner, owner_type="platform.workspace", owner_id=workspace.pk, upload=upload)
         bank = BankAccount.objects.get(pk=bank.pk)

@@ -13,6 +13,7 @@ from django.apps import apps
 
 from comptoir.platform.modules import registry
 
+
 def permission_catalogue() -> dict[str, tuple[str, str]]:
     """codename -> (name, module), for every model of every module and every action the modules declare."""
     catalogue: dict[str, tuple[str, str]] = {}
@@ -39,8 +40,7 @@ def template_codenames(role_code: str, codenames) -> set[str]:
     return {
         c
         for c in codenames
-        if any(fnmatch(c, p) for p in patterns)
-        and (c not in restricted or c in patterns or "*" in patterns)
+        if any(fnmatch(c, p) for p in patterns) and (c not in restricted or c in patterns or "*" in patterns)
     }
 
 

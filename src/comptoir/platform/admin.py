@@ -36,6 +36,7 @@ from comptoir.platform.models import (
     ExchangeRate,
     IdempotencyKey,
     IntegrationEvent,
+    ModuleSwitch,
     Notification,
     Organization,
     OrganizationAddress,
@@ -176,6 +177,25 @@ class OrganizationFeatureAdmin(TenantAdmin):
     fields = ("tax_regime", "locked")
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModuleSwitch, site=site)
+class ModuleSwitchAdmin(TenantAdmin):
+    """The module switches the organization set (a module with no row has its spec's default); read-only here,
+    changed through `PATCH /api/v1/platform/features`."""
+
+    list_display = ("module", "enabled", "updated_at", "updated_by")
+    ordering = ("module",)
+    fields = ("module", "enabled")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

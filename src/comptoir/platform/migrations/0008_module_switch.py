@@ -18,40 +18,74 @@ FROM platform_organizationfeature f CROSS JOIN (VALUES ('inventory'), ('accounti
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('platform', '0005_periodic_jobs_support'),
+        ("platform", "0005_periodic_jobs_support"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ModuleSwitch',
+            name="ModuleSwitch",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('module', models.CharField(max_length=50)),
-                ('enabled', models.BooleanField()),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("module", models.CharField(max_length=50)),
+                ("enabled", models.BooleanField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('organization', 'module'), name='module_switch_unique')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organization", "module"), name="module_switch_unique")
+                ],
             },
         ),
         migrations.RunSQL(COPY_SWITCHES, migrations.RunSQL.noop),
         migrations.RemoveField(
-            model_name='organizationfeature',
-            name='accounting_enabled',
+            model_name="organizationfeature",
+            name="accounting_enabled",
         ),
         migrations.RemoveField(
-            model_name='organizationfeature',
-            name='inventory_enabled',
+            model_name="organizationfeature",
+            name="inventory_enabled",
         ),
         migrations.RemoveField(
-            model_name='organizationfeature',
-            name='payroll_enabled',
+            model_name="organizationfeature",
+            name="payroll_enabled",
         ),
     ]
