@@ -21,7 +21,7 @@ class UndeclaredEvent(LookupError):
 
 
 def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEvent:
-    """Record `event_type` (declared in its module's spec, e.g. 'accounting.journal_entry.posted'; else
+    """Record `event_type` (declared in its module's spec, e.g. 'invoice.posted'; else
     UndeclaredEvent) for the organization in context, in the caller's transaction, with a delivery job per matching
     active webhook enqueued in that same transaction: if the caller rolls back, neither the event nor its jobs
     exist. `payload` is a JSON object (Decimal, UUID and dates are turned into

@@ -65,7 +65,7 @@ def retry_delay(failed_attempt: int) -> timedelta:
 
 
 def _check_patterns(patterns: list[str]) -> list[str]:
-    """Each pattern is '*', a prefix ('accounting.*') selecting at least one declared event type, or a declared
+    """Each pattern is '*', a prefix ('invoice.*') selecting at least one declared event type, or a declared
     event type (the modules' specs declare them)."""
     if not patterns:
         raise ValidationFailed("Give at least one event type", code="required", field="event_types")
