@@ -168,7 +168,7 @@ def build(tenant, label: str) -> dict:
 
 
 @pytest.fixture
-def alpha(tenant) -> dict:
+def alpha(tenant, shop_module) -> dict:
     set_global_default(key="shop.theme", value="light", data_type="STRING")
     set_global_default(key="shop.global_token", value="global-s3cret", data_type="STRING", is_secret=True)
     return build(tenant, "alpha")

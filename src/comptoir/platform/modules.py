@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from importlib import import_module
 from importlib.util import find_spec
 from typing import Any
@@ -250,7 +250,24 @@ def discover_specs() -> list[ModuleSpec]:
     return specs
 
 
-@cache
+_installed: list[Registry] = []
+
+
 def registry() -> Registry:
     """The installed modules' specs, discovered and validated once per process."""
-    return Registry(discover_specs())
+    if not _installed:
+        _installed.append(Registry(discover_specs()))
+    return _installed[-1]
+
+
+@contextmanager
+def extra_modules(*specs: ModuleSpec) -> Iterator[Registry]:
+    """Within the block, the registry also holds `specs`: modules that are not installed apps (a test's
+    example module). Their settings, event types and numbering series are declared; their routers and URLs are
+    not mounted (that happens once, at start-up)."""
+    extended = Registry([*registry().modules, *specs])
+    _installed.append(extended)
+    try:
+        yield extended
+    finally:
+        _installed.remove(extended)
