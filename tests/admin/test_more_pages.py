@@ -274,7 +274,7 @@ def test_calendar_shows_the_events_a_user_organises_or_attends(tenant, alpha):
     assert titles == {"Meeting alpha", "Dentist alpha"}
 
 
-def test_changelist_queries_do_not_grow_with_rows(tenant):
+def test_changelist_queries_do_not_grow_with_rows(tenant, shop_module):
     build(tenant, "n1")
     client = browser(tenant.owner)
     for model in MODELS:
