@@ -70,3 +70,14 @@ def other_tenant(db):
     from tests.support.api import make_tenant
 
     return make_tenant()
+
+
+@pytest.fixture
+def shop_module():
+    """The test-only "shop" module (tests/support/modules.py) declared for the duration of the test."""
+    from tests.support.modules import SHOP
+
+    from comptoir.platform.modules import extra_modules
+
+    with extra_modules(SHOP) as extended:
+        yield extended

@@ -1,4 +1,5 @@
-"""The HTTP API at /api/v1: routers of every app, bearer authentication, problem+json errors."""
+"""The HTTP API at /api/v1: the routers every module declares in its spec, bearer authentication, problem+json
+errors."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
-from comptoir.identity.api import auth_router, identity_router, me_router, members_router
-from comptoir.platform.api import router as platform_router
 from comptoir.platform.errors import DomainError, NotAuthenticated
+from comptoir.platform.modules import registry
 from comptoir.platform.problems import domain_error_response, problem_response, pydantic_errors
 
 logger = logging.getLogger("comptoir.api")
@@ -52,12 +52,9 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     parser=JsonParser(),
 )
-api.add_router("/auth", auth_router)
-api.add_router("", me_router)
-api.add_router("/platform", platform_router)
-api.add_router("/platform/members", members_router)
-api.add_router("/identity", identity_router)
-api.add_router("/accounting", "comptoir.accounting.api.router")
+for _module in registry().modules:  # every module's routers, as its spec declares them
+    for _prefix, _router in _module.api:
+        api.add_router(_prefix, _router)
 
 
 @api.exception_handler(DomainError)

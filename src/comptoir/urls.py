@@ -4,6 +4,7 @@ from comptoir.api import api
 from comptoir.identity.admin import switch_organization
 from comptoir.platform import views
 from comptoir.platform.admin_site import SWITCH_URL_NAME, site
+from comptoir.platform.modules import registry
 from comptoir.platform.problems import problem_response
 
 
@@ -22,7 +23,7 @@ urlpatterns = [
     path("switch-organization/", views.switch_organization, name="home_switch_organization"),
     path("notifications/mark-all-read/", views.mark_all_read, name="home_mark_all_read"),
     path("api/v1/", api.urls),
-    path("accounting/", include("comptoir.accounting.urls")),
+    *(path(prefix, include(urls)) for module in registry().modules for prefix, urls in module.urls),
     path("admin/switch-organization/", switch_organization, name=SWITCH_URL_NAME),
     path("admin/", site.urls),
 ]

@@ -148,9 +148,10 @@ def build(tenant, label: str) -> dict:
             actor=member, data=CalendarEventInput(title=f"Dentist {label}", start_time=start, end_time=start)
         )
         subscription, secret = create_webhook_subscription(
-            actor=owner, data=WebhookInput(url=f"https://hooks.example.com/{label}", event_types=["invoice.*"])
+            actor=owner,
+            data=WebhookInput(url=f"https://hooks.example.com/{label}", event_types=["accounting.journal_entry.*"]),
         )
-        emit_event(event_type="invoice.posted", payload={"label": label}, source=workspace)
+        emit_event(event_type="accounting.journal_entry.posted", payload={"label": label}, source=workspace)
         upload = SimpleUploadedFile(f"note-{label}.pdf", PDF)
         upload_attachment(actor=owner, owner_type="platform.workspace", owner_id=workspace.pk, upload=upload)
         bank = BankAccount.objects.get(pk=bank.pk)
@@ -167,7 +168,7 @@ def build(tenant, label: str) -> dict:
 
 
 @pytest.fixture
-def alpha(tenant) -> dict:
+def alpha(tenant, shop_module) -> dict:
     set_global_default(key="shop.theme", value="light", data_type="STRING")
     set_global_default(key="shop.global_token", value="global-s3cret", data_type="STRING", is_secret=True)
     return build(tenant, "alpha")
@@ -273,7 +274,7 @@ def test_calendar_shows_the_events_a_user_organises_or_attends(tenant, alpha):
     assert titles == {"Meeting alpha", "Dentist alpha"}
 
 
-def test_changelist_queries_do_not_grow_with_rows(tenant):
+def test_changelist_queries_do_not_grow_with_rows(tenant, shop_module):
     build(tenant, "n1")
     client = browser(tenant.owner)
     for model in MODELS:

@@ -37,8 +37,8 @@ from comptoir.identity.schemas import (
 )
 from comptoir.identity.services import accounts, api_tokens, auth, roles
 from comptoir.platform.access import actor_of, authorize
-from comptoir.platform.models import Workspace
 from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.queries.core import default_workspace_id
 from comptoir.platform.services import OrganizationInput
 from comptoir.platform.tenancy import tenant_context
 
@@ -59,7 +59,7 @@ def signup(request, payload: SignupIn):
         user=accounts.UserInput(**payload.user.dict()),
     )
     with tenant_context(org, user=user):
-        workspace_id = Workspace.objects.get(is_default=True).pk
+        workspace_id = default_workspace_id()
     return Status(
         201,
         {"organization_id": org.pk, "user_id": user.pk, "organization_code": org.code, "workspace_id": workspace_id},

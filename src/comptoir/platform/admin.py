@@ -36,6 +36,7 @@ from comptoir.platform.models import (
     ExchangeRate,
     IdempotencyKey,
     IntegrationEvent,
+    ModuleSwitch,
     Notification,
     Organization,
     OrganizationAddress,
@@ -168,21 +169,33 @@ class WorkspaceMemberAdmin(TenantAdmin):
 
 @admin.register(OrganizationFeature, site=site)
 class OrganizationFeatureAdmin(TenantAdmin):
-    """The module switches of the organization (one row, created with it)."""
+    """The tax regime and the financial freeze of the organization (one row, created with it); the module
+    switches are changed through the API (`PATCH /platform/features`)."""
 
-    list_display = (
-        "organization",
-        "inventory_enabled",
-        "accounting_enabled",
-        "payroll_enabled",
-        "tax_regime",
-        "locked",
-        "updated_at",
-    )
+    list_display = ("organization", "tax_regime", "locked", "updated_at")
     list_select_related = ("organization",)
-    fields = ("inventory_enabled", "accounting_enabled", "payroll_enabled", "tax_regime", "locked")
+    fields = ("tax_regime", "locked")
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ModuleSwitch, site=site)
+class ModuleSwitchAdmin(TenantAdmin):
+    """The module switches the organization set (a module with no row has its spec's default); read-only here,
+    changed through `PATCH /api/v1/platform/features`."""
+
+    list_display = ("module", "enabled", "updated_at", "updated_by")
+    ordering = ("module",)
+    fields = ("module", "enabled")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,5 +1,5 @@
 """Explicit extension points for domain apps (not Django signals): a domain app registers, in its AppConfig.ready(),
-what a new organization needs from it (accounting installs its default chart), and the platform calls each one
+what a new organization needs from it (e.g. its default chart of accounts), and the platform calls each one
 inside the organization's creation transaction and tenant context. The platform imports no domain app."""
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """The signed-in landing page (`/`): the organization in context and the switcher, the modules the member may
-open, and the notifications bell. Session-authenticated (the identity middleware has put the request in the
-chosen organization's tenant context); thin: reads through queries, writes through services."""
+open (the menus of the module specs) and the notifications bell. Session-authenticated (the identity middleware
+has put the request in the chosen organization's tenant context); thin: reads through queries, writes through
+services."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -15,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.platform.admin_site import SWITCH_URL_NAME, user_memberships
+from comptoir.platform.modules import MenuEntry, registry
+from comptoir.platform.queries.configuration import enabled_modules
 from comptoir.platform.queries.notifications import notifications_of, unread_count
 from comptoir.platform.services.notifications import mark_all_notifications_read
 
@@ -23,52 +24,11 @@ API_DOCS = "/api/v1/docs"
 LATEST_NOTIFICATIONS = 10
 
 
-@dataclass(frozen=True)
-class ModuleLink:
-    label: str
-    permission: str
-    admin: str = ""  # "app_label.model_name" of an admin changelist; else the link is the API documentation
-    url: str = ""  # or the name of a page of the module's own (its URL pattern name)
-
-
-MODULES: tuple[tuple[str, tuple[ModuleLink, ...]], ...] = (
-    (
-        "Platform",
-        (
-            ModuleLink("Workspaces", "platform.view_workspace", "platform.workspace"),
-            ModuleLink("Members", "platform.view_organizationmember", "platform.organizationmember"),
-            ModuleLink("Settings", "platform.view_setting", "platform.setting"),
-            ModuleLink("Audit log", "platform.view_auditlog", "platform.auditlog"),
-            ModuleLink("Webhooks", "platform.view_webhooksubscription", "platform.webhooksubscription"),
-            ModuleLink("Calendar", "platform.view_calendarevent", "platform.calendarevent"),
-        ),
-    ),
-    (
-        "Identity",
-        (
-            ModuleLink("Roles", "identity.view_role", "identity.role"),
-            ModuleLink("API tokens", "identity.view_apitoken", "identity.apitoken"),
-        ),
-    ),
-    (
-        "Accounting",
-        (
-            ModuleLink("Chart of accounts", "accounting.view_account", "accounting.account"),
-            ModuleLink("Journal", "accounting.view_journalentry", "accounting.journalentry"),
-            ModuleLink("Financial reports", "accounting.view_report", url="accounting_reports"),
-            ModuleLink("Taxes", "accounting.view_taxrate", "accounting.taxrate"),
-            ModuleLink("Bank accounts", "accounting.view_bankaccount", "accounting.bankaccount"),
-            ModuleLink("Budgets", "accounting.view_budget", "accounting.budget"),
-        ),
-    ),
-)
-
-
-def _link(module: ModuleLink) -> str:
-    if module.url:
-        return reverse(module.url)
-    if module.admin:
-        app_label, model_name = module.admin.split(".")
+def _link(entry: MenuEntry) -> str:
+    if entry.url:
+        return reverse(entry.url)
+    if entry.admin:
+        app_label, model_name = entry.admin.split(".")
         try:
             return reverse(f"admin:{app_label}_{model_name}_changelist")
         except NoReverseMatch:  # not (yet) in the admin: the API documents it
@@ -77,12 +37,16 @@ def _link(module: ModuleLink) -> str:
 
 
 def visible_modules(user) -> list[dict]:
-    """The module groups with the entries `user` may view in the organization in context (empty groups left out)."""
+    """The menu of every module switched on in the organization in context, with the entries `user` may view
+    (modules with no such entry left out), in the order of the module specs."""
+    enabled = enabled_modules()
     groups = []
-    for name, modules in MODULES:
-        entries = [{"label": m.label, "url": _link(m)} for m in modules if user.has_perm(m.permission)]
+    for module in registry().modules:
+        if module.name not in enabled:
+            continue
+        entries = [{"label": m.label, "url": _link(m)} for m in module.menu if user.has_perm(m.permission)]
         if entries:
-            groups.append({"name": name, "modules": entries})
+            groups.append({"name": module.label, "modules": entries})
     return groups
 
 

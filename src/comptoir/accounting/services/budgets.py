@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from comptoir.accounting.constants import BUDGET_TRANSITIONS, BudgetStatus, Nature
 from comptoir.accounting.models import Budget
+from comptoir.accounting.module import OVERSPEND_SETTING
 from comptoir.accounting.queries.budgets import lock_budgets_touched, overspent_budgets, resolve_fiscal_year
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center, resolve_group
 from comptoir.platform.constants import AuditAction, NotificationType
@@ -23,9 +24,6 @@ from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.notifications import notify
 from comptoir.platform.transitions import check_transition, transition
 
-OVERSPEND_SETTING = "accounting.budget_overspend"
-OVERSPEND_POLICIES = ("ignore", "warn", "refuse")
-DEFAULT_OVERSPEND_POLICY = "warn"
 AUDITED = ("name", "fiscal_year", "quarter", "cost_center", "account", "category", "allocated_amount", "status")
 EDITABLE = {"name", "fiscal_year", "quarter", "cost_center", "account", "category", "allocated_amount", "notes"}
 SCOPE = {"fiscal_year", "quarter", "cost_center", "account", "category"}
@@ -196,9 +194,9 @@ def close_budget(*, actor, budget_id, reason: str = "") -> Budget:
 
 
 def overspend_policy() -> str:
-    """The organization's `accounting.budget_overspend` (ignore | warn | refuse); an unknown value counts as warn."""
-    value = get_setting(OVERSPEND_SETTING, default=DEFAULT_OVERSPEND_POLICY)
-    return value if value in OVERSPEND_POLICIES else DEFAULT_OVERSPEND_POLICY
+    """The organization's `accounting.budget_overspend` (ignore | warn | refuse; declared in module.py, the
+    settings service refuses any other value)."""
+    return get_setting(OVERSPEND_SETTING)
 
 
 def check_budgets(*, actor, entry) -> list[dict]:

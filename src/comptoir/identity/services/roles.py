@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.identity.models import MemberRole, Permission, Role, RolePermission
-from comptoir.identity.permissions import ROLE_TEMPLATES, permission_catalogue, template_codenames
+from comptoir.identity.permissions import permission_catalogue, role_templates, template_codenames
 from comptoir.identity.queries import is_owner
 from comptoir.platform.constants import OrgRole
 from comptoir.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -30,7 +30,7 @@ def sync_permission_catalogue(using: str = "default") -> None:
 
 
 def seed_role_templates(actor=None) -> dict[str, Role]:
-    """Create the organization's system roles from ROLE_TEMPLATES and make their permissions exactly what the
+    """Create the organization's system roles from the role templates and make their permissions exactly what the
     templates grant (system roles follow their template)."""
     org_id = require_org_id()
     permissions = dict(Permission.objects.values_list("codename", "id"))
@@ -45,7 +45,7 @@ def seed_role_templates(actor=None) -> dict[str, Role]:
                 is_system=True,
                 created_by=actor,
             )
-            for code, (name, description, _patterns) in ROLE_TEMPLATES.items()
+            for code, (name, description, _patterns) in role_templates().items()
             if code not in roles
         ]
         roles.update({role.code: role for role in Role.objects.bulk_create(missing)})

@@ -4,7 +4,7 @@ import pytest
 from tests.support.api import ApiClient, make_tenant
 
 from comptoir.identity.models import MemberRole, Permission, Role, RolePermission, User, VerificationToken
-from comptoir.identity.permissions import ROLE_TEMPLATES
+from comptoir.identity.permissions import role_templates
 from comptoir.identity.tests.factories import (
     assert_problem,
     codes_sent_to,
@@ -60,7 +60,7 @@ def test_signup_creates_the_organization_with_its_owner_workspace_and_role_templ
         assert member.joined_at is not None
         assert list(MemberRole.objects.filter(member=member).values_list("role__code", flat=True)) == ["OWNER"]
         system_roles = set(Role.objects.filter(is_system=True).values_list("code", flat=True))
-        assert system_roles == SEED_ROLES == set(ROLE_TEMPLATES)
+        assert system_roles == SEED_ROLES == set(role_templates())
         owner_permissions = set(
             RolePermission.objects.filter(role__code="OWNER").values_list("permission__codename", flat=True)
         )

@@ -84,14 +84,20 @@ def delete_setting(request, key: str, scope: Query[SettingScope]):
     return Status(204, None)
 
 
+def _features_out(features) -> dict:
+    return {"modules": queries.module_switches(), "tax_regime": features.tax_regime, "locked": features.locked}
+
+
 @router.get("/features", response=FeaturesOut)
 def get_features(request):
     authorize(request, "platform.view_organizationfeature")
-    return queries.organization_features()
+    return _features_out(queries.organization_features())
 
 
 @router.patch("/features", response=FeaturesOut)
 def patch_features(request, payload: FeaturesPatch):
-    """Switch modules on or off, set the tax regime, lock or unlock the organization's books."""
+    """Switch modules on or off (`{"modules": {"<module>": false}}`), set the tax regime, lock or unlock the
+    organization's books."""
     actor = authorize(request, "platform.change_organizationfeature")
-    return features_service.update_features(actor=actor.user, changes=payload.model_dump(exclude_unset=True))
+    changes = payload.model_dump(exclude_unset=True)
+    return _features_out(features_service.update_features(actor=actor.user, changes=changes))

@@ -15,6 +15,7 @@ from comptoir.platform.models.shared import (
 from comptoir.platform.models.tenancy import (
     ExchangeRate,
     IdempotencyKey,
+    ModuleSwitch,
     Organization,
     OrganizationAddress,
     OrganizationFeature,
@@ -40,6 +41,7 @@ __all__ = [
     "ExchangeRate",
     "GlobalModel",
     "IdempotencyKey",
+    "ModuleSwitch",
     "Organization",
     "OrganizationAddress",
     "OrganizationFeature",

@@ -151,16 +151,25 @@ class WorkspaceMember(TenantModel):
 
 
 class OrganizationFeature(TenantModel):
-    """Module switches of one organization; `locked` freezes every financial write."""
+    """The tax regime of one organization; `locked` freezes every financial write. Its module switches are
+    `ModuleSwitch` rows."""
 
-    inventory_enabled = models.BooleanField(default=True)
-    accounting_enabled = models.BooleanField(default=True)
-    payroll_enabled = models.BooleanField(default=False)
     tax_regime = models.CharField(max_length=5, choices=TaxRegime.choices, default=TaxRegime.NONE)
     locked = models.BooleanField(default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="feature_one_per_org")]
+
+
+class ModuleSwitch(TenantModel):
+    """Whether a switchable module (its spec's name) is on in one organization; without a row the spec's
+    `default_enabled` applies."""
+
+    module = models.CharField(max_length=50)
+    enabled = models.BooleanField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "module"], name="module_switch_unique")]
 
 
 class OrganizationAddress(TenantModel):

@@ -1,8 +1,9 @@
 """Settings and feature switches of the current organization (catalogue §1 Setting, OrganizationFeature).
 
 A setting's effective value is the workspace override, else the organization's value, else the global default
-(organization NULL, readable by every tenant). Secret values are decrypted here, for internal use only: the API
-never returns them.
+(organization NULL, readable by every tenant), else the default its module's spec declares. Reading a key no
+spec declares is an error in the code (UndeclaredSetting). Secret values are decrypted here, for internal use
+only: the API never returns them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from django.db.models import F, Q, QuerySet, Subquery
 
 from comptoir.platform import crypto
 from comptoir.platform.errors import NotFound
-from comptoir.platform.models import OrganizationFeature, Setting
+from comptoir.platform.models import ModuleSwitch, OrganizationFeature, Setting
+from comptoir.platform.modules import UndeclaredSetting, registry
 from comptoir.platform.tenancy import require_org_id
 
 
@@ -46,17 +48,31 @@ def effective_setting(key: str, workspace=None) -> Setting | None:
     return Setting.objects.filter(scope_filter(workspace), key=key).order_by(*_most_specific_first()).first()
 
 
-def get_setting(key: str, workspace=None, default=None):
-    """The effective value of `key` (workspace, else organization, else global), or `default` when no row
-    sets it. Secret values come back decrypted. One query."""
+def get_setting(key: str, workspace=None):
+    """The effective value of the declared `key` (workspace, else organization, else global row, else the
+    declared default; UndeclaredSetting for a key no module declares). Secret values come back decrypted. One
+    query."""
+    spec = registry().setting(key)
     row = effective_setting(key, workspace)
-    return default if row is None else decoded_value(row)
+    return spec.default if row is None else decoded_value(row)
 
 
 def access_setting(key: str, workspace=None) -> Setting:
+    """The row giving `key` its value, or an unsaved row holding the declared default; 404 for an undeclared key."""
+    try:
+        spec = registry().setting(key)
+    except UndeclaredSetting:
+        raise NotFound(f"No setting '{key}'") from None
     row = effective_setting(key, workspace)
     if row is None:
-        raise NotFound(f"No setting '{key}'")
+        row = Setting(
+            key=key,
+            value=None if spec.secret else spec.default,
+            data_type=spec.type,
+            category=key.split(".", 1)[0],
+            description=spec.description,
+            is_secret=spec.secret,
+        )
     return row
 
 
@@ -80,3 +96,15 @@ def organization_features() -> OrganizationFeature:
     """The current organization's switches (an unsaved row with the defaults if none was created)."""
     features = OrganizationFeature.objects.first()
     return features if features is not None else OrganizationFeature(organization_id=require_org_id())
+
+
+def module_switches() -> dict[str, bool]:
+    """{module: on?} for every switchable module, in the organization in context (one query)."""
+    rows = dict(ModuleSwitch.objects.values_list("module", "enabled"))
+    return {m.name: rows.get(m.name, m.default_enabled) for m in registry().switchable()}
+
+
+def enabled_modules() -> set[str]:
+    """The names of the modules on in the organization in context: the switched-on and the always-on ones."""
+    switches = module_switches()
+    return {m.name for m in registry().modules if switches.get(m.name, True)}

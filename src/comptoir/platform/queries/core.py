@@ -24,6 +24,11 @@ def workspaces(*, status=None, type=None, search=None):
     return qs
 
 
+def default_workspace_id():
+    """The id of the current organization's default workspace."""
+    return Workspace.objects.values_list("pk", flat=True).get(is_default=True)
+
+
 def access_workspace(workspace_id) -> Workspace:
     """The workspace of the current organization, or NotFound (also for another organization's)."""
     ws = workspaces().filter(pk=workspace_id).first()

@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from comptoir.platform.constants import SettingType, TaxRegime
 from comptoir.platform.schemas.base import Input, Page
 
 
 def setting_scope(row) -> str:
+    if row._state.adding:
+        return "default"
     if row.workspace_id is not None:
         return "workspace"
     return "organization" if row.organization_id is not None else "global"
@@ -23,7 +25,10 @@ class SettingOut(Schema):
     key: str
     value: Any = Field(None, description="null when the setting is secret")
     data_type: str
-    scope: str = Field(description="where the effective value comes from: workspace, organization or global")
+    scope: str = Field(
+        description="where the effective value comes from: workspace, organization, global or (no row) the "
+        "module's declared default"
+    )
     workspace_id: uuid.UUID | None
     category: str
     description: str
@@ -31,7 +36,7 @@ class SettingOut(Schema):
     is_readonly: bool
     is_public: bool
     validation_rules: dict
-    updated_at: datetime
+    updated_at: datetime | None
 
     @staticmethod
     def resolve_value(obj) -> Any:
@@ -57,7 +62,7 @@ class SettingFilters(Schema):
 
 class SettingIn(Input):
     value: Any = Field(description="a JSON value of type data_type")
-    data_type: SettingType
+    data_type: SettingType | None = Field(None, description="the declared type; refused when different")
     is_secret: bool = False
     category: str | None = Field(None, min_length=1, max_length=100, description="default: the broader row's")
     description: str | None = Field(None, max_length=5000)
@@ -65,16 +70,12 @@ class SettingIn(Input):
 
 
 class FeaturesOut(Schema):
-    inventory_enabled: bool
-    accounting_enabled: bool
-    payroll_enabled: bool
+    modules: dict[str, bool] = Field(description="the switch of every switchable module; the others are always on")
     tax_regime: str
     locked: bool
 
 
 class FeaturesPatch(Input):
-    inventory_enabled: bool | None = None
-    accounting_enabled: bool | None = None
-    payroll_enabled: bool | None = None
+    modules: dict[str, StrictBool] | None = Field(None, description="switches to change, {module: true|false}")
     tax_regime: TaxRegime | None = None
     locked: bool | None = None

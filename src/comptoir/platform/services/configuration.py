@@ -1,10 +1,12 @@
 """Typed settings (catalogue §1 Setting): organization values, workspace overrides and global defaults.
 
-A value must have its row's `data_type` and pass the `validation_rules` of its own row and of every broader row
-(the global default is the definition a module ships; tenants cannot loosen it). A row that is read-only, or
-below a read-only row, refuses writes. Secret values are stored encrypted in `encrypted_value`, never in `value`.
-Global defaults (organization NULL) are written only by `set_global_default`, as the database owner: the
-application role cannot insert them (row-level security WITH CHECK).
+Every key is declared by a module's spec (`SettingSpec`: type, default, allowed values, validator): an undeclared
+key is refused (422 unknown_setting) and a value must pass its declaration, then the `validation_rules` of its own
+row and of every broader row (an operator's global default may tighten the declaration; tenants cannot loosen
+it). A row that is read-only, or below a read-only row, refuses writes. Secret values are stored encrypted in
+`encrypted_value`, never in `value`. Global defaults (organization NULL) are written only by
+`set_global_default`, as the database owner: the application role cannot insert them (row-level security WITH
+CHECK).
 """
 
 from __future__ import annotations
@@ -20,20 +22,13 @@ from comptoir.platform.constants import AuditAction, SettingType
 from comptoir.platform.db import owner_mode
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.models import Setting, Workspace
+from comptoir.platform.modules import SettingSpec, UndeclaredSetting, registry
 from comptoir.platform.queries.configuration import scope_filter
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.tenancy import require_org_id
 
-KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,254}$")
 MASK = "***"
 
-_TYPES = {
-    SettingType.STRING: lambda v: isinstance(v, str),
-    SettingType.NUMBER: lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v),
-    SettingType.BOOLEAN: lambda v: isinstance(v, bool),
-    SettingType.OBJECT: lambda v: isinstance(v, dict),
-    SettingType.ARRAY: lambda v: isinstance(v, list),
-}
 # The rules each type accepts: min/max bound a NUMBER, min_length/max_length a STRING or ARRAY, choices lists the
 # allowed values, pattern is a regular expression a STRING must match in full.
 RULES = {
@@ -55,7 +50,7 @@ def _invalid(message: str, code: str, field: str = "value") -> ValidationFailed:
 
 
 def _is_number(value) -> bool:
-    return _TYPES[SettingType.NUMBER](value)
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def check_rules(rules, data_type: str) -> dict:
@@ -90,11 +85,7 @@ def check_rules(rules, data_type: str) -> dict:
 
 
 def check_value(value, data_type: str, rules: dict) -> None:
-    """Refuse a value of the wrong type or outside `rules` (422, field `value`)."""
-    if value is None:
-        raise _invalid("A value is required", "required")
-    if not _TYPES[data_type](value):
-        raise _invalid(f"The value must be of type {data_type}", "invalid_type")
+    """Refuse a value outside `rules` (422, field `value`); its type was checked against the declaration."""
     if "min" in rules and value < rules["min"]:
         raise _invalid(f"The value must be at least {rules['min']}", "min_value")
     if "max" in rules and value > rules["max"]:
@@ -109,15 +100,22 @@ def check_value(value, data_type: str, rules: dict) -> None:
         raise _invalid("The value does not match the setting's pattern", "pattern_mismatch")
 
 
-def _check_key(key: str) -> None:
-    if not KEY_RE.match(key or ""):
-        raise _invalid("A key is 1-255 lower-case letters, digits, '.', '_' or '-'", "invalid_key", "key")
+def _declared(key: str, data_type: str | None, value) -> SettingSpec:
+    """The declaration of `key`; refuses an undeclared key, another data_type, or a value it does not allow."""
+    try:
+        spec = registry().setting(key)
+    except UndeclaredSetting:
+        raise _invalid(f"No installed module declares the setting '{key}'", "unknown_setting", "key") from None
+    if data_type is not None and data_type != spec.type:
+        raise _invalid(f"Setting '{key}' is of type {spec.type}", "data_type_mismatch", "data_type")
+    problem = spec.problem(value)
+    if problem:
+        raise _invalid(problem[1], problem[0])
+    return spec
 
 
-def _check_type(data_type: str) -> str:
-    if data_type not in SettingType.values:
-        raise _invalid(f"data_type must be one of {', '.join(SettingType.values)}", "invalid_choice", "data_type")
-    return data_type
+def _module_of(key: str) -> str:
+    return key.split(".", 1)[0]
 
 
 def _workspace_id(workspace):
@@ -177,7 +175,7 @@ def set_setting(
     actor,
     key: str,
     value,
-    data_type: str,
+    data_type: str | None = None,
     workspace=None,
     is_secret: bool = False,
     category: str | None = None,
@@ -185,12 +183,14 @@ def set_setting(
     validation_rules: dict | None = None,
     is_public: bool = False,
 ) -> Setting:
-    """Set `key` for the current organization, or for `workspace` (an override). The value is checked against
-    `data_type`, `validation_rules` (default: the row's current rules) and the rules of the broader rows; a
-    secret broader row keeps it secret. Without a category or description, the row keeps its own, else takes
-    the nearest broader row's."""
-    _check_key(key)
-    data_type = _check_type(data_type)
+    """Set the declared `key` for the current organization, or for `workspace` (an override). The value is checked
+    against the declaration (type, allowed values, validator; `data_type`, when given, must be the declared one),
+    `validation_rules` (default: the row's current rules) and the rules of the broader rows; a secret declaration
+    or broader row keeps it secret. Without a category or description, the row keeps its own, else takes the
+    nearest broader row's, else the declaration's."""
+    spec = _declared(key, data_type, value)
+    data_type = spec.type
+    is_secret = is_secret or spec.secret
     org_id = require_org_id()
     with transaction.atomic():
         workspace_id = _workspace_id(workspace)
@@ -207,7 +207,8 @@ def set_setting(
             check_value(value, data_type, row.validation_rules)
         check_value(value, data_type, rules)
         is_secret = is_secret or any(r.is_secret for r in broader)
-        inherited = (current or sorted(broader, key=lambda r: r.organization_id is None) or [Setting()])[0]
+        declared = Setting(category=_module_of(key), description=spec.description)
+        inherited = (current or sorted(broader, key=lambda r: r.organization_id is None) or [declared])[0]
         fields = {
             "category": category or inherited.category,
             "description": inherited.description if description is None else description,
@@ -253,19 +254,21 @@ def set_global_default(
     *,
     key: str,
     value,
-    data_type: str,
-    category: str = "general",
-    description: str = "",
+    data_type: str | None = None,
+    category: str | None = None,
+    description: str | None = None,
     validation_rules: dict | None = None,
     is_secret: bool = False,
     is_readonly: bool = False,
     is_public: bool = False,
 ) -> Setting:
-    """Create or replace the global default of `key` (organization NULL): the definition every tenant reads.
-    For migrations and the CLI; it runs as the database owner because the application role may not write
-    global rows."""
-    _check_key(key)
-    data_type = _check_type(data_type)
+    """Create or replace the installation's global default of the declared `key` (organization NULL), which
+    replaces the declared default for every tenant. For migrations and the CLI; it runs as the database owner
+    because the application role may not write global rows."""
+    spec = _declared(key, data_type, value)
+    data_type, is_secret = spec.type, is_secret or spec.secret
+    category = category or _module_of(key)
+    description = spec.description if description is None else description
     rules = check_rules(validation_rules or {}, data_type)
     check_value(value, data_type, rules)
     with owner_mode(), transaction.atomic():

@@ -1,7 +1,9 @@
 """Module switches and the financial freeze of an organization (catalogue §1 OrganizationFeature).
 
-- `require_feature("inventory")` in a service refuses (403 module_disabled) when the module is switched off.
-- `ModuleGuard("inventory")` as a ninja Router's `auth` makes the module's whole API refuse the same way.
+A module whose spec is `switchable` has one switch per organization (a `ModuleSwitch` row; without one, the
+spec's `default_enabled`); the other modules are always on. Module names are checked against the registry.
+- `require_feature("<module>")` in a service refuses (403 module_disabled) when the module is switched off.
+- `ModuleGuard("<module>")` as a ninja Router's `auth` makes the module's whole API refuse the same way.
 - `ensure_financial_writes_allowed()` in every financial write (post_entry…) refuses (409 organization_locked)
   while the organization is locked.
 """
@@ -12,17 +14,14 @@ from django.db import connection, transaction
 
 from comptoir.platform.constants import AuditAction, TaxRegime
 from comptoir.platform.errors import Conflict, PermissionDenied, ValidationFailed
-from comptoir.platform.models import OrganizationFeature
-from comptoir.platform.queries.configuration import organization_features
+from comptoir.platform.models import ModuleSwitch, OrganizationFeature
+from comptoir.platform.modules import UnknownModule, registry
+from comptoir.platform.queries.configuration import module_switches, organization_features
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.tenancy import require_org_id
 
-MODULE_FLAGS = {
-    "inventory": "inventory_enabled",
-    "accounting": "accounting_enabled",
-    "payroll": "payroll_enabled",
-}
-EDITABLE = {*MODULE_FLAGS.values(), "tax_regime", "locked"}
+EDITABLE = {"modules", "tax_regime", "locked"}
+AUDITED = ("tax_regime", "locked")
 
 
 class ModuleDisabled(PermissionDenied):
@@ -35,17 +34,13 @@ class OrganizationLocked(Conflict):
     title = "The organization is locked"
 
 
-def _flag(module: str) -> str:
-    try:
-        return MODULE_FLAGS[module]
-    except KeyError:
-        raise ValueError(f"Unknown module {module!r}; known: {', '.join(sorted(MODULE_FLAGS))}") from None
-
-
 def is_feature_enabled(module: str) -> bool:
-    flag = _flag(module)
-    value = OrganizationFeature.objects.values_list(flag, flat=True).first()
-    return OrganizationFeature._meta.get_field(flag).default if value is None else value
+    """Whether `module` is on in the organization in context (UnknownModule for a name no spec declares)."""
+    spec = registry().module(module)
+    if not spec.switchable:
+        return True
+    value = ModuleSwitch.objects.filter(module=module).values_list("enabled", flat=True).first()
+    return spec.default_enabled if value is None else value
 
 
 def require_feature(module: str) -> None:
@@ -72,13 +67,13 @@ def ensure_financial_writes_allowed() -> None:
 
 class ModuleGuard:
     """A ninja `auth` for a module's Router: the request needs an actor (else 401) and the module switched on
-    in its organization (else 403 module_disabled). `Router(tags=["inventory"], auth=ModuleGuard("inventory"))`."""
+    in its organization (else 403 module_disabled). `Router(tags=["stock"], auth=ModuleGuard("stock"))`."""
 
     openapi_type = "http"
     openapi_scheme = "bearer"
 
     def __init__(self, module: str):
-        _flag(module)
+        registry().module(module)
         self.module = module
 
     def __call__(self, request):
@@ -88,8 +83,25 @@ class ModuleGuard:
         return actor
 
 
+def _check_switches(switches) -> dict[str, bool]:
+    if not isinstance(switches, dict):
+        raise ValidationFailed("modules is an object {module: true|false}", code="invalid_type", field="modules")
+    for name, enabled in switches.items():
+        field = f"modules.{name}"
+        try:
+            spec = registry().module(name)
+        except UnknownModule:
+            raise ValidationFailed(f"No module {name!r} is installed", code="unknown_module", field=field) from None
+        if not spec.switchable:
+            raise ValidationFailed(f"The {name} module is always on", code="not_switchable", field=field)
+        if not isinstance(enabled, bool):
+            raise ValidationFailed(f"{field} must be true or false", code="invalid_type", field=field)
+    return switches
+
+
 def update_features(*, actor, changes: dict) -> OrganizationFeature:
-    """Switch modules on or off, set the tax regime, lock or unlock the organization. Audited."""
+    """Switch modules on or off (`modules: {name: bool}`), set the tax regime, lock or unlock the organization.
+    Audited."""
     unknown = set(changes) - EDITABLE
     if unknown:
         raise ValidationFailed(f"Cannot change {', '.join(sorted(unknown))}", code="not_editable", field=min(unknown))
@@ -98,17 +110,24 @@ def update_features(*, actor, changes: dict) -> OrganizationFeature:
             raise ValidationFailed(f"{name} cannot be null", code="required", field=name)
     if "tax_regime" in changes and changes["tax_regime"] not in TaxRegime.values:
         raise ValidationFailed("Unknown tax regime", code="invalid_choice", field="tax_regime")
+    switches = _check_switches(changes.pop("modules", {}))
     with transaction.atomic():
         features = OrganizationFeature.objects.select_for_update().first()
         if features is None:
             features = organization_features()
             features.created_by = actor
-        before = None if features._state.adding else snapshot(features, sorted(EDITABLE))
+        before = None if features._state.adding else {**snapshot(features, AUDITED), "modules": module_switches()}
         for name, value in changes.items():
             setattr(features, name, value)
         features.updated_by = actor
         features.save()
-        after = snapshot(features, sorted(EDITABLE))
+        for name, enabled in switches.items():
+            ModuleSwitch.objects.update_or_create(
+                module=name,
+                defaults={"enabled": enabled, "updated_by": actor},
+                create_defaults={"enabled": enabled, "created_by": actor, "updated_by": actor},
+            )
+        after = {**snapshot(features, AUDITED), "modules": module_switches()}
         if before != after:
             reason = ""
             if before and before["locked"] != after["locked"]:

@@ -16,9 +16,11 @@ from django.db.transaction import TransactionManagementError
 from comptoir.platform.constants import ResetPeriod
 from comptoir.platform.ids import uuid7
 from comptoir.platform.models import Sequence
+from comptoir.platform.modules import registry
 from comptoir.platform.tenancy import current_user_id, require_org_id
 
 DEFAULT_PREFIX = "{type}-{year}-"
+DEFAULT_PADDING = 6
 MAX_PADDING = 12
 
 _PERIOD_FORMAT = {
@@ -46,19 +48,33 @@ def period_key(on: datetime.date, reset: str) -> str:
     return on.strftime(fmt) if fmt else ""
 
 
+def series_format(document_type: str) -> tuple[str, int, str]:
+    """(prefix, padding, reset period) of `document_type`: the series a module's spec declares for it, else
+    the defaults ({type}-{year}-, 6 digits, yearly)."""
+    series = registry().series.get(document_type)
+    if series is None:
+        return DEFAULT_PREFIX, DEFAULT_PADDING, ResetPeriod.YEARLY
+    return series.prefix, series.padding, ResetPeriod.YEARLY if series.yearly_reset else ResetPeriod.NEVER
+
+
 def next_number(
     *,
     document_type: str,
     on: datetime.date,
-    prefix: str = DEFAULT_PREFIX,
-    padding: int = 6,
-    reset: str = ResetPeriod.YEARLY,
+    prefix: str | None = None,
+    padding: int | None = None,
+    reset: str | None = None,
 ) -> str:
     """The next number of `document_type` in the organization in context, for a document dated `on`.
 
     `prefix` may use {type}, {year}, {month} and {day} (of `on`); the counter is zero-padded to `padding` digits
-    and restarts at 1 each `reset` period (NEVER, YEARLY, MONTHLY, DAILY). Must run inside the caller's
-    `transaction.atomic()`, as its last write."""
+    and restarts at 1 each `reset` period (NEVER, YEARLY, MONTHLY, DAILY). What the caller leaves out comes from
+    `series_format(document_type)`: the series its module declares, else the defaults. Must run inside the
+    caller's `transaction.atomic()`, as its last write."""
+    declared = series_format(document_type)
+    prefix = declared[0] if prefix is None else prefix
+    padding = declared[1] if padding is None else padding
+    reset = declared[2] if reset is None else reset
     if not isinstance(document_type, str) or not 1 <= len(document_type) <= 50:
         raise ValueError("document_type must be 1-50 characters")
     if isinstance(padding, bool) or not isinstance(padding, int) or not 1 <= padding <= MAX_PADDING:

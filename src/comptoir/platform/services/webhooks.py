@@ -31,6 +31,7 @@ from comptoir.platform import crypto
 from comptoir.platform.constants import EVENT_TRANSITIONS, AuditAction, DeliveryStatus, EventStatus
 from comptoir.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from comptoir.platform.models import IntegrationEvent, WebhookDelivery, WebhookSubscription
+from comptoir.platform.modules import EVENT_TYPE_RE, SEGMENT, registry
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.transitions import check_transition
 from comptoir.platform.worker import JobSpec, defer_jobs
@@ -40,8 +41,6 @@ WEBHOOK_QUEUE = "webhooks"
 USER_AGENT = "Comptoir-Webhooks/1"
 RESPONSE_BODY_LIMIT = 2000  # characters of the receiver's answer kept on the delivery row
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-SEGMENT = r"[a-z][a-z0-9_]*"
-EVENT_TYPE_RE = re.compile(rf"^{SEGMENT}(\.{SEGMENT})+$")
 PREFIX_PATTERN_RE = re.compile(rf"^{SEGMENT}(\.{SEGMENT})*\.\*$")
 MIN_SECRET_LENGTH = 16
 AUDITED_FIELDS = ("url", "event_types", "is_active", "description")  # never the secret
@@ -65,29 +64,28 @@ def retry_delay(failed_attempt: int) -> timedelta:
 # --- event types and patterns ---------------------------------------------------------------------------------
 
 
-def check_event_type(event_type: str, field: str = "event_type") -> None:
-    if not isinstance(event_type, str) or len(event_type) > 100 or not EVENT_TYPE_RE.match(event_type):
-        raise ValidationFailed(
-            f"'{event_type}' is not an event type like 'invoice.posted' (lower-case dotted words)",
-            code="invalid_event_type",
-            field=field,
-        )
-
-
 def _check_patterns(patterns: list[str]) -> list[str]:
+    """Each pattern is '*', a prefix ('invoice.*') selecting at least one declared event type, or a declared
+    event type (the modules' specs declare them)."""
     if not patterns:
         raise ValidationFailed("Give at least one event type", code="required", field="event_types")
+    declared = registry().events
     for i, pattern in enumerate(patterns):
-        if pattern == "*" or (isinstance(pattern, str) and PREFIX_PATTERN_RE.match(pattern)):
+        field = f"event_types.{i}"
+        if pattern == "*":
             continue
-        try:
-            check_event_type(pattern, field=f"event_types.{i}")
-        except ValidationFailed as exc:
+        if not isinstance(pattern, str) or not (PREFIX_PATTERN_RE.match(pattern) or EVENT_TYPE_RE.match(pattern)):
             raise ValidationFailed(
                 f"'{pattern}' is neither an event type ('invoice.posted'), a prefix ('invoice.*') nor '*'",
                 code="invalid_event_type",
-                field=f"event_types.{i}",
-            ) from exc
+                field=field,
+            )
+        if not any(pattern in patterns_matching(event_type) for event_type in declared):
+            raise ValidationFailed(
+                f"No installed module declares an event type '{pattern}' selects",
+                code="unknown_event_type",
+                field=field,
+            )
     return sorted(set(patterns))
 
 

@@ -131,15 +131,15 @@ def test_spreadsheet_formulas_are_neutralised(tenant):
     assert (cell.value, cell.data_type) == (formula, "s")
 
 
-def test_settings_and_attachments_lists_export_too(tenant, settings, tmp_path):
+def test_settings_and_attachments_lists_export_too(tenant, settings, tmp_path, shop_module):
     with tenant_context(tenant.organization, user=tenant.owner):
-        set_setting(actor=tenant.owner, key="a.secret", value="hidden-value", data_type="STRING", is_secret=True)
-        set_setting(actor=tenant.owner, key="b.plain", value=[1, 2], data_type="ARRAY")
+        set_setting(actor=tenant.owner, key="shop.secret", value="hidden-value")
+        set_setting(actor=tenant.owner, key="shop.tags", value=[1, 2], data_type="ARRAY")
     rows = _xlsx_rows(tenant.api.get("platform/settings", format="xlsx"))
     assert rows[0][:4] == ["key", "value", "data_type", "scope"]
     assert [r[:4] for r in rows[1:]] == [
-        ["a.secret", None, "STRING", "organization"],
-        ["b.plain", "[1, 2]", "ARRAY", "organization"],
+        ["shop.secret", None, "STRING", "organization"],
+        ["shop.tags", "[1, 2]", "ARRAY", "organization"],
     ]
 
     settings.MEDIA_ROOT = tmp_path

@@ -11,7 +11,8 @@ from tests.support.api import ApiClient, make_tenant, member_client
 
 from comptoir.platform.access import Actor
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.models import AuditLog, OrganizationFeature
+from comptoir.platform.models import AuditLog, ModuleSwitch, OrganizationFeature
+from comptoir.platform.modules import UnknownModule
 from comptoir.platform.services.features import (
     ModuleDisabled,
     ModuleGuard,
@@ -37,9 +38,7 @@ def _features(tenant) -> OrganizationFeature:
 
 def test_defaults_through_the_api(tenant):
     assert tenant.api.get("platform/features").json() == {
-        "inventory_enabled": True,
-        "accounting_enabled": True,
-        "payroll_enabled": False,
+        "modules": {"accounting": True},  # the switchable modules only; platform and identity are always on
         "tax_regime": "NONE",
         "locked": False,
     }
@@ -47,37 +46,60 @@ def test_defaults_through_the_api(tenant):
 
 def test_require_feature_follows_the_switches(tenant, other_tenant):
     with tenant_context(tenant.organization):
-        require_feature("inventory")
         require_feature("accounting")
-        with pytest.raises(ModuleDisabled) as exc:
-            require_feature("payroll")
-        assert (exc.value.status, exc.value.code) == (403, "module_disabled")
-        with pytest.raises(ValueError, match="Unknown module"):
+        require_feature("platform")
+        with pytest.raises(UnknownModule, match="Unknown module"):
             require_feature("astrology")
-    assert (
-        tenant.api.patch("platform/features", {"inventory_enabled": False, "payroll_enabled": True}).status_code == 200
-    )
+    response = tenant.api.patch("platform/features", {"modules": {"accounting": False}})
+    assert response.status_code == 200, response.content
+    assert response.json()["modules"] == {"accounting": False}
     with tenant_context(tenant.organization):
-        require_feature("payroll")
-        with pytest.raises(ModuleDisabled):
-            require_feature("inventory")
+        with pytest.raises(ModuleDisabled) as exc:
+            require_feature("accounting")
+        assert (exc.value.status, exc.value.code) == (403, "module_disabled")
+        require_feature("identity")  # not switchable: always on
+        assert list(ModuleSwitch.objects.values_list("module", "enabled")) == [("accounting", False)]
     with tenant_context(other_tenant.organization):
-        require_feature("inventory")  # another organization's switches are its own
+        require_feature("accounting")  # another organization's switches are its own
+    assert tenant.api.patch("platform/features", {"modules": {"accounting": True}}).status_code == 200
+    with tenant_context(tenant.organization):
+        require_feature("accounting")
+        assert ModuleSwitch.objects.count() == 1
 
 
 def test_module_guard_refuses_the_whole_api_of_a_disabled_module(tenant):
-    guard = ModuleGuard("inventory")
-    request = RequestFactory().get("/api/v1/inventory/warehouses")
+    guard = ModuleGuard("accounting")
+    request = RequestFactory().get("/api/v1/accounting/accounts")
     request.actor = None
     assert guard(request) is None  # no actor: ninja answers 401
     request.actor = Actor(user=tenant.owner, organization_id=tenant.organization.pk)
     with tenant_context(tenant.organization):
         assert guard(request) is request.actor
-    tenant.api.patch("platform/features", {"inventory_enabled": False})
+    assert tenant.api.get("accounting/accounts").status_code == 200
+    tenant.api.patch("platform/features", {"modules": {"accounting": False}})
     with tenant_context(tenant.organization), pytest.raises(ModuleDisabled):
         guard(request)
-    with pytest.raises(ValueError):
+    _problem(tenant.api.get("accounting/accounts"), 403, "module_disabled")
+    with pytest.raises(UnknownModule):
         ModuleGuard("astrology")
+
+
+def test_switches_refuse_unknown_and_always_on_modules(tenant):
+    body = _problem(tenant.api.patch("platform/features", {"modules": {"astrology": False}}), 422, "unknown_module")
+    assert body["errors"][0]["field"] == "modules.astrology"
+    body = _problem(tenant.api.patch("platform/features", {"modules": {"platform": False}}), 422, "not_switchable")
+    assert body["errors"][0]["field"] == "modules.platform"
+    _problem(tenant.api.patch("platform/features", {"modules": {"accounting": "off"}}), 422, "validation_error")
+    with tenant_context(tenant.organization):
+        assert not ModuleSwitch.objects.exists()
+        assert not AuditLog.objects.filter(object_type="platform.organizationfeature").exists()
+
+
+def test_a_module_switch_is_audited(tenant):
+    tenant.api.patch("platform/features", {"modules": {"accounting": False}})
+    with tenant_context(tenant.organization):
+        audit = AuditLog.objects.get(object_type="platform.organizationfeature")
+    assert audit.changes == {"modules": [{"accounting": True}, {"accounting": False}]}
 
 
 def test_locked_organization_refuses_financial_writes_and_the_lock_is_audited(tenant, other_tenant):

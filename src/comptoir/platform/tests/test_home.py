@@ -86,7 +86,7 @@ def test_modules_follow_the_members_permissions(tenant):
     owner_page = browser(tenant.owner).get("/")
     owner_groups = {g["name"]: [m["label"] for m in g["modules"]] for g in owner_page.context["modules"]}
     assert owner_groups["Platform"] == ["Workspaces", "Members", "Settings", "Audit log", "Webhooks", "Calendar"]
-    assert owner_groups["Identity"] == ["Roles", "API tokens"]
+    assert owner_groups["Identity & access"] == ["Roles", "API tokens"]
     assert '<a href="/admin/platform/workspace/">Workspaces</a>' in owner_page.content.decode()
     assert '<a href="/admin/platform/auditlog/">Audit log</a>' in owner_page.content.decode()
     assert "Financial reports" in owner_groups["Accounting"]
@@ -100,6 +100,15 @@ def test_modules_follow_the_members_permissions(tenant):
     assert ("API tokens" in labels) == ("identity.view_apitoken" in allowed)
     assert labels < {m for ms in owner_groups.values() for m in ms}  # strictly fewer than the owner
     assert "Financial reports" not in labels  # an employee holds no accounting permission
+
+
+def test_a_module_switched_off_leaves_the_menu(tenant):
+    """The sidebar is built from the module specs: only the modules switched on in the organization."""
+    names = [g["name"] for g in browser(tenant.owner).get("/").context["modules"]]
+    assert names == ["Platform", "Identity & access", "Accounting"]
+    assert tenant.api.patch("platform/features", {"modules": {"accounting": False}}).status_code == 200
+    names = [g["name"] for g in browser(tenant.owner).get("/").context["modules"]]
+    assert names == ["Platform", "Identity & access"]
 
 
 def test_bell_counts_the_users_unread_notifications(tenant):

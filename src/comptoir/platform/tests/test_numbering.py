@@ -27,6 +27,16 @@ def test_default_format_is_type_year_and_six_digits(tenant):
         assert (row.period_key, row.last_value, row.reset_period, row.padding) == ("2026", 3, "YEARLY", 6)
 
 
+def test_a_series_declared_by_a_module_is_the_default_format(tenant):
+    """Accounting declares Series("JE", "{type}-{year}-", yearly_reset=False): its counter never restarts."""
+    with tenant_context(tenant.organization):
+        assert take(document_type="JE", on=D(2026, 12, 31)) == "JE-2026-000001"
+        assert take(document_type="JE", on=D(2027, 1, 1)) == "JE-2027-000002"
+        row = Sequence.objects.get(document_type="JE")
+        assert (row.period_key, row.reset_period) == ("", "NEVER")
+        assert take(document_type="JE", on=D(2027, 1, 1), prefix="J{year}/", padding=3) == "J2027/003"  # explicit wins
+
+
 def test_yearly_counter_restarts_each_year(tenant):
     with tenant_context(tenant.organization):
         assert take(document_type="INV", on=D(2026, 12, 31)) == "INV-2026-000001"

@@ -32,7 +32,7 @@ def _subscriptions(tenant) -> list[WebhookSubscription]:
 
 
 def _create(tenant, **fields):
-    body = {"url": URL, "event_types": ["invoice.*"], **fields}
+    body = {"url": URL, "event_types": ["accounting.journal_entry.*"], **fields}
     response = tenant.api.post("platform/webhooks", body)
     assert response.status_code == 201, response.content
     return response.json()
@@ -42,7 +42,7 @@ def test_generated_secret_is_shown_once_and_stored_encrypted(tenant):
     created = _create(tenant, description="ERP sync")
     secret = created["secret"]
     assert secret.startswith("whsec_") and len(secret) > 40
-    assert (created["url"], created["event_types"], created["is_active"]) == (URL, ["invoice.*"], True)
+    assert (created["url"], created["event_types"], created["is_active"]) == (URL, ["accounting.journal_entry.*"], True)
 
     (row,) = _subscriptions(tenant)
     assert secret not in row.encrypted_secret
@@ -81,17 +81,23 @@ def test_secret_given_by_the_caller_is_kept(tenant):
         ({"url": "not a url"}, 422, "invalid_url", "url"),
         ({"url": "http://hooks.example.com/x"}, 422, "insecure_url", "url"),
         ({"event_types": []}, 422, "required", "event_types"),
-        ({"event_types": ["invoice.posted", "Invoice Posted"]}, 422, "invalid_event_type", "event_types.1"),
+        ({"event_types": ["accounting.*", "Invoice Posted"]}, 422, "invalid_event_type", "event_types.1"),
         ({"event_types": ["invoice"]}, 422, "invalid_event_type", "event_types.0"),
         ({"event_types": ["invoice.*.line"]}, 422, "invalid_event_type", "event_types.0"),
+        ({"event_types": ["invoice.posted"]}, 422, "unknown_event_type", "event_types.0"),
+        ({"event_types": ["accounting.journal_entry.voided"]}, 422, "unknown_event_type", "event_types.0"),
+        ({"event_types": ["accounting.bank.*"]}, 422, "unknown_event_type", "event_types.0"),
         ({"secret": "short"}, 422, "weak_secret", "secret"),
         ({"colour": "red"}, 422, "validation_error", "colour"),
-        ({"event_types": "invoice.*"}, 422, "validation_error", "event_types"),
+        ({"event_types": "accounting.journal_entry.*"}, 422, "validation_error", "event_types"),
     ],
 )
 def test_invalid_subscriptions_are_refused_and_nothing_is_written(tenant, body, status, code, field):
     _problem(
-        tenant.api.post("platform/webhooks", {"url": URL, "event_types": ["invoice.*"], **body}), status, code, field
+        tenant.api.post("platform/webhooks", {"url": URL, "event_types": ["accounting.*"], **body}),
+        status,
+        code,
+        field,
     )
     assert _subscriptions(tenant) == []
 
@@ -107,16 +113,26 @@ def test_plain_http_only_to_localhost_or_in_debug(tenant, settings):
 
 
 def test_patterns_are_normalised_and_exact_types_prefixes_and_star_accepted(tenant):
-    created = _create(tenant, event_types=["order.confirmed", "invoice.*", "*", "invoice.*"])
-    assert created["event_types"] == ["*", "invoice.*", "order.confirmed"]
+    created = _create(
+        tenant,
+        event_types=[
+            "accounting.journal_entry.cancelled",
+            "accounting.journal_entry.*",
+            "*",
+            "accounting.journal_entry.*",
+        ],
+    )
+    assert created["event_types"] == ["*", "accounting.journal_entry.*", "accounting.journal_entry.cancelled"]
 
 
 def test_update_pause_resume_and_refusals(tenant):
     hook = _create(tenant)["id"]
     with tenant_context(tenant.organization):
         WebhookSubscription.objects.filter(pk=hook).update(consecutive_failures=3)
-    paused = tenant.api.patch(f"platform/webhooks/{hook}", {"is_active": False, "event_types": ["order.*"]})
-    assert (paused.json()["is_active"], paused.json()["event_types"]) == (False, ["order.*"])
+    paused = tenant.api.patch(
+        f"platform/webhooks/{hook}", {"is_active": False, "event_types": ["accounting.journal_entry.cancelled"]}
+    )
+    assert (paused.json()["is_active"], paused.json()["event_types"]) == (False, ["accounting.journal_entry.cancelled"])
     assert paused.json()["consecutive_failures"] == 3
     resumed = tenant.api.patch(f"platform/webhooks/{hook}", {"is_active": True})
     assert (resumed.json()["is_active"], resumed.json()["consecutive_failures"]) == (True, 0)
@@ -126,7 +142,7 @@ def test_update_pause_resume_and_refusals(tenant):
     _problem(tenant.api.patch(f"platform/webhooks/{hook}", {"url": "http://evil.example/x"}), 422, "insecure_url")
     _problem(tenant.api.patch(f"platform/webhooks/{hook}", {"secret": "tiny"}), 422, "weak_secret", "secret")
     (row,) = _subscriptions(tenant)
-    assert (row.url, row.event_types) == (URL, ["order.*"])
+    assert (row.url, row.event_types) == (URL, ["accounting.journal_entry.cancelled"])
 
 
 def test_delete_is_soft_and_hides_the_webhook(tenant):
@@ -143,7 +159,7 @@ def test_delete_is_soft_and_hides_the_webhook(tenant):
 def test_member_without_permission_gets_403_and_nothing_changes(tenant):
     hook = _create(tenant)["id"]
     with tenant_context(tenant.organization):
-        event = emit_event(event_type="invoice.posted", payload={})
+        event = emit_event(event_type="accounting.journal_entry.posted", payload={})
     _user, employee = member_client(tenant, org_role="EMPLOYEE")
     _problem(employee.post("platform/webhooks", {"url": URL, "event_types": ["*"]}), 403, "permission_denied")
     _problem(employee.patch(f"platform/webhooks/{hook}", {"is_active": False}), 403, "permission_denied")
@@ -166,9 +182,9 @@ def test_member_without_permission_gets_403_and_nothing_changes(tenant):
 
 def test_other_organization_gets_404_and_sees_nothing(tenant, other_tenant):
     hook = _create(tenant)["id"]
-    _create(other_tenant, event_types=["invoice.*"])
+    _create(other_tenant, event_types=["accounting.journal_entry.*"])
     with tenant_context(tenant.organization):
-        event = emit_event(event_type="invoice.posted", payload={"n": 1})
+        event = emit_event(event_type="accounting.journal_entry.posted", payload={"n": 1})
     spy = other_tenant.api
     _problem(spy.get(f"platform/webhooks/{hook}"), 404, "not_found")
     _problem(spy.patch(f"platform/webhooks/{hook}", {"is_active": False}), 404, "not_found")
@@ -185,12 +201,12 @@ def test_other_organization_gets_404_and_sees_nothing(tenant, other_tenant):
 
 
 def test_list_filters(tenant):
-    _create(tenant, url="https://a.example.com/h", event_types=["invoice.*"], description="accounting")
-    _create(tenant, url="https://b.example.com/h", event_types=["order.confirmed"], is_active=False)
+    _create(tenant, url="https://a.example.com/h", event_types=["accounting.journal_entry.*"], description="accounting")
+    _create(tenant, url="https://b.example.com/h", event_types=["accounting.journal_entry.cancelled"], is_active=False)
     names = lambda **q: sorted(w["url"] for w in tenant.api.get("platform/webhooks", **q).json()["items"])  # noqa: E731
     assert names(is_active="true") == ["https://a.example.com/h"]
     assert names(is_active="false") == ["https://b.example.com/h"]
-    assert names(event_type="order.confirmed") == ["https://b.example.com/h"]
+    assert names(event_type="accounting.journal_entry.cancelled") == ["https://b.example.com/h"]
     assert names(search="accounting") == ["https://a.example.com/h"]
     _problem(tenant.api.get("platform/webhooks", ordering="encrypted_secret"), 422, "invalid_ordering")
 
@@ -198,25 +214,25 @@ def test_list_filters(tenant):
 def test_event_and_delivery_lists_filter_and_redeliver_refuses_unfailed_events(tenant):
     hook = _create(tenant, event_types=["*"])["id"]
     with tenant_context(tenant.organization):
-        posted = emit_event(event_type="invoice.posted", payload={"number": "INV-1"})
-        emit_event(event_type="invoice.voided", payload={})
-        emit_event(event_type="order.confirmed", payload={})
+        posted = emit_event(event_type="accounting.journal_entry.posted", payload={"number": "INV-1"})
+        emit_event(event_type="accounting.journal_entry.reversed", payload={})
+        emit_event(event_type="accounting.journal_entry.cancelled", payload={})
     types = lambda path, **q: sorted(i["event_type"] for i in tenant.api.get(path, **q).json()["items"])  # noqa: E731
-    assert types("platform/webhooks/events") == ["invoice.posted", "invoice.voided", "order.confirmed"]
-    assert types("platform/webhooks/events", event_type="invoice.*") == ["invoice.posted", "invoice.voided"]
-    assert types("platform/webhooks/events", event_type="invoice.posted") == ["invoice.posted"]
-    assert types("platform/webhooks/events", status="PENDING") == [
-        "invoice.posted",
-        "invoice.voided",
-        "order.confirmed",
-    ]
+    every = sorted(f"accounting.journal_entry.{t}" for t in ("posted", "reversed", "cancelled"))
+    assert types("platform/webhooks/events") == every
+    assert types("platform/webhooks/events", event_type="accounting.journal_entry.*") == every
+    assert types("platform/webhooks/events", event_type="accounting.*") == every
+    posted_type = "accounting.journal_entry.posted"
+    assert types("platform/webhooks/events", event_type=posted_type) == [posted_type]
+    assert types("platform/webhooks/events", status="PENDING") == every
     assert types("platform/webhooks/events", status="FAILED") == []
     _problem(tenant.api.get("platform/webhooks/events", status="LOST"), 422, "validation_error", "status")
 
     deliveries = f"platform/webhooks/{hook}/deliveries"
-    assert types(deliveries) == ["invoice.posted", "invoice.voided", "order.confirmed"]
-    assert types(deliveries, event_type="order.*") == ["order.confirmed"]
-    assert types(deliveries, event_id=str(posted.pk)) == ["invoice.posted"]
+    assert types(deliveries) == every
+    cancelled = "accounting.journal_entry.cancelled"
+    assert types(deliveries, event_type=cancelled) == [cancelled]
+    assert types(deliveries, event_id=str(posted.pk)) == ["accounting.journal_entry.posted"]
     assert types(deliveries, status="SUCCESS") == []
     detail = tenant.api.get(f"platform/webhooks/events/{posted.pk}").json()
     assert (detail["status"], detail["payload"], detail["attempts"]) == ("PENDING", {"number": "INV-1"}, 0)
@@ -231,10 +247,10 @@ def test_event_and_delivery_lists_filter_and_redeliver_refuses_unfailed_events(t
 def test_list_query_counts_do_not_grow_with_page_size(tenant):
     for i in range(12):
         _create(tenant, url=f"https://h{i}.example.com/x", event_types=["*"])
-    hook = _create(tenant, url="https://last.example.com/x", event_types=["invoice.*"])["id"]
+    hook = _create(tenant, url="https://last.example.com/x", event_types=["accounting.journal_entry.*"])["id"]
     with tenant_context(tenant.organization):
         for i in range(12):
-            emit_event(event_type="invoice.posted", payload={"i": i})
+            emit_event(event_type="accounting.journal_entry.posted", payload={"i": i})
     for path in ("platform/webhooks", "platform/webhooks/events", f"platform/webhooks/{hook}/deliveries"):
         counts = []
         for limit in (2, 12):

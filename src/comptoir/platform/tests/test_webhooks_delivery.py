@@ -114,13 +114,13 @@ def process_jobs(timeout: float = 15.0) -> None:
         time.sleep(0.02)
 
 
-def subscribe(tenant, url, event_types=("invoice.*",), **fields) -> tuple[str, str]:
+def subscribe(tenant, url, event_types=("accounting.journal_entry.*",), **fields) -> tuple[str, str]:
     response = tenant.api.post("platform/webhooks", {"url": url, "event_types": list(event_types), **fields})
     assert response.status_code == 201, response.content
     return response.json()["id"], response.json()["secret"]
 
 
-def emit(tenant, event_type="invoice.posted", **payload) -> IntegrationEvent:
+def emit(tenant, event_type="accounting.journal_entry.posted", **payload) -> IntegrationEvent:
     with tenant_context(tenant.organization):
         return emit_event(event_type=event_type, payload=payload or {"number": "INV-1"})
 
@@ -164,13 +164,13 @@ def test_event_is_delivered_once_signed_and_verifiable(tenant, receiver):
     assert not verify(secret + "x", request)
     headers = request["headers"]
     assert headers["Content-Type"] == "application/json"
-    assert headers["X-Comptoir-Event"] == "invoice.posted"
+    assert headers["X-Comptoir-Event"] == "accounting.journal_entry.posted"
     assert headers["X-Comptoir-Delivery"] == str(delivery.pk)
     assert abs(int(headers["X-Comptoir-Timestamp"]) - time.time()) < 60
     body = json.loads(request["body"])
     assert body == {
         "id": str(event.pk),
-        "type": "invoice.posted",
+        "type": "accounting.journal_entry.posted",
         "created_at": event.created_at.isoformat(),
         "organization_id": str(tenant.organization.pk),
         "data": {"total": "12.50"},
@@ -256,10 +256,17 @@ def test_unreachable_slow_and_redirecting_receivers_fail(tenant, receiver, setti
     settings.WEBHOOK_TIMEOUT_SECONDS = 0.3
     slow = receiver(statuses=[200], delay=1.5)
     moved = receiver(statuses=[302])
-    subscribe(tenant, slow.url, ["invoice.posted"])
-    subscribe(tenant, moved.url, ["invoice.voided"])
-    subscribe(tenant, "http://127.0.0.1:9/closed", ["invoice.paid"])
-    timed_out, redirected, refused = (emit(tenant, t) for t in ("invoice.posted", "invoice.voided", "invoice.paid"))
+    subscribe(tenant, slow.url, ["accounting.journal_entry.posted"])
+    subscribe(tenant, moved.url, ["accounting.journal_entry.reversed"])
+    subscribe(tenant, "http://127.0.0.1:9/closed", ["accounting.journal_entry.cancelled"])
+    timed_out, redirected, refused = (
+        emit(tenant, t)
+        for t in (
+            "accounting.journal_entry.posted",
+            "accounting.journal_entry.reversed",
+            "accounting.journal_entry.cancelled",
+        )
+    )
     process_jobs()
 
     with tenant_context(tenant.organization):
@@ -368,10 +375,10 @@ def test_redeliver_to_a_turned_off_subscription_is_refused(tenant, receiver, set
 
 def test_inactive_and_non_matching_subscriptions_receive_nothing(tenant, receiver):
     matching, star, inactive, other = receiver(), receiver(), receiver(), receiver()
-    subscribe(tenant, matching.url, ["invoice.posted"])
+    subscribe(tenant, matching.url, ["accounting.journal_entry.posted"])
     subscribe(tenant, star.url, ["*"])
-    subscribe(tenant, inactive.url, ["invoice.*"], is_active=False)
-    subscribe(tenant, other.url, ["order.*", "invoice.voided"])
+    subscribe(tenant, inactive.url, ["accounting.journal_entry.*"], is_active=False)
+    subscribe(tenant, other.url, ["accounting.journal_entry.cancelled", "accounting.journal_entry.reversed"])
     event = emit(tenant)
     process_jobs()
     assert (len(matching.requests), len(star.requests), len(inactive.requests), len(other.requests)) == (1, 1, 0, 0)

@@ -1,0 +1,51 @@
+"""Accounting's declaration (DESIGN §3, §6): the books, switchable per organization."""
+
+from comptoir.platform.constants import SettingType
+from comptoir.platform.modules import MenuEntry, ModuleSpec, Series, SettingSpec
+
+JOURNAL_ENTRY_POSTED = "accounting.journal_entry.posted"
+JOURNAL_ENTRY_REVERSED = "accounting.journal_entry.reversed"
+JOURNAL_ENTRY_CANCELLED = "accounting.journal_entry.cancelled"
+OVERSPEND_SETTING = "accounting.budget_overspend"
+
+MODULE = ModuleSpec(
+    name="accounting",
+    label="Accounting",
+    depends_on=("platform",),
+    permissions={
+        "accounting.close_fiscalyear": "Close a fiscal year (closing entry to retained earnings)",
+        "accounting.reopen_period": "Reopen a closed fiscal period or year",
+        "accounting.view_report": "Read financial reports",
+        "accounting.reconcile_banktransaction": "Match bank statement lines to journal lines",
+        "accounting.import_chart": "Import the chart of accounts from CSV",
+    },
+    restricted_permissions=frozenset({"accounting.reopen_period"}),
+    role_grants={"ACCOUNTANT": ("accounting.*",), "FINANCE": ("accounting.*",)},
+    switchable=True,
+    default_enabled=True,
+    # Journal entries are counted per journal type and fiscal year: the counter key is JE:<journal>:<year>
+    # (services/journal.py) and the number prints as <journal prefix>-<year>-000001, never reset.
+    numbering=(Series(document_type="JE", prefix="{type}-{year}-", yearly_reset=False),),
+    settings=(
+        SettingSpec(
+            OVERSPEND_SETTING,
+            SettingType.STRING,
+            default="warn",
+            choices=("ignore", "warn", "refuse"),
+            description="When a posting takes an active budget over its allocation: ignore, warn (notify the "
+            "poster) or refuse",
+        ),
+    ),
+    events=(JOURNAL_ENTRY_POSTED, JOURNAL_ENTRY_REVERSED, JOURNAL_ENTRY_CANCELLED),
+    api=(("/accounting", "comptoir.accounting.api.router"),),
+    urls=(("accounting/", "comptoir.accounting.urls"),),
+    menu=(
+        MenuEntry("Chart of accounts", "accounting.view_account", admin="accounting.account"),
+        MenuEntry("Journal", "accounting.view_journalentry", admin="accounting.journalentry"),
+        MenuEntry("Financial reports", "accounting.view_report", url="accounting_reports"),
+        MenuEntry("Taxes", "accounting.view_taxrate", admin="accounting.taxrate"),
+        MenuEntry("Bank accounts", "accounting.view_bankaccount", admin="accounting.bankaccount"),
+        MenuEntry("Budgets", "accounting.view_budget", admin="accounting.budget"),
+    ),
+    posting_documents=("accounting.journalentry",),
+)

@@ -1,0 +1,31 @@
+"""The platform's declaration (DESIGN §3): tenancy, settings, audit, webhooks, calendar; always on."""
+
+from comptoir.platform.modules import MenuEntry, ModuleSpec
+
+MODULE = ModuleSpec(
+    name="platform",
+    label="Platform",
+    permissions={
+        "platform.invite_member": "Invite members by e-mail",
+        "platform.access_admin": "Use the admin site",
+    },
+    restricted_permissions=frozenset(
+        {
+            "platform.view_auditlog",
+            "platform.view_idempotencykey",
+            "platform.view_integrationevent",
+            "platform.change_integrationevent",
+            "platform.view_webhookdelivery",
+            "platform.view_webhooksubscription",
+        }
+    ),
+    api=(("/platform", "comptoir.platform.api.router"),),
+    menu=(
+        MenuEntry("Workspaces", "platform.view_workspace", admin="platform.workspace"),
+        MenuEntry("Members", "platform.view_organizationmember", admin="platform.organizationmember"),
+        MenuEntry("Settings", "platform.view_setting", admin="platform.setting"),
+        MenuEntry("Audit log", "platform.view_auditlog", admin="platform.auditlog"),
+        MenuEntry("Webhooks", "platform.view_webhooksubscription", admin="platform.webhooksubscription"),
+        MenuEntry("Calendar", "platform.view_calendarevent", admin="platform.calendarevent"),
+    ),
+)

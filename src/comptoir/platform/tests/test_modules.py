@@ -1,0 +1,126 @@
+"""Module specs: the registry discovers and validates every installed module's declaration, and the foundation
+(platform, identity) reads the specs instead of naming domain apps."""
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from comptoir.identity.permissions import permission_catalogue, role_templates, template_codenames
+from comptoir.platform.constants import SettingType
+from comptoir.platform.modules import (
+    ModuleSpec,
+    Registry,
+    Series,
+    SettingSpec,
+    UndeclaredSetting,
+    UnknownModule,
+    registry,
+)
+
+FOUNDATION = ("platform", "identity")
+SOURCE_SUFFIXES = {".py", ".html", ".txt", ".js", ".css"}
+
+PLATFORM = ModuleSpec(name="platform", label="Platform")
+NOTES = ModuleSpec(name="notes", label="Notes", depends_on=("platform",))
+
+
+def test_the_installed_modules_are_discovered_in_dependency_order():
+    names = [m.name for m in registry().modules]
+    assert names == ["platform", "identity", "accounting"]
+    assert registry().module("accounting").depends_on == ("platform",)
+    with pytest.raises(UnknownModule):
+        registry().module("astrology")
+    with pytest.raises(UndeclaredSetting):
+        registry().setting("accounting.no_such_setting")
+
+
+@pytest.mark.parametrize(
+    ("specs", "message"),
+    [
+        ([PLATFORM, PLATFORM], "Two modules are named 'platform'"),
+        ([NOTES], "depends on 'platform', which is not installed"),
+        (
+            [replace(PLATFORM, depends_on=("notes",)), NOTES],
+            "Module dependency cycle: platform -> notes -> platform",
+        ),
+        ([PLATFORM, replace(NOTES, permissions={"platform.read_note": "x"})], "permission 'platform.read_note'"),
+        ([PLATFORM, replace(NOTES, events=("invoice.posted",))], "event type 'invoice.posted' outside"),
+        ([PLATFORM, replace(NOTES, events=("notes.Created",))], "is not lower-case dotted words"),
+        (
+            [PLATFORM, replace(NOTES, settings=(SettingSpec("notes.size", SettingType.NUMBER, default="big"),))],
+            "Setting 'notes.size': default refused",
+        ),
+        (
+            [PLATFORM, replace(NOTES, settings=(SettingSpec("notes.mode", "TEXT", default="a"),))],
+            "bad key or type 'TEXT'",
+        ),
+        ([PLATFORM, replace(NOTES, role_grants={"EDITOR": ("notes.*",)})], "role 'EDITOR', which no module"),
+        (
+            [replace(PLATFORM, numbering=(Series("NT"),)), replace(NOTES, numbering=(Series("NT"),))],
+            "series 'NT' is declared twice",
+        ),
+        (
+            [replace(PLATFORM, api=(("/notes", "x.router"),)), replace(NOTES, api=(("/notes", "y.router"),))],
+            "api prefix '/notes' is declared twice",
+        ),
+    ],
+)
+def test_a_bad_declaration_stops_the_registry(specs, message):
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        Registry(specs)
+
+
+def test_role_templates_gather_the_grants_of_every_module():
+    """ACCOUNTANT is declared by identity (a seed role) and granted the books by the accounting module."""
+    templates = role_templates()
+    assert templates["ACCOUNTANT"][:2] == ("Accountant", "Keeps the books")
+    assert set(templates["ACCOUNTANT"][2]) == {"platform.view_*", "accounting.*"}
+    catalogue = permission_catalogue()
+    assert catalogue["accounting.reopen_period"] == ("Reopen a closed fiscal period or year", "accounting")
+    granted = template_codenames("FINANCE", catalogue)
+    assert "accounting.close_fiscalyear" in granted
+    assert "accounting.reopen_period" not in granted  # restricted: a wildcard does not grant it
+    assert "accounting.reopen_period" in template_codenames("OWNER", catalogue)
+
+
+def _source_files(app: str):
+    root = Path(__file__).resolve().parents[2] / app
+    for path in root.rglob("*"):
+        parts = path.relative_to(root).parts
+        if path.suffix in SOURCE_SUFFIXES and "tests" not in parts and "migrations" not in parts:
+            yield path
+
+
+def test_platform_and_identity_name_no_other_module():
+    """Adding a module is its folder and one line in settings: the foundation reads the specs."""
+    others = [m.name for m in registry().modules if m.name not in FOUNDATION]
+    assert others, "at least one domain module is installed"
+    pattern = re.compile(rf"\b({'|'.join(others)})\b", re.IGNORECASE)
+    found = [
+        f"{path.name}:{number}: {line.strip()}"
+        for app in FOUNDATION
+        for path in _source_files(app)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
+
+
+GUIDE = Path(__file__).resolve().parents[4] / "docs" / "adding-a-module.md"
+
+
+def test_the_example_of_the_guide_is_a_valid_module():
+    """docs/adding-a-module.md walks through a spec: its code block runs and passes the registry's checks."""
+    code = re.search(r"```python\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.DOTALL).group(1)
+    namespace: dict = {}
+    exec(compile(code, str(GUIDE), "exec"), namespace)  # noqa: S102 (our own documentation)
+    helpdesk = namespace["MODULE"]
+    extended = Registry([*registry().modules, helpdesk])
+    assert [m.name for m in extended.switchable()] == ["accounting", "helpdesk"]
+    assert "helpdesk.ticket.opened" in extended.events
+    assert extended.setting("helpdesk.first_response_hours").problem(0) == ("invalid_value", "must be > 0")
+    assert extended.role_templates()["CX"][2] == ("platform.view_*", "helpdesk.*")
+    assert extended.series["TCK"].prefix == "TCK-{year}-"
