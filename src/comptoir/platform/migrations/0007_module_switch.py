@@ -19,7 +19,7 @@ FROM platform_organizationfeature f CROSS JOIN (VALUES ('inventory'), ('accounti
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("platform", "0005_periodic_jobs_support"),
+        ("platform", "0006_ordinary_owner"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
