@@ -87,7 +87,7 @@ def test_role_templates_gather_the_grants_of_every_module():
 
 
 def _source_files(app: str):
-    root = Path(__file__).resolve().parents[2] / app
+    root = Path(__file__).resolve().parents[2] / "src" / "comptoir" / app
     for path in root.rglob("*"):
         parts = path.relative_to(root).parts
         if path.suffix in SOURCE_SUFFIXES and "tests" not in parts and "migrations" not in parts:
@@ -109,7 +109,7 @@ def test_platform_and_identity_name_no_other_module():
     assert found == []
 
 
-GUIDE = Path(__file__).resolve().parents[4] / "docs" / "adding-a-module.md"
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "adding-a-module.md"
 
 
 def test_the_example_of_the_guide_is_a_valid_module():
