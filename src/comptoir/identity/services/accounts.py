@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -42,7 +43,9 @@ class UserInput:
     last_name: str = ""
 
 
-def _check_password(password: str, user: User | None = None, field: str = "password") -> None:
+def _check_password(password: str, user, field: str = "password") -> None:
+    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS); `user` is the User or, at sign-up, an object with
+    its future data (passwords.PERSONAL_ATTRIBUTES)."""
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
@@ -59,22 +62,35 @@ def _normalise_email(email: str, field: str = "email") -> str:
 def sign_up(*, organization: platform_services.OrganizationInput, user: UserInput) -> tuple[Organization, User]:
     """A new organization with its first user as OWNER: default workspace, role templates, features."""
     email = _normalise_email(user.email, "user.email")
-    _check_password(user.password, field="user.password")
-    with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationFailed(
-                "This e-mail is already registered; sign in to create another organization",
-                code="duplicate",
-                field="user.email",
-            )
-        new_user = User.objects.create_user(
-            email,
-            user.password,
+    _check_password(
+        user.password,
+        SimpleNamespace(
+            email=email,
             first_name=user.first_name,
             last_name=user.last_name,
-            status=UserStatus.ACTIVE,
-            registration_status=RegistrationStatus.EMAIL_PENDING,
-        )
+            organization_name=organization.name,
+            organization_code=organization.code,
+        ),
+        field="user.password",
+    )
+    taken = ValidationFailed(
+        "This e-mail is already registered; sign in to create another organization", code="duplicate", field="user.email"
+    )
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise taken
+        try:  # a concurrent sign-up with the same e-mail commits first: its unique index refuses this one
+            with transaction.atomic():
+                new_user = User.objects.create_user(
+                    email,
+                    user.password,
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                    status=UserStatus.ACTIVE,
+                    registration_status=RegistrationStatus.EMAIL_PENDING,
+                )
+        except IntegrityError as exc:
+            raise taken from exc
         try:
             org = platform_services.create_organization(data=organization, actor=new_user)
         except ValidationFailed as exc:

@@ -13,7 +13,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from comptoir.identity.models import ApiToken, AuthSession, User
-from comptoir.identity.tokens import ACCESS_SALT, api_token_prefix, digest, new_refresh_token, same_digest
+from comptoir.identity.tokens import (
+    ACCESS_SALT,
+    api_token_prefix,
+    digest,
+    new_refresh_token,
+    refresh_session_id,
+    same_digest,
+)
 from comptoir.platform.errors import NotAuthenticated, TooManyAttempts
 from comptoir.platform.services.audit import audit_login, audit_logout
 
@@ -75,16 +82,17 @@ def _access_token(session: AuthSession) -> str:
 
 def issue_tokens(*, user: User, organization_id=None, request=None) -> TokenPair:
     ip, agent = _client(request)
-    refresh = new_refresh_token()
-    session = AuthSession.objects.create(
+    session = AuthSession(
         user=user,
         organization_id=organization_id,
-        refresh_token_hash=digest(refresh),
         ip_address=ip,
         user_agent=agent,
         expires_at=timezone.now() + timedelta(seconds=settings.REFRESH_TOKEN_TTL_SECONDS),
         last_used_at=timezone.now(),
     )
+    refresh = new_refresh_token(session.pk)
+    session.refresh_token_hash = digest(refresh)
+    session.save(force_insert=True)
     return TokenPair(_access_token(session), refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
 
 
@@ -96,21 +104,25 @@ def sign_in(*, email: str, password: str, request=None) -> TokenPair:
 
 
 def refresh_tokens(*, refresh: str, request=None) -> TokenPair:
-    """Rotate: the presented refresh token is spent and a new pair is returned."""
+    """Rotate: the presented refresh token is spent and a new pair is returned. A spent token that comes back
+    means someone else holds a copy of it: the whole session is revoked, its newer tokens with it."""
+    session_id = refresh_session_id(refresh or "")
     with transaction.atomic():
         session = (
-            AuthSession.objects.select_for_update()
-            .select_related("user")
-            .filter(refresh_token_hash=digest(refresh or ""))
-            .first()
+            AuthSession.objects.select_for_update().select_related("user").filter(pk=session_id).first()
+            if session_id
+            else None
         )
-        if session is None or not session.is_active or not session.user.is_active:
-            raise NotAuthenticated("The refresh token is invalid, expired or revoked", code="invalid_token")
-        new_refresh = new_refresh_token()
-        session.refresh_token_hash = digest(new_refresh)
-        session.last_used_at = timezone.now()
-        session.save(update_fields=["refresh_token_hash", "last_used_at", "updated_at"])
-    return TokenPair(_access_token(session), new_refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
+        if session is not None and not same_digest(session.refresh_token_hash, digest(refresh)):
+            revoke_session(session_id=session.pk, user=session.user, request=request, reason="refresh_token_reused")
+            session = None
+        if session is not None and session.is_active and session.user.is_active:
+            new_refresh = new_refresh_token(session.pk)
+            session.refresh_token_hash = digest(new_refresh)
+            session.last_used_at = timezone.now()
+            session.save(update_fields=["refresh_token_hash", "last_used_at", "updated_at"])
+            return TokenPair(_access_token(session), new_refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
+    raise NotAuthenticated("The refresh token is invalid, expired or revoked", code="invalid_token")
 
 
 def revoke_session(*, session_id, user=None, request=None, reason: str = "logout") -> None:
