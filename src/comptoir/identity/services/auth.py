@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from comptoir.identity.models import ApiToken, AuthSession, User
+from comptoir.identity.models import ApiToken, AuthSession, SignInThrottle, User
 from comptoir.identity.tokens import (
     ACCESS_SALT,
     api_token_prefix,
@@ -34,22 +34,46 @@ def _client(request) -> tuple[str | None, str]:
     return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")[:1000]
 
 
+def _refusal(locked_until) -> NotAuthenticated | TooManyAttempts:
+    if locked_until is None:
+        return NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+    return TooManyAttempts(f"Too many failed sign-ins; try again after {locked_until:%H:%M} UTC", code="account_locked")
+
+
+def _count_unknown_email_failure(email: str):
+    """Count a failed sign-in for an e-mail without an account as for an account (LOCKOUT_THRESHOLD failures lock
+    it for LOCKOUT_MINUTES); the end of the lock if it was already locked, else None."""
+    key = email.strip().lower()[:255]
+    now = timezone.now()
+    with transaction.atomic():
+        SignInThrottle.objects.get_or_create(email=key)
+        row = SignInThrottle.objects.select_for_update().get(email=key)
+        if row.locked_until is not None and row.locked_until > now:
+            return row.locked_until
+        row.failed_attempts += 1
+        if row.failed_attempts >= settings.LOCKOUT_THRESHOLD:
+            row.failed_attempts, row.locked_until = 0, now + timedelta(minutes=settings.LOCKOUT_MINUTES)
+        row.save(update_fields=["failed_attempts", "locked_until", "updated_at"])
+    return None
+
+
 def authenticate_password(*, email: str, password: str, request=None, raise_errors: bool = True) -> User | None:
     """The user if the password is right. Five consecutive failures lock the account for 15 minutes;
-    a success resets the counter. Every failure is written to the audit log (LOGIN_FAILED)."""
+    a success resets the counter. An unknown e-mail is counted and locked the same way (SignInThrottle).
+    Every failure is written to the audit log (LOGIN_FAILED)."""
     user = User.objects.filter(email__iexact=(email or "").strip(), deleted_at__isnull=True).first()
     if user is None:
-        check_password(password or "", _DUMMY_HASH)
+        locked_until = _count_unknown_email_failure(email or "")
+        if locked_until is None:
+            check_password(password or "", _DUMMY_HASH)
         audit_login(user=None, success=False, email=email or "", request=request, reason="unknown e-mail")
         if raise_errors:
-            raise NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+            raise _refusal(locked_until)
         return None
     if user.is_locked:
         audit_login(user=user, success=False, request=request, reason="locked")
         if raise_errors:
-            raise TooManyAttempts(
-                f"Too many failed sign-ins; try again after {user.locked_until:%H:%M} UTC", code="account_locked"
-            )
+            raise _refusal(user.locked_until)
         return None
     if not user.check_password(password or "") or not user.is_active:
         with transaction.atomic():
@@ -59,7 +83,7 @@ def authenticate_password(*, email: str, password: str, request=None, raise_erro
             )
             audit_login(user=user, success=False, request=request, reason="wrong password or inactive")
         if raise_errors:
-            raise NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+            raise _refusal(None)
         return None
     ip, _agent = _client(request)
     User.objects.filter(pk=user.pk).update(

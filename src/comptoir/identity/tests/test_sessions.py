@@ -159,6 +159,19 @@ def test_five_consecutive_failures_lock_the_account_for_fifteen_minutes(tenant):
     assert AuthSession.objects.filter(user=user).count() == sessions
 
 
+def test_an_unknown_email_is_locked_after_the_same_failures_with_the_same_answer(tenant):
+    """Lockout must not tell which e-mails are registered: a known and an unknown e-mail answer alike."""
+    answers = {}
+    for email in (tenant.owner.email, "Nobody.Here@example.com"):
+        replies = [_token(email, "wrong-password") for _ in range(7)]
+        answers[email] = [(r.status_code, r.json()["code"], r.json()["detail"][:30]) for r in replies]
+    known, unknown = answers.values()
+    assert known == unknown
+    assert [a[0] for a in unknown] == [401] * 5 + [429] * 2
+    assert_problem(_token("nobody.here@example.com", PASSWORD), 429, "account_locked")  # counted per e-mail
+    assert _token("somebody.else@example.com", PASSWORD).status_code == 401
+
+
 def test_a_success_before_the_fifth_failure_resets_the_counter(tenant):
     email = tenant.owner.email
     _fail(email, 4)
