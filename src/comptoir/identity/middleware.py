@@ -100,7 +100,9 @@ class TenantAuthenticationMiddleware:
                     api_token = resolve_api_token(token)
                     user = api_token.user
                     member = (
-                        OrganizationMember.objects.filter(user=user, is_active=True).select_related("organization").first()
+                        OrganizationMember.objects.filter(user=user, is_active=True)
+                        .select_related("organization")
+                        .first()
                     )
                     if member is None:
                         raise NotAuthenticated("The token's owner left the organization", code="invalid_token")
