@@ -44,7 +44,10 @@ def test_html_pages_carry_a_content_security_policy_and_api_json_does_not(tenant
 )
 def test_secure_cookies_and_hsts_follow_the_environment(env, expected):
     clean = {k: v for k, v in os.environ.items() if k not in {"COMPTOIR_DEBUG", "COMPTOIR_SECURE_COOKIES"}}
-    code = "from comptoir import settings as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    code = (
+        "from comptoir import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True, check=True
     ).stdout
