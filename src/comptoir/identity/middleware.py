@@ -2,8 +2,8 @@
 
 API calls authenticate with `Authorization: Bearer <access token | API token>`; the organization is the API
 token's (an `X-Organization` naming another one is refused), else `X-Organization` (id or code), else the user's
-default or only membership. Browser pages use the
-Django session and the organization chosen in it. The request gets `request.actor` (or `request.auth_error`).
+default or only membership. Browser pages use the Django session and the organization chosen in it. The request
+gets `request.actor` (or `request.auth_error`).
 """
 
 from __future__ import annotations
