@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "comptoir.platform.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "comptoir.platform.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -79,8 +80,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "comptoir.identity.passwords.PersonalDataValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+
+# Transport security. Session and CSRF cookies are `Secure` (sent over HTTPS only; browsers also keep them on
+# http://localhost) unless COMPTOIR_DEBUG=1 or COMPTOIR_SECURE_COOKIES=0; with them, HSTS is sent on HTTPS responses.
+# Behind a proxy that terminates TLS, COMPTOIR_BEHIND_TLS_PROXY=1 trusts its X-Forwarded-Proto header.
+SECURE_COOKIES = os.environ.get("COMPTOIR_SECURE_COOKIES", "0" if DEBUG else "1") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_SECONDS = int(os.environ.get("COMPTOIR_HSTS_SECONDS", 365 * 24 * 3600)) if SECURE_COOKIES else 0
+if os.environ.get("COMPTOIR_BEHIND_TLS_PROXY", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# HTML pages load scripts, styles and fonts from this site only (platform/csp.py); JSON answers carry no policy.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+CONTENT_SECURITY_POLICY_BY_PATH = {
+    # The operators' admin (django-unfold) evaluates Alpine.js expressions and writes inline styles.
+    "/admin/": CONTENT_SECURITY_POLICY + "; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'",
+}
 
 # Tokens and lockout (catalogue §2).
 ACCESS_TOKEN_TTL_SECONDS = int(os.environ.get("COMPTOIR_ACCESS_TOKEN_TTL", 900))

@@ -82,6 +82,14 @@ def make_tenant(
     return Tenant(org, user, ApiClient(pair.access))
 
 
+def join(tenant: Tenant, user, *, org_role: str = "EMPLOYEE"):
+    """Make an existing user an active member of `tenant` at once (as if an invitation had been accepted)."""
+    from comptoir.platform.tenancy import tenant_context
+
+    with tenant_context(tenant.organization, user=tenant.owner):
+        return accounts.add_member(actor=tenant.owner, user=user, org_role=org_role)
+
+
 def member_client(
     tenant: Tenant, *, org_role: str = "EMPLOYEE", roles: list[str] | None = None, email: str | None = None
 ) -> tuple[object, ApiClient]:
@@ -91,8 +99,8 @@ def member_client(
 
     n = next(_counter)
     user = User.objects.create_user(email or f"member{n}@example.com", PASSWORD, status="ACTIVE")
+    join(tenant, user, org_role=org_role)
     with tenant_context(tenant.organization, user=tenant.owner):
-        accounts.add_member(actor=tenant.owner, user=user, org_role=org_role)
         if roles:
             from comptoir.identity.models import Role
             from comptoir.identity.services.roles import assign_role

@@ -22,7 +22,16 @@ from unfold.decorators import display
 from comptoir.identity import queries
 from comptoir.identity.constants import TokenPurpose
 from comptoir.identity.middleware import SESSION_ORG_KEY
-from comptoir.identity.models import ApiToken, AuthSession, MemberRole, Permission, Role, User, VerificationToken
+from comptoir.identity.models import (
+    ApiToken,
+    AuthSession,
+    MemberRole,
+    Permission,
+    Role,
+    SignInThrottle,
+    User,
+    VerificationToken,
+)
 from comptoir.identity.services import accounts, api_tokens, auth, roles
 from comptoir.platform.admin_site import (
     ReadOnlyAdminMixin,
@@ -391,6 +400,22 @@ class AuthSessionAdmin(ReadOnlyAdminMixin, ModelAdmin):
     @display(description="active", boolean=True)
     def active(self, obj) -> bool:
         return obj.is_active
+
+
+@admin.register(SignInThrottle, site=site)
+class SignInThrottleAdmin(ReadOnlyAdminMixin, ModelAdmin):
+    """Failed sign-ins of e-mails without an account. Belongs to no organization: operators (superusers) only."""
+
+    list_display = ("email", "failed_attempts", "locked_until", "updated_at")
+    search_fields = ("email",)
+    ordering = ("-updated_at",)
+    fields = ("email", "failed_attempts", "locked_until", "created_at", "updated_at")
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 class TokenStateFilter(admin.SimpleListFilter):

@@ -111,7 +111,7 @@ def resend_verification(request):
 
 @auth_router.post("/invitations/accept", response=MessageOut, auth=None)
 def accept_invitation(request, payload: InvitationAcceptIn):
-    accounts.accept_invitation(**payload.dict())
+    accounts.accept_invitation(**payload.dict(), request=request)
     return {"detail": "Invitation accepted; sign in with your new password."}
 
 

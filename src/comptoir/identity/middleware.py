@@ -1,8 +1,9 @@
 """Resolves who is calling and in which organization, then runs the request in that tenant context.
 
 API calls authenticate with `Authorization: Bearer <access token | API token>`; the organization is the API
-token's, else `X-Organization` (id or code), else the user's default or only membership. Browser pages use the
-Django session and the organization chosen in it. The request gets `request.actor` (or `request.auth_error`).
+token's (an `X-Organization` naming another one is refused), else `X-Organization` (id or code), else the user's
+default or only membership. Browser pages use the Django session and the organization chosen in it. The request
+gets `request.actor` (or `request.auth_error`).
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ def choose_membership(user, wanted: str | None) -> OrganizationMember | None:
     if rows[0].is_default or len(rows) == 1:
         return rows[0]
     raise PermissionDenied("You belong to several organizations: send X-Organization", code="organization_required")
+
+
+def _refuse_another_organization(organization, wanted: str | None) -> None:
+    """An API token acts in its own organization only: naming another one is refused, not ignored."""
+    if not wanted:
+        return
+    try:
+        same = uuid.UUID(wanted) == organization.pk
+    except ValueError:
+        same = wanted.strip().lower() == organization.code.lower()
+    if not same:
+        raise PermissionDenied("This API token acts only in its own organization", code="organization_mismatch")
 
 
 def _actor(request, user, member: OrganizationMember | None, **extra) -> Actor:
@@ -86,9 +99,14 @@ class TenantAuthenticationMiddleware:
                 with tenant_context(org_id):
                     api_token = resolve_api_token(token)
                     user = api_token.user
-                    member = OrganizationMember.objects.filter(user=user, is_active=True).first()
+                    member = (
+                        OrganizationMember.objects.filter(user=user, is_active=True)
+                        .select_related("organization")
+                        .first()
+                    )
                     if member is None:
                         raise NotAuthenticated("The token's owner left the organization", code="invalid_token")
+                _refuse_another_organization(member.organization, request.headers.get("X-Organization"))
                 extra = {"auth_method": "api_token", "scopes": api_token.scopes}
             else:
                 user, session = resolve_access_token(token)

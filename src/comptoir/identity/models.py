@@ -88,6 +88,15 @@ class User(GlobalModel, AbstractBaseUser):
         )
 
 
+class SignInThrottle(GlobalModel):
+    """Failed sign-ins for an e-mail that has no account, counted and locked exactly like an account's, so the
+    sign-in endpoint does not tell which e-mails are registered."""
+
+    email = models.CharField(max_length=255, unique=True)
+    failed_attempts = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+
 class Permission(GlobalModel):
     """One codename `app.action_resource` of the catalogue generated from the code."""
 

@@ -123,16 +123,31 @@ class MemberPatch(Input):
 
 
 class MemberOut(Schema):
+    """A member; while an invitation awaits acceptance (inactive, never joined) only the invited e-mail is shown,
+    so inviting reveals nothing of an existing user."""
+
     id: uuid.UUID
-    user_id: uuid.UUID
+    user_id: uuid.UUID | None = Field(description="Empty until the invitation is accepted")
     email: str = Field(alias="user.email")
-    first_name: str = Field(alias="user.first_name")
-    last_name: str = Field(alias="user.last_name")
+    first_name: str
+    last_name: str
     org_role: str
     is_active: bool
     is_default: bool
     joined_at: datetime | None
     created_at: datetime
+
+    @staticmethod
+    def resolve_user_id(obj) -> uuid.UUID | None:
+        return None if obj.awaits_acceptance else obj.user_id
+
+    @staticmethod
+    def resolve_first_name(obj) -> str:
+        return "" if obj.awaits_acceptance else obj.user.first_name
+
+    @staticmethod
+    def resolve_last_name(obj) -> str:
+        return "" if obj.awaits_acceptance else obj.user.last_name
 
 
 class MemberPage(Page):

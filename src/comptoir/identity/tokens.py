@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
 
 ACCESS_SALT = "comptoir.identity.access"
 REFRESH_PREFIX = "cpr_"
@@ -19,8 +20,17 @@ def same_digest(a: str, b: str) -> bool:
     return hmac.compare_digest(a, b)
 
 
-def new_refresh_token() -> str:
-    return REFRESH_PREFIX + secrets.token_urlsafe(32)
+def new_refresh_token(session_id: uuid.UUID) -> str:
+    """`cpr_<session id>.<secret>`: naming the session lets a spent token be recognised when it comes back."""
+    return f"{REFRESH_PREFIX}{session_id.hex}.{secrets.token_urlsafe(32)}"
+
+
+def refresh_session_id(token: str) -> uuid.UUID | None:
+    session, dot, _secret = token.removeprefix(REFRESH_PREFIX).partition(".")
+    try:
+        return uuid.UUID(hex=session) if token.startswith(REFRESH_PREFIX) and dot else None
+    except ValueError:
+        return None
 
 
 def new_api_token() -> tuple[str, str]:

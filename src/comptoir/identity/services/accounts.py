@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,15 +22,15 @@ from comptoir.identity.constants import (
     UserStatus,
 )
 from comptoir.identity.models import MemberRole, Role, User, VerificationToken
-from comptoir.identity.queries import is_owner, memberships_of
-from comptoir.identity.services.auth import revoke_all_sessions
+from comptoir.identity.queries import is_owner
+from comptoir.identity.services.auth import authenticate_password, revoke_all_sessions
 from comptoir.identity.services.roles import check_can_grant, template_role
 from comptoir.identity.tokens import digest, new_otp, same_digest
 from comptoir.platform import services as platform_services
 from comptoir.platform.constants import OrgRole
 from comptoir.platform.errors import Conflict, NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
 from comptoir.platform.models import Organization, OrganizationMember
-from comptoir.platform.tenancy import require_org_id, tenant_context
+from comptoir.platform.tenancy import require_org_id, tenant_context, user_context
 
 T = TypeVar("T")
 
@@ -42,7 +43,9 @@ class UserInput:
     last_name: str = ""
 
 
-def _check_password(password: str, user: User | None = None, field: str = "password") -> None:
+def _check_password(password: str, user, field: str = "password") -> None:
+    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS); `user` is the User or, at sign-up, an object with
+    its future data (passwords.PERSONAL_ATTRIBUTES)."""
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
@@ -59,22 +62,37 @@ def _normalise_email(email: str, field: str = "email") -> str:
 def sign_up(*, organization: platform_services.OrganizationInput, user: UserInput) -> tuple[Organization, User]:
     """A new organization with its first user as OWNER: default workspace, role templates, features."""
     email = _normalise_email(user.email, "user.email")
-    _check_password(user.password, field="user.password")
-    with transaction.atomic():
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationFailed(
-                "This e-mail is already registered; sign in to create another organization",
-                code="duplicate",
-                field="user.email",
-            )
-        new_user = User.objects.create_user(
-            email,
-            user.password,
+    _check_password(
+        user.password,
+        SimpleNamespace(
+            email=email,
             first_name=user.first_name,
             last_name=user.last_name,
-            status=UserStatus.ACTIVE,
-            registration_status=RegistrationStatus.EMAIL_PENDING,
-        )
+            organization_name=organization.name,
+            organization_code=organization.code,
+        ),
+        field="user.password",
+    )
+    taken = ValidationFailed(
+        "This e-mail is already registered; sign in to create another organization",
+        code="duplicate",
+        field="user.email",
+    )
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise taken
+        try:  # a concurrent sign-up with the same e-mail commits first: its unique index refuses this one
+            with transaction.atomic():
+                new_user = User.objects.create_user(
+                    email,
+                    user.password,
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                    status=UserStatus.ACTIVE,
+                    registration_status=RegistrationStatus.EMAIL_PENDING,
+                )
+        except IntegrityError as exc:
+            raise taken from exc
         try:
             org = platform_services.create_organization(data=organization, actor=new_user)
         except ValidationFailed as exc:
@@ -99,7 +117,7 @@ def add_member(
     *, actor, user: User, org_role: str, is_default: bool = False, roles: list | None = None, invited: bool = False
 ) -> OrganizationMember:
     """Make `user` a member of the organization in context with the role template of `org_role`
-    plus any extra roles."""
+    plus any extra roles. An invited member stays inactive until the user accepts (accept_invitation)."""
     if org_role not in OrgRole.values:
         raise ValidationFailed(f"Unknown organization role '{org_role}'", code="invalid_choice", field="org_role")
     template = template_role(org_role, actor=actor)
@@ -109,7 +127,7 @@ def add_member(
         user=user,
         org_role=org_role,
         is_default=is_default,
-        is_active=True,
+        is_active=not invited,
         joined_at=None if invited else timezone.now(),
         invited_by=actor if invited else None,
         created_by=actor,
@@ -133,8 +151,9 @@ def invite_member(
     first_name: str = "",
     last_name: str = "",
 ) -> OrganizationMember:
-    """Add a member by e-mail. A user who does not exist yet is created PENDING; one without a password receives
-    an invitation code (voiding any earlier one), one with a password is told to sign in."""
+    """Invite someone by e-mail: an inactive membership and a code e-mailed to the address (voiding any earlier
+    invitation code). A user who does not exist yet is created PENDING. Nothing of an existing user is revealed or
+    changed: the membership becomes active only when the address's owner accepts (accept_invitation)."""
     email = _normalise_email(email)
     if org_role == OrgRole.OWNER and not is_owner(actor):
         raise PermissionDenied("Only an owner can invite another owner", code="owner_only", field="org_role")
@@ -152,25 +171,17 @@ def invite_member(
             user = User.objects.create_user(
                 email, None, first_name=first_name, last_name=last_name, status=UserStatus.PENDING
             )
-        # A user who never set a password (new, or invited elsewhere and not yet accepted) needs the code; the
-        # new code voids any earlier invitation code, so it must be sent.
-        needs_code = not user.has_usable_password()
         member = add_member(actor=actor, user=user, org_role=org_role, roles=roles, invited=True)
         org = Organization.objects.get(pk=require_org_id())
-        code = (
-            _issue_token(user=user, email=email, purpose=TokenPurpose.INVITATION, payload={"organization": str(org.pk)})
-            if needs_code
-            else None
+        code = _issue_token(
+            user=user, email=email, purpose=TokenPurpose.INVITATION, payload={"organization": str(org.pk)}
         )
+        how = "your current password" if user.has_usable_password() else "the password you choose"
         transaction.on_commit(
             lambda: send_mail(
                 f"You are invited to {org.name} on Comptoir",
-                f"{actor.email} invited you to {org.name}.\n"
-                + (
-                    f"Your invitation code: {code}\nAccept it at /api/v1/auth/invitations/accept with this code."
-                    if needs_code
-                    else "Sign in to Comptoir to open it."
-                ),
+                f"{actor.email} invited you to {org.name}.\nYour invitation code: {code}\n"
+                f"Accept it at /api/v1/auth/invitations/accept with this code and {how}.",
                 None,
                 [email],
             )
@@ -189,6 +200,12 @@ def update_member(
         member = OrganizationMember.objects.select_for_update().filter(pk=member_id).first()
         if member is None:
             raise NotFound("Member not found")
+        if is_active is not None and member.awaits_acceptance:
+            raise Conflict(
+                "The invitation is not accepted yet; delete the member to withdraw it",
+                code="invitation_pending",
+                field="is_active",
+            )
         role_changes = org_role is not None and org_role != member.org_role
         activity_changes = is_active is not None and is_active != member.is_active
         if OrgRole.OWNER in (org_role, member.org_role) and (role_changes or activity_changes) and not is_owner(actor):
@@ -219,7 +236,13 @@ def update_member(
 
 
 def remove_member(*, actor, member_id) -> None:
-    update_member(actor=actor, member_id=member_id, is_active=False)
+    """Deactivate a member; an invitation not accepted yet is withdrawn (its membership deleted)."""
+    with transaction.atomic():
+        member = OrganizationMember.objects.select_for_update().filter(pk=member_id).first()
+        if member is not None and member.awaits_acceptance:
+            member.delete()
+            return
+        update_member(actor=actor, member_id=member_id, is_active=False)
 
 
 # --- one-time codes ------------------------------------------------------------------------------------------
@@ -331,26 +354,35 @@ def verify_email(*, email: str, code: str) -> User:
     return _redeem_token(email=email, purpose=TokenPurpose.REGISTRATION, code=code, apply=apply)
 
 
-def accept_invitation(*, email: str, code: str, password: str, first_name: str = "", last_name: str = "") -> User:
-    """A PENDING invited user sets a password and becomes ACTIVE, their e-mail verified, and joins every
-    organization that invited them."""
+def accept_invitation(
+    *, email: str, code: str, password: str, first_name: str = "", last_name: str = "", request=None
+) -> User:
+    """The invited user joins every organization whose invitation is pending. A user without a password yet sets
+    one and becomes ACTIVE with the e-mail verified; an existing user confirms with their current password (a
+    wrong one counts towards the sign-in lockout)."""
+    existing = User.objects.filter(email__iexact=(email or "").strip(), deleted_at__isnull=True).first()
+    confirmed = existing is not None and existing.has_usable_password()
+    if confirmed:
+        authenticate_password(email=email, password=password, request=request)
 
     def apply(token: VerificationToken) -> User:
         user = User.objects.select_for_update().get(pk=token.user_id)
-        if user.has_usable_password():
-            raise Conflict("This account already has a password; sign in instead", code="already_active")
-        _check_password(password, user)
-        user.set_password(password)
-        user.first_name = first_name or user.first_name
-        user.last_name = last_name or user.last_name
-        user.status = UserStatus.ACTIVE
-        user.email_verified = True
-        user.registration_status = RegistrationStatus.EMAIL_VERIFIED
-        user.save()
-        for membership in memberships_of(user):  # every organization that invited the user is joined now
-            if membership.joined_at is None:
-                with tenant_context(membership.organization_id, user=user):
-                    OrganizationMember.objects.filter(pk=membership.pk).update(joined_at=timezone.now())
+        if user.has_usable_password() and not (confirmed and user.pk == existing.pk):
+            raise Conflict("This account already has a password; accept again with it", code="already_active")
+        if not user.has_usable_password():
+            _check_password(password, user)
+            user.set_password(password)
+            user.first_name = first_name or user.first_name
+            user.last_name = last_name or user.last_name
+            user.status = UserStatus.ACTIVE
+            user.email_verified = True
+            user.registration_status = RegistrationStatus.EMAIL_VERIFIED
+            user.save()
+        with user_context(user):
+            pending = list(OrganizationMember.unscoped.filter(user=user, is_active=False, joined_at__isnull=True))
+        for membership in pending:
+            with tenant_context(membership.organization_id, user=user):
+                OrganizationMember.objects.filter(pk=membership.pk).update(is_active=True, joined_at=timezone.now())
         return user
 
     return _redeem_token(email=email, purpose=TokenPurpose.INVITATION, code=code, apply=apply)

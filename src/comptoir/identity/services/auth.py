@@ -12,8 +12,15 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from comptoir.identity.models import ApiToken, AuthSession, User
-from comptoir.identity.tokens import ACCESS_SALT, api_token_prefix, digest, new_refresh_token, same_digest
+from comptoir.identity.models import ApiToken, AuthSession, SignInThrottle, User
+from comptoir.identity.tokens import (
+    ACCESS_SALT,
+    api_token_prefix,
+    digest,
+    new_refresh_token,
+    refresh_session_id,
+    same_digest,
+)
 from comptoir.platform.errors import NotAuthenticated, TooManyAttempts
 from comptoir.platform.services.audit import audit_login, audit_logout
 
@@ -27,22 +34,46 @@ def _client(request) -> tuple[str | None, str]:
     return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")[:1000]
 
 
+def _refusal(locked_until) -> NotAuthenticated | TooManyAttempts:
+    if locked_until is None:
+        return NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+    return TooManyAttempts(f"Too many failed sign-ins; try again after {locked_until:%H:%M} UTC", code="account_locked")
+
+
+def _count_unknown_email_failure(email: str):
+    """Count a failed sign-in for an e-mail without an account as for an account (LOCKOUT_THRESHOLD failures lock
+    it for LOCKOUT_MINUTES); the end of the lock if it was already locked, else None."""
+    key = email.strip().lower()[:255]
+    now = timezone.now()
+    with transaction.atomic():
+        SignInThrottle.objects.get_or_create(email=key)
+        row = SignInThrottle.objects.select_for_update().get(email=key)
+        if row.locked_until is not None and row.locked_until > now:
+            return row.locked_until
+        row.failed_attempts += 1
+        if row.failed_attempts >= settings.LOCKOUT_THRESHOLD:
+            row.failed_attempts, row.locked_until = 0, now + timedelta(minutes=settings.LOCKOUT_MINUTES)
+        row.save(update_fields=["failed_attempts", "locked_until", "updated_at"])
+    return None
+
+
 def authenticate_password(*, email: str, password: str, request=None, raise_errors: bool = True) -> User | None:
     """The user if the password is right. Five consecutive failures lock the account for 15 minutes;
-    a success resets the counter. Every failure is written to the audit log (LOGIN_FAILED)."""
+    a success resets the counter. An unknown e-mail is counted and locked the same way (SignInThrottle).
+    Every failure is written to the audit log (LOGIN_FAILED)."""
     user = User.objects.filter(email__iexact=(email or "").strip(), deleted_at__isnull=True).first()
     if user is None:
-        check_password(password or "", _DUMMY_HASH)
+        locked_until = _count_unknown_email_failure(email or "")
+        if locked_until is None:
+            check_password(password or "", _DUMMY_HASH)
         audit_login(user=None, success=False, email=email or "", request=request, reason="unknown e-mail")
         if raise_errors:
-            raise NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+            raise _refusal(locked_until)
         return None
     if user.is_locked:
         audit_login(user=user, success=False, request=request, reason="locked")
         if raise_errors:
-            raise TooManyAttempts(
-                f"Too many failed sign-ins; try again after {user.locked_until:%H:%M} UTC", code="account_locked"
-            )
+            raise _refusal(user.locked_until)
         return None
     if not user.check_password(password or "") or not user.is_active:
         with transaction.atomic():
@@ -52,7 +83,7 @@ def authenticate_password(*, email: str, password: str, request=None, raise_erro
             )
             audit_login(user=user, success=False, request=request, reason="wrong password or inactive")
         if raise_errors:
-            raise NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
+            raise _refusal(None)
         return None
     ip, _agent = _client(request)
     User.objects.filter(pk=user.pk).update(
@@ -75,16 +106,17 @@ def _access_token(session: AuthSession) -> str:
 
 def issue_tokens(*, user: User, organization_id=None, request=None) -> TokenPair:
     ip, agent = _client(request)
-    refresh = new_refresh_token()
-    session = AuthSession.objects.create(
+    session = AuthSession(
         user=user,
         organization_id=organization_id,
-        refresh_token_hash=digest(refresh),
         ip_address=ip,
         user_agent=agent,
         expires_at=timezone.now() + timedelta(seconds=settings.REFRESH_TOKEN_TTL_SECONDS),
         last_used_at=timezone.now(),
     )
+    refresh = new_refresh_token(session.pk)
+    session.refresh_token_hash = digest(refresh)
+    session.save(force_insert=True)
     return TokenPair(_access_token(session), refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
 
 
@@ -96,21 +128,25 @@ def sign_in(*, email: str, password: str, request=None) -> TokenPair:
 
 
 def refresh_tokens(*, refresh: str, request=None) -> TokenPair:
-    """Rotate: the presented refresh token is spent and a new pair is returned."""
+    """Rotate: the presented refresh token is spent and a new pair is returned. A spent token that comes back
+    means someone else holds a copy of it: the whole session is revoked, its newer tokens with it."""
+    session_id = refresh_session_id(refresh or "")
     with transaction.atomic():
         session = (
-            AuthSession.objects.select_for_update()
-            .select_related("user")
-            .filter(refresh_token_hash=digest(refresh or ""))
-            .first()
+            AuthSession.objects.select_for_update().select_related("user").filter(pk=session_id).first()
+            if session_id
+            else None
         )
-        if session is None or not session.is_active or not session.user.is_active:
-            raise NotAuthenticated("The refresh token is invalid, expired or revoked", code="invalid_token")
-        new_refresh = new_refresh_token()
-        session.refresh_token_hash = digest(new_refresh)
-        session.last_used_at = timezone.now()
-        session.save(update_fields=["refresh_token_hash", "last_used_at", "updated_at"])
-    return TokenPair(_access_token(session), new_refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
+        if session is not None and not same_digest(session.refresh_token_hash, digest(refresh)):
+            revoke_session(session_id=session.pk, user=session.user, request=request, reason="refresh_token_reused")
+            session = None
+        if session is not None and session.is_active and session.user.is_active:
+            new_refresh = new_refresh_token(session.pk)
+            session.refresh_token_hash = digest(new_refresh)
+            session.last_used_at = timezone.now()
+            session.save(update_fields=["refresh_token_hash", "last_used_at", "updated_at"])
+            return TokenPair(_access_token(session), new_refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
+    raise NotAuthenticated("The refresh token is invalid, expired or revoked", code="invalid_token")
 
 
 def revoke_session(*, session_id, user=None, request=None, reason: str = "logout") -> None:

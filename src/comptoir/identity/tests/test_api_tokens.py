@@ -146,3 +146,12 @@ def test_a_member_without_the_permission_cannot_manage_tokens(tenant):
     assert_problem(investor.post("identity/api-tokens", {"name": "x"}), 403, "permission_denied")
     assert_problem(investor.get("identity/api-tokens"), 403, "permission_denied")
     assert _tokens(tenant) == []
+
+
+def test_a_token_sent_with_another_organizations_header_is_refused(tenant, other_tenant):
+    _, secret = make_api_token(tenant)
+    for wanted in (other_tenant.code, str(other_tenant.organization.pk)):
+        response = ApiClient(secret, organization=wanted).get("platform/workspaces")
+        assert_problem(response, 403, "organization_mismatch")
+    for own in (tenant.code.upper(), str(tenant.organization.pk)):
+        assert ApiClient(secret, organization=own).get("me").json()["organization_id"] == str(tenant.organization.pk)

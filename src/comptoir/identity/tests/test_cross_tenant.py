@@ -85,8 +85,10 @@ def test_lists_never_show_another_organizations_rows(tenant, other_tenant, forei
     assert searched == []
 
 
-def test_an_api_token_stays_in_its_own_organization_whatever_the_header_says(tenant, other_tenant, foreign):
+def test_an_api_token_is_refused_when_the_header_names_another_organization(tenant, other_tenant, foreign):
     client = ApiClient(foreign["secret"], organization=tenant.code)
-    assert client.get("me").json()["organization_id"] == str(other_tenant.organization.pk)
-    members = {m["id"] for m in client.get("platform/members").json()["items"]}
+    assert_problem(client.get("me"), 403, "organization_mismatch")
+    assert_problem(client.get("platform/members"), 403, "organization_mismatch")
+    own = ApiClient(foreign["secret"], organization=other_tenant.code)
+    members = {m["id"] for m in own.get("platform/members").json()["items"]}
     assert members == {str(foreign["member"].pk), str(foreign["owner"].pk)}

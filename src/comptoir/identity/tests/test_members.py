@@ -45,10 +45,15 @@ def test_invitation_creates_a_pending_user_and_emails_a_code_that_sets_the_passw
 
     assert response.status_code == 201, response.content
     member = response.json()
-    assert (member["email"], member["first_name"], member["org_role"]) == ("new.hire@example.com", "Nina", "EMPLOYEE")
-    assert (member["is_active"], member["joined_at"]) == (True, None)
+    assert (member["email"], member["org_role"]) == ("new.hire@example.com", "EMPLOYEE")
+    assert (member["is_active"], member["joined_at"], member["user_id"], member["first_name"]) == (
+        False,
+        None,
+        None,
+        "",
+    )
     user = User.objects.get(email="new.hire@example.com")
-    assert user.status == "PENDING" and not user.has_usable_password()
+    assert user.status == "PENDING" and not user.has_usable_password() and user.first_name == "Nina"
     assert _role_codes(tenant, member["id"]) == {"EMPLOYEE", "ACCOUNTANT"}
     assert [m.to for m in outbox] == [["new.hire@example.com"]]
     assert tenant.organization.name in outbox[0].subject
@@ -60,7 +65,9 @@ def test_invitation_creates_a_pending_user_and_emails_a_code_that_sets_the_passw
     assert accepted.status_code == 200, accepted.content
     user.refresh_from_db()
     assert (user.status, user.email_verified, user.last_name) == ("ACTIVE", True, "Hire")
-    assert _members(tenant)["new.hire@example.com"].joined_at is not None
+    joined = _members(tenant)["new.hire@example.com"]
+    assert joined.joined_at is not None and joined.is_active
+    assert tenant.api.get(f"platform/members/{joined.pk}").json()["first_name"] == "Nina"
     me = ApiClient(sign_in("new.hire@example.com", "a-fresh-passphrase")["access"]).get("me").json()
     assert (me["organization_id"], me["org_role"]) == (str(tenant.organization.pk), "EMPLOYEE")
     assert "accounting.view_account" in me["permissions"] or "platform.view_workspace" in me["permissions"]
@@ -80,17 +87,46 @@ def test_accepting_refuses_a_wrong_code_and_a_weak_password_without_spending_the
     assert _accept("new.hire@example.com", code).status_code == 200
 
 
-def test_inviting_an_existing_user_adds_the_membership_without_touching_the_account(tenant, invite, outbox):
+def test_inviting_an_existing_user_reveals_nothing_and_waits_for_their_acceptance(tenant, invite, outbox):
     elsewhere = make_tenant()
     outbox.clear()
-    response = invite(elsewhere.owner.email, org_role="MANAGER")
+    existing = invite(elsewhere.owner.email, org_role="MANAGER", first_name="Guess")
+    unknown = invite("nobody-yet@example.com", org_role="MANAGER", first_name="Guess")
 
-    assert response.status_code == 201, response.content
+    assert existing.status_code == unknown.status_code == 201, existing.content
+    hidden = {"id", "created_at", "email"}
+    shown = {k: v for k, v in existing.json().items() if k not in hidden}
+    assert shown == {k: v for k, v in unknown.json().items() if k not in hidden}
+    assert (shown["user_id"], shown["first_name"], shown["last_name"], shown["is_active"]) == (None, "", "", False)
+    listed = tenant.api.get("platform/members", search=elsewhere.owner.email).json()["items"]
+    assert [(m["user_id"], m["first_name"]) for m in listed] == [(None, "")]
+    owner = User.objects.get(pk=elsewhere.owner.pk)
+    assert owner.check_password(PASSWORD) and owner.first_name == "Olive"
+    pair = sign_in(elsewhere.owner.email)
+    assert_problem(ApiClient(pair["access"], organization=tenant.code).get("me"), 403, "not_a_member")
+    assert [m["organization_code"] for m in ApiClient(pair["access"]).get("me").json()["memberships"]] == [
+        elsewhere.code
+    ]
+
+    (code,) = codes_sent_to(elsewhere.owner.email)
+    assert_problem(_accept(elsewhere.owner.email, code, "not-their-password"), 401, "invalid_credentials")
+    assert not member_of(tenant, elsewhere.owner).is_active
+    assert _accept(elsewhere.owner.email, code, PASSWORD).status_code == 200
+
     assert User.objects.get(pk=elsewhere.owner.pk).check_password(PASSWORD)
-    assert codes_sent_to(elsewhere.owner.email) == []
-    assert "Sign in" in outbox[0].body
     client = ApiClient(sign_in(elsewhere.owner.email)["access"], organization=tenant.code)
     assert client.get("me").json()["org_role"] == "MANAGER"
+    assert tenant.api.get(f"platform/members/{existing.json()['id']}").json()["first_name"] == "Olive"
+
+
+def test_an_invitation_not_accepted_yet_is_withdrawn_by_deleting_it_and_cannot_be_activated(tenant, invite):
+    member = invite("maybe@example.com").json()
+    assert_problem(tenant.api.patch(f"platform/members/{member['id']}", {"is_active": True}), 409, "invitation_pending")
+    assert tenant.api.delete(f"platform/members/{member['id']}").status_code == 204
+    assert "maybe@example.com" not in _members(tenant)
+    (code,) = codes_sent_to("maybe@example.com")
+    assert _accept("maybe@example.com", code).status_code == 200
+    assert "maybe@example.com" not in _members(tenant)
 
 
 def test_a_user_invited_twice_before_accepting_gets_a_fresh_code_that_joins_both(tenant, other_tenant, sent, outbox):
@@ -103,8 +139,8 @@ def test_a_user_invited_twice_before_accepting_gets_a_fresh_code_that_joins_both
     voided = VerificationToken.objects.filter(email="twice@example.com", purpose="INVITATION", voided_at__isnull=False)
     assert voided.count() == 1
     assert _accept("twice@example.com", second).status_code == 200
-    assert _members(tenant)["twice@example.com"].joined_at is not None
-    assert _members(other_tenant)["twice@example.com"].joined_at is not None
+    assert _members(tenant)["twice@example.com"].is_active
+    assert _members(other_tenant)["twice@example.com"].is_active
 
 
 def test_invitation_refusals_write_nothing(tenant, invite, outbox):

@@ -1,6 +1,9 @@
 """POST /auth/signup: a new organization, its default workspace and role templates, and its first OWNER."""
 
+import threading
+
 import pytest
+from django.db import connection
 from tests.support.api import ApiClient, make_tenant
 
 from comptoir.identity.models import MemberRole, Permission, Role, RolePermission, User, VerificationToken
@@ -132,11 +135,32 @@ def test_signup_refuses_an_organization_code_already_taken(sent, outbox, counts)
         ("user", {"password": "8316490275"}, "user.password", "weak_password"),
         ("user", {"password": "Ab1!"}, "user.password", "weak_password"),
         ("user", {"email": "not-an-address"}, "user.email", "invalid_email"),
+        ("organization", {"timezone": "Mars/Olympus"}, "organization.timezone", "unknown_timezone"),
     ],
 )
 def test_signup_refuses_bad_values_with_the_field_path(outbox, counts, part, change, field, code):
     response = ApiClient().post("auth/signup", signup_body(**{part: change}))
     assert_problem(response, 422, code, field=field)
+    _nothing_written(counts)
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "grace.hopper@example.com",  # the e-mail itself
+        "Grace.Hopper-2026",  # its local part
+        "hopper!1906",  # part of it
+        "Bartholomew#1958",  # the first name
+        "KittiwakeShipping#7",  # the organization's name
+        "kitti-wake-42",  # its code
+    ],
+)
+def test_signup_refuses_a_password_built_from_the_users_own_data(counts, password):
+    body = signup_body(
+        organization={"name": "Kittiwake Shipping", "code": "kittiwake"},
+        user={"email": "grace.hopper@example.com", "first_name": "Bartholomew", "password": password},
+    )
+    assert_problem(ApiClient().post("auth/signup", body), 422, "weak_password", field="user.password")
     _nothing_written(counts)
 
 
@@ -168,3 +192,29 @@ def test_signup_refuses_unknown_fields_bad_types_and_missing_fields(counts, muta
 def test_signup_refuses_a_body_that_is_not_json(counts):
     assert_problem(ApiClient().post("auth/signup", raw="{not json"), 400, "malformed_body")
     _nothing_written(counts)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signups_with_one_email_give_one_organization_and_422_duplicate_to_the_others():
+    barrier = threading.Barrier(6)
+    results = []
+
+    def post(n):
+        body = signup_body(organization={"code": f"race-{n}"}, user={"email": "racer@example.com"})
+        barrier.wait()
+        try:
+            response = ApiClient().post("auth/signup", body)
+            errors = response.json().get("errors") or [{}]
+            results.append((response.status_code, response.json().get("code"), errors[0].get("field")))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sorted(results, key=lambda r: r[0]) == [(201, None, None)] + [(422, "duplicate", "user.email")] * 5
+    assert User.objects.filter(email="racer@example.com").count() == 1
+    assert organization_count() == 1

@@ -136,6 +136,11 @@ class OrganizationMember(TenantModel):
     def __str__(self) -> str:
         return f"{self.user_id} in {self.organization_id}"
 
+    @property
+    def awaits_acceptance(self) -> bool:
+        """An invitation the user has not accepted yet: inactive and never joined."""
+        return not self.is_active and self.joined_at is None
+
 
 class WorkspaceMember(TenantModel):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="members")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from zoneinfo import available_timezones
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -75,6 +77,17 @@ def _currency(code: str, field: str = "base_currency") -> Currency:
     return currency
 
 
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _timezone(name: str, field: str = "timezone") -> str:
+    if name not in _time_zones():
+        raise ValidationFailed(f"Unknown time zone '{name}'", code="unknown_timezone", field=field)
+    return name
+
+
 def create_organization(*, data: OrganizationInput, actor=None) -> Organization:
     """Create an organization with its default workspace and feature switches. Runs in its own tenant context
     so row-level security admits the new rows."""
@@ -86,6 +99,7 @@ def create_organization(*, data: OrganizationInput, actor=None) -> Organization:
     currency = _currency(data.base_currency) if data.base_currency else country.default_currency
     if currency is None:
         raise ValidationFailed("Give a base currency", code="required", field="base_currency")
+    _timezone(data.timezone)
     org_id = uuid7()
     with tenant_context(org_id, user=actor), transaction.atomic():
         try:
@@ -165,6 +179,8 @@ def update_organization(*, actor, changes: dict, expected_version: int | None = 
                 org.country = _country(value)
             elif name == "base_currency":
                 org.base_currency = _currency(value)
+            elif name == "timezone":
+                org.timezone = _timezone(value)
             else:
                 setattr(org, name, value)
         if org.country_id and org.country.code == "KZ" and "bin" in changes and not org.bin:

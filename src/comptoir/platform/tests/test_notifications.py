@@ -7,7 +7,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from tests.support.api import ApiClient, member_client
+from tests.support.api import ApiClient, join, member_client
 
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import Notification, OrganizationMember
@@ -216,7 +216,7 @@ def test_another_users_notification_is_not_found_and_untouched(tenant):
 
 def test_another_organizations_notification_is_not_found_even_for_the_same_user(tenant, other_tenant):
     user, employee_api = member_client(tenant)
-    assert other_tenant.api.post("platform/members", {"email": user.email}).status_code == 201
+    join(other_tenant, user)
     in_b = _notify(other_tenant, user, title="From B")
     in_a = _notify(tenant, user, title="From A")
     as_a = ApiClient(employee_api.token, organization=tenant.code)

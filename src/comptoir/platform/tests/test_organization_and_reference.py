@@ -44,6 +44,14 @@ def test_patch_organization_refusals(tenant):
     assert tenant.api.get("platform/organization").json()["status"] == "ACTIVE"
 
 
+def test_patch_organization_refuses_an_unknown_time_zone(tenant):
+    bad = tenant.api.patch("platform/organization", {"timezone": "Mars/Olympus"})
+    assert bad.status_code == 422 and bad["Content-Type"] == "application/problem+json"
+    assert (bad.json()["errors"][0]["field"], bad.json()["errors"][0]["code"]) == ("timezone", "unknown_timezone")
+    assert tenant.api.get("platform/organization").json()["timezone"] == "UTC"
+    assert tenant.api.patch("platform/organization", {"timezone": "Asia/Almaty"}).json()["timezone"] == "Asia/Almaty"
+
+
 def test_suspended_organization_is_read_only(tenant):
     from comptoir.platform.constants import OrganizationStatus
     from comptoir.platform.models import Organization
