@@ -37,11 +37,9 @@ from comptoir.accounting.schemas.banks import (
 )
 from comptoir.accounting.services import banks as services
 from comptoir.platform.access import authorize
-from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.exports import ExportParams, export_response, list_or_export
+from comptoir.platform.exports import ExportParams, list_or_export, report_or_export
 from comptoir.platform.pagination import PageParams
-from comptoir.platform.services.audit import record_audit
 
 router = Router()
 
@@ -243,16 +241,17 @@ def unreconciled_items(
     request, bank_account_id: uuid.UUID, params: Query[UnreconciledParams], export: Query[ExportParams]
 ):
     """Statement and ledger lines not matched, as JSON or, with `?format=csv|xlsx`, a file (audited)."""
-    actor = authorize(request, "accounting.view_banktransaction")
+    authorize(request, "accounting.view_banktransaction")
     bank = queries.access_bank_account(bank_account_id)
     items = queries.unreconciled_items(bank, as_of=params.as_of)
-    if export.format is None:
-        return {"bank_account": bank.pk, "as_of": params.as_of, "items": items}
-    response = export_response(items, UNRECONCILED_COLUMNS, f"unreconciled-{bank.account.code}", export.format)
-    record_audit(
-        actor=actor.user,
-        action=AuditAction.EXPORT,
-        obj=bank,
-        metadata={"report": "unreconciled", "format": export.format, "as_of": params.as_of},
+    return report_or_export(
+        request,
+        {"bank_account": bank.pk, "as_of": params.as_of, "items": items},
+        export,
+        rows="items",
+        columns=UNRECONCILED_COLUMNS,
+        filename=f"unreconciled-{bank.account.code}",
+        object_type="accounting.bankaccount",
+        report="unreconciled",
+        bank_account=str(bank.pk),
     )
-    return response
