@@ -232,7 +232,7 @@ def list_or_export(
 
 def report_or_export(
     request,
-    report: dict,
+    data: dict,
     export: ExportParams,
     *,
     rows: str,
@@ -243,14 +243,14 @@ def report_or_export(
     totals: Iterable[str] = (),
     **metadata,
 ):
-    """`report` (a computed list or report, a dict) as JSON, or, when `?format=` is given, its `rows` list as a
+    """`data` (a computed list or a report, a dict) as JSON, or, when `?format=` is given, its `rows` list as a
     file (columns as in `list_or_export`); the export is audited with `metadata`."""
     if export.format is None:
-        return report
+        return data
     prepare = None
     if columns is None:
         columns, prepare = schema_columns(schema, totals), _validating(schema, None)
-    response = export_response(report[rows], columns, filename, export.format, prepare)
+    response = export_response(data[rows], columns, filename, export.format, prepare)
     audit_export(request, format=export.format, object_type=object_type, **metadata)
     return response
 
