@@ -10,7 +10,7 @@ from pydantic import Field
 
 from comptoir.accounting.constants import BudgetStatus
 from comptoir.platform.money import AMOUNT_DIGITS
-from comptoir.platform.schemas.base import AmountString, Input, Page
+from comptoir.platform.schemas.base import AmountString, DecimalString, Input, Page
 
 
 def _text(value) -> str | None:
@@ -110,10 +110,10 @@ class BudgetFilters(Schema):
 
 
 class BudgetTotals(Schema):
-    allocated: str
+    allocated: AmountString
     spent: AmountString
     remaining: AmountString
-    utilisation: str | None
+    utilisation: DecimalString | None
 
 
 class BudgetReport(Schema):
@@ -124,10 +124,6 @@ class BudgetReport(Schema):
     @staticmethod
     def resolve_fiscal_year(obj):
         return obj["fiscal_year"].name
-
-    @staticmethod
-    def resolve_totals(obj):
-        return {key: _text(value) for key, value in obj["totals"].items()}
 
 
 class ChartImportIn(Input):

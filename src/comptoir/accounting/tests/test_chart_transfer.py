@@ -136,7 +136,7 @@ def test_export_and_import_endpoints(tenant):
     api = tenant.api
     exported = api.get("accounting/chart/export")
     assert exported.status_code == 200 and exported["Content-Type"].startswith("text/csv")
-    assert exported.content.decode().startswith(HEADER)
+    assert exported.getvalue().decode().startswith(HEADER.replace("\n", "\r\n"))  # RFC 4180 line ends
     text = HEADER + "group,53,Marketing,5,,,,,\n"
     dry = api.post("accounting/chart/import?dry_run=true", {"csv": text})
     assert dry.status_code == 200 and dry.json() == {
@@ -171,4 +171,4 @@ def test_import_needs_its_permission_and_stays_in_its_organization(tenant, other
     assert foreign_parent.status_code == 422 and foreign_parent.json()["errors"][0]["field"] == "rows[0].parent"
     with tenant_context(other_tenant.organization):
         assert not AccountGroup.objects.filter(code="53").exists()
-    assert "Theirs" not in tenant.api.get("accounting/chart/export").content.decode()
+    assert "Theirs" not in tenant.api.get("accounting/chart/export").getvalue().decode()
