@@ -12,6 +12,7 @@ import pydantic
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
+from comptoir.accounting.constants import BankTransactionType
 from comptoir.accounting.queries import banks as queries
 from comptoir.accounting.schemas.banks import (
     AsOfParams,
@@ -59,6 +60,11 @@ TRANSACTION_COLUMNS = [
     ("date", "transaction_date"),
     ("type", "transaction_type"),
     ("amount", "amount"),
+    (
+        "signed_amount",
+        lambda line: line.amount if line.transaction_type == BankTransactionType.CREDIT else -line.amount,
+        True,
+    ),
     ("description", "description"),
     ("reference", "reference_number"),
     ("balance_after", "balance_after"),
@@ -66,8 +72,8 @@ TRANSACTION_COLUMNS = [
     ("matched_line", "matched_line_id"),
     ("reconciled_at", "reconciled_at"),
 ]
-UNRECONCILED_COLUMNS = [(key, key) for key in ("source", "id", "date", "amount", "reference", "description")]
-UNRECONCILED_COLUMNS.append(("entry_number", "entry_number"))
+UNRECONCILED_COLUMNS = [(key, key) for key in ("source", "id", "date")] + [("amount", "amount", True)]
+UNRECONCILED_COLUMNS += [(key, key) for key in ("reference", "description", "entry_number")]
 _IMPORT_SCHEMA = StatementImportIn.model_json_schema()
 _IMPORT_SCHEMA["properties"]["mapping"] = _IMPORT_SCHEMA.pop("$defs")["StatementMapping"]  # inline for OpenAPI
 IMPORT_DOC = {
