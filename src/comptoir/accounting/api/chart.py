@@ -94,7 +94,7 @@ def update_account(request, account_id: uuid.UUID, body: AccountPatch):
 
 @router.post("/accounts/{account_id}/deactivate", response=AccountOut)
 def deactivate_account(request, account_id: uuid.UUID):
-    """No new postings: refused while the balance is not zero (`balance_not_zero`) and for system accounts."""
+    """No new postings: refused while the balance is not zero (`balance_not_zero`)."""
     actor = authorize(request, "accounting.change_account")
     queries.access_account(account_id)
     chart.deactivate_account(actor=actor.user, account_id=account_id)

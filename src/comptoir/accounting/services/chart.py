@@ -2,8 +2,8 @@
 are the accounts journal lines post to. System rows cannot be deleted; an account with lines cannot either.
 
 An account is renamed freely; its type changes only while it has no journal lines, and once it has some it moves
-only to a group of the same nature (its history keeps its meaning). It is deactivated only at a zero balance and
-never when it is a system account; an inactive account takes no new postings (checked when an entry posts)."""
+only to a group of the same nature (its history keeps its meaning); a system account keeps its type. It is
+deactivated only at a zero balance; an inactive account takes no new postings (checked when an entry posts)."""
 
 from __future__ import annotations
 
@@ -203,12 +203,10 @@ def _in_use(account: Account) -> bool:
 
 
 def _set_active(account: Account, active: bool) -> None:
-    """Reactivate, or deactivate: refused for a system account and while the balance (posted lines) is not zero."""
+    """Reactivate, or deactivate: refused while the balance (posted lines) is not zero."""
     if active or not account.is_active:
         account.is_active = active
         return
-    if account.is_system:
-        raise Conflict("A system account cannot be deactivated", code="system_account", field="is_active")
     totals = AccountBalance.objects.filter(account=account).aggregate(
         debit=Sum("debit_total"), credit=Sum("credit_total")
     )

@@ -107,14 +107,15 @@ def test_deactivation_needs_a_zero_balance_then_refuses_postings(api):
     assert {"is_active": [True, False]} in changes and {"is_active": [False, True]} in changes
 
 
-def test_a_system_account_is_neither_deactivated_nor_retyped(api):
+def test_a_system_account_keeps_its_type_and_is_not_deleted_but_deactivates_at_zero(api):
     with tenant_context(api.tenant.organization):
-        system = Account.objects.filter(is_system=True).order_by("code").first()
+        system = Account.objects.get(code="6200")  # depreciation expense, installed with the chart
+    assert system.is_system
     path = f"accounting/accounts/{system.pk}"
-    _refused(api, "post", f"{path}/deactivate", None, 409, "system_account")
     _refused(api, "patch", path, {"account_type": "STOCK"}, 409, "account_in_use", "account_type")
     _refused(api, "delete", path, None, 409, "system_account")
     assert api.patch(path, {"name": "Renamed"}).json()["name"] == "Renamed"
+    assert api.post(f"{path}/deactivate").json()["is_active"] is False
 
 
 def test_an_unused_account_is_deleted(api):
