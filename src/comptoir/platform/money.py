@@ -62,6 +62,12 @@ def trim(value: Decimal) -> Decimal:
     return normalized if normalized.as_tuple().exponent < -2 else value.quantize(Decimal("0.01"))
 
 
+def summed(value) -> Decimal:
+    """A sum of amount columns read from SQL (None when there were no rows) at the columns' scale, trimmed:
+    None → 0.00, 250.0000 → 250.00, 1.2345 → 1.2345."""
+    return trim(Decimal(value or 0).quantize(quantum(AMOUNT_DECIMALS)))
+
+
 def amount_text(value: Decimal) -> str:
     """An amount as JSON text, trimmed (see `trim`): "1.234", "10.00"."""
     return f"{trim(value):f}"

@@ -29,7 +29,7 @@ from comptoir.accounting.models import (
     JournalLine,
 )
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.money import trim
+from comptoir.platform.money import summed
 from comptoir.platform.tenancy import require_org_id
 
 ZERO = Decimal("0.00")
@@ -116,7 +116,7 @@ class AccountTotal:
 
 def money(value) -> Decimal:
     """A sum of base amounts as is (each line is rounded to the base currency when posted), trimmed."""
-    return trim(Decimal(value or 0))
+    return summed(value)
 
 
 def parse_date(value, field: str, *, required: bool = True) -> datetime.date | None:

@@ -12,7 +12,7 @@ from comptoir.accounting.services.books import check_books
 from comptoir.accounting.tests.factories import IN_YEAR
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import Currency
-from comptoir.platform.money import amount_text, check_amount, round_money
+from comptoir.platform.money import amount_text, check_amount, round_money, summed
 from comptoir.platform.tenancy import tenant_context
 
 # currency, an amount with all its decimals, the same with one decimal too many
@@ -134,6 +134,8 @@ def test_the_money_rule():
         check_amount(Decimal("1E16"), jpy, field="a")
     assert caught.value.code == "too_large"
     assert round_money(Decimal("2.5"), jpy) == 3 and round_money(Decimal("1.0005"), kwd) == Decimal("1.001")
+    assert [summed(v) for v in (None, Decimal("250.0000"), Decimal("1.2345"))] == [0, 250, Decimal("1.2345")]
+    assert [str(summed(v)) for v in (None, 0, Decimal("250.1000"))] == ["0.00", "0.00", "250.10"]
     assert [amount_text(Decimal(v)) for v in ("1.2340", "10.0000", "847", "0.5", "-3.1000")] == [
         "1.234",
         "10.00",
