@@ -160,7 +160,7 @@ def report_page(request, slug: str):
         except ValidationFailed as exc:
             error = {"message": exc.message, "field": exc.errors[0].field if exc.errors else ""}
     if report is not None and export in ("csv", "xlsx"):
-        return export_report(request, slug, report, export, request.GET.dict())
+        return export_report(request, slug, report, export)
     query = urlencode({k: form[k] for k in page.fields})
     rows = report[EXPORTS[slug][0]] if report else []
     context = {

@@ -10,6 +10,7 @@ from comptoir.identity import queries
 from comptoir.identity.schemas import (
     ApiTokenCreatedOut,
     ApiTokenIn,
+    ApiTokenOut,
     ApiTokenPage,
     EmailVerifyIn,
     InvitationAcceptIn,
@@ -22,6 +23,7 @@ from comptoir.identity.schemas import (
     MessageOut,
     PasswordResetConfirmIn,
     PasswordResetRequestIn,
+    PermissionOut,
     PermissionPage,
     RefreshIn,
     RoleAssignIn,
@@ -37,7 +39,8 @@ from comptoir.identity.schemas import (
 )
 from comptoir.identity.services import accounts, api_tokens, auth, roles
 from comptoir.platform.access import actor_of, authorize
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.pagination import PageParams
 from comptoir.platform.queries.core import default_workspace_id
 from comptoir.platform.services import OrganizationInput
 from comptoir.platform.tenancy import tenant_context
@@ -141,13 +144,17 @@ def me(request):
 
 
 @members_router.get("", response=MemberPage)
-def list_members(request, page: Query[PageParams], filters: Query[MemberFilters]):
+def list_members(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[MemberFilters]):
     authorize(request, "platform.view_organizationmember")
-    return paginate(
+    return list_or_export(
+        request,
         queries.members(**filters.dict()),
         page,
+        export,
         allowed_ordering={"created_at", "org_role", "user__email"},
         default_ordering=["created_at"],
+        schema=MemberOut,
+        filename="members",
     )
 
 
@@ -206,14 +213,26 @@ def _role_out(role) -> dict:
 
 
 @identity_router.get("/roles", response=RolePage)
-def list_roles(request, page: Query[PageParams], is_system: bool | None = None):
+def list_roles(request, page: Query[PageParams], export: Query[ExportParams], is_system: bool | None = None):
     authorize(request, "identity.view_role")
     qs = queries.roles()
     if is_system is not None:
         qs = qs.filter(is_system=is_system)
-    result = paginate(qs, page, allowed_ordering={"code", "name", "created_at"}, default_ordering=["code"])
-    result["items"] = [_role_out(r) for r in result["items"]]
-    return result
+    return list_or_export(
+        request,
+        qs,
+        page,
+        export,
+        allowed_ordering={"code", "name", "created_at"},
+        default_ordering=["code"],
+        schema=RoleOut,
+        filename="roles",
+        prepare=_role_outs,
+    )
+
+
+def _role_outs(rows) -> list[dict]:
+    return [_role_out(r) for r in rows]
 
 
 @identity_router.post("/roles", response={201: RoleOut})
@@ -261,21 +280,32 @@ def unassign_role(request, role_id: uuid.UUID, member_id: uuid.UUID, workspace: 
 
 
 @identity_router.get("/permissions", response=PermissionPage)
-def list_permissions(request, page: Query[PageParams], module: str | None = None):
+def list_permissions(request, page: Query[PageParams], export: Query[ExportParams], module: str | None = None):
     authorize(request, "identity.view_role")
-    return paginate(
-        queries.permissions(module), page, allowed_ordering={"codename", "module"}, default_ordering=["codename"]
+    return list_or_export(
+        request,
+        queries.permissions(module),
+        page,
+        export,
+        allowed_ordering={"codename", "module"},
+        default_ordering=["codename"],
+        schema=PermissionOut,
+        filename="permissions",
     )
 
 
 @identity_router.get("/api-tokens", response=ApiTokenPage)
-def list_api_tokens(request, page: Query[PageParams]):
+def list_api_tokens(request, page: Query[PageParams], export: Query[ExportParams]):
     actor = authorize(request, "identity.manage_apitoken")
-    return paginate(
+    return list_or_export(
+        request,
         queries.user_api_tokens(actor.user_id),
         page,
+        export,
         allowed_ordering={"created_at", "name"},
         default_ordering=["-created_at"],
+        schema=ApiTokenOut,
+        filename="api-tokens",
     )
 
 

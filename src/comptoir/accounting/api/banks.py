@@ -12,6 +12,7 @@ import pydantic
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
+from comptoir.accounting.constants import BankTransactionType
 from comptoir.accounting.queries import banks as queries
 from comptoir.accounting.schemas.banks import (
     AsOfParams,
@@ -37,11 +38,9 @@ from comptoir.accounting.schemas.banks import (
 )
 from comptoir.accounting.services import banks as services
 from comptoir.platform.access import authorize
-from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.exports import ExportParams, export_response, list_or_export
+from comptoir.platform.exports import ExportParams, list_or_export, report_or_export
 from comptoir.platform.pagination import PageParams
-from comptoir.platform.services.audit import record_audit
 
 router = Router()
 
@@ -61,6 +60,11 @@ TRANSACTION_COLUMNS = [
     ("date", "transaction_date"),
     ("type", "transaction_type"),
     ("amount", "amount"),
+    (
+        "signed_amount",
+        lambda line: line.amount if line.transaction_type == BankTransactionType.CREDIT else -line.amount,
+        True,
+    ),
     ("description", "description"),
     ("reference", "reference_number"),
     ("balance_after", "balance_after"),
@@ -68,8 +72,8 @@ TRANSACTION_COLUMNS = [
     ("matched_line", "matched_line_id"),
     ("reconciled_at", "reconciled_at"),
 ]
-UNRECONCILED_COLUMNS = [(key, key) for key in ("source", "id", "date", "amount", "reference", "description")]
-UNRECONCILED_COLUMNS.append(("entry_number", "entry_number"))
+UNRECONCILED_COLUMNS = [(key, key) for key in ("source", "id", "date")] + [("amount", "amount", True)]
+UNRECONCILED_COLUMNS += [(key, key) for key in ("reference", "description", "entry_number")]
 _IMPORT_SCHEMA = StatementImportIn.model_json_schema()
 _IMPORT_SCHEMA["properties"]["mapping"] = _IMPORT_SCHEMA.pop("$defs")["StatementMapping"]  # inline for OpenAPI
 IMPORT_DOC = {
@@ -243,16 +247,17 @@ def unreconciled_items(
     request, bank_account_id: uuid.UUID, params: Query[UnreconciledParams], export: Query[ExportParams]
 ):
     """Statement and ledger lines not matched, as JSON or, with `?format=csv|xlsx`, a file (audited)."""
-    actor = authorize(request, "accounting.view_banktransaction")
+    authorize(request, "accounting.view_banktransaction")
     bank = queries.access_bank_account(bank_account_id)
     items = queries.unreconciled_items(bank, as_of=params.as_of)
-    if export.format is None:
-        return {"bank_account": bank.pk, "as_of": params.as_of, "items": items}
-    response = export_response(items, UNRECONCILED_COLUMNS, f"unreconciled-{bank.account.code}", export.format)
-    record_audit(
-        actor=actor.user,
-        action=AuditAction.EXPORT,
-        obj=bank,
-        metadata={"report": "unreconciled", "format": export.format, "as_of": params.as_of},
+    return report_or_export(
+        request,
+        {"bank_account": bank.pk, "as_of": params.as_of, "items": items},
+        export,
+        rows="items",
+        columns=UNRECONCILED_COLUMNS,
+        filename=f"unreconciled-{bank.account.code}",
+        object_type="accounting.bankaccount",
+        report="unreconciled",
+        bank_account=str(bank.pk),
     )
-    return response

@@ -18,11 +18,9 @@ from comptoir.accounting.schemas.budgets import (
 )
 from comptoir.accounting.services import budgets as services
 from comptoir.platform.access import authorize
-from comptoir.platform.constants import AuditAction
-from comptoir.platform.exports import ExportParams, export_response
+from comptoir.platform.exports import ExportParams, list_or_export, report_or_export
 from comptoir.platform.http import etag, if_match_version
-from comptoir.platform.pagination import PageParams, paginate
-from comptoir.platform.services.audit import record_audit
+from comptoir.platform.pagination import PageParams
 
 router = Router()
 
@@ -35,24 +33,28 @@ REPORT_COLUMNS = [
     ("cost_center", "cost_center.code"),
     ("status", "status"),
     ("currency", "currency.code"),
-    ("allocated", "allocated_amount"),
-    ("spent", "spent"),
-    ("remaining", "remaining"),
+    ("allocated", "allocated_amount", True),
+    ("spent", "spent", True),
+    ("remaining", "remaining", True),
     ("utilisation", "utilisation"),
 ]
 
 
 @router.get("/budgets", response=BudgetPage)
-def list_budgets(request, page: Query[PageParams], filters: Query[BudgetFilters]):
+def list_budgets(request, page: Query[PageParams], filters: Query[BudgetFilters], export: Query[ExportParams]):
     authorize(request, "accounting.view_budget")
-    result = paginate(
+    return list_or_export(
+        request,
         queries.budgets(**filters.dict()),
         page,
+        export,
         allowed_ordering={"name", "created_at", "allocated_amount"},
         default_ordering=["name"],
+        schema=BudgetOut,
+        filename="budgets",
+        totals=("allocated_amount", "spent", "remaining"),
+        prepare=queries.with_figures,
     )
-    result["items"] = queries.with_figures(result["items"])
-    return result
 
 
 @router.post("/budgets", response={201: BudgetOut})
@@ -65,18 +67,19 @@ def create_budget(request, body: BudgetIn):
 @router.get("/budgets/report", response=BudgetReport)
 def budget_report(request, fiscal_year: str, export: Query[ExportParams]):
     """Budget vs actual of a fiscal year (id or name); `?format=csv|xlsx` downloads the rows."""
-    actor = authorize(request, "accounting.view_report")
+    authorize(request, "accounting.view_report")
     report = queries.budget_report(fiscal_year=fiscal_year)
-    if export.format is None:
-        return report
-    response = export_response(report["rows"], REPORT_COLUMNS, "budget-vs-actual", export.format)
-    record_audit(
-        actor=actor.user,
-        action=AuditAction.EXPORT,
+    return report_or_export(
+        request,
+        report,
+        export,
+        rows="rows",
+        columns=REPORT_COLUMNS,
+        filename="budget-vs-actual",
         object_type="accounting.budget",
-        metadata={"format": export.format, "report": "budget-vs-actual", "fiscal_year": str(report["fiscal_year"])},
+        report="budget-vs-actual",
+        fiscal_year=str(report["fiscal_year"]),
     )
-    return response
 
 
 @router.get("/budgets/{budget_id}", response=BudgetOut)

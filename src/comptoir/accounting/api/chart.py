@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import uuid
 
-from django.http import HttpResponse
-from django.utils import timezone
 from ninja import Query, Router, Status
 from pydantic import ValidationError
 
@@ -20,19 +18,30 @@ from comptoir.accounting.schemas.core import (
     AccountIn,
     AccountOut,
     AccountPage,
+    AccountPatch,
 )
 from comptoir.accounting.services import chart, chart_transfer
 from comptoir.platform.access import authorize
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.exports import ExportParams, audit_export, export_response, list_or_export
+from comptoir.platform.pagination import PageParams
 
 router = Router()
 
 
 @router.get("/account-groups", response=AccountGroupPage)
-def list_account_groups(request, page: Query[PageParams]):
+def list_account_groups(request, page: Query[PageParams], export: Query[ExportParams]):
     authorize(request, "accounting.view_accountgroup")
-    return paginate(queries.account_groups(), page, allowed_ordering={"path", "code"}, default_ordering=["path"])
+    return list_or_export(
+        request,
+        queries.account_groups(),
+        page,
+        export,
+        allowed_ordering={"path", "code"},
+        default_ordering=["path"],
+        schema=AccountGroupOut,
+        filename="account-groups",
+    )
 
 
 @router.post("/account-groups", response={201: AccountGroupOut})
@@ -48,10 +57,17 @@ def get_account_group(request, group_id: uuid.UUID):
 
 
 @router.get("/accounts", response=AccountPage)
-def list_accounts(request, page: Query[PageParams], filters: Query[AccountFilters]):
+def list_accounts(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[AccountFilters]):
     authorize(request, "accounting.view_account")
-    return paginate(
-        queries.accounts(**filters.dict()), page, allowed_ordering={"code", "name"}, default_ordering=["code"]
+    return list_or_export(
+        request,
+        queries.accounts(**filters.dict()),
+        page,
+        export,
+        allowed_ordering={"code", "name"},
+        default_ordering=["code"],
+        schema=AccountOut,
+        filename="accounts",
     )
 
 
@@ -67,9 +83,45 @@ def get_account(request, account_id: uuid.UUID):
     return queries.access_account(account_id)
 
 
+@router.patch("/accounts/{account_id}", response=AccountOut)
+def update_account(request, account_id: uuid.UUID, body: AccountPatch):
+    """Rename, regroup, retype (while unused) or change the flags of an account."""
+    actor = authorize(request, "accounting.change_account")
+    queries.access_account(account_id)
+    chart.update_account(actor=actor.user, account_id=account_id, changes=body.model_dump(exclude_unset=True))
+    return queries.access_account(account_id)
+
+
+@router.post("/accounts/{account_id}/deactivate", response=AccountOut)
+def deactivate_account(request, account_id: uuid.UUID):
+    """No new postings: refused while the balance is not zero (`balance_not_zero`)."""
+    actor = authorize(request, "accounting.change_account")
+    queries.access_account(account_id)
+    chart.deactivate_account(actor=actor.user, account_id=account_id)
+    return queries.access_account(account_id)
+
+
+@router.post("/accounts/{account_id}/activate", response=AccountOut)
+def activate_account(request, account_id: uuid.UUID):
+    actor = authorize(request, "accounting.change_account")
+    queries.access_account(account_id)
+    chart.activate_account(actor=actor.user, account_id=account_id)
+    return queries.access_account(account_id)
+
+
+@router.delete("/accounts/{account_id}", response={204: None})
+def delete_account(request, account_id: uuid.UUID):
+    """Only an account that never had journal lines (`account_in_use`: deactivate it) and is not a system one."""
+    actor = authorize(request, "accounting.delete_account")
+    queries.access_account(account_id)
+    chart.delete_account(actor=actor.user, account_id=account_id)
+    return Status(204, None)
+
+
 # --- the chart as CSV ---------------------------------------------------------------------------------------
 
 MAX_CSV_BYTES = 2_000_000
+CHART_COLUMNS = [(column, column) for column in chart_transfer.COLUMNS]
 _IMPORT_BODY = {
     "requestBody": {
         "content": {
@@ -83,11 +135,13 @@ _IMPORT_BODY = {
 
 
 @router.get("/chart/export")
-def export_chart(request):
-    """The chart as CSV (groups, parents first, then accounts): the columns `import` reads."""
-    actor = authorize(request, "accounting.view_account")
-    response = HttpResponse(chart_transfer.export_chart(actor=actor.user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="chart-{timezone.now():%Y%m%d-%H%M%S}.csv"'
+def export_chart(request, export: Query[ExportParams]):
+    """The chart as CSV (the default) or XLSX with `?format=xlsx`: groups, parents first, then accounts, in the
+    columns `import` reads. The export is audited."""
+    authorize(request, "accounting.view_account")
+    format = export.format or "csv"
+    response = export_response(chart_transfer.chart_rows(), CHART_COLUMNS, "chart", format)
+    audit_export(request, format=format, object_type="accounting.account", chart=True)
     return response
 
 

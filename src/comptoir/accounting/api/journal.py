@@ -11,24 +11,33 @@ from comptoir.accounting.schemas.core import (
     JournalEntryDetail,
     JournalEntryFilters,
     JournalEntryIn,
+    JournalEntryOut,
     JournalEntryPage,
     ReverseIn,
 )
 from comptoir.accounting.services import journal
 from comptoir.platform.access import authorize
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.pagination import PageParams
 
 router = Router()
 
 
 @router.get("/journal-entries", response=JournalEntryPage)
-def list_journal_entries(request, page: Query[PageParams], filters: Query[JournalEntryFilters]):
+def list_journal_entries(
+    request, page: Query[PageParams], export: Query[ExportParams], filters: Query[JournalEntryFilters]
+):
     authorize(request, "accounting.view_journalentry")
-    return paginate(
+    return list_or_export(
+        request,
         queries.journal_entries(**filters.dict()),
         page,
+        export,
         allowed_ordering={"date", "entry_number", "created_at"},
         default_ordering=["-date"],
+        schema=JournalEntryOut,
+        filename="journal-entries",
+        totals=("total_debit", "total_credit"),
     )
 
 

@@ -17,15 +17,25 @@ from comptoir.accounting.schemas.core import (
 )
 from comptoir.accounting.services import periods
 from comptoir.platform.access import authorize
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.pagination import PageParams
 
 router = Router()
 
 
 @router.get("/fiscal-years", response=FiscalYearPage)
-def list_fiscal_years(request, page: Query[PageParams]):
+def list_fiscal_years(request, page: Query[PageParams], export: Query[ExportParams]):
     authorize(request, "accounting.view_fiscalyear")
-    return paginate(queries.fiscal_years(), page, allowed_ordering={"start_date"}, default_ordering=["-start_date"])
+    return list_or_export(
+        request,
+        queries.fiscal_years(),
+        page,
+        export,
+        allowed_ordering={"start_date"},
+        default_ordering=["-start_date"],
+        schema=FiscalYearOut,
+        filename="fiscal-years",
+    )
 
 
 @router.post("/fiscal-years", response={201: FiscalYearDetail})

@@ -20,33 +20,24 @@ from comptoir.accounting.schemas.reports import (
     RangeParams,
     TrialBalanceOut,
 )
-from comptoir.platform.access import actor_of, authorize
-from comptoir.platform.constants import AuditAction
-from comptoir.platform.exports import export_response
-from comptoir.platform.services.audit import record_audit
+from comptoir.platform.access import authorize
+from comptoir.platform.exports import report_or_export
 
 router = Router()
 PERMISSION = "accounting.view_report"
 
 
-def export_report(request, slug: str, report: dict, format: str, query: dict):
+def export_report(request, slug: str, report: dict, format: str):
     """The report's rows as a file in `format` (columns from schemas.reports.EXPORTS); the export is audited."""
     key, columns = EXPORTS[slug]
-    response = export_response(report[key], columns, slug, format)
-    record_audit(
-        actor=actor_of(request).user,
-        action=AuditAction.EXPORT,
-        object_type="accounting.report",
-        object_repr=slug,
-        metadata={"format": format, "query": query},
+    export = ExportFormat(format=format)
+    return report_or_export(
+        request, report, export, rows=key, columns=columns, filename=slug, object_type="accounting.report", report=slug
     )
-    return response
 
 
 def _respond(request, slug: str, report: dict, export: ExportFormat):
-    if export.format is None:
-        return report
-    return export_report(request, slug, report, export.format, request.GET.dict())
+    return report if export.format is None else export_report(request, slug, report, export.format)
 
 
 @router.get("/reports/trial-balance", response=TrialBalanceOut)

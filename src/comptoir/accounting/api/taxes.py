@@ -19,19 +19,25 @@ from comptoir.accounting.schemas.taxes import (
 )
 from comptoir.accounting.services import taxes
 from comptoir.platform.access import authorize
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.money import check_amount
+from comptoir.platform.pagination import PageParams
 
 router = Router()
 
 
 @router.get("/tax-rates", response=TaxRatePage)
-def list_tax_rates(request, page: Query[PageParams], filters: Query[TaxRateFilters]):
+def list_tax_rates(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[TaxRateFilters]):
     authorize(request, "accounting.view_taxrate")
-    return paginate(
+    return list_or_export(
+        request,
         queries.tax_rates(**filters.dict()),
         page,
+        export,
         allowed_ordering={"code", "effective_from"},
         default_ordering=["code", "effective_from"],
+        schema=TaxRateOut,
+        filename="tax-rates",
     )
 
 
@@ -44,11 +50,13 @@ def create_tax_rate(request, body: TaxRateIn):
 
 @router.post("/tax-rates/compute", response=TaxBreakdownOut)
 def compute_tax(request, body: TaxComputeIn):
-    """Net, tax, gross and the per-component amounts of `amount` under a rate."""
+    """Net, tax, gross and the per-component amounts of `amount` under a rate; `amount` has at most the decimals of
+    its currency."""
     authorize(request, "accounting.view_taxrate")
     on_date = body.on_date or timezone.localdate()
     rate = queries.resolve_tax_rate(body.tax_rate, on_date)
     currency = queries.currency_for(body.currency)
+    check_amount(body.amount, currency, field="amount")  # an entered amount is never rounded silently
     return taxes.compute_tax(amount=body.amount, tax_rate=rate, inclusive=body.inclusive, currency=currency)
 
 

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from comptoir.accounting.constants import BankAccountKind, BankTransactionStatus, BankTransactionType
 from comptoir.platform.models import TenantModel
+from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
 
 
 class BankAccount(TenantModel):
@@ -36,11 +37,11 @@ class BankAccount(TenantModel):
 class BankTransaction(TenantModel):
     bank_account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="transactions")
     transaction_type = models.CharField(max_length=6, choices=BankTransactionType.choices)
-    amount = models.DecimalField(max_digits=18, decimal_places=2)
+    amount = models.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS)
     transaction_date = models.DateField()
     description = models.CharField(max_length=255, blank=True)
     reference_number = models.CharField(max_length=100, blank=True)
-    balance_after = models.DecimalField(max_digits=18, decimal_places=2, null=True, blank=True)
+    balance_after = models.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS, null=True, blank=True)
     matched_line = models.ForeignKey(
         "accounting.JournalLine", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

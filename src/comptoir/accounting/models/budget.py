@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from comptoir.accounting.constants import BudgetStatus
 from comptoir.platform.models import TenantDocument
+from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
 
 
 class Budget(TenantDocument):
@@ -16,7 +17,7 @@ class Budget(TenantDocument):
     )
     account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     category = models.CharField(max_length=100, blank=True, help_text="an account group code")
-    allocated_amount = models.DecimalField(max_digits=18, decimal_places=2)
+    allocated_amount = models.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS)
     currency = models.ForeignKey("platform.Currency", on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=8, choices=BudgetStatus.choices, default=BudgetStatus.ACTIVE)
     notes = models.TextField(blank=True)

@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from comptoir.accounting.constants import AccountType, EntryType, Nature, ReportType
 from comptoir.platform.models import TenantModel
+from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
 
 
 class AccountGroup(TenantModel):
@@ -59,7 +60,7 @@ class Account(TenantModel):
         related_name="+",
         help_text="set for a foreign-currency account",
     )
-    opening_balance = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    opening_balance = models.DecimalField(max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS, default=0)
     opening_balance_type = models.CharField(max_length=2, choices=EntryType.choices, default=EntryType.DEBIT)
     opening_balance_fy = models.ForeignKey(
         "accounting.FiscalYear", on_delete=models.PROTECT, null=True, blank=True, related_name="+"

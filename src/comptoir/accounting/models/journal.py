@@ -5,6 +5,7 @@ from django.db.models import Q
 
 from comptoir.accounting.constants import EntryStatus, EntryType, JournalCategory
 from comptoir.platform.models import TenantDocument, TenantModel
+from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
 
 
 class JournalType(TenantModel):
@@ -47,8 +48,12 @@ class JournalEntry(TenantDocument):
     )
     reference_number = models.CharField(max_length=50, blank=True)
     reference_date = models.DateField(null=True, blank=True)
-    total_debit = models.DecimalField(max_digits=18, decimal_places=2, default=0, help_text="base currency")
-    total_credit = models.DecimalField(max_digits=18, decimal_places=2, default=0, help_text="base currency")
+    total_debit = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS, default=0, help_text="base currency"
+    )
+    total_credit = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS, default=0, help_text="base currency"
+    )
     posted_at = models.DateTimeField(null=True, blank=True)
     posted_by = models.ForeignKey("identity.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source_type = models.CharField(max_length=100, blank=True)
@@ -87,10 +92,14 @@ class JournalLine(TenantModel):
     line_no = models.PositiveIntegerField()
     account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="lines")
     entry_type = models.CharField(max_length=2, choices=EntryType.choices)
-    amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="transaction currency")
+    amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS, help_text="transaction currency"
+    )
     currency = models.ForeignKey("platform.Currency", on_delete=models.PROTECT, related_name="+")
     exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, default=1)
-    base_amount = models.DecimalField(max_digits=18, decimal_places=2, help_text="amount × rate, base currency")
+    base_amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS, help_text="amount × rate, base currency"
+    )
     cost_center = models.ForeignKey(
         "accounting.CostCenter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -125,8 +134,8 @@ class BalanceCache(TenantModel):
 
     account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="+")
     slot = models.PositiveSmallIntegerField(default=0)
-    debit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
-    credit_total = models.DecimalField(max_digits=20, decimal_places=2, default=0)
+    debit_total = models.DecimalField(max_digits=AMOUNT_DIGITS + 2, decimal_places=AMOUNT_DECIMALS, default=0)
+    credit_total = models.DecimalField(max_digits=AMOUNT_DIGITS + 2, decimal_places=AMOUNT_DECIMALS, default=0)
 
     class Meta:
         abstract = True

@@ -29,9 +29,10 @@ from django.db.models.functions import Coalesce
 from comptoir.accounting.constants import LEDGER_STATUSES, BankTransactionStatus, BankTransactionType, EntryType
 from comptoir.accounting.models import BankAccount, BankTransaction, JournalLine
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
 from comptoir.platform.queries.filters import filter_present, within_dates
 
-MONEY = DecimalField(max_digits=20, decimal_places=2)
+MONEY = DecimalField(max_digits=AMOUNT_DIGITS + 2, decimal_places=AMOUNT_DECIMALS)
 ZERO = Value(Decimal(0), output_field=MONEY)
 DEFAULT_MATCH_DAYS = 7
 MAX_SUGGESTIONS = 10

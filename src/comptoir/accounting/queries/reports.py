@@ -29,9 +29,9 @@ from comptoir.accounting.models import (
     JournalLine,
 )
 from comptoir.platform.errors import ValidationFailed
+from comptoir.platform.money import summed
 from comptoir.platform.tenancy import require_org_id
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 BEGINNING = datetime.date(1, 1, 1)
 ACCOUNT = Account._meta.db_table
@@ -115,7 +115,8 @@ class AccountTotal:
 
 
 def money(value) -> Decimal:
-    return Decimal(value or 0).quantize(CENT)
+    """A sum of base amounts as is (each line is rounded to the base currency when posted), trimmed."""
+    return summed(value)
 
 
 def parse_date(value, field: str, *, required: bool = True) -> datetime.date | None:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from decimal import Decimal
 
 from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import BankAccountKind, BankTransactionStatus
-from comptoir.platform.schemas.base import DecimalString, Input, Page
+from comptoir.platform.schemas.base import AmountString, Input, Page
 
 
 class BankAccountIn(Input):
@@ -109,11 +108,11 @@ class BankTransactionOut(Schema):
     id: uuid.UUID
     bank_account: uuid.UUID
     transaction_type: str
-    amount: DecimalString
+    amount: AmountString
     transaction_date: datetime.date
     description: str
     reference_number: str
-    balance_after: DecimalString | None
+    balance_after: AmountString | None
     status: str
     matched_line: uuid.UUID | None
     matched_entry: uuid.UUID | None
@@ -158,7 +157,7 @@ class SuggestionOut(Schema):
     entry_number: str
     date: datetime.date
     entry_type: str
-    amount: DecimalString
+    amount: AmountString
     reference_number: str
     narration: str
     remarks: str
@@ -202,14 +201,14 @@ class ReconciliationOut(Schema):
     bank_account: uuid.UUID
     currency: str
     as_of: datetime.date
-    ledger_balance: Decimal
-    statement_balance: Decimal | None
+    ledger_balance: AmountString
+    statement_balance: AmountString | None
     statement_date: datetime.date | None
-    unmatched_statement_total: Decimal
+    unmatched_statement_total: AmountString
     unmatched_statement_count: int
-    unmatched_ledger_total: Decimal
+    unmatched_ledger_total: AmountString
     unmatched_ledger_count: int
-    difference: Decimal | None
+    difference: AmountString | None
 
 
 class ReconcileOut(Schema):
@@ -229,7 +228,7 @@ class UnreconciledItemOut(Schema):
     source: str = Field(description="STATEMENT (a bank line) or LEDGER (a journal line)")
     id: uuid.UUID
     date: datetime.date
-    amount: Decimal = Field(description="+ money in, − money out")
+    amount: AmountString = Field(description="+ money in, − money out")
     reference: str
     description: str
     entry_number: str

@@ -9,7 +9,8 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import BudgetStatus
-from comptoir.platform.schemas.base import DecimalString, Input, Page
+from comptoir.platform.money import AMOUNT_DIGITS
+from comptoir.platform.schemas.base import AmountString, DecimalString, Input, Page
 
 
 def _text(value) -> str | None:
@@ -23,7 +24,7 @@ class BudgetIn(Input):
     account: str | None = Field(None, description="id or code of an income or expense account")
     category: str | None = Field(None, description="code (or id) of an income or expense account group")
     cost_center: str | None = Field(None, description="id or code")
-    allocated_amount: Decimal = Field(max_digits=18, decimal_places=4)
+    allocated_amount: Decimal = Field(max_digits=AMOUNT_DIGITS, description="at most the decimals of its currency")
     currency: str | None = Field(None, min_length=3, max_length=3, description="the base currency (default)")
     status: BudgetStatus = BudgetStatus.ACTIVE
     notes: str = Field("", max_length=5000)
@@ -36,7 +37,9 @@ class BudgetPatch(Input):
     account: str | None = None
     category: str | None = None
     cost_center: str | None = None
-    allocated_amount: Decimal | None = Field(None, max_digits=18, decimal_places=4)
+    allocated_amount: Decimal | None = Field(
+        None, max_digits=AMOUNT_DIGITS, description="at most the decimals of its currency"
+    )
     status: BudgetStatus | None = None
     notes: str | None = Field(None, max_length=5000)
 
@@ -52,9 +55,9 @@ class BudgetOut(Schema):
     category: str
     cost_center: uuid.UUID | None
     cost_center_code: str | None
-    allocated_amount: DecimalString
-    spent: DecimalString
-    remaining: DecimalString
+    allocated_amount: AmountString
+    spent: AmountString
+    remaining: AmountString
     utilisation: str | None = Field(description="spent / allocated, in percent")
     currency: str
     status: str
@@ -107,10 +110,10 @@ class BudgetFilters(Schema):
 
 
 class BudgetTotals(Schema):
-    allocated: str
-    spent: DecimalString
-    remaining: DecimalString
-    utilisation: str | None
+    allocated: AmountString
+    spent: AmountString
+    remaining: AmountString
+    utilisation: DecimalString | None
 
 
 class BudgetReport(Schema):
@@ -121,10 +124,6 @@ class BudgetReport(Schema):
     @staticmethod
     def resolve_fiscal_year(obj):
         return obj["fiscal_year"].name
-
-    @staticmethod
-    def resolve_totals(obj):
-        return {key: _text(value) for key, value in obj["totals"].items()}
 
 
 class ChartImportIn(Input):

@@ -10,7 +10,8 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import AccountType, EntryStatus, EntryType, Nature
-from comptoir.platform.schemas.base import DecimalString, Input, Page
+from comptoir.platform.money import AMOUNT_DIGITS
+from comptoir.platform.schemas.base import AmountString, DecimalString, Input, Page
 
 
 class AccountGroupIn(Input):
@@ -48,6 +49,17 @@ class AccountIn(Input):
     is_bill_wise: bool = False
 
 
+class AccountPatch(Input):
+    """The fields to change; an omitted field is kept. `account_type` changes only while the account has no journal
+    lines; with lines, `group` must keep the nature. Deactivate with POST …/deactivate."""
+
+    name: str = Field(None, min_length=1, max_length=255)
+    group: str = Field(None, description="id or code of the group")
+    account_type: AccountType = None
+    is_cost_center_applicable: bool = None
+    is_bill_wise: bool = None
+
+
 class AccountOut(Schema):
     id: uuid.UUID
     code: str
@@ -58,6 +70,7 @@ class AccountOut(Schema):
     is_active: bool
     is_system: bool
     is_cost_center_applicable: bool
+    is_bill_wise: bool
 
     @staticmethod
     def resolve_group(obj):
@@ -129,7 +142,7 @@ class FiscalYearPage(Page):
 class LineIn(Input):
     account: str = Field(description="id or code")
     entry_type: EntryType
-    amount: Decimal = Field(max_digits=18, decimal_places=4)
+    amount: Decimal = Field(max_digits=AMOUNT_DIGITS, description="at most the decimals of its currency")
     currency: str | None = Field(None, min_length=3, max_length=3)
     exchange_rate: Decimal | None = Field(None, max_digits=18, decimal_places=8)
     cost_center: str | None = Field(None, description="id or code")
@@ -158,10 +171,10 @@ class LineOut(Schema):
     account: uuid.UUID
     account_code: str
     entry_type: str
-    amount: DecimalString
+    amount: AmountString
     currency: str
     exchange_rate: DecimalString
-    base_amount: DecimalString
+    base_amount: AmountString
     cost_center: str | None
     against_entry: uuid.UUID | None
     due_date: datetime.date | None
@@ -195,8 +208,8 @@ class JournalEntryOut(Schema):
     journal_type: str
     status: str
     narration: str
-    total_debit: DecimalString
-    total_credit: DecimalString
+    total_debit: AmountString
+    total_credit: AmountString
     fiscal_period: uuid.UUID
     reversed_entry: uuid.UUID | None
     posted_at: datetime.datetime | None

@@ -10,7 +10,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
-from comptoir.platform.schemas.base import DecimalString
+from comptoir.platform.schemas.base import AmountString
 
 
 class TrialBalanceRow(Schema):
@@ -20,9 +20,9 @@ class TrialBalanceRow(Schema):
     group: str
     group_name: str
     nature: str
-    debit: DecimalString
-    credit: DecimalString
-    balance: DecimalString
+    debit: AmountString
+    credit: AmountString
+    balance: AmountString
 
 
 class GroupSubtotal(Schema):
@@ -31,14 +31,14 @@ class GroupSubtotal(Schema):
     path: str
     nature: str
     depth: int
-    debit: DecimalString
-    credit: DecimalString
-    balance: DecimalString
+    debit: AmountString
+    credit: AmountString
+    balance: AmountString
 
 
 class DebitCredit(Schema):
-    debit: DecimalString
-    credit: DecimalString
+    debit: AmountString
+    credit: AmountString
 
 
 class TrialBalanceOut(Schema):
@@ -54,24 +54,24 @@ class StatementRow(Schema):
     name: str
     group: str
     nature: str
-    amount: DecimalString
+    amount: AmountString
 
 
 class ProfitAndLossOut(Schema):
     date_from: datetime.date
     date_to: datetime.date
-    income: DecimalString
-    expense: DecimalString
-    net_profit: DecimalString
+    income: AmountString
+    expense: AmountString
+    net_profit: AmountString
     rows: list[StatementRow]
 
 
 class BalanceSheetOut(Schema):
     as_of: datetime.date
-    assets: DecimalString
-    liabilities: DecimalString
-    equity: DecimalString
-    current_earnings: DecimalString
+    assets: AmountString
+    liabilities: AmountString
+    equity: AmountString
+    current_earnings: AmountString
     rows: list[StatementRow]
 
 
@@ -81,9 +81,9 @@ class LedgerLine(Schema):
     entry_number: str
     narration: str
     remarks: str
-    debit: DecimalString
-    credit: DecimalString
-    balance: DecimalString
+    debit: AmountString
+    credit: AmountString
+    balance: AmountString
 
 
 class GeneralLedgerOut(Schema):
@@ -92,10 +92,10 @@ class GeneralLedgerOut(Schema):
     name: str
     date_from: datetime.date
     date_to: datetime.date
-    opening_balance: DecimalString
-    total_debit: DecimalString
-    total_credit: DecimalString
-    closing_balance: DecimalString
+    opening_balance: AmountString
+    total_debit: AmountString
+    total_credit: AmountString
+    closing_balance: AmountString
     lines: list[LedgerLine]
     next_cursor: str | None
 
@@ -107,8 +107,8 @@ class AgingRow(Schema):
     due_date: datetime.date
     account: str
     account_name: str
-    amount: DecimalString
-    outstanding: DecimalString
+    amount: AmountString
+    outstanding: AmountString
     days_overdue: int
     bucket: str
 
@@ -117,8 +117,8 @@ class AgingOut(Schema):
     kind: str
     as_of: datetime.date
     rows: list[AgingRow]
-    buckets: dict[str, DecimalString]
-    total: DecimalString
+    buckets: dict[str, AmountString]
+    total: AmountString
 
 
 class CashFlowRow(Schema):
@@ -128,21 +128,21 @@ class CashFlowRow(Schema):
     group: str
     category: str
     activity: str
-    amount: DecimalString
+    amount: AmountString
 
 
 class CashFlowCategory(Schema):
     category: str
     activity: str
-    amount: DecimalString
+    amount: AmountString
 
 
 class CashFlowOut(Schema):
     date_from: datetime.date
     date_to: datetime.date
-    opening_cash: DecimalString
-    net_change: DecimalString
-    closing_cash: DecimalString
+    opening_cash: AmountString
+    net_change: AmountString
+    closing_cash: AmountString
     categories: list[CashFlowCategory]
     rows: list[CashFlowRow]
 
@@ -166,22 +166,37 @@ class LedgerParams(RangeParams):
     limit: int = 500
 
 
-def _columns(*names: str) -> list[tuple[str, str]]:
-    return [(name, name) for name in names]
+def _columns(*names: str, totals: tuple[str, ...] = ()) -> list[tuple[str, str, bool]]:
+    return [(name, name, name in totals) for name in names]
 
 
-# report slug → (rows key of the report, export columns)
-EXPORTS: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "trial-balance": ("rows", _columns("account", "name", "group", "debit", "credit", "balance")),
+# report slug → (rows key of the report, export columns; those in `totals` get a total in XLSX)
+EXPORTS: dict[str, tuple[str, list[tuple[str, str, bool]]]] = {
+    "trial-balance": (
+        "rows",
+        _columns("account", "name", "group", "debit", "credit", "balance", totals=("debit", "credit", "balance")),
+    ),
     "profit-and-loss": ("rows", _columns("account", "name", "group", "nature", "amount")),
     "balance-sheet": ("rows", _columns("account", "name", "group", "nature", "amount")),
     "general-ledger": (
         "lines",
-        _columns("date", "entry_number", "narration", "remarks", "debit", "credit", "balance"),
+        _columns(
+            "date", "entry_number", "narration", "remarks", "debit", "credit", "balance", totals=("debit", "credit")
+        ),
     ),
     "aging": (
         "rows",
-        _columns("entry_number", "date", "due_date", "account", "amount", "outstanding", "days_overdue", "bucket"),
+        _columns(
+            "entry_number",
+            "date",
+            "due_date",
+            "account",
+            "amount",
+            "outstanding",
+            "days_overdue",
+            "bucket",
+            totals=("amount", "outstanding"),
+        ),
     ),
-    "cash-flow": ("rows", _columns("account", "name", "group", "category", "activity", "amount")),
+    "cash-flow": ("rows", _columns("account", "name", "group", "category", "activity", "amount", totals=("amount",))),
 }

@@ -10,7 +10,8 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.accounting.constants import TaxType
-from comptoir.platform.schemas.base import DecimalString, Input, Page
+from comptoir.platform.money import AMOUNT_DIGITS
+from comptoir.platform.schemas.base import AmountString, DecimalString, Input, Page
 
 
 class TaxComponentIn(Input):
@@ -83,7 +84,7 @@ class TaxRatePage(Page):
 
 
 class TaxComputeIn(Input):
-    amount: Decimal = Field(max_digits=18, decimal_places=4)
+    amount: Decimal = Field(max_digits=AMOUNT_DIGITS, description="at most the decimals of its currency")
     tax_rate: str = Field(description="id, or code of the rate in force on `on_date`")
     inclusive: bool = False
     currency: str | None = Field(None, min_length=3, max_length=3, description="default: the base currency")
@@ -94,7 +95,7 @@ class ComponentTaxOut(Schema):
     tax_rate: uuid.UUID
     code: str
     rate: DecimalString
-    amount: DecimalString
+    amount: AmountString
     output_account: uuid.UUID | None
     input_account: uuid.UUID | None
 
@@ -112,9 +113,9 @@ class ComponentTaxOut(Schema):
 
 
 class TaxBreakdownOut(Schema):
-    net: DecimalString
-    tax: DecimalString
-    gross: DecimalString
+    net: AmountString
+    tax: AmountString
+    gross: AmountString
     rate: DecimalString
     inclusive: bool
     currency: str

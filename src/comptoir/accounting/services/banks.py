@@ -12,7 +12,7 @@ import csv
 import datetime
 import io
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -33,6 +33,7 @@ from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.models import Currency
+from comptoir.platform.money import amount_error
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.features import ensure_financial_writes_allowed
@@ -43,7 +44,6 @@ AUDITED += ("kind", "currency", "is_active")
 TEXT_FIELDS = {"account_name": 255, "bank_name": 255, "branch": 255, "swift": 11, "ifsc": 11}
 EDITABLE = {*TEXT_FIELDS, "kind", "account_number", "iban", "is_active"}
 MAX_ROWS = 20_000
-MAX_AMOUNT = Decimal(10) ** 16  # NUMERIC(18, 2)
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{4,50}$")
 _IBAN_RE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 MASK = "••••"
@@ -237,8 +237,8 @@ def _cell(row: dict, column: str | None) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _number(row: dict, column: str | None, separator: str, field: str) -> Decimal | None:
-    """The number in a cell ('1 234,50' with separator ','), None when empty, else _RowError."""
+def _number(row: dict, column: str | None, separator: str, field: str, currency) -> Decimal | None:
+    """The amount of `currency` in a cell ('1 234,50' with separator ','), None when empty, else _RowError."""
     text = re.sub(r"[\s\u00a0']", "", _cell(row, column))
     if not text:
         return None
@@ -247,12 +247,15 @@ def _number(row: dict, column: str | None, separator: str, field: str) -> Decima
         value = Decimal(text)
     except InvalidOperation:
         value = None
-    if value is None or not value.is_finite() or abs(value) >= MAX_AMOUNT:
+    if value is None or not value.is_finite():
         raise _RowError(field, "invalid", "Not a number")
+    error = amount_error(value, currency)
+    if error is not None:
+        raise _RowError(field, *error)
     return value
 
 
-def _parse_row(row: dict, m: dict, places: int) -> dict:
+def _parse_row(row: dict, m: dict, currency) -> dict:
     """The fields of one statement line from one CSV row, or _RowError naming the bad field."""
     out = {}
     try:
@@ -261,9 +264,10 @@ def _parse_row(row: dict, m: dict, places: int) -> dict:
         raise _RowError("date", "invalid", f"Not a date in the format {m['date_format']}") from None
     sep = m["decimal_separator"]
     if m.get("amount"):
-        signed = _number(row, m["amount"], sep, "amount")
+        signed = _number(row, m["amount"], sep, "amount", currency)
     else:
-        debit, credit = _number(row, m["debit"], sep, "amount"), _number(row, m["credit"], sep, "amount")
+        debit = _number(row, m["debit"], sep, "amount", currency)
+        credit = _number(row, m["credit"], sep, "amount", currency)
         if (debit or 0) < 0 or (credit or 0) < 0:
             raise _RowError("amount", "invalid", "Debit and credit columns hold positive amounts")
         if debit and credit:
@@ -271,16 +275,13 @@ def _parse_row(row: dict, m: dict, places: int) -> dict:
         signed = credit or (-debit if debit else None)
     if not signed:
         raise _RowError("amount", "amount_not_positive", "A statement line has a non-zero amount")
-    if signed != signed.quantize(Decimal(1).scaleb(-places)):
-        raise _RowError("amount", "too_many_decimals", f"Amounts have {places} decimals")
     out["transaction_type"] = BankTransactionType.CREDIT if signed > 0 else BankTransactionType.DEBIT
     out["amount"] = abs(signed)
     out["description"] = _cell(row, m.get("description"))[:255]
     out["reference_number"] = _cell(row, m.get("reference"))
     if len(out["reference_number"]) > 100:
         raise _RowError("reference", "too_long", "A reference has at most 100 characters")
-    balance = _number(row, m.get("balance"), sep, "balance")
-    out["balance_after"] = None if balance is None else balance.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    out["balance_after"] = _number(row, m.get("balance"), sep, "balance", currency)
     return out
 
 
@@ -295,7 +296,7 @@ def _decode(csv_text: str | None, file: bytes | None) -> str:
     return csv_text.lstrip("\ufeff")
 
 
-def _parse_rows(reader, m: dict, places: int) -> tuple[list, list[FieldError]]:
+def _parse_rows(reader, m: dict, currency) -> tuple[list, list[FieldError]]:
     """[(row index, fields)] of the non-blank rows, and the errors of the bad ones."""
     parsed, errors = [], []
     try:
@@ -305,7 +306,7 @@ def _parse_rows(reader, m: dict, places: int) -> tuple[list, list[FieldError]]:
             if not any(v.strip() for v in row.values() if isinstance(v, str)):
                 continue
             try:
-                parsed.append((i, _parse_row(row, m, places)))
+                parsed.append((i, _parse_row(row, m, currency)))
             except _RowError as err:
                 errors.append(FieldError(f"rows[{i}].{err.field}", err.code, err.message))
     except csv.Error as exc:
@@ -340,8 +341,7 @@ def import_bank_statement(
         bank = _lock_bank_account(bank_account_id)  # one import at a time per account
         if not bank.is_active:
             raise ValidationFailed("The bank account is inactive", code="inactive", field="bank_account")
-        places = min(bank.currency.decimal_places, 2)
-        parsed, errors = _parse_rows(reader, m, places)
+        parsed, errors = _parse_rows(reader, m, bank.currency)
         if not parsed and not errors:
             raise ValidationFailed("The file has no statement lines", code="empty_file", field="file")
         key = lambda line: (  # noqa: E731

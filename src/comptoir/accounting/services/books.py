@@ -13,11 +13,11 @@ from django.db import connection, transaction
 from comptoir.accounting.constants import BALANCE_SLOTS, LEDGER_STATUSES
 from comptoir.accounting.models import AccountBalance, AccountDayBalance, JournalEntry, JournalLine
 from comptoir.platform.ids import uuid7
+from comptoir.platform.money import summed
 from comptoir.platform.tenancy import current_user_id, require_org_id
 
 BALANCE = AccountBalance._meta.db_table
 DAY_BALANCE = AccountDayBalance._meta.db_table
-CENT = Decimal("0.01")
 LINE = JournalLine._meta.db_table
 ENTRY = JournalEntry._meta.db_table
 
@@ -124,7 +124,7 @@ def check_books() -> list[BookDifference]:
         for name, table, column, bucket in CACHES:
             cursor.execute(_check(table, column, bucket), params)
             out += [
-                BookDifference(name, account, bucket, *(Decimal(v).quantize(CENT) for v in amounts))
+                BookDifference(name, account, bucket, *(summed(v) for v in amounts))
                 for account, bucket, *amounts in cursor.fetchall()
             ]
     return out

@@ -18,6 +18,7 @@ from comptoir.accounting.services.chart import resolve_account, resolve_cost_cen
 from comptoir.platform.constants import AuditAction, NotificationType
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.http import check_version
+from comptoir.platform.money import check_amount
 from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
@@ -47,7 +48,7 @@ def _quarter(value) -> int | None:
     return value
 
 
-def _amount(value, decimals: int) -> Decimal:
+def _amount(value, currency) -> Decimal:
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
@@ -56,9 +57,7 @@ def _amount(value, decimals: int) -> Decimal:
         raise ValidationFailed("Not a number", code="invalid", field="allocated_amount")
     if amount < 0:
         raise ValidationFailed("The amount must not be negative", code="negative_amount", field="allocated_amount")
-    if amount != amount.quantize(Decimal(1).scaleb(-decimals)) or amount >= Decimal(10) ** 16:
-        raise ValidationFailed(f"At most {decimals} decimals", code="too_many_decimals", field="allocated_amount")
-    return amount
+    return check_amount(amount, currency, field="allocated_amount")
 
 
 def _apply_scope(budget: Budget, data: dict) -> None:
@@ -127,7 +126,7 @@ def create_budget(*, actor, data: dict) -> Budget:
             raise ValidationFailed("fiscal_year is required", code="required", field="fiscal_year")
         budget = Budget(
             name=name,
-            allocated_amount=_amount(data.get("allocated_amount"), base.decimal_places),
+            allocated_amount=_amount(data.get("allocated_amount"), base),
             currency=base,
             status=status,
             notes=data.get("notes") or "",
@@ -167,7 +166,7 @@ def update_budget(*, actor, budget_id, changes: dict, expected_version: int | No
         if "name" in changes:
             budget.name = _name(changes["name"])
         if "allocated_amount" in changes:
-            budget.allocated_amount = _amount(changes["allocated_amount"], budget.currency.decimal_places)
+            budget.allocated_amount = _amount(changes["allocated_amount"], budget.currency)
         if "notes" in changes:
             budget.notes = changes["notes"] or ""
         if "status" in changes:

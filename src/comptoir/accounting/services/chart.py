@@ -1,21 +1,26 @@
 """The chart of accounts: a tree of groups (materialized path, a child keeps its parent's nature) whose leaves
-are the accounts journal lines post to. System rows cannot be deleted; an account with lines cannot either."""
+are the accounts journal lines post to. System rows cannot be deleted; an account with lines cannot either.
+
+An account is renamed freely; its type changes only while it has no journal lines, and once it has some it moves
+only to a group of the same nature (its history keeps its meaning); a system account keeps its type. It is
+deactivated only at a zero balance; an inactive account takes no new postings (checked when an entry posts)."""
 
 from __future__ import annotations
 
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 
 from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Nature
-from comptoir.accounting.models import Account, AccountGroup, CostCenter, JournalLine
+from comptoir.accounting.models import Account, AccountBalance, AccountGroup, CostCenter, JournalLine
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.services.audit import record_audit, snapshot
 
 GROUP_AUDITED = ("code", "name", "parent", "nature", "report_type", "path")
-ACCOUNT_AUDITED = ("code", "name", "group", "account_type", "is_cost_center_applicable", "is_active", "currency")
+ACCOUNT_AUDITED = ("code", "name", "group", "account_type", "is_cost_center_applicable", "is_bill_wise", "is_active")
+ACCOUNT_AUDITED += ("currency",)
 ACCOUNT_EDITABLE = {"name", "group", "account_type", "is_cost_center_applicable", "is_bill_wise", "is_active"}
 MAX_PATH = AccountGroup._meta.get_field("path").max_length
 
@@ -186,24 +191,67 @@ def create_account(*, actor, data: dict, is_system: bool = False) -> Account:
     return account
 
 
+def _lock_account(account_id) -> Account:
+    account = Account.objects.select_for_update().select_related("group").filter(pk=account_id).first()
+    if account is None:
+        raise NotFound("No such account")
+    return account
+
+
+def _in_use(account: Account) -> bool:
+    return JournalLine.objects.filter(account=account).exists()
+
+
+def _set_active(account: Account, active: bool) -> None:
+    """Reactivate, or deactivate: refused while the balance (posted lines) is not zero."""
+    if active or not account.is_active:
+        account.is_active = active
+        return
+    totals = AccountBalance.objects.filter(account=account).aggregate(
+        debit=Sum("debit_total"), credit=Sum("credit_total")
+    )
+    balance = (totals["debit"] or 0) - (totals["credit"] or 0)
+    if balance:
+        raise Conflict(
+            f"Account {account.code} has a balance of {balance.normalize():f}; bring it to zero first",
+            code="balance_not_zero",
+            field="is_active",
+        )
+    account.is_active = False
+
+
 def update_account(*, actor, account_id, changes: dict) -> Account:
+    """Change the name, group, type, flags or `is_active` of an account (see the module's rules)."""
     unknown = set(changes) - ACCOUNT_EDITABLE
     if unknown:
         raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
     with transaction.atomic():
-        account = Account.objects.select_for_update().filter(pk=account_id).first()
-        if account is None:
-            raise NotFound("No such account")
+        account = _lock_account(account_id)
         before = snapshot(account, ACCOUNT_AUDITED)
         for name, value in changes.items():
             if name == "group":
-                account.group = resolve_group(value)
+                group = resolve_group(value)
+                if group.nature != account.group.nature and _in_use(account):
+                    raise Conflict(
+                        f"An account with journal lines stays in a group of nature {account.group.nature}",
+                        code="account_in_use",
+                        field="group",
+                    )
+                account.group = group
             elif name == "name":
                 account.name = _required_text(changes, "name", 255)
             elif name == "account_type":
                 if value not in AccountType.values:
                     raise ValidationFailed("Unknown account type", code="invalid", field="account_type")
+                if value != account.account_type and (account.is_system or _in_use(account)):
+                    raise Conflict(
+                        "The type of a system account, or of one with journal lines, cannot change",
+                        code="account_in_use",
+                        field="account_type",
+                    )
                 account.account_type = value
+            elif name == "is_active":
+                _set_active(account, bool(value))
             else:
                 setattr(account, name, bool(value))
         account.updated_by = actor
@@ -214,12 +262,25 @@ def update_account(*, actor, account_id, changes: dict) -> Account:
     return account
 
 
+def deactivate_account(*, actor, account_id) -> Account:
+    """Deactivate an account at a zero balance (see `update_account`); an inactive one is refused."""
+    with transaction.atomic():
+        if not _lock_account(account_id).is_active:
+            raise Conflict("The account is already inactive", code="already_inactive")
+        return update_account(actor=actor, account_id=account_id, changes={"is_active": False})
+
+
+def activate_account(*, actor, account_id) -> Account:
+    with transaction.atomic():
+        if _lock_account(account_id).is_active:
+            raise Conflict("The account is already active", code="already_active")
+        return update_account(actor=actor, account_id=account_id, changes={"is_active": True})
+
+
 def delete_account(*, actor, account_id) -> None:
     """Refused for a system account and for an account that has journal lines (deactivate it instead)."""
     with transaction.atomic():
-        account = Account.objects.select_for_update().filter(pk=account_id).first()
-        if account is None:
-            raise NotFound("No such account")
+        account = _lock_account(account_id)
         if account.is_system:
             raise Conflict("A system account cannot be deleted", code="system_account")
         if JournalLine.objects.filter(account=account).exists():

@@ -1,4 +1,4 @@
-"""The chart of accounts as CSV, out and in.
+"""The chart of accounts as CSV (or XLSX, out), out and in.
 
 One row per group (parents first) then per account. Columns: kind (group|account), code, name, parent (a group's
 parent code, an account's group code), nature, account_type, is_cost_center_applicable, is_bill_wise, currency.
@@ -49,39 +49,33 @@ _TRUE, _FALSE = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}
 _COLUMN_OF_FIELD = {"group": "parent"}
 
 
-def _cell(value) -> str:
-    """A CSV cell; text a spreadsheet would run as a formula gets a leading quote (removed again on import)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
-def _flag(value: bool) -> str:
-    return "true" if value else "false"
-
-
-def export_chart(*, actor) -> str:
-    """The organization's chart as CSV text (two queries), audited as an export."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for group in AccountGroup.objects.select_related("parent").order_by("path"):
-        parent = group.parent.code if group.parent_id else ""
-        writer.writerow([_cell(v) for v in ("group", group.code, group.name, parent, group.nature)] + [""] * 4)
-    for account in Account.objects.select_related("group", "currency").order_by("code"):
-        values = (
-            "account",
-            account.code,
-            account.name,
-            account.group.code,
-            account.group.nature,
-            account.account_type,
-            _flag(account.is_cost_center_applicable),
-            _flag(account.is_bill_wise),
-            account.currency.code if account.currency_id else "",
-        )
-        writer.writerow([_cell(v) for v in values])
-    record_audit(actor=actor, action=AuditAction.EXPORT, object_type="accounting.account", metadata={"chart": "csv"})
-    return out.getvalue()
+def chart_rows() -> list[dict]:
+    """The organization's chart as rows of COLUMNS (two queries): groups, parents first, then accounts."""
+    groups = AccountGroup.objects.select_related("parent").order_by("path")
+    accounts = Account.objects.select_related("group", "currency").order_by("code")
+    return [
+        {
+            "kind": "group",
+            "code": g.code,
+            "name": g.name,
+            "parent": g.parent.code if g.parent_id else "",
+            "nature": g.nature,
+        }
+        for g in groups
+    ] + [
+        {
+            "kind": "account",
+            "code": a.code,
+            "name": a.name,
+            "parent": a.group.code,
+            "nature": a.group.nature,
+            "account_type": a.account_type,
+            "is_cost_center_applicable": a.is_cost_center_applicable,
+            "is_bill_wise": a.is_bill_wise,
+            "currency": a.currency.code if a.currency_id else "",
+        }
+        for a in accounts
+    ]
 
 
 @dataclass

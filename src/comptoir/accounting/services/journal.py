@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import re
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
@@ -26,6 +26,7 @@ from comptoir.accounting.services.periods import period_of
 from comptoir.platform.constants import AuditAction, ResetPeriod
 from comptoir.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, Workspace
+from comptoir.platform.money import check_amount, round_money
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.services.features import ensure_financial_writes_allowed
 from comptoir.platform.services.numbering import next_number
@@ -116,14 +117,9 @@ def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[Journ
         currency = currencies[code]
         if currency is None:
             raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=f"{field}.currency")
-        if amount != amount.quantize(Decimal(1).scaleb(-currency.decimal_places)):
-            raise ValidationFailed(
-                f"{currency.code} amounts have {currency.decimal_places} decimals",
-                code="too_many_decimals",
-                field=f"{field}.amount",
-            )
+        check_amount(amount, currency, field=f"{field}.amount")
         rate = _rate(raw, currency, base, day, field)
-        base_amount = (amount * rate).quantize(Decimal(1).scaleb(-base.decimal_places), rounding=ROUND_HALF_UP)
+        base_amount = round_money(amount * rate, base)
         if base_amount <= 0:
             raise ValidationFailed(
                 "The amount is nil in base currency", code="amount_not_positive", field=f"{field}.amount"

@@ -20,6 +20,7 @@ from comptoir.accounting.models import Account, AccountBalance, FiscalPeriod, Fi
 from comptoir.accounting.services.chart import resolve_account
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.money import trim
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.features import ensure_financial_writes_allowed
 from comptoir.platform.tenancy import require_org_id
@@ -310,7 +311,7 @@ def close_fiscal_year(*, actor, fiscal_year_id, retained_earnings_account=None) 
             obj=year,
             old={"is_closed": False, "is_current": was_current},
             new={"is_closed": True, "is_current": False, "closing_entry": closing.pk if closing else None},
-            metadata={"retained_earnings_account": retained.code, "net_profit": profit},
+            metadata={"retained_earnings_account": retained.code, "net_profit": trim(profit)},
         )
         _carry_current_forward(actor=actor, year=year, was_current=was_current)
     return year

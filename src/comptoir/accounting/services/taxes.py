@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -19,6 +19,7 @@ from comptoir.accounting.models import Account, AccountGroup, TaxRate
 from comptoir.accounting.services.chart import resolve_account
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.money import round_money
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.tenancy import require_org_id
 
@@ -74,34 +75,29 @@ class TaxBreakdown:
     components: tuple[ComponentTax, ...]
 
 
-def _round(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
 def compute_tax(*, amount, tax_rate: Rate | TaxRate, inclusive: bool, currency) -> TaxBreakdown:
     """Net, tax and gross of `amount` (the net when exclusive, the gross when inclusive), rounded half up to the
     currency's decimals after rounding `amount` itself; net + tax = gross exactly. The tax is split over the
     components in proportion to their rates with cumulative rounding, so the parts sum exactly to the tax and the
     rounding remainder lands on the last component (for two components: the last gets tax - first)."""
     rate = tax_rate if isinstance(tax_rate, Rate) else Rate.of(tax_rate)
-    decimals = currency.decimal_places
     try:
-        amount = _round(amount if isinstance(amount, Decimal) else Decimal(str(amount)), decimals)
+        amount = round_money(amount if isinstance(amount, Decimal) else Decimal(str(amount)), currency)
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationFailed("amount is a number", code="invalid", field="amount") from None
     if inclusive:
         gross = amount
-        tax = _round(gross * rate.rate / (HUNDRED + rate.rate), decimals)
+        tax = round_money(gross * rate.rate / (HUNDRED + rate.rate), currency)
         net = gross - tax
     else:
         net = amount
-        tax = _round(net * rate.rate / HUNDRED, decimals)
+        tax = round_money(net * rate.rate / HUNDRED, currency)
         gross = net + tax
     parts = rate.components or (rate,)
     amounts, done, cumulative = [], Decimal(0), Decimal(0)
     for part in parts:
         cumulative += part.rate
-        upto = _round(tax * cumulative / rate.rate, decimals) if rate.rate else Decimal(0)
+        upto = round_money(tax * cumulative / rate.rate, currency) if rate.rate else Decimal(0)
         amounts.append(upto - done)
         done = upto
     amounts[-1] += tax - done  # nil unless the component rates do not sum to the rate

@@ -174,7 +174,7 @@ def test_bad_rows_are_refused_by_row_and_nothing_is_written(tenant):
             ("rows[2].amount", "invalid"),
             ("rows[3].amount", "amount_not_positive"),
             ("rows[4].amount", "too_many_decimals"),
-            ("rows[5].amount", "invalid"),
+            ("rows[5].amount", "too_large"),
             ("rows[6].balance", "invalid"),
             ("rows[7].reference", "too_long"),
         ]

@@ -170,7 +170,13 @@ def test_match_reconcile_and_reports(tenant):
     assert lines[0] == "source,id,date,amount,reference,description,entry_number" and len(lines) == 3
     xlsx = api.get(f"accounting/bank-accounts/{bank['id']}/unreconciled", format="xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
-    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["source", "LEDGER", "STATEMENT"]
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["source", "LEDGER", "STATEMENT", "Total"]
+    assert (
+        [row[3] for row in sheet.iter_rows(values_only=True)][-1]
+        == sum(  # the signed amounts add up
+            row[3] for row in list(sheet.iter_rows(values_only=True))[1:-1]
+        )
+    )
 
 
 def test_lists_run_a_constant_number_of_queries(tenant):

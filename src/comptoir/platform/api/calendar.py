@@ -8,8 +8,9 @@ from django.http import HttpResponse
 from ninja import Query, Router, Status
 
 from comptoir.platform.access import authorize
+from comptoir.platform.exports import ExportParams, list_or_export, report_or_export
 from comptoir.platform.http import etag, if_match_version
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.pagination import PageParams
 from comptoir.platform.queries import calendar as queries
 from comptoir.platform.schemas.calendar import (
     AttendeeResponseOut,
@@ -18,6 +19,7 @@ from comptoir.platform.schemas.calendar import (
     CalendarEventOut,
     CalendarEventPage,
     CalendarEventPatch,
+    OccurrenceOut,
     OccurrencePage,
     OccurrenceParams,
     RespondIn,
@@ -28,13 +30,17 @@ router = Router(tags=["calendar"])
 
 
 @router.get("/calendar/events", response=CalendarEventPage)
-def list_events(request, page: Query[PageParams], filters: Query[CalendarEventFilters]):
+def list_events(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[CalendarEventFilters]):
     actor = authorize(request, "platform.view_calendarevent")
-    return paginate(
+    return list_or_export(
+        request,
         queries.calendar_events(actor.user, **filters.dict()),
         page,
+        export,
         allowed_ordering={"start_time", "created_at", "title"},
         default_ordering=["start_time"],
+        schema=CalendarEventOut,
+        filename="calendar-events",
     )
 
 
@@ -87,9 +93,18 @@ def respond(request, event_id: uuid.UUID, payload: RespondIn):
 
 
 @router.get("/calendar/occurrences", response=OccurrencePage)
-def list_occurrences(request, params: Query[OccurrenceParams]):
+def list_occurrences(request, params: Query[OccurrenceParams], export: Query[ExportParams]):
     actor = authorize(request, "platform.view_calendarevent")
-    return queries.occurrences(actor.user, params.start, params.end, include_cancelled=params.include_cancelled)
+    found = queries.occurrences(actor.user, params.start, params.end, include_cancelled=params.include_cancelled)
+    return report_or_export(
+        request,
+        found,
+        export,
+        rows="items",
+        schema=OccurrenceOut,
+        filename="calendar-occurrences",
+        object_type="platform.calendarevent",
+    )
 
 
 @router.get("/calendar/ics")

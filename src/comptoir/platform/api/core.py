@@ -11,13 +11,16 @@ from comptoir.platform import services
 from comptoir.platform.access import actor_of, authorize
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.http import etag, if_match_version
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.pagination import PageParams
 from comptoir.platform.queries import core as queries
 from comptoir.platform.schemas.core import (
+    CountryOut,
     CountryPage,
+    CurrencyOut,
     CurrencyPage,
     OrganizationOut,
     OrganizationPatch,
+    UnitOut,
     UnitPage,
     WorkspaceFilters,
     WorkspaceIn,
@@ -102,23 +105,45 @@ def delete_workspace(request, workspace_id: uuid.UUID):
 
 
 @router.get("/currencies", response=CurrencyPage)
-def list_currencies(request, page: Query[PageParams], search: str | None = None):
+def list_currencies(request, page: Query[PageParams], export: Query[ExportParams], search: str | None = None):
     actor_of(request)
-    return paginate(queries.currencies(search), page, allowed_ordering={"code", "name"}, default_ordering=["code"])
+    return list_or_export(
+        request,
+        queries.currencies(search),
+        page,
+        export,
+        allowed_ordering={"code", "name"},
+        default_ordering=["code"],
+        schema=CurrencyOut,
+        filename="currencies",
+    )
 
 
 @router.get("/countries", response=CountryPage)
-def list_countries(request, page: Query[PageParams], search: str | None = None):
+def list_countries(request, page: Query[PageParams], export: Query[ExportParams], search: str | None = None):
     actor_of(request)
-    return paginate(queries.countries(search), page, allowed_ordering={"code", "name"}, default_ordering=["name"])
+    return list_or_export(
+        request,
+        queries.countries(search),
+        page,
+        export,
+        allowed_ordering={"code", "name"},
+        default_ordering=["name"],
+        schema=CountryOut,
+        filename="countries",
+    )
 
 
 @router.get("/units", response=UnitPage)
-def list_units(request, page: Query[PageParams], category: str | None = None):
+def list_units(request, page: Query[PageParams], export: Query[ExportParams], category: str | None = None):
     actor_of(request)
-    return paginate(
+    return list_or_export(
+        request,
         queries.units(category),
         page,
+        export,
         allowed_ordering={"symbol", "name", "category"},
         default_ordering=["category", "name"],
+        schema=UnitOut,
+        filename="units",
     )

@@ -9,7 +9,8 @@ from ninja import Query, Router, Status
 
 from comptoir.platform.access import Actor, actor_of
 from comptoir.platform.errors import PermissionDenied
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.pagination import PageParams
 from comptoir.platform.queries import notifications as queries
 from comptoir.platform.schemas.notifications import (
     NotificationFilters,
@@ -31,13 +32,19 @@ def _member(request) -> Actor:
 
 
 @router.get("/notifications", response=NotificationPage)
-def list_notifications(request, page: Query[PageParams], filters: Query[NotificationFilters]):
+def list_notifications(
+    request, page: Query[PageParams], export: Query[ExportParams], filters: Query[NotificationFilters]
+):
     actor = _member(request)
-    return paginate(
+    return list_or_export(
+        request,
         queries.notifications_of(actor.user, **filters.dict()),
         page,
+        export,
         allowed_ordering={"created_at"},
         default_ordering=["-created_at"],
+        schema=NotificationOut,
+        filename="notifications",
     )
 
 

@@ -8,10 +8,12 @@ import uuid
 from ninja import Query, Router, Status
 
 from comptoir.platform.access import authorize
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.pagination import PageParams
 from comptoir.platform.queries import webhooks as queries
 from comptoir.platform.schemas.webhooks import (
     DeliveryFilters,
+    DeliveryOut,
     DeliveryPage,
     EventFilters,
     EventOut,
@@ -29,13 +31,17 @@ router = Router(tags=["webhooks"])
 
 
 @router.get("/webhooks", response=WebhookPage)
-def list_webhooks(request, page: Query[PageParams], filters: Query[WebhookFilters]):
+def list_webhooks(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[WebhookFilters]):
     authorize(request, "platform.view_webhooksubscription")
-    return paginate(
+    return list_or_export(
+        request,
         queries.webhook_subscriptions(**filters.dict()),
         page,
+        export,
         allowed_ordering={"created_at", "url", "consecutive_failures"},
         default_ordering=["-created_at"],
+        schema=WebhookOut,
+        filename="webhooks",
     )
 
 
@@ -50,13 +56,17 @@ def create_webhook(request, payload: WebhookIn):
 
 
 @router.get("/webhooks/events", response=EventPage)
-def list_events(request, page: Query[PageParams], filters: Query[EventFilters]):
+def list_events(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[EventFilters]):
     authorize(request, "platform.view_integrationevent")
-    return paginate(
+    return list_or_export(
+        request,
         queries.integration_events(**filters.dict()),
         page,
+        export,
         allowed_ordering={"created_at", "event_type", "status"},
         default_ordering=["-created_at"],
+        schema=EventOut,
+        filename="webhook-events",
     )
 
 
@@ -95,12 +105,22 @@ def delete_webhook(request, webhook_id: uuid.UUID):
 
 
 @router.get("/webhooks/{webhook_id}/deliveries", response=DeliveryPage)
-def list_deliveries(request, webhook_id: uuid.UUID, page: Query[PageParams], filters: Query[DeliveryFilters]):
+def list_deliveries(
+    request,
+    webhook_id: uuid.UUID,
+    page: Query[PageParams],
+    export: Query[ExportParams],
+    filters: Query[DeliveryFilters],
+):
     authorize(request, "platform.view_webhookdelivery")
     queries.access_webhook_subscription(webhook_id)
-    return paginate(
+    return list_or_export(
+        request,
         queries.webhook_deliveries(webhook_id, **filters.dict()),
         page,
+        export,
         allowed_ordering={"created_at", "attempt", "status"},
         default_ordering=["-created_at"],
+        schema=DeliveryOut,
+        filename="webhook-deliveries",
     )

@@ -6,8 +6,12 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import ConfigDict, PlainSerializer
 
+from comptoir.platform.money import amount_text
+
 # A decimal (an amount, a rate) sent in JSON as a string, never a float: "1234.50".
 DecimalString = Annotated[Decimal, PlainSerializer(str, return_type=str)]
+# A money amount, as its decimals stored (columns hold four) without trailing zeros past the second: "1.234", "10.00".
+AmountString = Annotated[Decimal, PlainSerializer(amount_text, return_type=str)]
 
 
 class Input(Schema):
