@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -12,7 +14,8 @@ from ninja.parser import Parser
 
 from comptoir.identity.api import auth_router, identity_router, me_router, members_router
 from comptoir.platform.api import router as platform_router
-from comptoir.platform.errors import DomainError, NotAuthenticated
+from comptoir.platform.errors import DomainError, NotAuthenticated, ValidationFailed
+from comptoir.platform.middleware import FORM_TYPES
 from comptoir.platform.problems import domain_error_response, problem_response, pydantic_errors
 
 logger = logging.getLogger("comptoir.api")
@@ -28,17 +31,45 @@ class ActorAuth:
         return getattr(request, "actor", None)
 
 
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# An ISO 8601 date-time with an offset; PostgreSQL stores offsets up to ±15:59 only.
+_DATETIME_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-](\d{2}):?(\d{2})")
+
+
+def _refuse_unstorable(value, field: str) -> None:
+    """Refuses, field by field, what PostgreSQL cannot store: a NUL character, a time-zone offset beyond ±15:59."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable(key, field)
+            _refuse_unstorable(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unstorable(item, f"{field}.{index}" if field else str(index))
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed("A NUL character cannot be stored", code="nul_character", field=field or "body")
+        offset = _DATETIME_OFFSET.fullmatch(value.strip())
+        if offset and (int(offset[1]) > 15 or int(offset[2]) > 59):
+            raise ValidationFailed(
+                "A time-zone offset lies between -15:59 and +15:59", code="invalid_datetime", field=field or "body"
+            )
 
 
 class JsonParser(Parser):
     """An empty body (or a form with no field) is an empty object, so an operation whose body is optional
-    (`POST …/close`) may be called with none at all (`curl -X POST`, an HTML form's button)."""
+    (`POST …/close`) may be called with none at all (`curl -X POST`, an HTML form's button). Bodies, queries and
+    forms are refused where PostgreSQL could not store a value (the media type is checked by the middleware)."""
 
     def parse_body(self, request):
         if not request.body.strip() or (request.content_type in FORM_TYPES and not request.POST and not request.FILES):
             return {}
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        _refuse_unstorable(data, "")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_unstorable(parsed, "")
+        return parsed
 
 
 api = NinjaAPI(
@@ -85,9 +116,18 @@ def on_authentication_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # ninja wraps what the parser refuses in a 400
+        return domain_error_response(request, exc.__cause__)
     code = "malformed_body" if exc.status_code == 400 else f"http_{exc.status_code}"
     return problem_response(
         request, status=exc.status_code, code=code, title=str(exc.message or "Error"), detail=str(exc.message or "")
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def on_malformed_multipart(request, exc):
+    return problem_response(
+        request, status=400, code="malformed_body", title="Malformed multipart body", detail=str(exc)
     )
 
 

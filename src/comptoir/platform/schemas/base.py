@@ -4,10 +4,18 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import ConfigDict, PlainSerializer
+from pydantic import AfterValidator, ConfigDict, PlainSerializer
 
 # A decimal (an amount, a rate) sent in JSON as a string, never a float: "1234.50".
 DecimalString = Annotated[Decimal, PlainSerializer(str, return_type=str)]
+
+
+def blank_if_null(value: str | None) -> str:
+    return "" if value is None else value
+
+
+# An optional text field of a PATCH body: null clears it (stored as ""); left out, it is unchanged.
+ClearableText = Annotated[str | None, AfterValidator(blank_if_null)]
 
 
 class Input(Schema):
