@@ -11,21 +11,25 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
+from ninja.security.base import AuthBase
 
 from comptoir.identity.api import auth_router, identity_router, me_router, members_router
 from comptoir.platform.api import router as platform_router
 from comptoir.platform.errors import DomainError, NotAuthenticated, ValidationFailed
+from comptoir.platform.exports import XLSX_MIME
 from comptoir.platform.middleware import FORM_TYPES
-from comptoir.platform.problems import domain_error_response, problem_response, pydantic_errors
+from comptoir.platform.problems import document_problems, domain_error_response, problem_response, pydantic_errors
 
 logger = logging.getLogger("comptoir.api")
 
 
-class ActorAuth:
-    """Authenticated when the middleware resolved an actor for the request."""
+class ActorAuth(AuthBase):
+    """Authenticated when the middleware resolved an actor for the request (a bearer token; the session cookie of
+    the desk works too). Declared in the OpenAPI document as the bearer scheme, so the docs page can authorize."""
 
     openapi_type = "http"
     openapi_scheme = "bearer"
+    openapi_description = "An access token from `POST /auth/token`, or a personal API token"
 
     def __call__(self, request):
         return getattr(request, "actor", None)
@@ -72,7 +76,27 @@ class JsonParser(Parser):
         return parsed
 
 
-api = NinjaAPI(
+class ComptoirAPI(NinjaAPI):
+    """The OpenAPI document also lists each operation's problem+json responses and, for a list that exports, its
+    CSV and XLSX files."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = document_problems(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if any(p["in"] == "query" and p["name"] == "format" for p in operation.get("parameters", [])):
+                    ok = operation["responses"].get(200, {}).setdefault("content", {})
+                    ok.update(EXPORT_CONTENT)
+        return schema
+
+
+# What `?format=csv|xlsx` answers on a list.
+EXPORT_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    XLSX_MIME: {"schema": {"type": "string", "format": "binary"}},
+}
+
+api = ComptoirAPI(
     title="Comptoir API",
     version="1",
     description="Multi-tenant ERP. Authenticate with `Authorization: Bearer <token>`; choose the organization "
