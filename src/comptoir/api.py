@@ -10,8 +10,8 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
-from ninja.security.base import AuthBase
 
 from comptoir.identity.api import auth_router, identity_router, me_router, members_router
 from comptoir.platform.api import router as platform_router
@@ -23,13 +23,9 @@ from comptoir.platform.problems import document_problems, domain_error_response,
 logger = logging.getLogger("comptoir.api")
 
 
-class ActorAuth(AuthBase):
+class ActorAuth:
     """Authenticated when the middleware resolved an actor for the request (a bearer token; the session cookie of
-    the desk works too). Declared in the OpenAPI document as the bearer scheme, so the docs page can authorize."""
-
-    openapi_type = "http"
-    openapi_scheme = "bearer"
-    openapi_description = "An access token from `POST /auth/token`, or a personal API token"
+    the desk works too)."""
 
     def __call__(self, request):
         return getattr(request, "actor", None)
@@ -76,12 +72,32 @@ class JsonParser(Parser):
         return parsed
 
 
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An access token from `POST /auth/token`, or a personal API token",
+}
+
+
+class _Document(OpenAPISchema):
+    """Every operation with an `auth` (the actor, a module's guard) is under the one bearer scheme, so the docs page
+    has its Authorize button."""
+
+    def operation_security(self, operation):
+        if not operation.auth_callbacks:
+            return None
+        self.securitySchemes["bearerAuth"] = BEARER
+        return [{"bearerAuth": []}]
+
+
 class ComptoirAPI(NinjaAPI):
-    """The OpenAPI document also lists each operation's problem+json responses and, for a list that exports, its
-    CSV and XLSX files."""
+    """The OpenAPI document also declares the bearer scheme, lists each operation's problem+json responses and, for
+    a list that exports, its CSV and XLSX files."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = document_problems(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = document_problems(_Document(self, path_prefix))
         for operations in schema["paths"].values():
             for operation in operations.values():
                 if any(p["in"] == "query" and p["name"] == "format" for p in operation.get("parameters", [])):

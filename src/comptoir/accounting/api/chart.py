@@ -31,24 +31,28 @@ router = Router()
 
 @router.get("/account-groups", response=AccountGroupPage)
 def list_account_groups(request, page: Query[PageParams]):
+    """The account groups of the chart (a tree, by materialized path)."""
     authorize(request, "accounting.view_accountgroup")
     return paginate(queries.account_groups(), page, allowed_ordering={"path", "code"}, default_ordering=["path"])
 
 
 @router.post("/account-groups", response={201: AccountGroupOut})
 def create_account_group(request, body: AccountGroupIn):
+    """Create an account group under a parent group."""
     actor = authorize(request, "accounting.add_accountgroup")
     return Status(201, chart.create_account_group(actor=actor.user, data=body.dict()))
 
 
 @router.get("/account-groups/{group_id}", response=AccountGroupOut)
 def get_account_group(request, group_id: uuid.UUID):
+    """One account group."""
     authorize(request, "accounting.view_accountgroup")
     return queries.access_account_group(group_id)
 
 
 @router.get("/accounts", response=AccountPage)
 def list_accounts(request, page: Query[PageParams], filters: Query[AccountFilters]):
+    """The accounts of the chart, by code, filtered by group, type and activity."""
     authorize(request, "accounting.view_account")
     return paginate(
         queries.accounts(**filters.dict()), page, allowed_ordering={"code", "name"}, default_ordering=["code"]
@@ -57,12 +61,14 @@ def list_accounts(request, page: Query[PageParams], filters: Query[AccountFilter
 
 @router.post("/accounts", response={201: AccountOut})
 def create_account(request, body: AccountIn):
+    """Create an account (a leaf of the chart) in a group."""
     actor = authorize(request, "accounting.add_account")
     return Status(201, chart.create_account(actor=actor.user, data=body.dict()))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut)
 def get_account(request, account_id: uuid.UUID):
+    """One account."""
     authorize(request, "accounting.view_account")
     return queries.access_account(account_id)
 

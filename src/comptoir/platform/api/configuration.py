@@ -65,6 +65,7 @@ def list_settings(
 
 @router.get("/settings/{key}", response=SettingOut)
 def get_setting(request, key: str, scope: Query[SettingScope]):
+    """One setting's value for the organization, or its declared default."""
     authorize(request, "platform.view_setting")
     return queries.access_setting(key, _workspace(scope))
 
@@ -86,6 +87,7 @@ def delete_setting(request, key: str, scope: Query[SettingScope]):
 
 @router.get("/features", response=FeaturesOut)
 def get_features(request):
+    """The modules switched on for the organization and its tax regime."""
     authorize(request, "platform.view_organizationfeature")
     return queries.organization_features()
 

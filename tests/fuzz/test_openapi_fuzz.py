@@ -46,7 +46,9 @@ def owner(tenant):
                 ],
             },
         ),
-        api_client.post("accounting/budgets", {"name": "Rent", "fiscal_year": year, "allocated_amount": "100", "account": "6100"}),
+        api_client.post(
+            "accounting/budgets", {"name": "Rent", "fiscal_year": year, "allocated_amount": "100", "account": "6100"}
+        ),
         api_client.post(
             "platform/calendar/events",
             {"title": "Review", "start_time": f"{year}-03-01T10:00:00Z", "end_time": f"{year}-03-01T11:00:00Z"},
