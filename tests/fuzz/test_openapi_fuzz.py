@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import requests
 import schemathesis
+from django.db import transaction
 from django.test import Client
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -19,18 +20,28 @@ from schemathesis.specs.openapi.checks import (
 
 from comptoir.accounting.tests.factories import IN_YEAR
 from comptoir.api import api
+from tests.support.api import make_tenant
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 BASE_URL = "http://testserver"
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
-schema.config.generation.update(max_examples=6)
+schema.config.generation.update(max_examples=8)
+schema.config.phases.update(phases=["examples", "fuzzing"])
 
 
-@pytest.fixture
-def owner(tenant):
-    """The tenant's owner, with a workspace, a posted entry, a budget and a calendar event to list."""
-    api_client = tenant.api
+@pytest.fixture(scope="module")
+def owner(django_db_setup, django_db_blocker):
+    """An organization's owner with a workspace, a posted entry, a budget and a calendar event to list, made once
+    per module inside a transaction rolled back at its end (each test runs in a savepoint of it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        tenant = make_tenant()
+        _seed(tenant.api)
+        yield tenant
+        transaction.set_rollback(True)
+
+
+def _seed(api_client) -> None:
     year = str(IN_YEAR.year)
     created = [
         api_client.post("platform/workspaces", {"name": "North"}),
@@ -55,7 +66,6 @@ def owner(tenant):
         ),
     ]
     assert all(r.status_code == 201 for r in created), [(r.status_code, r.content[:300]) for r in created]
-    return tenant
 
 
 def _call(client: Client, case, token: str) -> Response:
@@ -93,6 +103,6 @@ def _call(client: Client, case, token: str) -> Response:
 
 @schema.parametrize()
 @settings(derandomize=True, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-def test_operation(case, owner):
+def test_operation(case, owner, db):
     response = _call(Client(), case, owner.api.token)
     case.validate_response(response, checks=CHECKS)

@@ -107,14 +107,14 @@ PROBLEM_STATUSES = {
 
 def document_problems(schema: dict) -> dict:
     """Adds to every operation of an OpenAPI document the problem+json responses it can give, with the shared
-    `Problem` schema: 400/404/422 everywhere, 401/403 where authentication is required, 413/415 with a body,
-    409/412 on writes, 429 on the sign-in family."""
+    `Problem` schema: 400/404/422 everywhere, 401/403 where authentication is required and on the sign-in family,
+    413/415 with a body, 409/412 on writes, 429 on the sign-in family."""
     schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     content = {CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             statuses = {400, 404, 422}
-            if operation.get("security"):
+            if operation.get("security") or "/auth/" in path:  # the sign-in family refuses bad credentials
                 statuses |= {401, 403}
             if "requestBody" in operation:
                 statuses |= {413, 415}
