@@ -148,12 +148,12 @@ class CashFlowOut(Schema):
 
 
 class AsOfParams(Schema):
-    as_of: str = Field(description="YYYY-MM-DD", examples=["2026-12-31"])
+    as_of: str = Field(description="YYYY-MM-DD", json_schema_extra={"example": "2026-12-31"})
 
 
 class RangeParams(Schema):
-    date_from: str = Field(description="YYYY-MM-DD", examples=["2026-01-01"])
-    date_to: str = Field(description="YYYY-MM-DD, on or after date_from", examples=["2026-12-31"])
+    date_from: str = Field(description="YYYY-MM-DD", json_schema_extra={"example": "2026-01-01"})
+    date_to: str = Field(description="YYYY-MM-DD, on or after date_from", json_schema_extra={"example": "2026-12-31"})
 
 
 class ExportFormat(Schema):
