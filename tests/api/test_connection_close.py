@@ -11,7 +11,11 @@ import time
 
 import pytest
 
-from tests.cli.conftest import free_port
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 @pytest.fixture
