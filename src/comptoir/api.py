@@ -4,44 +4,115 @@ errors."""
 from __future__ import annotations
 
 import logging
+import re
 
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
-from comptoir.platform.errors import DomainError, NotAuthenticated
+from comptoir.platform.errors import DomainError, NotAuthenticated, ValidationFailed
+from comptoir.platform.exports import XLSX_MIME
+from comptoir.platform.middleware import FORM_TYPES
 from comptoir.platform.modules import registry
-from comptoir.platform.problems import domain_error_response, problem_response, pydantic_errors
+from comptoir.platform.problems import document_problems, domain_error_response, problem_response, pydantic_errors
 
 logger = logging.getLogger("comptoir.api")
 
 
 class ActorAuth:
-    """Authenticated when the middleware resolved an actor for the request."""
-
-    openapi_type = "http"
-    openapi_scheme = "bearer"
+    """Authenticated when the middleware resolved an actor for the request (a bearer token; the session cookie of
+    the desk works too)."""
 
     def __call__(self, request):
         return getattr(request, "actor", None)
 
 
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# An ISO 8601 date-time with an offset; PostgreSQL stores offsets up to ±15:59 only.
+_DATETIME_OFFSET = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?[+-](\d{2}):?(\d{2})")
+
+
+def _refuse_unstorable(value, field: str) -> None:
+    """Refuses, field by field, what PostgreSQL cannot store: a NUL character, a time-zone offset beyond ±15:59."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_unstorable(key, field)
+            _refuse_unstorable(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _refuse_unstorable(item, f"{field}.{index}" if field else str(index))
+    elif isinstance(value, str):
+        if "\x00" in value:
+            raise ValidationFailed("A NUL character cannot be stored", code="nul_character", field=field or "body")
+        offset = _DATETIME_OFFSET.fullmatch(value.strip())
+        if offset and (int(offset[1]) > 15 or int(offset[2]) > 59):
+            raise ValidationFailed(
+                "A time-zone offset lies between -15:59 and +15:59", code="invalid_datetime", field=field or "body"
+            )
 
 
 class JsonParser(Parser):
     """An empty body (or a form with no field) is an empty object, so an operation whose body is optional
-    (`POST …/close`) may be called with none at all (`curl -X POST`, an HTML form's button)."""
+    (`POST …/close`) may be called with none at all (`curl -X POST`, an HTML form's button). Bodies, queries and
+    forms are refused where PostgreSQL could not store a value (the media type is checked by the middleware)."""
 
     def parse_body(self, request):
         if not request.body.strip() or (request.content_type in FORM_TYPES and not request.POST and not request.FILES):
             return {}
-        return super().parse_body(request)
+        data = super().parse_body(request)
+        _refuse_unstorable(data, "")
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        parsed = super().parse_querydict(data, list_fields, request)
+        _refuse_unstorable(parsed, "")
+        return parsed
 
 
-api = NinjaAPI(
+BEARER = {
+    "type": "http",
+    "scheme": "bearer",
+    "description": "An access token from `POST /auth/token`, or a personal API token",
+}
+
+
+class _Document(OpenAPISchema):
+    """Every operation with an `auth` (the actor, a module's guard) is under the one bearer scheme, so the docs page
+    has its Authorize button."""
+
+    def operation_security(self, operation):
+        if not operation.auth_callbacks:
+            return None
+        self.securitySchemes["bearerAuth"] = BEARER
+        return [{"bearerAuth": []}]
+
+
+class ComptoirAPI(NinjaAPI):
+    """The OpenAPI document also declares the bearer scheme, lists each operation's problem+json responses and, for
+    a list that exports, its CSV and XLSX files."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = document_problems(_Document(self, path_prefix))
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                if any(p["in"] == "query" and p["name"] == "format" for p in operation.get("parameters", [])):
+                    ok = operation["responses"].get(200, {}).setdefault("content", {})
+                    ok.update(EXPORT_CONTENT)
+        return schema
+
+
+# What `?format=csv|xlsx` answers on a list.
+EXPORT_CONTENT = {
+    "text/csv": {"schema": {"type": "string"}},
+    XLSX_MIME: {"schema": {"type": "string", "format": "binary"}},
+}
+
+api = ComptoirAPI(
     title="Comptoir API",
     version="1",
     description="Multi-tenant ERP. Authenticate with `Authorization: Bearer <token>`; choose the organization "
@@ -82,9 +153,18 @@ def on_authentication_error(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, DomainError):  # ninja wraps what the parser refuses in a 400
+        return domain_error_response(request, exc.__cause__)
     code = "malformed_body" if exc.status_code == 400 else f"http_{exc.status_code}"
     return problem_response(
         request, status=exc.status_code, code=code, title=str(exc.message or "Error"), detail=str(exc.message or "")
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def on_malformed_multipart(request, exc):
+    return problem_response(
+        request, status=400, code="malformed_body", title="Malformed multipart body", detail=str(exc)
     )
 
 

@@ -57,6 +57,7 @@ def _tokens(pair: auth.TokenPair) -> dict:
 
 @auth_router.post("/signup", response={201: SignupOut}, auth=None)
 def signup(request, payload: SignupIn):
+    """Create an organization and its owner in one step; the owner receives an e-mail to verify the address."""
     org, user = accounts.sign_up(
         organization=OrganizationInput(**payload.organization.dict()),
         user=accounts.UserInput(**payload.user.dict()),
@@ -71,16 +72,20 @@ def signup(request, payload: SignupIn):
 
 @auth_router.post("/token", response=TokenOut, auth=None)
 def token(request, payload: TokenIn):
+    """Sign in with e-mail and password: an access token and a refresh token. Repeated failures lock the sign-in for a
+    while (429)."""
     return _tokens(auth.sign_in(email=payload.email, password=payload.password, request=request))
 
 
 @auth_router.post("/token/refresh", response=TokenOut, auth=None)
 def token_refresh(request, payload: RefreshIn):
+    """Exchange a refresh token for a new pair; the old refresh token stops working."""
     return _tokens(auth.refresh_tokens(refresh=payload.refresh, request=request))
 
 
 @auth_router.post("/logout", response={204: None})
 def logout(request):
+    """Revoke the session of the token sent (access and refresh)."""
     actor = actor_of(request)
     if actor.session_id is not None:
         auth.revoke_session(session_id=actor.session_id, user=actor.user, request=request)
@@ -89,24 +94,28 @@ def logout(request):
 
 @auth_router.post("/password-reset", response={202: MessageOut}, auth=None)
 def password_reset_request(request, payload: PasswordResetRequestIn):
+    """Send a password-reset link to the e-mail, if it belongs to an account; the answer is the same either way."""
     accounts.request_password_reset(email=payload.email)
     return Status(202, {"detail": "If the address is registered, a code was sent to it."})
 
 
 @auth_router.post("/password-reset/confirm", response=MessageOut, auth=None)
 def password_reset_confirm(request, payload: PasswordResetConfirmIn):
+    """Set a new password with the token of a reset link; every session of the user is revoked."""
     accounts.confirm_password_reset(email=payload.email, code=payload.code, new_password=payload.new_password)
     return {"detail": "Password changed; every session was signed out."}
 
 
 @auth_router.post("/verify-email", response=MessageOut, auth=None)
 def verify_email(request, payload: EmailVerifyIn):
+    """Mark the e-mail address verified with the token sent to it."""
     accounts.verify_email(email=payload.email, code=payload.code)
     return {"detail": "E-mail verified."}
 
 
 @auth_router.post("/verify-email/resend", response={202: MessageOut})
 def resend_verification(request):
+    """Send the verification e-mail again to the signed-in user."""
     actor = actor_of(request)
     accounts.send_email_verification(user=actor.user)
     return Status(202, {"detail": "A new code was sent."})
@@ -114,12 +123,14 @@ def resend_verification(request):
 
 @auth_router.post("/invitations/accept", response=MessageOut, auth=None)
 def accept_invitation(request, payload: InvitationAcceptIn):
+    """Join an organization with the token of an invitation (and set a password for a new account)."""
     accounts.accept_invitation(**payload.dict(), request=request)
     return {"detail": "Invitation accepted; sign in with your new password."}
 
 
 @me_router.get("/me", response=MeOut)
 def me(request):
+    """The signed-in user, the current organization, the role there and every membership."""
     actor = actor_of(request)
     memberships = queries.memberships_of(actor.user)
     return {
@@ -145,6 +156,7 @@ def me(request):
 
 @members_router.get("", response=MemberPage)
 def list_members(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[MemberFilters]):
+    """The members of the organization with their roles."""
     authorize(request, "platform.view_organizationmember")
     return list_or_export(
         request,
@@ -160,6 +172,7 @@ def list_members(request, page: Query[PageParams], export: Query[ExportParams], 
 
 @members_router.post("", response={201: MemberOut})
 def invite_member(request, payload: MemberInviteIn):
+    """Invite a person by e-mail to join the organization with a role."""
     actor = authorize(request, "platform.invite_member")
     member = accounts.invite_member(
         actor=actor.user,
@@ -174,12 +187,14 @@ def invite_member(request, payload: MemberInviteIn):
 
 @members_router.get("/{member_id}", response=MemberOut)
 def get_member(request, member_id: uuid.UUID):
+    """One member of the organization."""
     authorize(request, "platform.view_organizationmember")
     return queries.access_member(member_id)
 
 
 @members_router.patch("/{member_id}", response=MemberOut)
 def patch_member(request, member_id: uuid.UUID, payload: MemberPatch):
+    """Change a member's organization role or status; an organization keeps one active owner (409)."""
     actor = authorize(request, "platform.change_organizationmember")
     queries.access_member(member_id)
     accounts.update_member(actor=actor.user, member_id=member_id, **payload.model_dump(exclude_unset=True))
@@ -188,6 +203,7 @@ def patch_member(request, member_id: uuid.UUID, payload: MemberPatch):
 
 @members_router.delete("/{member_id}", response={204: None})
 def remove_member(request, member_id: uuid.UUID):
+    """Remove a member from the organization; an organization keeps one active owner (409)."""
     actor = authorize(request, "platform.delete_organizationmember")
     queries.access_member(member_id)
     accounts.remove_member(actor=actor.user, member_id=member_id)
@@ -214,6 +230,7 @@ def _role_out(role) -> dict:
 
 @identity_router.get("/roles", response=RolePage)
 def list_roles(request, page: Query[PageParams], export: Query[ExportParams], is_system: bool | None = None):
+    """The roles of the organization (templates and custom ones) with their permissions."""
     authorize(request, "identity.view_role")
     qs = queries.roles()
     if is_system is not None:
@@ -237,6 +254,7 @@ def _role_outs(rows) -> list[dict]:
 
 @identity_router.post("/roles", response={201: RoleOut})
 def create_role(request, payload: RoleIn):
+    """Create a custom role holding permission codenames."""
     actor = authorize(request, "identity.add_role")
     role = roles.create_role(actor=actor.user, **payload.dict())
     return Status(201, _role_out(queries.access_role(role.pk)))
@@ -244,12 +262,14 @@ def create_role(request, payload: RoleIn):
 
 @identity_router.get("/roles/{role_id}", response=RoleOut)
 def get_role(request, role_id: uuid.UUID):
+    """One role with its permissions."""
     authorize(request, "identity.view_role")
     return _role_out(queries.access_role(role_id))
 
 
 @identity_router.patch("/roles/{role_id}", response=RoleOut)
 def patch_role(request, role_id: uuid.UUID, payload: RolePatch):
+    """Change a custom role's name or permissions."""
     actor = authorize(request, "identity.change_role")
     queries.access_role(role_id)
     roles.update_role(actor=actor.user, role_id=role_id, **payload.model_dump(exclude_unset=True))
@@ -258,6 +278,7 @@ def patch_role(request, role_id: uuid.UUID, payload: RolePatch):
 
 @identity_router.delete("/roles/{role_id}", response={204: None})
 def delete_role(request, role_id: uuid.UUID):
+    """Delete a custom role; it is taken from the members who held it."""
     actor = authorize(request, "identity.delete_role")
     roles.delete_role(actor=actor.user, role_id=role_id)
     return Status(204, None)
@@ -265,6 +286,7 @@ def delete_role(request, role_id: uuid.UUID):
 
 @identity_router.post("/roles/{role_id}/assignments", response={201: RoleAssignmentOut})
 def assign_role(request, role_id: uuid.UUID, payload: RoleAssignIn):
+    """Give a role to a member."""
     actor = authorize(request, "identity.assign_role")
     assignment = roles.assign_role(
         actor=actor.user, member_id=payload.member, role_id=role_id, workspace_id=payload.workspace
@@ -274,6 +296,7 @@ def assign_role(request, role_id: uuid.UUID, payload: RoleAssignIn):
 
 @identity_router.delete("/roles/{role_id}/assignments/{member_id}", response={204: None})
 def unassign_role(request, role_id: uuid.UUID, member_id: uuid.UUID, workspace: uuid.UUID | None = None):
+    """Take a role from a member."""
     actor = authorize(request, "identity.assign_role")
     roles.unassign_role(actor=actor.user, member_id=member_id, role_id=role_id, workspace_id=workspace)
     return Status(204, None)
@@ -281,6 +304,7 @@ def unassign_role(request, role_id: uuid.UUID, member_id: uuid.UUID, workspace: 
 
 @identity_router.get("/permissions", response=PermissionPage)
 def list_permissions(request, page: Query[PageParams], export: Query[ExportParams], module: str | None = None):
+    """Every permission codename (`app.action_resource`) a role can hold."""
     authorize(request, "identity.view_role")
     return list_or_export(
         request,
@@ -296,6 +320,7 @@ def list_permissions(request, page: Query[PageParams], export: Query[ExportParam
 
 @identity_router.get("/api-tokens", response=ApiTokenPage)
 def list_api_tokens(request, page: Query[PageParams], export: Query[ExportParams]):
+    """The signed-in user's personal API tokens (never their secret)."""
     actor = authorize(request, "identity.manage_apitoken")
     return list_or_export(
         request,
@@ -311,6 +336,7 @@ def list_api_tokens(request, page: Query[PageParams], export: Query[ExportParams
 
 @identity_router.post("/api-tokens", response={201: ApiTokenCreatedOut})
 def create_api_token(request, payload: ApiTokenIn):
+    """Create a personal API token; its secret is shown once in the answer."""
     actor = authorize(request, "identity.manage_apitoken")
     token, secret = api_tokens.create_api_token(
         actor=actor.user,
@@ -324,6 +350,7 @@ def create_api_token(request, payload: ApiTokenIn):
 
 @identity_router.delete("/api-tokens/{token_id}", response={204: None})
 def revoke_api_token(request, token_id: uuid.UUID):
+    """Revoke one of the signed-in user's personal API tokens."""
     actor = authorize(request, "identity.manage_apitoken")
     api_tokens.revoke_api_token(actor=actor.user, token_id=token_id, any_user=actor.can("identity.delete_apitoken"))
     return Status(204, None)

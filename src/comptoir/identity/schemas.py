@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from comptoir.platform.constants import OrgRole
 from comptoir.platform.schemas import Input, Page
@@ -30,6 +30,22 @@ class SignupUser(Input):
 
 
 class SignupIn(Input):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organization": {"name": "Acme Trading", "code": "acme", "country": "FR", "base_currency": "EUR"},
+                    "user": {
+                        "email": "ada@example.com",
+                        "password": "correct-horse-battery-staple",
+                        "first_name": "Ada",
+                        "last_name": "Lovelace",
+                    },
+                }
+            ]
+        }
+    )
+
     organization: SignupOrganization
     user: SignupUser
 
@@ -42,6 +58,10 @@ class SignupOut(Schema):
 
 
 class TokenIn(Input):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"email": "ada@example.com", "password": "correct-horse-battery-staple"}]}
+    )
+
     email: str = Field(min_length=1, max_length=255)
     password: str = Field(min_length=1, max_length=256)
 

@@ -84,6 +84,12 @@ class PayloadTooLarge(DomainError):
     title = "Request body too large"
 
 
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+    title = "Unsupported media type"
+
+
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"

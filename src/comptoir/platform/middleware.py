@@ -1,4 +1,5 @@
-"""Request plumbing: request id and body-size limit, and `Idempotency-Key` handling for API POSTs."""
+"""Request plumbing: request id, limits on what a request may carry, problem+json 404/405 under /api/, and
+`Idempotency-Key` handling for API POSTs."""
 
 from __future__ import annotations
 
@@ -6,24 +7,38 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 import uuid
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, Context, Decimal
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
+from django.http.multipartparser import MultiPartParser
 
 from comptoir.platform import services
 from comptoir.platform.audit import RequestContext, request_scope
-from comptoir.platform.errors import DomainError, PayloadTooLarge, ValidationFailed
-from comptoir.platform.problems import domain_error_response, problem_response
+from comptoir.platform.errors import (
+    DomainError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from comptoir.platform.problems import CONTENT_TYPE, domain_error_response, problem_response
 
 logger = logging.getLogger(__name__)
+
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# `\u0000` as a JSON string escape (not preceded by an escaped backslash): a NUL character once parsed.
+_JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
 
 
 class RequestLimitsMiddleware:
     """Gives each request an id and a request context (id, client, path, method, source) for the audit and system
-    logs, and refuses bodies above DATA_UPLOAD_MAX_MEMORY_SIZE with 413 before reading."""
+    logs. Refuses, before a view reads anything: a body above DATA_UPLOAD_MAX_MEMORY_SIZE (413, and the connection
+    is closed since the body stays unread); a NUL character in the path, query, headers or JSON body (PostgreSQL
+    cannot store it); a multipart body without a valid boundary; an API body neither JSON nor a form (415).
+    Answers every 404/405 under /api/ as problem+json."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -31,24 +46,72 @@ class RequestLimitsMiddleware:
     def __call__(self, request):
         request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         with request_scope(RequestContext.from_http(request)):
-            return self._limit(request)
-
-    def _limit(self, request):
-        try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
-        except ValueError:
-            length = 0
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request.content_type == "multipart/form-data":  # files are spooled to disk, capped per attachment
-            limit = max(limit, settings.COMPTOIR_MAX_UPLOAD_BYTES + 64 * 1024)
-        if length > limit:
-            response = domain_error_response(
-                request, PayloadTooLarge(f"The body is {length} bytes; the limit is {limit}")
-            )
-        else:
-            response = self.get_response(request)
+            try:
+                _check_request(request)
+            except DomainError as exc:
+                response = domain_error_response(request, exc)
+                if exc.status == PayloadTooLarge.status:
+                    response["Connection"] = "close"
+            else:
+                response = _api_problem(request, self.get_response(request))
         response["X-Request-ID"] = request.request_id
         return response
+
+
+def _check_request(request) -> None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    multipart = request.META.get("CONTENT_TYPE", "").lower().startswith("multipart/form-data")
+    if multipart:  # files are spooled to disk, capped per attachment
+        limit = max(limit, settings.COMPTOIR_MAX_UPLOAD_BYTES + 64 * 1024)
+    if length > limit:
+        raise PayloadTooLarge(f"The body is {length} bytes; the limit is {limit}")
+    if (
+        "\x00" in request.path
+        or "%00" in request.META.get("QUERY_STRING", "")
+        or "\x00" in request.META.get("QUERY_STRING", "")
+    ):
+        raise ValidationFailed("The path or query contains a NUL character", code="nul_character")
+    if any(
+        "\x00" in value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)
+    ):
+        raise ValidationFailed("A header contains a NUL character", code="nul_character")
+    if multipart and not MultiPartParser.boundary_re.match(request.content_params.get("boundary", "")):
+        raise DomainError("A multipart body needs a valid boundary parameter", code="malformed_body")
+    if length and request.path.startswith("/api/") and request.content_type not in FORM_TYPES:
+        if request.content_type and not is_json(request.content_type):
+            raise UnsupportedMediaType(f"Send JSON (Content-Type: application/json), not {request.content_type}")
+        if _JSON_NUL.search(request.body):
+            raise ValidationFailed("A NUL character (\\u0000) cannot be stored", code="nul_character", field="body")
+
+
+def is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+def _api_problem(request, response):
+    """A 404 or 405 that Django or ninja answered in HTML or plain text (an unknown path, a method the path does
+    not have) becomes problem+json under /api/, keeping its `Allow` header."""
+    if (
+        response.status_code not in (404, 405)
+        or not request.path.startswith("/api/")
+        or response.get("Content-Type", "").startswith(CONTENT_TYPE)
+    ):
+        return response
+    if response.status_code == 404:
+        return problem_response(request, status=404, code="not_found", title="Not found")
+    problem = problem_response(
+        request,
+        status=405,
+        code="method_not_allowed",
+        title="Method not allowed",
+        detail=f"{request.method} is not allowed here; allowed: {response.get('Allow', '')}",
+    )
+    problem["Allow"] = response.get("Allow", "")
+    return problem
 
 
 class IdempotencyMiddleware:

@@ -100,6 +100,7 @@ IMPORT_DOC = {
 def list_bank_accounts(
     request, page: Query[PageParams], filters: Query[BankAccountFilters], export: Query[ExportParams]
 ):
+    """The bank accounts of the organization."""
     authorize(request, "accounting.view_bankaccount")
     return list_or_export(
         request,
@@ -115,6 +116,7 @@ def list_bank_accounts(
 
 @router.post("/bank-accounts", response={201: BankAccountOut})
 def create_bank_account(request, body: BankAccountIn):
+    """Create a bank account linked to a ledger account."""
     actor = authorize(request, "accounting.add_bankaccount")
     bank = services.create_bank_account(actor=actor.user, data=body.dict())
     return Status(201, queries.access_bank_account(bank.pk))
@@ -122,12 +124,14 @@ def create_bank_account(request, body: BankAccountIn):
 
 @router.get("/bank-accounts/{bank_account_id}", response=BankAccountOut)
 def get_bank_account(request, bank_account_id: uuid.UUID):
+    """One bank account."""
     authorize(request, "accounting.view_bankaccount")
     return queries.access_bank_account(bank_account_id)
 
 
 @router.patch("/bank-accounts/{bank_account_id}", response=BankAccountOut)
 def update_bank_account(request, bank_account_id: uuid.UUID, body: BankAccountPatch):
+    """Change the fields sent of a bank account."""
     actor = authorize(request, "accounting.change_bankaccount")
     queries.access_bank_account(bank_account_id)
     services.update_bank_account(
@@ -164,6 +168,8 @@ def _import_request(request) -> dict:
     openapi_extra=IMPORT_DOC,
 )
 def import_bank_statement(request, bank_account_id: uuid.UUID):
+    """Import a bank statement (CSV as JSON text or a multipart file) with a column mapping; duplicates may be skipped.
+    Import a bank statement (CSV as JSON text or a multipart file) with a column mapping; duplicates may be skipped."""
     actor = authorize(request, "accounting.add_banktransaction")
     queries.access_bank_account(bank_account_id)
     result = services.import_bank_statement(
@@ -180,6 +186,7 @@ def list_bank_transactions(
     filters: Query[BankTransactionFilters],
     export: Query[ExportParams],
 ):
+    """The transactions of a bank account, filtered by date and match status."""
     authorize(request, "accounting.view_banktransaction")
     bank = queries.access_bank_account(bank_account_id)
     return list_or_export(
@@ -196,18 +203,21 @@ def list_bank_transactions(
 
 @router.get("/bank-transactions/{bank_transaction_id}", response=BankTransactionOut)
 def get_bank_transaction(request, bank_transaction_id: uuid.UUID):
+    """One bank transaction."""
     authorize(request, "accounting.view_banktransaction")
     return queries.access_bank_transaction(bank_transaction_id)
 
 
 @router.get("/bank-transactions/{bank_transaction_id}/suggestions", response=list[SuggestionOut])
 def suggest_matches(request, bank_transaction_id: uuid.UUID, params: Query[SuggestionParams]):
+    """Ledger lines that may match a bank transaction, best first."""
     authorize(request, "accounting.view_banktransaction")
     return list(queries.suggest_matches(queries.access_bank_transaction(bank_transaction_id), days=params.days))
 
 
 @router.post("/bank-transactions/{bank_transaction_id}/match", response=BankTransactionOut)
 def match_bank_transaction(request, bank_transaction_id: uuid.UUID, body: MatchIn):
+    """Match a bank transaction to ledger lines."""
     actor = authorize(request, "accounting.reconcile_banktransaction")
     queries.access_bank_transaction(bank_transaction_id)
     services.match_bank_transaction(
@@ -218,6 +228,7 @@ def match_bank_transaction(request, bank_transaction_id: uuid.UUID, body: MatchI
 
 @router.post("/bank-transactions/{bank_transaction_id}/unmatch", response=BankTransactionOut)
 def unmatch_bank_transaction(request, bank_transaction_id: uuid.UUID):
+    """Undo the match of a bank transaction."""
     actor = authorize(request, "accounting.reconcile_banktransaction")
     queries.access_bank_transaction(bank_transaction_id)
     services.unmatch_bank_transaction(actor=actor.user, bank_transaction_id=bank_transaction_id)
@@ -226,6 +237,7 @@ def unmatch_bank_transaction(request, bank_transaction_id: uuid.UUID):
 
 @router.post("/bank-accounts/{bank_account_id}/reconcile", response=ReconcileOut)
 def reconcile_bank_account(request, bank_account_id: uuid.UUID, body: ReconcileIn):
+    """Reconcile a bank account up to a date against a statement balance."""
     actor = authorize(request, "accounting.reconcile_banktransaction")
     queries.access_bank_account(bank_account_id)
     count = services.reconcile_bank_account(
@@ -237,6 +249,7 @@ def reconcile_bank_account(request, bank_account_id: uuid.UUID, body: ReconcileI
 
 @router.get("/bank-accounts/{bank_account_id}/reconciliation", response=ReconciliationOut)
 def reconciliation_summary(request, bank_account_id: uuid.UUID, params: Query[AsOfParams]):
+    """The reconciliation state of a bank account: book and bank balances, unmatched items."""
     authorize(request, "accounting.view_banktransaction")
     bank = queries.access_bank_account(bank_account_id)
     return queries.reconciliation_summary(bank, as_of=params.as_of)

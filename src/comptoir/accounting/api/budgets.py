@@ -42,6 +42,7 @@ REPORT_COLUMNS = [
 
 @router.get("/budgets", response=BudgetPage)
 def list_budgets(request, page: Query[PageParams], filters: Query[BudgetFilters], export: Query[ExportParams]):
+    """The budgets with what they spent, filtered by year, status, account, cost center and category."""
     authorize(request, "accounting.view_budget")
     return list_or_export(
         request,
@@ -59,6 +60,7 @@ def list_budgets(request, page: Query[PageParams], filters: Query[BudgetFilters]
 
 @router.post("/budgets", response={201: BudgetOut})
 def create_budget(request, body: BudgetIn):
+    """Create a budget for a fiscal year or quarter on an account, a category and/or a cost center."""
     actor = authorize(request, "accounting.add_budget")
     budget = services.create_budget(actor=actor.user, data=body.dict())
     return Status(201, queries.access_budget(budget.pk))
@@ -84,6 +86,7 @@ def budget_report(request, fiscal_year: str, export: Query[ExportParams]):
 
 @router.get("/budgets/{budget_id}", response=BudgetOut)
 def get_budget(request, budget_id: uuid.UUID, response: HttpResponse):
+    """One budget with its allocated, spent and remaining amounts; the ETag is its version."""
     authorize(request, "accounting.view_budget")
     budget = queries.access_budget(budget_id)
     response["ETag"] = etag(budget.version)

@@ -31,6 +31,7 @@ router = Router()
 
 @router.get("/account-groups", response=AccountGroupPage)
 def list_account_groups(request, page: Query[PageParams], export: Query[ExportParams]):
+    """The account groups of the chart (a tree, by materialized path)."""
     authorize(request, "accounting.view_accountgroup")
     return list_or_export(
         request,
@@ -46,18 +47,21 @@ def list_account_groups(request, page: Query[PageParams], export: Query[ExportPa
 
 @router.post("/account-groups", response={201: AccountGroupOut})
 def create_account_group(request, body: AccountGroupIn):
+    """Create an account group under a parent group."""
     actor = authorize(request, "accounting.add_accountgroup")
     return Status(201, chart.create_account_group(actor=actor.user, data=body.dict()))
 
 
 @router.get("/account-groups/{group_id}", response=AccountGroupOut)
 def get_account_group(request, group_id: uuid.UUID):
+    """One account group."""
     authorize(request, "accounting.view_accountgroup")
     return queries.access_account_group(group_id)
 
 
 @router.get("/accounts", response=AccountPage)
 def list_accounts(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[AccountFilters]):
+    """The accounts of the chart, by code, filtered by group, type and activity."""
     authorize(request, "accounting.view_account")
     return list_or_export(
         request,
@@ -73,12 +77,14 @@ def list_accounts(request, page: Query[PageParams], export: Query[ExportParams],
 
 @router.post("/accounts", response={201: AccountOut})
 def create_account(request, body: AccountIn):
+    """Create an account (a leaf of the chart) in a group."""
     actor = authorize(request, "accounting.add_account")
     return Status(201, chart.create_account(actor=actor.user, data=body.dict()))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut)
 def get_account(request, account_id: uuid.UUID):
+    """One account."""
     authorize(request, "accounting.view_account")
     return queries.access_account(account_id)
 

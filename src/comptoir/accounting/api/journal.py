@@ -27,6 +27,7 @@ router = Router()
 def list_journal_entries(
     request, page: Query[PageParams], export: Query[ExportParams], filters: Query[JournalEntryFilters]
 ):
+    """The journal entries, filtered by status, journal type and dates."""
     authorize(request, "accounting.view_journalentry")
     return list_or_export(
         request,
@@ -43,6 +44,7 @@ def list_journal_entries(
 
 @router.post("/journal-entries", response={201: JournalEntryDetail})
 def create_journal_entry(request, body: JournalEntryIn):
+    """Create a draft journal entry, or post it at once with `post: true` (debits equal credits)."""
     actor = authorize(request, "accounting.add_journalentry")
     data = body.dict()
     post = data.pop("post")
@@ -56,12 +58,14 @@ def create_journal_entry(request, body: JournalEntryIn):
 
 @router.get("/journal-entries/{entry_id}", response=JournalEntryDetail)
 def get_journal_entry(request, entry_id: uuid.UUID):
+    """One journal entry with its lines."""
     authorize(request, "accounting.view_journalentry")
     return queries.access_journal_entry(entry_id)
 
 
 @router.post("/journal-entries/{entry_id}/post", response=JournalEntryDetail)
 def post_journal_entry(request, entry_id: uuid.UUID):
+    """Post a draft entry: balanced, into an open period; it gets its number and becomes immutable."""
     actor = authorize(request, "accounting.change_journalentry")
     queries.access_journal_entry(entry_id)
     journal.post_entry(actor=actor.user, entry_id=entry_id)
@@ -70,6 +74,7 @@ def post_journal_entry(request, entry_id: uuid.UUID):
 
 @router.post("/journal-entries/{entry_id}/cancel", response=JournalEntryDetail)
 def cancel_journal_entry(request, entry_id: uuid.UUID):
+    """Cancel a draft entry."""
     actor = authorize(request, "accounting.change_journalentry")
     queries.access_journal_entry(entry_id)
     journal.cancel_entry(actor=actor.user, entry_id=entry_id)
@@ -78,6 +83,7 @@ def cancel_journal_entry(request, entry_id: uuid.UUID):
 
 @router.post("/journal-entries/{entry_id}/reverse", response={201: JournalEntryDetail})
 def reverse_journal_entry(request, entry_id: uuid.UUID, body: ReverseIn):
+    """Post the reversal of a posted entry (the correction of posted books)."""
     actor = authorize(request, "accounting.change_journalentry")
     queries.access_journal_entry(entry_id)
     reversal = journal.reverse_entry(actor=actor.user, entry_id=entry_id, date=body.date, narration=body.narration)

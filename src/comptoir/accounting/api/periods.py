@@ -25,6 +25,7 @@ router = Router()
 
 @router.get("/fiscal-years", response=FiscalYearPage)
 def list_fiscal_years(request, page: Query[PageParams], export: Query[ExportParams]):
+    """The fiscal years with their periods and status."""
     authorize(request, "accounting.view_fiscalyear")
     return list_or_export(
         request,
@@ -40,6 +41,7 @@ def list_fiscal_years(request, page: Query[PageParams], export: Query[ExportPara
 
 @router.post("/fiscal-years", response={201: FiscalYearDetail})
 def create_fiscal_year(request, body: FiscalYearIn):
+    """Create a fiscal year and its monthly periods."""
     actor = authorize(request, "accounting.add_fiscalyear")
     year = periods.create_fiscal_year(actor=actor.user, data=body.dict())
     return Status(201, queries.access_fiscal_year(year.pk))
@@ -47,12 +49,14 @@ def create_fiscal_year(request, body: FiscalYearIn):
 
 @router.get("/fiscal-years/{year_id}", response=FiscalYearDetail)
 def get_fiscal_year(request, year_id: uuid.UUID):
+    """One fiscal year with its periods."""
     authorize(request, "accounting.view_fiscalyear")
     return queries.access_fiscal_year(year_id)
 
 
 @router.post("/fiscal-years/{year_id}/make-current", response=FiscalYearOut)
 def make_fiscal_year_current(request, year_id: uuid.UUID):
+    """Make a fiscal year the current one."""
     actor = authorize(request, "accounting.change_fiscalyear")
     queries.access_fiscal_year(year_id)
     return periods.set_current_fiscal_year(actor=actor.user, fiscal_year_id=year_id)
@@ -79,6 +83,7 @@ def reopen_fiscal_year(request, year_id: uuid.UUID):
 
 @router.post("/periods/{period_id}/close", response=PeriodOut)
 def close_period(request, period_id: uuid.UUID):
+    """Close a fiscal period: no entry posts into it any more."""
     actor = authorize(request, "accounting.change_fiscalperiod")
     queries.access_period(period_id)
     return periods.close_period(actor=actor.user, period_id=period_id)
@@ -86,6 +91,7 @@ def close_period(request, period_id: uuid.UUID):
 
 @router.post("/periods/{period_id}/reopen", response=PeriodOut)
 def reopen_period(request, period_id: uuid.UUID):
+    """Reopen a closed period of an open fiscal year."""
     actor = authorize(request, "accounting.reopen_period")
     queries.access_period(period_id)
     return periods.reopen_period(actor=actor.user, period_id=period_id)

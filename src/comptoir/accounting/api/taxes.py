@@ -28,6 +28,7 @@ router = Router()
 
 @router.get("/tax-rates", response=TaxRatePage)
 def list_tax_rates(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[TaxRateFilters]):
+    """The tax rates of the organization."""
     authorize(request, "accounting.view_taxrate")
     return list_or_export(
         request,
@@ -43,6 +44,7 @@ def list_tax_rates(request, page: Query[PageParams], export: Query[ExportParams]
 
 @router.post("/tax-rates", response={201: TaxRateOut})
 def create_tax_rate(request, body: TaxRateIn):
+    """Create a tax rate with its accounts."""
     actor = authorize(request, "accounting.add_taxrate")
     row = taxes.create_tax_rate(actor=actor.user, data=body.dict())
     return Status(201, queries.access_tax_rate(row.pk))
@@ -62,12 +64,14 @@ def compute_tax(request, body: TaxComputeIn):
 
 @router.get("/tax-rates/{tax_rate_id}", response=TaxRateOut)
 def get_tax_rate(request, tax_rate_id: uuid.UUID):
+    """One tax rate."""
     authorize(request, "accounting.view_taxrate")
     return queries.access_tax_rate(tax_rate_id)
 
 
 @router.patch("/tax-rates/{tax_rate_id}", response=TaxRateOut)
 def update_tax_rate(request, tax_rate_id: uuid.UUID, body: TaxRatePatch):
+    """Change the fields sent of a tax rate."""
     actor = authorize(request, "accounting.change_taxrate")
     queries.access_tax_rate(tax_rate_id)
     taxes.update_tax_rate(actor=actor.user, tax_rate_id=tax_rate_id, data=body.dict(exclude_unset=True))
@@ -76,6 +80,7 @@ def update_tax_rate(request, tax_rate_id: uuid.UUID, body: TaxRatePatch):
 
 @router.post("/tax-rates/{tax_rate_id}/deactivate", response=TaxRateOut)
 def deactivate_tax_rate(request, tax_rate_id: uuid.UUID):
+    """Deactivate a tax rate: no new line may use it."""
     actor = authorize(request, "accounting.change_taxrate")
     queries.access_tax_rate(tax_rate_id)
     taxes.deactivate_tax_rate(actor=actor.user, tax_rate_id=tax_rate_id)

@@ -204,9 +204,9 @@ def budgets(*, fiscal_year=None, status=None, cost_center=None, account=None, ca
     if status:
         qs = qs.filter(status=status)
     if cost_center:
-        qs = qs.filter(_by_id_or_code("cost_center", cost_center))
+        qs = qs.filter(**_by_id_or_code("cost_center", cost_center))
     if account:
-        qs = qs.filter(_by_id_or_code("account", account))
+        qs = qs.filter(**_by_id_or_code("account", account))
     if category:
         qs = qs.filter(category=category)
     return qs

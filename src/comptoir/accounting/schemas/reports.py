@@ -148,12 +148,12 @@ class CashFlowOut(Schema):
 
 
 class AsOfParams(Schema):
-    as_of: str | None = None
+    as_of: str = Field(description="YYYY-MM-DD", json_schema_extra={"example": "2026-12-31"})
 
 
 class RangeParams(Schema):
-    date_from: str | None = None
-    date_to: str | None = None
+    date_from: str = Field(description="YYYY-MM-DD", json_schema_extra={"example": "2026-01-01"})
+    date_to: str = Field(description="YYYY-MM-DD, on or after date_from", json_schema_extra={"example": "2026-12-31"})
 
 
 class ExportFormat(Schema):
@@ -161,7 +161,7 @@ class ExportFormat(Schema):
 
 
 class LedgerParams(RangeParams):
-    account: str | None = Field(None, description="id or code of the account")
+    account: str = Field(description="id or code of the account")
     cursor: str | None = None
     limit: int = 500
 

@@ -105,8 +105,13 @@ def _parse(csv_text: str) -> list[dict]:
     """The rows of `csv_text` as dicts of stripped cells, with the file's shape checked."""
     if not isinstance(csv_text, str) or not csv_text.strip():
         raise ValidationFailed("The CSV is empty", code="required", field="csv")
+    if "\x00" in csv_text:
+        raise ValidationFailed("The CSV contains a NUL character", code="malformed_csv", field="csv")
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
-    headers = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        headers = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise ValidationFailed(f"Malformed CSV: {exc}", code="malformed_csv", field="csv") from exc
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
         raise ValidationFailed(f"Missing column {missing[0]}", code="missing_column", field="csv")

@@ -91,17 +91,17 @@ def test_every_report_downloads_as_csv_and_xlsx_and_is_audited(tenant, books):
 @pytest.mark.parametrize(
     ("slug", "query", "field", "code"),
     [
-        ("trial-balance", {}, "as_of", "required"),
+        ("trial-balance", {}, "as_of", "validation_error"),
         ("balance-sheet", {"as_of": "31/03/2026"}, "as_of", "invalid_date"),
         ("profit-and-loss", {"date_from": "2026-02-01", "date_to": "2026-01-01"}, "date_to", "invalid_range"),
-        ("cash-flow", {"date_to": "2026-01-01"}, "date_from", "required"),
+        ("cash-flow", {"date_to": "2026-01-01"}, "date_from", "validation_error"),
         (
             "general-ledger",
             {"account": "9999", "date_from": "2026-01-01", "date_to": "2026-01-31"},
             "account",
             "unknown",
         ),
-        ("general-ledger", {"date_from": "2026-01-01", "date_to": "2026-01-31"}, "account", "required"),
+        ("general-ledger", {"date_from": "2026-01-01", "date_to": "2026-01-31"}, "account", "validation_error"),
         ("aging", {"kind": "both", "as_of": "2026-01-01"}, "kind", "invalid"),
     ],
 )

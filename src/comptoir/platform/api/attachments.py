@@ -50,6 +50,7 @@ def _attachment(request, attachment_id, action: str):
 
 @router.get("/attachments", response=AttachmentPage)
 def list_attachments(request, owner: Query[AttachmentOwner], page: Query[PageParams], export: Query[ExportParams]):
+    """The files attached to records, filtered by record; `?format=csv|xlsx` exports the list."""
     _actor, model = _authorize_owner(request, owner.owner_type, owner.owner_id, "view")
     return list_or_export(
         request,
@@ -73,6 +74,7 @@ def upload_attachment(request, owner_type: Form[str], owner_id: Form[uuid.UUID],
 
 @router.get("/attachments/{attachment_id}", response=AttachmentOut)
 def get_attachment(request, attachment_id: uuid.UUID):
+    """One attachment's metadata (name, type, size, record)."""
     return _attachment(request, attachment_id, "view")[1]
 
 
@@ -89,6 +91,7 @@ def download_attachment(request, attachment_id: uuid.UUID):
 
 @router.delete("/attachments/{attachment_id}", response={204: None})
 def delete_attachment(request, attachment_id: uuid.UUID):
+    """Delete an attachment and its file."""
     actor, attachment = _attachment(request, attachment_id, "change")
     services.delete_attachment(actor=actor.user, attachment_id=attachment.pk)
     return Status(204, None)

@@ -31,6 +31,7 @@ router = Router(tags=["calendar"])
 
 @router.get("/calendar/events", response=CalendarEventPage)
 def list_events(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[CalendarEventFilters]):
+    """The calendar events the signed-in user may see, filtered by time, type and status."""
     actor = authorize(request, "platform.view_calendarevent")
     return list_or_export(
         request,
@@ -46,6 +47,7 @@ def list_events(request, page: Query[PageParams], export: Query[ExportParams], f
 
 @router.post("/calendar/events", response={201: CalendarEventOut})
 def create_event(request, payload: CalendarEventIn, response: HttpResponse):
+    """Create a calendar event (with attendees, reminders and a recurrence rule)."""
     actor = authorize(request, "platform.add_calendarevent")
     data = payload.model_dump()
     event = services.create_calendar_event(actor=actor.user, data=services.CalendarEventInput(**data))
@@ -56,6 +58,7 @@ def create_event(request, payload: CalendarEventIn, response: HttpResponse):
 
 @router.get("/calendar/events/{event_id}", response=CalendarEventOut)
 def get_event(request, event_id: uuid.UUID, response: HttpResponse):
+    """One calendar event with its attendees and reminders."""
     actor = authorize(request, "platform.view_calendarevent")
     event = queries.access_calendar_event(actor.user, event_id)
     response["ETag"] = etag(event.version)
@@ -64,6 +67,7 @@ def get_event(request, event_id: uuid.UUID, response: HttpResponse):
 
 @router.patch("/calendar/events/{event_id}", response=CalendarEventOut)
 def patch_event(request, event_id: uuid.UUID, payload: CalendarEventPatch, response: HttpResponse):
+    """Change the fields sent of an event; `attendees` replaces the list."""
     actor = authorize(request, "platform.change_calendarevent")
     queries.access_calendar_event(actor.user, event_id)
     services.update_calendar_event(
@@ -79,6 +83,7 @@ def patch_event(request, event_id: uuid.UUID, payload: CalendarEventPatch, respo
 
 @router.delete("/calendar/events/{event_id}", response={204: None})
 def delete_event(request, event_id: uuid.UUID):
+    """Delete a calendar event."""
     actor = authorize(request, "platform.delete_calendarevent")
     queries.access_calendar_event(actor.user, event_id)
     services.delete_calendar_event(actor=actor.user, event_id=event_id, expected_version=if_match_version(request))
@@ -87,6 +92,7 @@ def delete_event(request, event_id: uuid.UUID):
 
 @router.post("/calendar/events/{event_id}/respond", response=AttendeeResponseOut)
 def respond(request, event_id: uuid.UUID, payload: RespondIn):
+    """Answer an invitation to an event (accept, decline, tentative)."""
     actor = authorize(request, "platform.view_calendarevent")
     queries.access_calendar_event(actor.user, event_id)
     return services.respond_to_calendar_event(actor=actor.user, event_id=event_id, response=payload.response)
@@ -94,6 +100,7 @@ def respond(request, event_id: uuid.UUID, payload: RespondIn):
 
 @router.get("/calendar/occurrences", response=OccurrencePage)
 def list_occurrences(request, params: Query[OccurrenceParams], export: Query[ExportParams]):
+    """The occurrences of the events between two instants, recurrences expanded."""
     actor = authorize(request, "platform.view_calendarevent")
     found = queries.occurrences(actor.user, params.start, params.end, include_cancelled=params.include_cancelled)
     return report_or_export(
@@ -109,6 +116,7 @@ def list_occurrences(request, params: Query[OccurrenceParams], export: Query[Exp
 
 @router.get("/calendar/ics")
 def export_ics(request):
+    """The signed-in user's events as an iCalendar (.ics) file."""
     actor = authorize(request, "platform.view_calendarevent")
     response = HttpResponse(queries.calendar_ics(actor.user), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="comptoir.ics"'

@@ -65,6 +65,7 @@ def list_settings(
 
 @router.get("/settings/{key}", response=SettingOut)
 def get_setting(request, key: str, scope: Query[SettingScope]):
+    """One setting's value for the organization, or its declared default."""
     authorize(request, "platform.view_setting")
     return queries.access_setting(key, _workspace(scope))
 
@@ -90,6 +91,7 @@ def _features_out(features) -> dict:
 
 @router.get("/features", response=FeaturesOut)
 def get_features(request):
+    """The modules switched on for the organization and its tax regime."""
     authorize(request, "platform.view_organizationfeature")
     return _features_out(queries.organization_features())
 

@@ -34,6 +34,7 @@ router = Router(tags=["platform"])
 
 @router.get("/organization", response=OrganizationOut)
 def get_organization(request, response: HttpResponse):
+    """The current organization; the ETag is its version, for `If-Match` on PATCH."""
     authorize(request, "platform.view_organization")
     org = queries.current_organization()
     response["ETag"] = etag(org.version)
@@ -42,6 +43,7 @@ def get_organization(request, response: HttpResponse):
 
 @router.patch("/organization", response=OrganizationOut)
 def patch_organization(request, payload: OrganizationPatch, response: HttpResponse):
+    """Change the fields sent; null clears an optional text field. Send `If-Match` to refuse a stale write (412)."""
     actor = authorize(request, "platform.change_organization")
     org = services.update_organization(
         actor=actor.user, changes=payload.model_dump(exclude_unset=True), expected_version=if_match_version(request)
@@ -69,6 +71,7 @@ def list_workspaces(request, page: Query[PageParams], filters: Query[WorkspaceFi
 
 @router.post("/workspaces", response={201: WorkspaceOut})
 def create_workspace(request, payload: WorkspaceIn, response: HttpResponse):
+    """Create a workspace (branch, division…) of the current organization."""
     actor = authorize(request, "platform.add_workspace")
     ws = services.create_workspace(actor=actor.user, data=services.WorkspaceInput(**payload.dict()))
     response["ETag"] = etag(ws.version)
@@ -77,6 +80,7 @@ def create_workspace(request, payload: WorkspaceIn, response: HttpResponse):
 
 @router.get("/workspaces/{workspace_id}", response=WorkspaceOut)
 def get_workspace(request, workspace_id: uuid.UUID, response: HttpResponse):
+    """One workspace; the ETag is its version."""
     authorize(request, "platform.view_workspace")
     ws = queries.access_workspace(workspace_id)
     response["ETag"] = etag(ws.version)
@@ -85,6 +89,7 @@ def get_workspace(request, workspace_id: uuid.UUID, response: HttpResponse):
 
 @router.patch("/workspaces/{workspace_id}", response=WorkspaceOut)
 def patch_workspace(request, workspace_id: uuid.UUID, payload: WorkspacePatch, response: HttpResponse):
+    """Change the fields sent of a workspace (`If-Match` refuses a stale write)."""
     actor = authorize(request, "platform.change_workspace")
     queries.access_workspace(workspace_id)
     ws = services.update_workspace(
@@ -99,6 +104,7 @@ def patch_workspace(request, workspace_id: uuid.UUID, payload: WorkspacePatch, r
 
 @router.delete("/workspaces/{workspace_id}", response={204: None})
 def delete_workspace(request, workspace_id: uuid.UUID):
+    """Soft-delete a workspace; the default workspace cannot be deleted (409)."""
     actor = authorize(request, "platform.delete_workspace")
     services.delete_workspace(actor=actor.user, workspace_id=workspace_id)
     return Status(204, None)
@@ -106,6 +112,7 @@ def delete_workspace(request, workspace_id: uuid.UUID):
 
 @router.get("/currencies", response=CurrencyPage)
 def list_currencies(request, page: Query[PageParams], export: Query[ExportParams], search: str | None = None):
+    """The ISO 4217 currencies (global reference data)."""
     actor_of(request)
     return list_or_export(
         request,
@@ -121,6 +128,7 @@ def list_currencies(request, page: Query[PageParams], export: Query[ExportParams
 
 @router.get("/countries", response=CountryPage)
 def list_countries(request, page: Query[PageParams], export: Query[ExportParams], search: str | None = None):
+    """The ISO 3166 countries (global reference data)."""
     actor_of(request)
     return list_or_export(
         request,
@@ -136,6 +144,7 @@ def list_countries(request, page: Query[PageParams], export: Query[ExportParams]
 
 @router.get("/units", response=UnitPage)
 def list_units(request, page: Query[PageParams], export: Query[ExportParams], category: str | None = None):
+    """The units of measure (global reference data)."""
     actor_of(request)
     return list_or_export(
         request,

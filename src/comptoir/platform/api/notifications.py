@@ -35,6 +35,7 @@ def _member(request) -> Actor:
 def list_notifications(
     request, page: Query[PageParams], export: Query[ExportParams], filters: Query[NotificationFilters]
 ):
+    """The signed-in user's notifications, newest first."""
     actor = _member(request)
     return list_or_export(
         request,
@@ -50,23 +51,27 @@ def list_notifications(
 
 @router.get("/notifications/unread-count", response=UnreadCountOut)
 def unread_count(request):
+    """How many of the signed-in user's notifications are unread."""
     return {"count": queries.unread_count(_member(request).user)}
 
 
 @router.post("/notifications/read-all", response=ReadAllOut)
 def read_all(request, category: str | None = None):
+    """Mark every notification of the signed-in user read."""
     actor = _member(request)
     return {"updated": services.mark_all_notifications_read(actor=actor.user, category=category)}
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
 def read_notification(request, notification_id: uuid.UUID):
+    """Mark one notification read."""
     actor = _member(request)
     return services.mark_notification_read(actor=actor.user, notification_id=notification_id)
 
 
 @router.delete("/notifications/{notification_id}", response={204: None})
 def delete_notification(request, notification_id: uuid.UUID):
+    """Delete one of the signed-in user's notifications."""
     actor = _member(request)
     services.delete_notification(actor=actor.user, notification_id=notification_id)
     return Status(204, None)

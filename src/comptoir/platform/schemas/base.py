@@ -4,7 +4,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Schema
-from pydantic import ConfigDict, PlainSerializer
+from pydantic import AfterValidator, ConfigDict, PlainSerializer
 
 from comptoir.platform.money import amount_text
 
@@ -12,6 +12,14 @@ from comptoir.platform.money import amount_text
 DecimalString = Annotated[Decimal, PlainSerializer(str, return_type=str)]
 # A money amount, as its decimals stored (columns hold four) without trailing zeros past the second: "1.234", "10.00".
 AmountString = Annotated[Decimal, PlainSerializer(amount_text, return_type=str)]
+
+
+def blank_if_null(value: str | None) -> str:
+    return "" if value is None else value
+
+
+# An optional text field of a PATCH body: null clears it (stored as ""); left out, it is unchanged.
+ClearableText = Annotated[str | None, AfterValidator(blank_if_null)]
 
 
 class Input(Schema):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from comptoir.platform.constants import OrganizationStatus, WorkspaceStatus, WorkspaceType
-from comptoir.platform.schemas.base import Input, Page
+from comptoir.platform.constants import OrganizationSize, OrganizationStatus, WorkspaceStatus, WorkspaceType
+from comptoir.platform.schemas.base import ClearableText, Input, Page, blank_if_null
 
 
 class CurrencyOut(Schema):
@@ -57,10 +57,10 @@ class WorkspaceIn(Input):
 
 
 class WorkspacePatch(Input):
-    name: str | None = Field(None, min_length=1, max_length=255)
-    type: WorkspaceType | None = None
-    description: str | None = Field(None, max_length=5000)
-    status: WorkspaceStatus | None = None
+    name: str = Field(None, min_length=1, max_length=255)
+    type: WorkspaceType = None
+    description: ClearableText = Field(None, max_length=5000)
+    status: WorkspaceStatus = None
 
 
 class WorkspaceOut(Schema):
@@ -115,26 +115,34 @@ class OrganizationOut(Schema):
 
 
 class OrganizationPatch(Input):
-    name: str | None = Field(None, min_length=1, max_length=255)
-    legal_name: str | None = Field(None, max_length=255)
-    company_type: str | None = Field(None, max_length=50)
-    industry: str | None = Field(None, max_length=100)
-    size: str | None = None
+    """Only the fields sent change; null clears an optional text field and is refused on a required one."""
+
+    name: str = Field(None, min_length=1, max_length=255)
+    legal_name: ClearableText = Field(None, max_length=255)
+    company_type: ClearableText = Field(None, max_length=50)
+    industry: ClearableText = Field(None, max_length=100)
+    size: Annotated[
+        Literal[
+            OrganizationSize.SMALL, OrganizationSize.MEDIUM, OrganizationSize.LARGE, OrganizationSize.ENTERPRISE, ""
+        ]
+        | None,
+        AfterValidator(blank_if_null),
+    ] = None
     employee_count: int | None = Field(None, ge=0)
     annual_revenue: Decimal | None = Field(None, ge=0, max_digits=18, decimal_places=2)
-    country: str | None = Field(None, min_length=2, max_length=2)
-    base_currency: str | None = Field(None, min_length=3, max_length=3)
-    bin: str | None = Field(None, pattern=r"^(\d{12})?$")
-    tax_id: str | None = Field(None, max_length=50)
-    registration_number: str | None = Field(None, max_length=50)
-    gstin: str | None = Field(None, pattern=r"^([0-9A-Z]{15})?$")
-    pan: str | None = Field(None, pattern=r"^([A-Z]{5}[0-9]{4}[A-Z])?$")
-    email: str | None = Field(None, max_length=254)
-    phone: str | None = Field(None, max_length=30)
-    website: str | None = Field(None, max_length=200)
-    timezone: str | None = Field(None, max_length=50)
-    language: str | None = Field(None, max_length=20)
-    status: Literal[OrganizationStatus.ACTIVE, OrganizationStatus.INACTIVE] | None = Field(
+    country: str = Field(None, min_length=2, max_length=2)
+    base_currency: str = Field(None, min_length=3, max_length=3)
+    bin: ClearableText = Field(None, pattern=r"^(\d{12})?$")
+    tax_id: ClearableText = Field(None, max_length=50)
+    registration_number: ClearableText = Field(None, max_length=50)
+    gstin: ClearableText = Field(None, pattern=r"^([0-9A-Z]{15})?$")
+    pan: ClearableText = Field(None, pattern=r"^([A-Z]{5}[0-9]{4}[A-Z])?$")
+    email: ClearableText = Field(None, max_length=254)
+    phone: ClearableText = Field(None, max_length=30)
+    website: ClearableText = Field(None, max_length=200)
+    timezone: str = Field(None, max_length=50)
+    language: str = Field(None, max_length=20)
+    status: Literal[OrganizationStatus.ACTIVE, OrganizationStatus.INACTIVE] = Field(
         None, description="SUSPENDED is set by the operator in the admin, not through the API"
     )
-    settings: dict | None = None
+    settings: dict = None
