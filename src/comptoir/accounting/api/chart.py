@@ -109,6 +109,7 @@ def deactivate_account(request, account_id: uuid.UUID):
 
 @router.post("/accounts/{account_id}/activate", response=AccountOut)
 def activate_account(request, account_id: uuid.UUID):
+    """Accept postings again on a deactivated account."""
     actor = authorize(request, "accounting.change_account")
     queries.access_account(account_id)
     chart.activate_account(actor=actor.user, account_id=account_id)
