@@ -12,8 +12,9 @@ from ninja.parser import Parser
 
 from comptoir.identity.api import auth_router, identity_router, me_router, members_router
 from comptoir.platform.api import router as platform_router
-from comptoir.platform.errors import DomainError, NotAuthenticated
+from comptoir.platform.errors import DomainError, NotAuthenticated, TransactionConflict
 from comptoir.platform.problems import domain_error_response, problem_response, pydantic_errors
+from comptoir.platform.retry import is_retryable, retry_on_conflict
 
 logger = logging.getLogger("comptoir.api")
 
@@ -58,6 +59,7 @@ api.add_router("/platform", platform_router)
 api.add_router("/platform/members", members_router)
 api.add_router("/identity", identity_router)
 api.add_router("/accounting", "comptoir.accounting.api.router")
+api.add_decorator(retry_on_conflict)  # every operation: a deadlock or serialization failure runs it again (bounded)
 
 
 @api.exception_handler(DomainError)
@@ -98,6 +100,8 @@ def on_not_found(request, exc):
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
+    if is_retryable(exc):  # raised inside a transaction the operation does not own (so not retried here)
+        return domain_error_response(request, TransactionConflict())
     logger.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(
         request,
