@@ -25,13 +25,14 @@ from django.db import IntegrityError, connection, transaction
 
 from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
 from comptoir.accounting.errors import AccountingError
+from comptoir.accounting.locks import lock_entry
 from comptoir.accounting.models import Budget, FiscalPeriod, FiscalYear, JournalEntry, JournalLine, JournalType
 from comptoir.accounting.services.books import add_to_balances
 from comptoir.accounting.services.budgets import check_budgets
 from comptoir.accounting.services.chart import resolve_accounts, resolve_cost_center
 from comptoir.platform.constants import AuditAction, ResetPeriod
 from comptoir.platform.documents import move_document
-from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.services.features import OrganizationLocked
@@ -502,18 +503,6 @@ def create_and_post(*, actor, data: dict) -> JournalEntry:
     )
 
 
-def _lock_entry(entry_id) -> JournalEntry:
-    entry = (
-        JournalEntry.objects.select_for_update(of=("self",))
-        .select_related("journal_type", "fiscal_year", "currency")
-        .filter(pk=entry_id)
-        .first()
-    )
-    if entry is None:
-        raise NotFound("No such journal entry")
-    return entry
-
-
 def _lines_of(entry) -> list[JournalLine]:
     return list(
         JournalLine.objects.filter(entry=entry).select_related("account", "currency", "cost_center").order_by("line_no")
@@ -524,7 +513,7 @@ def post_entry(*, actor, entry_id) -> JournalEntry:
     """DRAFT → POSTED with its number, after every rule of the books holds (see the module docstring)."""
     return _post(
         actor=actor,
-        lock=lambda: _lock_entry(entry_id),
+        lock=lambda: lock_entry(entry_id),
         lines_of=_lines_of,
         books_of=lambda entry: _books_of(entry.date, entry.journal_type.code),
     )
@@ -533,7 +522,7 @@ def post_entry(*, actor, entry_id) -> JournalEntry:
 def cancel_entry(*, actor, entry_id, reason: str = "") -> JournalEntry:
     """DRAFT → CANCELLED. A posted entry is reversed, never cancelled."""
     return move_document(
-        lambda: _lock_entry(entry_id),
+        lambda: lock_entry(entry_id),
         actor=actor,
         to=EntryStatus.CANCELLED,
         action=AuditAction.CANCEL,
@@ -586,7 +575,7 @@ def reverse_entry(*, actor, entry_id, date: datetime.date, narration: str = "") 
         reversal.append(_post_new(actor=actor, write=lambda: (books, entry, mirror)))
 
     move_document(
-        lambda: _lock_entry(entry_id),
+        lambda: lock_entry(entry_id),
         actor=actor,
         to=EntryStatus.REVERSED,
         action=AuditAction.REVERSE,
