@@ -17,7 +17,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="journalline",
             name="party_type",
-            field=models.CharField(blank=True, help_text="the party's kind, e.g. 'parties.customer'", max_length=100),
+            field=models.CharField(
+                blank=True, db_default="", help_text="the party's kind, e.g. 'parties.customer'", max_length=100
+            ),
         ),
         migrations.AddConstraint(
             model_name="journalentry",

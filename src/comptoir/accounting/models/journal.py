@@ -115,7 +115,9 @@ class JournalLine(TenantModel):
         null=True, blank=True, help_text="on a bill's receivable/payable line: when it falls due (aging)"
     )
     remarks = models.CharField(max_length=255, blank=True)
-    party_type = models.CharField(max_length=100, blank=True, help_text="the party's kind, e.g. 'parties.customer'")
+    party_type = models.CharField(
+        max_length=100, blank=True, db_default="", help_text="the party's kind, e.g. 'parties.customer'"
+    )
     party_id = models.UUIDField(null=True, blank=True, help_text="the customer, supplier or employee of the line")
     entry_date = models.DateField(help_text="the entry's date, copied for ledger indexes")
 

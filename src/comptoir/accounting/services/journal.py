@@ -26,10 +26,10 @@ from django.db import IntegrityError, connection, transaction
 from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
 from comptoir.accounting.errors import AccountingError
 from comptoir.accounting.locks import lock_entry
-from comptoir.accounting.models import Budget, FiscalPeriod, FiscalYear, JournalEntry, JournalLine, JournalType
+from comptoir.accounting.models import Account, Budget, FiscalPeriod, FiscalYear, JournalEntry, JournalLine, JournalType
 from comptoir.accounting.services.books import add_to_balances
 from comptoir.accounting.services.budgets import check_budgets
-from comptoir.accounting.services.chart import resolve_accounts, resolve_cost_center
+from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.platform.constants import AuditAction, ResetPeriod
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
@@ -81,12 +81,18 @@ class _Books:
     journal_type: JournalType
     period: FiscalPeriod | None
     has_active_budget: bool
+    accounts: dict  # the accounts asked for, by id and by code
 
 
 # One round trip: the base currency, the default workspace, the freeze flag (share-locked, so a concurrent freeze
 # waits for this posting: see platform.services.features), the journal type, the period of the day with its year
 # (share-locked, so closing it waits for this posting and later postings see it closed) and whether any budget is
-# active. Row-level security scopes every table to the organization in context.
+# active, and the accounts the lines name. Row-level security scopes every table to the organization in context.
+_ACCOUNT_FIELDS = tuple(  # in the model's field order, as Model.from_db expects them
+    f.attname
+    for f in Account._meta.concrete_fields
+    if f.attname in {"id", "code", "name", "is_active", "is_cost_center_applicable"}
+)
 _BOOKS_SQL = f"""
 SELECT c.id, c.code, c.decimal_places,
        (SELECT w.id FROM {Workspace._meta.db_table} w WHERE w.organization_id = o.id AND w.is_default LIMIT 1),
@@ -94,7 +100,10 @@ SELECT c.id, c.code, c.decimal_places,
        t.id, t.code, t.prefix, t.is_active,
        p.id, p.status, p.fiscal_year_id, p.name, p.is_closed, p.start_date,
        EXISTS (SELECT 1 FROM {Budget._meta.db_table} b
-                WHERE b.organization_id = o.id AND b.status = 'ACTIVE' AND b.deleted_at IS NULL)
+                WHERE b.organization_id = o.id AND b.status = 'ACTIVE' AND b.deleted_at IS NULL),
+       (SELECT json_agg(json_build_array({", ".join(f"a.{f}" for f in _ACCOUNT_FIELDS)}))
+          FROM {Account._meta.db_table} a
+         WHERE a.organization_id = o.id AND (a.id = ANY(%(ids)s::uuid[]) OR a.code = ANY(%(codes)s::text[])))
   FROM {Organization._meta.db_table} o
   JOIN {Currency._meta.db_table} c ON c.id = o.base_currency_id
   LEFT JOIN {JournalType._meta.db_table} t ON t.organization_id = o.id AND t.code = %(journal_type)s
@@ -107,13 +116,25 @@ SELECT c.id, c.code, c.decimal_places,
 """  # noqa: S608 (model tables)
 
 
-def _books_of(day: datetime.date, journal_type: str) -> _Books:
-    """The books of the organization in context for a posting of `journal_type` (a code) on `day`."""
+def _books_of(day: datetime.date, journal_type: str, account_refs=()) -> _Books:
+    """The books of the organization in context for a posting of `journal_type` (a code) on `day`, with the
+    accounts named by `account_refs` (ids or codes)."""
+    ids, codes = [], []
+    for ref in account_refs:
+        try:
+            ids.append(uuid.UUID(str(ref)))
+        except ValueError:
+            codes.append(str(ref))
+    params = {"journal_type": journal_type or "", "day": day, "org": require_org_id(), "ids": ids, "codes": codes}
     with connection.cursor() as cursor:
-        cursor.execute(_BOOKS_SQL, {"journal_type": journal_type or "", "day": day, "org": require_org_id()})
+        cursor.execute(_BOOKS_SQL, params)
         row = cursor.fetchone()
     currency_id, code, decimals, workspace_id, locked, type_id, type_code, prefix, type_active = row[:9]
-    period_id, period_status, year_id, year_name, year_closed, year_start, has_budget = row[9:]
+    period_id, period_status, year_id, year_name, year_closed, year_start, has_budget, found = row[9:]
+    accounts = {}
+    for values in found or ():
+        account = Account.from_db("default", _ACCOUNT_FIELDS, [uuid.UUID(values[0]), *values[1:]])
+        accounts[account.pk] = accounts[account.code] = account
     if type_id is None:
         raise ValidationFailed(f"No journal type '{journal_type}'", code="unknown", field="journal_type")
     if not type_active:
@@ -129,6 +150,7 @@ def _books_of(day: datetime.date, journal_type: str) -> _Books:
         journal_type=JournalType(id=type_id, code=type_code, prefix=prefix, is_active=type_active),
         period=period,
         has_active_budget=has_budget,
+        accounts=accounts,
     )
 
 
@@ -169,12 +191,17 @@ def _rate(given, currency: Currency, base: Currency, day: datetime.date, field: 
     return rate
 
 
-def _build_lines(postings: Sequence[PostingLine], *, day: datetime.date, base: Currency) -> list[JournalLine]:
+def _account_refs(postings: Sequence[PostingLine]) -> list:
+    return [p.account for p in postings if p.account not in (None, "") and not isinstance(p.account, Account)]
+
+
+def _build_lines(postings: Sequence[PostingLine], *, books: _Books, day: datetime.date) -> list[JournalLine]:
     if not postings:
         raise ValidationFailed("An entry needs lines", code="required", field="lines")
+    base = books.base
     currencies: dict[str, Currency | None] = {base.code: base}
     lines = []
-    accounts = resolve_accounts([p.account for p in postings], [f"lines[{i}].account" for i in range(len(postings))])
+    accounts = [_account(books, p.account, f"lines[{i}].account") for i, p in enumerate(postings)]
     for i, (posting, account) in enumerate(zip(postings, accounts, strict=True)):
         field = f"lines[{i}]"
         if posting.side not in EntryType.values:
@@ -237,6 +264,17 @@ def _build_lines(postings: Sequence[PostingLine], *, day: datetime.date, base: C
             )
         )
     return lines
+
+
+def _account(books: _Books, ref, field: str) -> Account:
+    """The account named by `ref` (read with the books), else the chart's field error."""
+    if isinstance(ref, Account):
+        return ref
+    try:
+        key = uuid.UUID(str(ref))
+    except ValueError:
+        key = str(ref)
+    return books.accounts.get(key) or resolve_account(ref, field)
 
 
 def _totals(lines) -> tuple[Decimal, Decimal]:
@@ -422,8 +460,8 @@ def post_document(
         raise ValidationFailed("date is required", code="required", field="date")
 
     def write():
-        books = _books_of(date, journal_type)
-        built = _build_lines(lines, day=date, base=books.base)
+        books = _books_of(date, journal_type, _account_refs(lines))
+        built = _build_lines(lines, books=books, day=date)
         entry = _insert(
             actor=actor,
             books=books,
@@ -471,8 +509,9 @@ def create_entry(*, actor, data: dict) -> JournalEntry:
     if not isinstance(day, datetime.date):
         raise ValidationFailed("date is required", code="required", field="date")
     with transaction.atomic():
-        books = _books_of(day, data.get("journal_type"))
-        lines = _build_lines(_lines_from(data), day=day, base=books.base)
+        postings = _lines_from(data)
+        books = _books_of(day, data.get("journal_type"), _account_refs(postings))
+        lines = _build_lines(postings, books=books, day=day)
         entry = _insert(
             actor=actor,
             books=books,

@@ -157,6 +157,6 @@ def test_a_posting_sends_few_statements(tenant):
             post_document(actor=tenant.owner, source=None, date=IN_YEAR, journal_type="JV", lines=lines)
     sent = [q["sql"].split()[0].upper() for q in captured.captured_queries]
     sent = [verb for verb in sent if verb not in {"SAVEPOINT", "RELEASE"}]  # the test's own transaction
-    # books (org, currency, workspace, freeze, journal type, period + year, budgets), accounts, the entry, its lines,
+    # the books (currency, workspace, freeze, journal type, period and year, budgets, accounts), the entry, its lines,
     # the balance caches, the number, the POSTED update with its audit row, the event's subscriptions and row
-    assert sent == ["SELECT", "SELECT", "INSERT", "INSERT", "WITH", "INSERT", "UPDATE", "INSERT", "SELECT", "INSERT"]
+    assert sent == ["SELECT", "INSERT", "INSERT", "WITH", "INSERT", "UPDATE", "INSERT", "SELECT", "INSERT"]
