@@ -14,11 +14,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
-from comptoir.platform.errors import DomainError, NotAuthenticated, ValidationFailed
+from comptoir.platform.errors import DomainError, NotAuthenticated, TransactionConflict, ValidationFailed
 from comptoir.platform.exports import XLSX_MIME
 from comptoir.platform.middleware import FORM_TYPES
 from comptoir.platform.modules import registry
 from comptoir.platform.problems import document_problems, domain_error_response, problem_response, pydantic_errors
+from comptoir.platform.retry import is_retryable, retry_on_conflict
 
 logger = logging.getLogger("comptoir.api")
 
@@ -126,6 +127,7 @@ api = ComptoirAPI(
 for _module in registry().modules:  # every module's routers, as its spec declares them
     for _prefix, _router in _module.api:
         api.add_router(_prefix, _router)
+api.add_decorator(retry_on_conflict)  # every operation: a deadlock or serialization failure runs it again (bounded)
 
 
 @api.exception_handler(DomainError)
@@ -175,6 +177,8 @@ def on_not_found(request, exc):
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
+    if is_retryable(exc):  # raised inside a transaction the operation does not own (so not retried here)
+        return domain_error_response(request, TransactionConflict())
     logger.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(
         request,

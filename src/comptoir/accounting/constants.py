@@ -82,11 +82,15 @@ class EntryStatus(models.TextChoices):
     REVERSED = "REVERSED"
 
 
-ENTRY_TRANSITIONS = {
-    (EntryStatus.DRAFT, EntryStatus.POSTED),
-    (EntryStatus.DRAFT, EntryStatus.CANCELLED),
-    (EntryStatus.POSTED, EntryStatus.REVERSED),
-}
+ENTRY_TRANSITIONS = frozenset(
+    {
+        (EntryStatus.DRAFT, EntryStatus.POSTED),
+        (EntryStatus.DRAFT, EntryStatus.CANCELLED),
+        (EntryStatus.POSTED, EntryStatus.REVERSED),
+    }
+)
+# An entry is live until it is cancelled or reversed: a source (invoice, payroll run…) has at most one live entry.
+LIVE_ENTRY_STATUSES = [EntryStatus.DRAFT.value, EntryStatus.POSTED.value]
 
 
 class TaxType(models.TextChoices):

@@ -2,8 +2,11 @@
 
 1. posting throughput of a 6-line journal entry through `create_and_post` at 1, 2 and 4 client processes, every
    client posting to the same six accounts (the hot-row case), beside the raw-SQL floor: the same rows (header,
-   six lines, POSTED with a number) inserted by plain SQL, one transaction per entry;
-2. trial balance, profit and loss and balance sheet latency (p50, p95) on a ledger of `--lines` posted lines over
+   six lines, POSTED with a number) inserted by plain SQL, one transaction per entry; and the statements one
+   posting sends inside its transaction and per HTTP request;
+2. the same posting through HTTP: a real `comptoir serve` (gunicorn, its default workers and threads) on a free
+   port, `POST /api/v1/accounting/journal-entries` with `"post": true` and a bearer token, at 1 and 2 clients;
+3. trial balance, profit and loss and balance sheet latency (p50, p95) on a ledger of `--lines` posted lines over
    500 accounts and 24 monthly periods, measured at a tenth of the lines and at all of them, to show the cost does
    not grow with the lines.
 The bulk ledger is written by SQL (entries DRAFT, lines, then POSTED, so every trigger of the books still runs)
@@ -12,15 +15,25 @@ and the balance cache rebuilt by `rebuild_balances()`; the service path is what 
 from __future__ import annotations
 
 import datetime
+import http.client
+import json
 import multiprocessing
 import os
+import socket
 import statistics
+import subprocess
+import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from urllib.parse import quote
 
 from django.db import connection, connections, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comptoir.accounting.models import Account, FiscalPeriod, FiscalYear, JournalEntry
@@ -39,6 +52,9 @@ ACCOUNTS = 500
 PERIODS = 24
 HOT = [("6000", "DR"), ("6100", "DR"), ("5000", "DR"), ("1100", "CR"), ("2000", "CR"), ("2100", "CR")]
 CHUNK_ENTRIES = 40_000
+
+
+PASSWORD = "bench-password-1234"
 
 
 @dataclass
@@ -67,7 +83,7 @@ def set_up(today: datetime.date) -> Bench:
     code = f"B{int(time.time()) % 10**8}"
     org, owner = identity_accounts.sign_up(
         organization=OrganizationInput(name=f"Bench {code}", code=code, country="FR", base_currency="EUR"),
-        user=identity_accounts.UserInput(email=f"{code.lower()}@bench.example", password="bench-password-1234"),
+        user=identity_accounts.UserInput(email=f"{code.lower()}@bench.example", password=PASSWORD),
     )
     with tenant_context(org, user=owner):
         current = FiscalYear.objects.get(is_current=True)
@@ -164,6 +180,109 @@ def measure_posting(bench: Bench, clients: int, per_client: int, *, raw: bool, f
         proc.join()
         if proc.exitcode:
             raise RuntimeError(f"a bench client failed (exit code {proc.exitcode})")
+    elapsed = max(end for _, end in spans) - min(began for began, _ in spans)
+    return clients * per_client / elapsed
+
+
+def statements_per_posting(bench: Bench, first: int) -> tuple[int, int]:
+    """(statements inside the posting transaction, statements of the whole HTTP request) for one 6-line entry,
+    counted in this process: the service call, then the API operation through Django's test client."""
+    with tenant_context(bench.org_id, user=bench.owner):
+        create_and_post(actor=bench.owner, data=_entry_data(first, bench.today))  # warm: one-time lookups
+        with CaptureQueriesContext(connection) as service:
+            create_and_post(actor=bench.owner, data=_entry_data(first + 1, bench.today))
+    client = Client()
+    token = _sign_in(
+        bench, lambda body: client.post("/api/v1/auth/token", body, content_type="application/json").json()
+    )
+    with CaptureQueriesContext(connection) as request:
+        response = client.post(
+            "/api/v1/accounting/journal-entries",
+            _http_body(first + 2, bench.today),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    assert response.status_code == 201, response.content
+    inside = [q for q in service.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    return len(inside), len(request.captured_queries)
+
+
+def _http_body(i: int, day: datetime.date) -> str:
+    data = _entry_data(i, day) | {"date": day.isoformat(), "post": True}
+    data["lines"] = [line | {"amount": str(line["amount"])} for line in data["lines"]]
+    return json.dumps(data)
+
+
+def _sign_in(bench: Bench, post: Callable[[str], dict]) -> str:
+    """An access token of the bench's owner, from `POST /api/v1/auth/token` sent by `post(body)`."""
+    return post(json.dumps({"email": bench.owner.email, "password": PASSWORD}))["access"]
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    auth = quote(s["USER"] or "", safe="") + (f":{quote(s['PASSWORD'], safe='')}" if s["PASSWORD"] else "")
+    return f"postgresql://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@contextmanager
+def serving() -> Iterator[int]:
+    """`comptoir serve --no-worker` on a free port of 127.0.0.1, against the bench database; yields the port."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = os.environ | {"DATABASE_URL": _database_url()}
+    command = [sys.executable, "-m", "comptoir.cli", "serve", "--no-worker", "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/api/v1/openapi.json")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("comptoir serve did not start")
+            time.sleep(0.5)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def measure_http(bench: Bench, port: int, clients: int, per_client: int, first: int) -> float:
+    """Entries per second posted through HTTP by `clients` threads, each on its own keep-alive connection."""
+
+    def post(conn: http.client.HTTPConnection, path: str, body: str, headers: dict) -> tuple[int, bytes]:
+        conn.request("POST", path, body, {"Content-Type": "application/json", **headers})
+        response = conn.getresponse()
+        return response.status, response.read()
+
+    sign_in = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    token = _sign_in(bench, lambda body: json.loads(post(sign_in, "/api/v1/auth/token", body, {})[1]))
+    start, spans, failures = threading.Barrier(clients), [], []
+
+    def client(c: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Authorization": f"Bearer {token}"}
+        bodies = [_http_body(first + c * per_client + i, bench.today) for i in range(per_client)]
+        start.wait()
+        began = time.perf_counter()
+        for body in bodies:
+            status, content = post(conn, "/api/v1/accounting/journal-entries", body, headers)
+            if status != 201:
+                failures.append((status, content[:300]))
+        spans.append((began, time.perf_counter()))
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise RuntimeError(f"{len(failures)} HTTP postings failed, e.g. {failures[0]}")
     elapsed = max(end for _, end in spans) - min(began for began, _ in spans)
     return clients * per_client / elapsed
 
@@ -280,6 +399,21 @@ def run(*, lines: int, per_client: int, clients: list[int], runs: int, echo: Cal
         floor = measure_posting(bench, n, per_client, raw=True, first=first)
         first += n * per_client
         echo(f"| {n} | {service:,.0f} | {floor:,.0f} | {service / floor:.2f} |")
+    in_transaction, per_request = statements_per_posting(bench, first)
+    first += 3
+    echo(f"\nStatements per posting: {in_transaction} in the transaction, {per_request} per HTTP request")
+    echo("\n## Posting through HTTP (`comptoir serve`, entries per second)\n")
+    echo("| clients | HTTP | ratio to 1 client |")
+    echo("|---:|---:|---:|")
+    with serving() as port:
+        measure_http(bench, port, 1, 10, first)  # warm-up: every worker loaded
+        first += 10
+        single = None
+        for n in (1, 2):
+            rate = measure_http(bench, port, n, per_client, first)
+            first += n * per_client
+            single = single or rate
+            echo(f"| {n} | {rate:,.0f} | {rate / single:.2f} |")
     total_entries = max(lines // 6, 1)
     echo("\n## Report latency (ms), O(accounts × periods)\n")
     echo("| posted lines | report | p50 | p95 |")

@@ -1,8 +1,11 @@
-"""Typed errors of the services. The API maps each to an RFC 9457 problem+json with a stable `code`."""
+"""Typed errors of the services. The API maps each to an RFC 9457 problem+json with a stable `code`: the
+platform's codes are `PlatformError`, each app adds its own in its `errors.py` (`IdentityError`,
+`AccountingError`). A test keeps every code the services raise in those enums."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 
 @dataclass(frozen=True)
@@ -94,3 +97,71 @@ class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
     title = "Too many attempts"
+
+
+class TransactionConflict(DomainError):
+    """The business transaction kept meeting a serialization failure or a deadlock (platform.retry gave up)."""
+
+    status = 503
+    code = "transaction_conflict"
+    title = "Too much contention; try again"
+
+
+class PlatformError(StrEnum):
+    """The platform's codes, and the generic ones every app uses (required, unknown…)."""
+
+    BAD_REQUEST = "bad_request"
+    CONFLICT = "conflict"
+    CONTENT_TYPE_MISMATCH = "content_type_mismatch"
+    DEFAULT_WORKSPACE = "default_workspace"
+    DUPLICATE = "duplicate"
+    EMPTY_FILE = "empty_file"
+    END_BEFORE_START = "end_before_start"
+    EVENT_CANCELLED = "event_cancelled"
+    FILE_TOO_LARGE = "file_too_large"
+    IDEMPOTENCY_IN_PROGRESS = "idempotency_in_progress"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    INSECURE_URL = "insecure_url"
+    INVALID_CHOICE = "invalid_choice"
+    INVALID_CODE = "invalid_code"
+    INVALID_CURSOR = "invalid_cursor"
+    INVALID_EVENT_TYPE = "invalid_event_type"
+    INVALID_IDEMPOTENCY_KEY = "invalid_idempotency_key"
+    INVALID_IF_MATCH = "invalid_if_match"
+    INVALID_ORDERING = "invalid_ordering"
+    INVALID_PAYLOAD = "invalid_payload"
+    INVALID_RANGE = "invalid_range"
+    INVALID_TRANSITION = "invalid_transition"
+    INVALID_TYPE = "invalid_type"
+    INVALID_URL = "invalid_url"
+    MALFORMED_BODY = "malformed_body"
+    MAX_LENGTH = "max_length"
+    MODULE_DISABLED = "module_disabled"
+    NAIVE_DATETIME = "naive_datetime"
+    NO_ACTIVE_SUBSCRIPTION = "no_active_subscription"
+    NOT_A_MEMBER = "not_a_member"
+    NOT_ATTENDEE = "not_attendee"
+    NOT_AUTHENTICATED = "not_authenticated"
+    NOT_EDITABLE = "not_editable"
+    NOT_FOUND = "not_found"
+    NOT_ORGANIZER = "not_organizer"
+    ORGANIZATION_LOCKED = "organization_locked"
+    ORGANIZATION_REQUIRED = "organization_required"
+    ORGANIZATION_SUSPENDED = "organization_suspended"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    PERMISSION_DENIED = "permission_denied"
+    PRECONDITION_FAILED = "precondition_failed"
+    REQUIRED = "required"
+    SERVER_ERROR = "server_error"
+    SETTING_READONLY = "setting_readonly"
+    TOO_MANY_ATTEMPTS = "too_many_attempts"
+    TRANSACTION_CONFLICT = "transaction_conflict"
+    UNKNOWN_COUNTRY = "unknown_country"
+    UNKNOWN_CURRENCY = "unknown_currency"
+    UNKNOWN_OWNER_TYPE = "unknown_owner_type"
+    UNSUPPORTED_FILE_TYPE = "unsupported_file_type"
+    UNSUPPORTED_FORMAT = "unsupported_format"
+    VALIDATION_ERROR = "validation_error"
+    WEAK_SECRET = "weak_secret"
+    WINDOW_TOO_LONG = "window_too_long"
+    WORKSPACE_ARCHIVED = "workspace_archived"

@@ -36,10 +36,23 @@ def declared_transitions(model, field: str = "status") -> set[tuple[str, str]]:
     return set(declared)
 
 
-def transition(obj, to: str, *, actor, field: str = "status", transitions=None, reason: str = "", save: bool = True):
+def transition(
+    obj,
+    to: str,
+    *,
+    actor,
+    field: str = "status",
+    transitions=None,
+    reason: str = "",
+    save: bool = True,
+    also: tuple[str, ...] = (),
+    action: str = AuditAction.TRANSITION,
+    audit: dict | None = None,
+):
     """Move `obj.<field>` to `to` if (current, to) is declared, or raise InvalidTransition (409). Call it on a row
     locked with select_for_update, inside the business transaction. With `save=False` the caller saves `obj`
-    together with its other changes; the audit row is written either way."""
+    together with its other changes; `also` names other fields the caller changed, saved in the same UPDATE. The
+    audit row (`action`, TRANSITION unless given; `audit` adds values to its `new`) is written either way."""
     from comptoir.platform.services.audit import record_audit  # services import this module: import late
 
     allowed = declared_transitions(type(obj), field) if transitions is None else set(transitions)
@@ -48,7 +61,7 @@ def transition(obj, to: str, *, actor, field: str = "status", transitions=None, 
         raise InvalidTransition(f"Cannot change {field} from {current} to {to}", field=field)
     now = timezone.now()
     setattr(obj, field, to)
-    changed = [field]
+    changed = [field, *also]
     for name, value in (
         (f"{str(to).lower()}_at", now),
         (f"{str(to).lower()}_by", actor),
@@ -69,7 +82,7 @@ def transition(obj, to: str, *, actor, field: str = "status", transitions=None, 
             changed.append("updated_at")
         obj.save(update_fields=changed)
     record_audit(
-        actor=actor, action=AuditAction.TRANSITION, obj=obj, old={field: current}, new={field: to}, reason=reason
+        actor=actor, action=action, obj=obj, old={field: current}, new={field: to, **(audit or {})}, reason=reason
     )
     return obj
 

@@ -17,6 +17,7 @@ from comptoir.accounting.schemas.core import (
 )
 from comptoir.accounting.services import journal
 from comptoir.platform.access import authorize
+from comptoir.platform.errors import PermissionDenied
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.pagination import PageParams
 
@@ -49,11 +50,12 @@ def create_journal_entry(request, body: JournalEntryIn):
     data = body.dict()
     post = data.pop("post")
     if post:
-        authorize(request, "accounting.change_journalentry")
+        if not actor.can("accounting.change_journalentry"):
+            raise PermissionDenied("Missing permission accounting.change_journalentry")
         entry = journal.create_and_post(actor=actor.user, data=data)
     else:
         entry = journal.create_entry(actor=actor.user, data=data)
-    return Status(201, queries.access_journal_entry(entry.pk))
+    return Status(201, entry)  # the service returns the entry with its lines: nothing is read again
 
 
 @router.get("/journal-entries/{entry_id}", response=JournalEntryDetail)

@@ -3,8 +3,14 @@
 from django.db import models
 from django.db.models import Q
 
-from comptoir.accounting.constants import EntryStatus, EntryType, JournalCategory
-from comptoir.platform.models import TenantDocument, TenantModel
+from comptoir.accounting.constants import (
+    ENTRY_TRANSITIONS,
+    LIVE_ENTRY_STATUSES,
+    EntryStatus,
+    EntryType,
+    JournalCategory,
+)
+from comptoir.platform.models import PostableDocument, TenantModel
 from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
 
 
@@ -27,8 +33,13 @@ class JournalType(TenantModel):
         return self.code
 
 
-class JournalEntry(TenantDocument):
-    """Posted entries are immutable (a trigger refuses changes); a correction is a reversal entry."""
+class JournalEntry(PostableDocument):
+    """Posted entries are immutable (a trigger refuses changes); a correction is a reversal entry. An entry written
+    for a document (`source_type`, `source_id`) is that document's only live entry: a source posts at most once,
+    and posts again only after its entry is reversed or cancelled."""
+
+    TRANSITIONS = ENTRY_TRANSITIONS
+    NUMBER_FIELD = "entry_number"
 
     journal_type = models.ForeignKey(JournalType, on_delete=models.PROTECT, related_name="+")
     fiscal_year = models.ForeignKey("accounting.FiscalYear", on_delete=models.PROTECT, related_name="+")
@@ -54,8 +65,6 @@ class JournalEntry(TenantDocument):
     total_credit = models.DecimalField(
         max_digits=AMOUNT_DIGITS, decimal_places=AMOUNT_DECIMALS, default=0, help_text="base currency"
     )
-    posted_at = models.DateTimeField(null=True, blank=True)
-    posted_by = models.ForeignKey("identity.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     source_type = models.CharField(max_length=100, blank=True)
     source_id = models.UUIDField(null=True, blank=True)
 
@@ -74,6 +83,11 @@ class JournalEntry(TenantDocument):
             models.CheckConstraint(
                 condition=Q(status="DRAFT") | Q(status="CANCELLED") | ~Q(entry_number=""),
                 name="journal_entry_posted_has_number",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "source_type", "source_id"],
+                condition=Q(source_id__isnull=False, status__in=LIVE_ENTRY_STATUSES),
+                name="journal_entry_source_posts_once",
             ),
         ]
         indexes = [
@@ -110,6 +124,10 @@ class JournalLine(TenantModel):
         null=True, blank=True, help_text="on a bill's receivable/payable line: when it falls due (aging)"
     )
     remarks = models.CharField(max_length=255, blank=True)
+    party_type = models.CharField(
+        max_length=100, blank=True, db_default="", help_text="the party's kind, e.g. 'parties.customer'"
+    )
+    party_id = models.UUIDField(null=True, blank=True, help_text="the customer, supplier or employee of the line")
     entry_date = models.DateField(help_text="the entry's date, copied for ledger indexes")
 
     class Meta:

@@ -1,11 +1,23 @@
-"""The public write surface of the books: operational apps post through these."""
+"""The public write surface of the books: operational apps post through `post_document` (DESIGN §6)."""
 
 from comptoir.accounting.services.journal import (
+    PostingLine,
+    SourceRef,
     cancel_entry,
     create_and_post,
     create_entry,
+    post_document,
     post_entry,
     reverse_entry,
 )
 
-__all__ = ["cancel_entry", "create_and_post", "create_entry", "post_entry", "reverse_entry"]
+__all__ = [
+    "PostingLine",
+    "SourceRef",
+    "cancel_entry",
+    "create_and_post",
+    "create_entry",
+    "post_document",
+    "post_entry",
+    "reverse_entry",
+]

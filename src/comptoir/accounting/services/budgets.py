@@ -202,10 +202,9 @@ def check_budgets(*, actor, entry) -> list[dict]:
     """Called by the posting path once the entry's lines are written, before it enters the ledger. For every
     ACTIVE expense budget the entry adds to and takes over its allocation: `refuse` raises `budget_exceeded` on
     the first line adding to it; `warn` notifies the actor (in-app); `ignore` does nothing. One indexed probe when
-    no budget is active; else the policy, and under `refuse` a lock on the budgets the entry falls in (concurrent
-    postings into one budget are checked one after the other), then one query. Returns the exceeded budgets."""
-    if not Budget.objects.filter(status=BudgetStatus.ACTIVE, deleted_at__isnull=True).exists():
-        return []  # the common case: a cheap indexed probe instead of the scope query
+    no budget is active (the posting reads it with its books, and calls this only when one is); else the policy,
+    and under `refuse` a lock on the budgets the entry falls in (concurrent postings into one budget are checked
+    one after the other), then one query. Returns the exceeded budgets."""
     policy = overspend_policy()
     if policy == "ignore":
         return []

@@ -1,4 +1,9 @@
-"""Journal entries: DRAFT → POSTED → REVERSED (by a posted reversal entry), DRAFT → CANCELLED.
+"""Journal entries: DRAFT → POSTED → REVERSED (by a posted reversal entry), DRAFT → CANCELLED, moved by the one
+document skeleton (`platform.documents.move_document`) along `ENTRY_TRANSITIONS`.
+
+`post_document()` is the posting protocol of the books: every module that moves value (invoices, payments, payroll,
+depreciation, stock valuation…) posts a typed source reference, a date, a journal type and `PostingLine`s through
+it, in its own transaction. A source posts at most once (409 `already_posted`) until its entry is reversed.
 
 An entry posts only if it has ≥ 2 lines, every amount is > 0, Σ debit = Σ credit in base currency, every account
 is an active account of the organization, cost centers sit only on cost-center accounts, its date is in an OPEN
@@ -10,51 +15,142 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import uuid
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.db import IntegrityError, connection, transaction
 
 from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
-from comptoir.accounting.models import FiscalPeriod, FiscalYear, JournalEntry, JournalLine, JournalType
+from comptoir.accounting.errors import AccountingError
+from comptoir.accounting.locks import lock_entry
+from comptoir.accounting.models import Account, Budget, FiscalPeriod, FiscalYear, JournalEntry, JournalLine, JournalType
+from comptoir.accounting.module import JOURNAL_ENTRY_CANCELLED, JOURNAL_ENTRY_POSTED, JOURNAL_ENTRY_REVERSED
 from comptoir.accounting.services.books import add_to_balances
 from comptoir.accounting.services.budgets import check_budgets
-from comptoir.accounting.services.chart import resolve_accounts, resolve_cost_center
-from comptoir.accounting.services.periods import period_of
+from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.platform.constants import AuditAction, ResetPeriod
-from comptoir.platform.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from comptoir.platform.models import Currency, ExchangeRate, Organization, Workspace
+from comptoir.platform.documents import move_document
+from comptoir.platform.errors import Conflict, ValidationFailed
+from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
 from comptoir.platform.money import check_amount, round_money
 from comptoir.platform.services.audit import record_audit
-from comptoir.platform.services.features import ensure_financial_writes_allowed
+from comptoir.platform.services.features import OrganizationLocked
 from comptoir.platform.services.numbering import next_number
 from comptoir.platform.tenancy import require_org_id
 
 _LABEL_RE = re.compile(r"^[A-Za-z0-9-]{1,12}$")
+SOURCE_CONSTRAINT = "journal_entry_source_posts_once"
 
 
-def _organization_defaults() -> tuple[Currency, object]:
-    """The base currency and the default workspace of the organization in context, in one query."""
-    default_workspace = Workspace.objects.filter(organization=OuterRef("pk"), is_default=True).values("pk")[:1]
-    organization = (
-        Organization.objects.select_related("base_currency")
-        .annotate(default_workspace_id=Subquery(default_workspace))
-        .get(pk=require_org_id())
+@dataclass(frozen=True)
+class SourceRef:
+    """The document an entry is written for (`'invoicing.invoice'`, its id), or a line's party."""
+
+    document_type: str
+    document_id: uuid.UUID
+
+
+@dataclass(frozen=True)
+class PostingLine:
+    """One line of a posting. `account` and `cost_center` are a row, its id or its code; `currency` an ISO code
+    (the base currency when None); `exchange_rate` to the base currency (the rate of the day when None)."""
+
+    account: object
+    side: str  # EntryType.DEBIT or EntryType.CREDIT
+    amount: Decimal
+    currency: str | None = None
+    exchange_rate: Decimal | None = None
+    party: SourceRef | None = None
+    cost_center: object = None
+    against_entry: uuid.UUID | None = None  # the posted entry (a bill) this line settles
+    due_date: datetime.date | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class _Books:
+    """What a posting reads before it writes, in one statement (`_books_of`)."""
+
+    base: Currency
+    workspace_id: uuid.UUID
+    locked: bool
+    journal_type: JournalType
+    period: FiscalPeriod | None
+    has_active_budget: bool
+    accounts: dict  # the accounts asked for, by id and by code
+
+
+# One round trip: the base currency, the default workspace, the freeze flag (share-locked, so a concurrent freeze
+# waits for this posting: see platform.services.features), the journal type, the period of the day with its year
+# (share-locked, so closing it waits for this posting and later postings see it closed) and whether any budget is
+# active, and the accounts the lines name. Row-level security scopes every table to the organization in context.
+_ACCOUNT_FIELDS = tuple(  # in the model's field order, as Model.from_db expects them
+    f.attname
+    for f in Account._meta.concrete_fields
+    if f.attname in {"id", "code", "name", "is_active", "is_cost_center_applicable"}
+)
+_BOOKS_SQL = f"""
+SELECT c.id, c.code, c.decimal_places,
+       (SELECT w.id FROM {Workspace._meta.db_table} w WHERE w.organization_id = o.id AND w.is_default LIMIT 1),
+       (SELECT f.locked FROM {OrganizationFeature._meta.db_table} f WHERE f.organization_id = o.id FOR SHARE),
+       t.id, t.code, t.prefix, t.is_active,
+       p.id, p.status, p.fiscal_year_id, p.name, p.is_closed, p.start_date,
+       EXISTS (SELECT 1 FROM {Budget._meta.db_table} b
+                WHERE b.organization_id = o.id AND b.status = 'ACTIVE' AND b.deleted_at IS NULL),
+       (SELECT json_agg(json_build_array({", ".join(f"a.{f}" for f in _ACCOUNT_FIELDS)}))
+          FROM {Account._meta.db_table} a
+         WHERE a.organization_id = o.id AND (a.id = ANY(%(ids)s::uuid[]) OR a.code = ANY(%(codes)s::text[])))
+  FROM {Organization._meta.db_table} o
+  JOIN {Currency._meta.db_table} c ON c.id = o.base_currency_id
+  LEFT JOIN {JournalType._meta.db_table} t ON t.organization_id = o.id AND t.code = %(journal_type)s
+  LEFT JOIN LATERAL (
+       SELECT p.id, p.status, p.fiscal_year_id, y.name, y.is_closed, y.start_date
+         FROM {FiscalPeriod._meta.db_table} p JOIN {FiscalYear._meta.db_table} y ON y.id = p.fiscal_year_id
+        WHERE p.organization_id = o.id AND p.start_date <= %(day)s AND p.end_date >= %(day)s
+        ORDER BY p.start_date LIMIT 1 FOR SHARE OF p) p ON true
+ WHERE o.id = %(org)s
+"""  # noqa: S608 (model tables)
+
+
+def _books_of(day: datetime.date, journal_type: str, account_refs=()) -> _Books:
+    """The books of the organization in context for a posting of `journal_type` (a code) on `day`, with the
+    accounts named by `account_refs` (ids or codes)."""
+    ids, codes = [], []
+    for ref in account_refs:
+        try:
+            ids.append(uuid.UUID(str(ref)))
+        except ValueError:
+            codes.append(str(ref))
+    params = {"journal_type": journal_type or "", "day": day, "org": require_org_id(), "ids": ids, "codes": codes}
+    with connection.cursor() as cursor:
+        cursor.execute(_BOOKS_SQL, params)
+        row = cursor.fetchone()
+    currency_id, code, decimals, workspace_id, locked, type_id, type_code, prefix, type_active = row[:9]
+    period_id, period_status, year_id, year_name, year_closed, year_start, has_budget, found = row[9:]
+    accounts = {}
+    for values in found or ():
+        account = Account.from_db("default", _ACCOUNT_FIELDS, [uuid.UUID(values[0]), *values[1:]])
+        accounts[account.pk] = accounts[account.code] = account
+    if type_id is None:
+        raise ValidationFailed(f"No journal type '{journal_type}'", code="unknown", field="journal_type")
+    if not type_active:
+        raise ValidationFailed(f"Journal type {type_code} is inactive", code="inactive", field="journal_type")
+    period = None
+    if period_id is not None:
+        year = FiscalYear(id=year_id, name=year_name, is_closed=year_closed, start_date=year_start)
+        period = FiscalPeriod(id=period_id, status=period_status, fiscal_year=year)
+    return _Books(
+        base=Currency(id=currency_id, code=code, decimal_places=decimals),
+        workspace_id=workspace_id,
+        locked=bool(locked),
+        journal_type=JournalType(id=type_id, code=type_code, prefix=prefix, is_active=type_active),
+        period=period,
+        has_active_budget=has_budget,
+        accounts=accounts,
     )
-    return organization.base_currency, organization.default_workspace_id
-
-
-def _journal_type(ref) -> JournalType:
-    if isinstance(ref, JournalType):
-        return ref
-    found = JournalType.objects.filter(code=ref or "").first()
-    if found is None:
-        raise ValidationFailed(f"No journal type '{ref}'", code="unknown", field="journal_type")
-    if not found.is_active:
-        raise ValidationFailed(f"Journal type {found.code} is inactive", code="inactive", field="journal_type")
-    return found
 
 
 def _decimal(value, field: str) -> Decimal:
@@ -67,8 +163,7 @@ def _decimal(value, field: str) -> Decimal:
     return number
 
 
-def _rate(line: dict, currency: Currency, base: Currency, day: datetime.date, field: str) -> Decimal:
-    given = line.get("exchange_rate")
+def _rate(given, currency: Currency, base: Currency, day: datetime.date, field: str) -> Decimal:
     if currency.pk == base.pk:
         if given is not None and _decimal(given, f"{field}.exchange_rate") != 1:
             raise ValidationFailed(
@@ -95,38 +190,40 @@ def _rate(line: dict, currency: Currency, base: Currency, day: datetime.date, fi
     return rate
 
 
-def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[JournalLine]:
-    if not isinstance(raw_lines, list | tuple) or not raw_lines:
+def _account_refs(postings: Sequence[PostingLine]) -> list:
+    return [p.account for p in postings if p.account not in (None, "") and not isinstance(p.account, Account)]
+
+
+def _build_lines(postings: Sequence[PostingLine], *, books: _Books, day: datetime.date) -> list[JournalLine]:
+    if not postings:
         raise ValidationFailed("An entry needs lines", code="required", field="lines")
-    currencies: dict[str, Currency] = {base.code: base}
+    base = books.base
+    currencies: dict[str, Currency | None] = {base.code: base}
     lines = []
-    accounts = resolve_accounts(
-        [raw.get("account") for raw in raw_lines], [f"lines[{i}].account" for i in range(len(raw_lines))]
-    )
-    for i, (raw, account) in enumerate(zip(raw_lines, accounts, strict=True)):
+    accounts = [_account(books, p.account, f"lines[{i}].account") for i, p in enumerate(postings)]
+    for i, (posting, account) in enumerate(zip(postings, accounts, strict=True)):
         field = f"lines[{i}]"
-        entry_type = raw.get("entry_type")
-        if entry_type not in EntryType.values:
+        if posting.side not in EntryType.values:
             raise ValidationFailed("entry_type is DR or CR", code="invalid", field=f"{field}.entry_type")
-        amount = _decimal(raw.get("amount"), f"{field}.amount")
+        amount = _decimal(posting.amount, f"{field}.amount")
         if amount <= 0:
             raise ValidationFailed("Every amount must be positive", code="amount_not_positive", field=f"{field}.amount")
-        code = raw.get("currency") or base.code
+        code = posting.currency or base.code
         if code not in currencies:
             currencies[code] = Currency.objects.filter(code=code).first()
         currency = currencies[code]
         if currency is None:
             raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=f"{field}.currency")
         check_amount(amount, currency, field=f"{field}.amount")
-        rate = _rate(raw, currency, base, day, field)
+        rate = _rate(posting.exchange_rate, currency, base, day, field)
         base_amount = round_money(amount * rate, base)
         if base_amount <= 0:
             raise ValidationFailed(
                 "The amount is nil in base currency", code="amount_not_positive", field=f"{field}.amount"
             )
         cost_center = None
-        if raw.get("cost_center"):
-            cost_center = resolve_cost_center(raw["cost_center"], f"{field}.cost_center")
+        if posting.cost_center:
+            cost_center = resolve_cost_center(posting.cost_center, f"{field}.cost_center")
             if not account.is_cost_center_applicable:
                 raise ValidationFailed(
                     f"Account {account.code} takes no cost center",
@@ -134,8 +231,8 @@ def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[Journ
                     field=f"{field}.cost_center",
                 )
         against = None
-        if raw.get("against_entry"):
-            against = JournalEntry.objects.filter(pk=raw["against_entry"]).first()
+        if posting.against_entry:
+            against = JournalEntry.objects.filter(pk=posting.against_entry).only("status").first()
             if against is None:
                 raise ValidationFailed("No such entry", code="unknown", field=f"{field}.against_entry")
             if against.status != EntryStatus.POSTED:
@@ -146,19 +243,32 @@ def _build_lines(raw_lines, *, day: datetime.date, base: Currency) -> list[Journ
             JournalLine(
                 line_no=i + 1,
                 account=account,
-                entry_type=entry_type,
+                entry_type=posting.side,
                 amount=amount,
                 currency=currency,
                 exchange_rate=rate,
                 base_amount=base_amount,
                 cost_center=cost_center,
                 against_entry=against,
-                due_date=raw.get("due_date"),
-                remarks=(raw.get("remarks") or "")[:255],
+                due_date=posting.due_date,
+                remarks=(posting.description or "")[:255],
+                party_type=posting.party.document_type if posting.party else "",
+                party_id=posting.party.document_id if posting.party else None,
                 entry_date=day,
             )
         )
     return lines
+
+
+def _account(books: _Books, ref, field: str) -> Account:
+    """The account named by `ref` (read with the books), else the chart's field error."""
+    if isinstance(ref, Account):
+        return ref
+    try:
+        key = uuid.UUID(str(ref))
+    except ValueError:
+        key = str(ref)
+    return books.accounts.get(key) or resolve_account(ref, field)
 
 
 def _totals(lines) -> tuple[Decimal, Decimal]:
@@ -167,80 +277,70 @@ def _totals(lines) -> tuple[Decimal, Decimal]:
     return debit, credit
 
 
-def _insert(*, actor, journal_type: JournalType, day, narration: str, lines, base: Currency, extra: dict):
-    period = period_of(day)
-    if period is None:
+def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceRef | None, **extra) -> JournalEntry:
+    """The DRAFT entry and its lines (two statements). A source with a live entry already is refused (409)."""
+    if books.period is None:
         raise ValidationFailed(f"No fiscal period contains {day}", code="no_fiscal_period", field="date")
     debit, credit = _totals(lines)
-    entry = JournalEntry.objects.create(
-        journal_type=journal_type,
-        fiscal_year=period.fiscal_year,
-        fiscal_period=period,
+    entry = JournalEntry(
+        journal_type=books.journal_type,
+        fiscal_year=books.period.fiscal_year,
+        fiscal_period=books.period,
         date=day,
         narration=narration,
-        currency=base,
+        currency=books.base,
         total_debit=debit,
         total_credit=credit,
         created_by=actor,
         updated_by=actor,
+        workspace_id=extra.pop("workspace_id", None) or books.workspace_id,
+        source_type=source.document_type if source else "",
+        source_id=source.document_id if source else None,
         **extra,
     )
+    try:
+        entry.save(force_insert=True)
+    except IntegrityError as exc:
+        if SOURCE_CONSTRAINT not in str(exc):
+            raise
+        raise Conflict(
+            f"{source.document_type} {source.document_id} is already posted; reverse its entry first",
+            code=AccountingError.ALREADY_POSTED,
+        ) from None
     for line in lines:
         line.entry = entry
         line.organization_id = entry.organization_id
         line.created_by = line.updated_by = actor
     JournalLine.objects.bulk_create(lines)
+    _with_lines(entry, lines)
     return entry
 
 
-def _create(*, actor, data: dict) -> tuple[JournalEntry, list[JournalLine]]:
-    day = data.get("date")
-    if not isinstance(day, datetime.date):
-        raise ValidationFailed("date is required", code="required", field="date")
-    journal_type = _journal_type(data.get("journal_type"))
-    base, workspace_id = _organization_defaults()
-    lines = _build_lines(data.get("lines"), day=day, base=base)
-    extra = {k: data[k] for k in ("reference_number", "reference_date", "source_type", "source_id") if data.get(k)}
-    extra["workspace_id"] = workspace_id
-    entry = _insert(
-        actor=actor,
-        journal_type=journal_type,
-        day=day,
-        narration=data.get("narration") or "",
-        lines=lines,
-        base=base,
-        extra=extra,
-    )
-    return entry, lines
+def _with_lines(entry: JournalEntry, lines: list[JournalLine]) -> None:
+    """Remember the lines on the entry, as a prefetch would (`entry.lines.all()` reads nothing again; a filtered
+    `entry.lines` still queries)."""
+    cached = JournalLine.objects.filter(entry_id=entry.pk)
+    cached._result_cache, cached._prefetch_done = list(lines), True
+    entry._prefetched_objects_cache = {"lines": cached}
 
 
-def create_entry(*, actor, data: dict) -> JournalEntry:
-    """A DRAFT entry. `data`: date, journal_type (code), narration, lines [{account (id or code), entry_type
-    DR|CR, amount, currency?, exchange_rate?, cost_center?, against_entry?, remarks?}], reference_number?,
-    source_type?, source_id?"""
-    with transaction.atomic():
-        entry, _lines = _create(actor=actor, data=data)
-        record_audit(
-            actor=actor, action=AuditAction.CREATE, obj=entry, new={"status": entry.status, "date": entry.date}
-        )
-    return entry
-
-
-def _document_type(journal_type: JournalType, year: FiscalYear) -> tuple[str, str]:
-    """(counter key, printed prefix) of the entries of `journal_type` in `year`: JV-2026-000001."""
+def _number(entry: JournalEntry) -> str:
+    """JV-2026-000001: a counter per journal type and fiscal year, taken last in the posting transaction."""
+    journal_type, year = entry.journal_type, entry.fiscal_year
     label = year.name if _LABEL_RE.match(year.name) else f"{year.start_date:%Y}"
     code = journal_type.prefix or journal_type.code
     key = f"JE:{code}:{year.name}"
     if len(key) > 50:
         key = "JE:" + hashlib.sha256(f"{journal_type.pk}:{year.pk}".encode()).hexdigest()[:40]
     prefix = f"{code}-{label}-".replace("{", "{{").replace("}", "}}")
-    return key, prefix
+    return next_number(document_type=key, prefix=prefix, on=entry.date, reset=ResetPeriod.NEVER)
 
 
-def _post(*, actor, entry: JournalEntry, lines) -> JournalEntry:
-    """Post a locked DRAFT entry whose lines are `lines` (with accounts loaded). The caller holds the transaction."""
-    if entry.status != EntryStatus.DRAFT:
-        raise InvalidTransition(f"Cannot post a {entry.status} entry", field="status")
+def _to_ledger(*, actor, entry: JournalEntry, lines, books: _Books) -> None:
+    """Every rule of the books (module docstring), the budgets, then the balance caches, on a DRAFT entry whose
+    lines are `lines` (accounts loaded). The caller moves it to POSTED and numbers it."""
+    if books.locked:
+        raise OrganizationLocked("The organization is locked: no financial transaction may be written")
     if len(lines) < 2:
         raise ValidationFailed("An entry needs at least two lines", code="too_few_lines", field="lines")
     for i, line in enumerate(lines):
@@ -263,108 +363,206 @@ def _post(*, actor, entry: JournalEntry, lines) -> JournalEntry:
         raise ValidationFailed(
             f"Debits ({debit}) and credits ({credit}) differ in base currency", code="unbalanced", field="lines"
         )
-    # The period row is share-locked, so closing it waits for this posting and later postings see it closed.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.status, y.is_closed, y.name FROM {FiscalPeriod._meta.db_table} p "  # noqa: S608 (model tables)
-            f"JOIN {FiscalYear._meta.db_table} y ON y.id = p.fiscal_year_id WHERE p.id = %s FOR SHARE OF p",
-            [entry.fiscal_period_id],
-        )
-        period_status, year_closed, year_name = cursor.fetchone()
-    if year_closed:
-        raise Conflict(f"Fiscal year {year_name} is closed", code="fiscal_year_closed", field="date")
-    if period_status != PeriodStatus.OPEN:
+    period = books.period
+    if period is None or period.pk != entry.fiscal_period_id:
+        raise ValidationFailed(f"No fiscal period contains {entry.date}", code="no_fiscal_period", field="date")
+    if period.fiscal_year.is_closed:
+        raise Conflict(f"Fiscal year {period.fiscal_year.name} is closed", code="fiscal_year_closed", field="date")
+    if period.status != PeriodStatus.OPEN:
         raise Conflict(f"The period of {entry.date} is closed", code="period_closed", field="date")
     # Budgets (services/budgets.py): refuse or warn when the entry takes an active budget over its allocation.
-    check_budgets(actor=actor, entry=entry)
+    if books.has_active_budget:
+        check_budgets(actor=actor, entry=entry)
     per_account: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in lines:
         per_account[line.account_id][0 if line.entry_type == EntryType.DEBIT else 1] += line.base_amount
-    entry.status = EntryStatus.POSTED
     entry.total_debit, entry.total_credit = debit, credit
-    entry.posted_at = timezone.now()
-    entry.posted_by = actor
-    entry.updated_by = actor
-    entry.version += 1
-    record_audit(
-        actor=actor,
-        action=AuditAction.POST,
-        obj=entry,
-        old={"status": EntryStatus.DRAFT},
-        new={"status": EntryStatus.POSTED, "total": debit},
-    )
     add_to_balances(
         period_id=entry.fiscal_period_id, day=entry.date, totals={k: tuple(v) for k, v in per_account.items()}
     )
-    key, prefix = _document_type(entry.journal_type, entry.fiscal_year)
-    entry.entry_number = next_number(document_type=key, prefix=prefix, on=entry.date, reset=ResetPeriod.NEVER)
-    entry.save(
-        update_fields=[
-            "status",
-            "total_debit",
-            "total_credit",
-            "posted_at",
-            "posted_by",
-            "updated_by",
-            "version",
-            "entry_number",
-            "updated_at",
-        ]
+
+
+def _payload(entry: JournalEntry) -> dict:
+    return {
+        "id": entry.pk,
+        "entry_number": entry.entry_number,
+        "status": entry.status,
+        "date": entry.date,
+        "journal_type": entry.journal_type.code,
+        "total": entry.total_debit,
+        "currency": entry.currency.code,
+        "source_type": entry.source_type,
+        "source_id": entry.source_id,
+        "reversed_entry": entry.reversed_entry_id,
+    }
+
+
+def _post(*, actor, lock, lines_of, books_of) -> JournalEntry:
+    """The posting of one entry through the document skeleton: `lock()` gives the DRAFT entry, `lines_of(entry)`
+    its lines, `books_of(entry)` the books it posts into."""
+    lines: list[JournalLine] = []
+
+    def to_ledger(entry):
+        lines[:] = lines_of(entry)
+        _to_ledger(actor=actor, entry=entry, lines=lines, books=books_of(entry))
+
+    entry = move_document(
+        lock,
+        actor=actor,
+        to=EntryStatus.POSTED,
+        action=AuditAction.POST,
+        post=to_ledger,
+        number=_number,
+        also=("total_debit", "total_credit"),
+        audit=lambda entry: {"total": entry.total_debit},
+        event_type=JOURNAL_ENTRY_POSTED,
+        payload=_payload,
     )
+    _with_lines(entry, lines)
     return entry
 
 
-def _lock_entry(entry_id) -> JournalEntry:
-    entry = (
-        JournalEntry.objects.select_for_update(of=("self",))
-        .select_related("journal_type", "fiscal_year")
-        .filter(pk=entry_id)
-        .first()
+def _post_new(*, actor, write) -> JournalEntry:
+    """Post the entry `write()` inserts (returning it with the books it posts into and its lines), all in the one
+    transaction of the document skeleton."""
+    written: dict = {}
+
+    def insert() -> JournalEntry:
+        written["books"], entry, written["lines"] = write()
+        return entry
+
+    return _post(
+        actor=actor, lock=insert, lines_of=lambda _entry: written["lines"], books_of=lambda _entry: written["books"]
     )
-    if entry is None:
-        raise NotFound("No such journal entry")
+
+
+def post_document(
+    *,
+    actor,
+    source: SourceRef | None,
+    date: datetime.date,
+    journal_type: str,
+    lines: Sequence[PostingLine],
+    narration: str = "",
+    reference_number: str = "",
+    reference_date: datetime.date | None = None,
+) -> JournalEntry:
+    """Write and post the entry of `source` (a document of another module, or None for a manual entry) in one
+    transaction, the caller's when it has one: every rule of the books holds or nothing is written. A source that
+    has a live (draft or posted) entry already is refused with 409 `already_posted`."""
+    if not isinstance(date, datetime.date):
+        raise ValidationFailed("date is required", code="required", field="date")
+
+    def write():
+        books = _books_of(date, journal_type, _account_refs(lines))
+        built = _build_lines(lines, books=books, day=date)
+        entry = _insert(
+            actor=actor,
+            books=books,
+            day=date,
+            narration=narration,
+            lines=built,
+            source=source,
+            reference_number=reference_number,
+            reference_date=reference_date,
+        )
+        return books, entry, built
+
+    return _post_new(actor=actor, write=write)
+
+
+def _lines_from(data: dict) -> list[PostingLine]:
+    raw_lines = data.get("lines")
+    if not isinstance(raw_lines, list | tuple) or not raw_lines:
+        raise ValidationFailed("An entry needs lines", code="required", field="lines")
+    return [
+        PostingLine(
+            account=raw.get("account"),
+            side=raw.get("entry_type"),
+            amount=raw.get("amount"),
+            currency=raw.get("currency"),
+            exchange_rate=raw.get("exchange_rate"),
+            cost_center=raw.get("cost_center"),
+            against_entry=raw.get("against_entry"),
+            due_date=raw.get("due_date"),
+            description=raw.get("remarks") or "",
+        )
+        for raw in raw_lines
+    ]
+
+
+def _source_from(data: dict) -> SourceRef | None:
+    return SourceRef(data["source_type"], data["source_id"]) if data.get("source_id") else None
+
+
+def create_entry(*, actor, data: dict) -> JournalEntry:
+    """A DRAFT entry. `data`: date, journal_type (code), narration, lines [{account (id or code), entry_type
+    DR|CR, amount, currency?, exchange_rate?, cost_center?, against_entry?, remarks?}], reference_number?,
+    source_type?, source_id?"""
+    day = data.get("date")
+    if not isinstance(day, datetime.date):
+        raise ValidationFailed("date is required", code="required", field="date")
+    with transaction.atomic():
+        postings = _lines_from(data)
+        books = _books_of(day, data.get("journal_type"), _account_refs(postings))
+        lines = _build_lines(postings, books=books, day=day)
+        entry = _insert(
+            actor=actor,
+            books=books,
+            day=day,
+            narration=data.get("narration") or "",
+            lines=lines,
+            source=_source_from(data),
+            reference_number=data.get("reference_number") or "",
+            reference_date=data.get("reference_date"),
+        )
+        record_audit(
+            actor=actor, action=AuditAction.CREATE, obj=entry, new={"status": entry.status, "date": entry.date}
+        )
     return entry
+
+
+def create_and_post(*, actor, data: dict) -> JournalEntry:
+    """create_entry and post_entry in one transaction (`post_document` with the fields of `create_entry`)."""
+    return post_document(
+        actor=actor,
+        source=_source_from(data),
+        date=data.get("date"),
+        journal_type=data.get("journal_type"),
+        lines=_lines_from(data),
+        narration=data.get("narration") or "",
+        reference_number=data.get("reference_number") or "",
+        reference_date=data.get("reference_date"),
+    )
 
 
 def _lines_of(entry) -> list[JournalLine]:
-    return list(JournalLine.objects.filter(entry=entry).select_related("account").order_by("line_no"))
+    return list(
+        JournalLine.objects.filter(entry=entry).select_related("account", "currency", "cost_center").order_by("line_no")
+    )
 
 
 def post_entry(*, actor, entry_id) -> JournalEntry:
     """DRAFT → POSTED with its number, after every rule of the books holds (see the module docstring)."""
-    with transaction.atomic():
-        ensure_financial_writes_allowed()
-        entry = _lock_entry(entry_id)
-        return _post(actor=actor, entry=entry, lines=_lines_of(entry))
-
-
-def create_and_post(*, actor, data: dict) -> JournalEntry:
-    """create_entry and post_entry in one transaction: nothing is written if any rule fails."""
-    with transaction.atomic():
-        ensure_financial_writes_allowed()
-        entry, lines = _create(actor=actor, data=data)
-        return _post(actor=actor, entry=entry, lines=lines)
+    return _post(
+        actor=actor,
+        lock=lambda: lock_entry(entry_id),
+        lines_of=_lines_of,
+        books_of=lambda entry: _books_of(entry.date, entry.journal_type.code),
+    )
 
 
 def cancel_entry(*, actor, entry_id, reason: str = "") -> JournalEntry:
     """DRAFT → CANCELLED. A posted entry is reversed, never cancelled."""
-    with transaction.atomic():
-        entry = _lock_entry(entry_id)
-        if entry.status != EntryStatus.DRAFT:
-            raise InvalidTransition(f"Cannot cancel a {entry.status} entry; reverse it", field="status")
-        entry.status = EntryStatus.CANCELLED
-        entry.updated_by = actor
-        entry.version += 1
-        entry.save(update_fields=["status", "updated_by", "version", "updated_at"])
-        record_audit(
-            actor=actor,
-            action=AuditAction.CANCEL,
-            obj=entry,
-            old={"status": EntryStatus.DRAFT},
-            new={"status": EntryStatus.CANCELLED},
-            reason=reason,
-        )
-    return entry
+    return move_document(
+        lambda: lock_entry(entry_id),
+        actor=actor,
+        to=EntryStatus.CANCELLED,
+        action=AuditAction.CANCEL,
+        event_type=JOURNAL_ENTRY_CANCELLED,
+        payload=_payload,
+        reason=reason,
+    )
 
 
 def reverse_entry(*, actor, entry_id, date: datetime.date, narration: str = "") -> JournalEntry:
@@ -372,51 +570,51 @@ def reverse_entry(*, actor, entry_id, date: datetime.date, narration: str = "") 
     `reversed_entry`; the original becomes REVERSED. Returns the reversal."""
     if not isinstance(date, datetime.date):
         raise ValidationFailed("date is required", code="required", field="date")
-    with transaction.atomic():
-        ensure_financial_writes_allowed()
-        original = _lock_entry(entry_id)
-        if original.status != EntryStatus.POSTED:
-            raise InvalidTransition(f"Cannot reverse a {original.status} entry", field="status")
+    reversal: list[JournalEntry] = []
+
+    def post_mirror(original: JournalEntry) -> None:
         mirror = [
             JournalLine(
                 line_no=line.line_no,
                 account=line.account,
                 entry_type=EntryType.CREDIT if line.entry_type == EntryType.DEBIT else EntryType.DEBIT,
                 amount=line.amount,
-                currency_id=line.currency_id,
+                currency=line.currency,
                 exchange_rate=line.exchange_rate,
                 base_amount=line.base_amount,
-                cost_center_id=line.cost_center_id,
+                cost_center=line.cost_center,
                 # the mirror settles the original's open items (aging) and whatever the original settled
                 against_entry_id=line.against_entry_id or original.pk,
                 due_date=line.due_date,
                 remarks=line.remarks,
+                party_type=line.party_type,
+                party_id=line.party_id,
                 entry_date=date,
             )
             for line in _lines_of(original)
         ]
-        reversal = _insert(
+        books = _books_of(date, original.journal_type.code)
+        entry = _insert(
             actor=actor,
-            journal_type=original.journal_type,
+            books=books,
             day=date,
             narration=narration or f"Reversal of {original.entry_number}",
             lines=mirror,
-            base=original.currency,
-            extra={
-                "reversed_entry": original,
-                "reference_number": original.entry_number,
-                "workspace_id": original.workspace_id,
-            },
+            source=None,
+            reversed_entry=original,
+            reference_number=original.entry_number,
+            workspace_id=original.workspace_id,
         )
-        original.status = EntryStatus.REVERSED
-        original.updated_by = actor
-        original.version += 1
-        original.save(update_fields=["status", "updated_by", "version", "updated_at"])
-        record_audit(
-            actor=actor,
-            action=AuditAction.REVERSE,
-            obj=original,
-            old={"status": EntryStatus.POSTED},
-            new={"status": EntryStatus.REVERSED, "reversal": reversal.pk},
-        )
-        return _post(actor=actor, entry=reversal, lines=mirror)
+        reversal.append(_post_new(actor=actor, write=lambda: (books, entry, mirror)))
+
+    move_document(
+        lambda: lock_entry(entry_id),
+        actor=actor,
+        to=EntryStatus.REVERSED,
+        action=AuditAction.REVERSE,
+        post=post_mirror,
+        audit=lambda _original: {"reversal": reversal[0].pk},
+        event_type=JOURNAL_ENTRY_REVERSED,
+        payload=lambda original: _payload(original) | {"reversal": reversal[0].pk},
+    )
+    return reversal[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -20,10 +20,10 @@ from comptoir.accounting.models import Account, AccountBalance, FiscalPeriod, Fi
 from comptoir.accounting.services.chart import resolve_account
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.locks import advisory_lock
 from comptoir.platform.money import trim
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.features import ensure_financial_writes_allowed
-from comptoir.platform.tenancy import require_org_id
 from comptoir.platform.transitions import transition
 
 YEAR_AUDITED = ("name", "start_date", "end_date", "is_current", "is_closed")
@@ -59,10 +59,7 @@ def monthly_periods(start: datetime.date, end: datetime.date) -> list[tuple[int,
 
 def _lock_fiscal_years() -> None:
     """Serialize fiscal-year creation in the organization until the transaction ends."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"accounting.fiscal_year:{require_org_id()}"]
-        )
+    advisory_lock("accounting.fiscal_year")
 
 
 def create_fiscal_year(*, actor, data: dict) -> FiscalYear:

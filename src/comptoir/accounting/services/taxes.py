@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from comptoir.accounting.constants import TaxType
@@ -19,6 +19,7 @@ from comptoir.accounting.models import Account, AccountGroup, TaxRate
 from comptoir.accounting.services.chart import resolve_account
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.locks import advisory_lock
 from comptoir.platform.money import round_money
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.tenancy import require_org_id
@@ -121,10 +122,7 @@ def compute_line_taxes(*, lines, currency) -> list[TaxBreakdown]:
 
 def _lock_tax_rates() -> None:
     """Serialize tax-rate writes in the organization (the overlap check reads then writes)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"accounting.tax_rate:{require_org_id()}"]
-        )
+    advisory_lock("accounting.tax_rate")
 
 
 def _text(data: dict, name: str, max_length: int, field: str) -> str:

@@ -21,6 +21,7 @@ from comptoir.identity.constants import (
     TokenPurpose,
     UserStatus,
 )
+from comptoir.identity.locks import lock_user
 from comptoir.identity.models import MemberRole, Role, User, VerificationToken
 from comptoir.identity.queries import is_owner
 from comptoir.identity.services.auth import authenticate_password, revoke_all_sessions
@@ -314,7 +315,7 @@ def confirm_password_reset(*, email: str, code: str, new_password: str) -> None:
     """Set the new password and revoke every session of the user."""
 
     def apply(token: VerificationToken) -> None:
-        user = User.objects.select_for_update().get(pk=token.user_id)
+        user = lock_user(token.user_id)
         _check_password(new_password, user, field="new_password")
         user.set_password(new_password)
         user.failed_login_attempts = 0
@@ -342,7 +343,7 @@ def verify_email(*, email: str, code: str) -> User:
     """Mark the e-mail verified; a PENDING user becomes ACTIVE (a suspended or inactive one stays so)."""
 
     def apply(token: VerificationToken) -> User:
-        user = User.objects.select_for_update().get(pk=token.user_id)
+        user = lock_user(token.user_id)
         user.email_verified = True
         if user.status == UserStatus.PENDING:
             user.status = UserStatus.ACTIVE
@@ -366,7 +367,7 @@ def accept_invitation(
         authenticate_password(email=email, password=password, request=request)
 
     def apply(token: VerificationToken) -> User:
-        user = User.objects.select_for_update().get(pk=token.user_id)
+        user = lock_user(token.user_id)
         if user.has_usable_password() and not (confirmed and user.pk == existing.pk):
             raise Conflict("This account already has a password; accept again with it", code="already_active")
         if not user.has_usable_password():

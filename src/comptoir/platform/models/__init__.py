@@ -1,4 +1,11 @@
-from comptoir.platform.models.base import GlobalModel, TenantDocument, TenantManager, TenantModel, VersionedMixin
+from comptoir.platform.models.base import (
+    GlobalModel,
+    PostableDocument,
+    TenantDocument,
+    TenantManager,
+    TenantModel,
+    VersionedMixin,
+)
 from comptoir.platform.models.reference import Country, Currency, UnitOfMeasure
 from comptoir.platform.models.shared import (
     Attachment,
@@ -33,6 +40,7 @@ __all__ = [
     "Notification",
     "Sequence",
     "Setting",
+    "PostableDocument",
     "TenantDocument",
     "WebhookDelivery",
     "WebhookSubscription",

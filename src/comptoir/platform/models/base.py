@@ -100,3 +100,23 @@ class TenantDocument(VersionedMixin, TenantModel):
 
             self.workspace_id = Workspace.objects.filter(is_default=True).values_list("id", flat=True).get()
         super().save(*args, **kwargs)
+
+
+class PostableDocument(TenantDocument):
+    """D: a document that posts (a journal entry, an invoice, a payroll run…): a `status` moved only along the
+    declared `TRANSITIONS` by the shared guard, a legal number (the field named by `NUMBER_FIELD`, declared by the
+    document) taken last when it posts, and who posted it when. `platform.documents.move_document` is the one
+    skeleton every document's posting follows."""
+
+    TRANSITIONS: frozenset[tuple[str, str]] = frozenset()
+    POSTED = "POSTED"
+    NUMBER_FIELD = "number"
+
+    status = models.CharField(max_length=20, default="DRAFT")
+    posted_at = models.DateTimeField(null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True

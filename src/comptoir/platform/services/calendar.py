@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from comptoir.platform.constants import (
 )
 from comptoir.platform.errors import Conflict, FieldError, NotFound, PermissionDenied, ValidationFailed
 from comptoir.platform.http import check_version
+from comptoir.platform.locks import advisory_lock
 from comptoir.platform.models import (
     CalendarEvent,
     CalendarEventAttendee,
@@ -444,11 +445,7 @@ def send_due_reminders(*, now: datetime | None = None, window: timedelta = REMIN
     now = now or timezone.now()
     created = []
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-                [f"comptoir.calendar.reminders.{require_org_id()}"],
-            )
+        advisory_lock("platform.calendar_reminders")
         due = due_reminders(now, window)
         if not due:
             return []

@@ -32,7 +32,7 @@ def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEve
     data = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
     if not isinstance(data, dict):
         raise ValidationFailed("The payload must be a JSON object", code="invalid_payload", field="payload")
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside the caller's transaction: no savepoint round trips
         subscription_ids = matching_subscription_ids(event_type)
         event = IntegrationEvent.objects.create(
             event_type=event_type,
