@@ -177,8 +177,10 @@ def on_not_found(request, exc):
 
 @api.exception_handler(Exception)
 def on_unexpected(request, exc):
-    if is_retryable(exc):  # raised inside a transaction the operation does not own (so not retried here)
-        return domain_error_response(request, TransactionConflict())
+    if is_retryable(exc):  # raised inside a transaction the operation does not own: its owner may run it again
+        response = domain_error_response(request, TransactionConflict())
+        response.transaction_conflict = True  # the idempotency middleware retries its transaction on this mark
+        return response
     logger.exception("unhandled error on %s %s", request.method, request.path)
     return problem_response(
         request,

@@ -25,6 +25,7 @@ from comptoir.platform.errors import (
     ValidationFailed,
 )
 from comptoir.platform.problems import CONTENT_TYPE, domain_error_response, problem_response
+from comptoir.platform.retry import ATTEMPTS, is_retryable
 
 logger = logging.getLogger(__name__)
 
@@ -146,29 +147,38 @@ class IdempotencyMiddleware:
             fingerprint = _fingerprint(request)
         except DomainError as exc:
             return domain_error_response(request, exc)
-        try:
-            with transaction.atomic():
-                record, claimed = services.claim_idempotency_key(
-                    key=key, user_id=actor.user_id, method=request.method, path=request.path, fingerprint=fingerprint
-                )
-                if not claimed:
-                    return _replay(request, record, fingerprint, actor.user_id)
-                response = self.get_response(request)
-                if response.status_code >= 500:
-                    transaction.set_rollback(True)
-                elif response.status_code == 429 or getattr(response, "streaming", False):
-                    services.release_idempotency_key(record_id=record.pk)  # "later" or unkeepable: not kept
-                else:
-                    services.store_idempotent_response(
-                        record_id=record.pk,
-                        status=response.status_code,
-                        body=response.content,
-                        content_type=response.get("Content-Type", ""),
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    record, claimed = services.claim_idempotency_key(
+                        key=key,
+                        user_id=actor.user_id,
+                        method=request.method,
+                        path=request.path,
+                        fingerprint=fingerprint,
                     )
-        except DatabaseError:  # e.g. a deferred constraint refused the commit: nothing was written, nothing kept
-            logger.exception("the transaction of %s %s failed", request.method, request.path)
-            return problem_response(request, status=500, code="server_error", title="Internal error")
-        return response
+                    if not claimed:
+                        return _replay(request, record, fingerprint, actor.user_id)
+                    response = self.get_response(request)
+                    if response.status_code >= 500:
+                        transaction.set_rollback(True)
+                        if getattr(response, "transaction_conflict", False) and attempt < ATTEMPTS:
+                            continue  # a deadlock or serialization failure: run the whole request again
+                    elif response.status_code == 429 or getattr(response, "streaming", False):
+                        services.release_idempotency_key(record_id=record.pk)  # "later" or unkeepable: not kept
+                    else:
+                        services.store_idempotent_response(
+                            record_id=record.pk,
+                            status=response.status_code,
+                            body=response.content,
+                            content_type=response.get("Content-Type", ""),
+                        )
+            except DatabaseError as exc:  # the commit failed: nothing was written, nothing kept
+                if is_retryable(exc) and attempt < ATTEMPTS:
+                    continue
+                logger.exception("the transaction of %s %s failed", request.method, request.path)
+                return problem_response(request, status=500, code="server_error", title="Internal error")
+            return response
 
 
 def _replay(request, record, fingerprint: str, user_id) -> HttpResponse:

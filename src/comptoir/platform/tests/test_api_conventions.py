@@ -10,7 +10,7 @@ from django.utils import timezone
 from tests.support.api import ApiClient, member_client
 
 from comptoir.platform import middleware
-from comptoir.platform.db import owner_mode
+from comptoir.platform.db import app_role, owner_mode
 from comptoir.platform.models import IdempotencyKey, Workspace
 from comptoir.platform.tenancy import tenant_context
 
@@ -231,3 +231,34 @@ def test_idempotency_key_of_another_user_is_refused(tenant):
     headers = {"Idempotency-Key": "mine-1"}
     assert tenant.api.post("platform/workspaces", {"name": "Mine"}, headers=headers).status_code == 201
     _problem(colleague.post("platform/workspaces", {"name": "Mine"}, headers=headers), 422, "idempotency_key_reused")
+
+
+def test_an_idempotent_post_hit_by_a_serialization_failure_runs_again(tenant):
+    """The request's transaction is the middleware's: a serialization failure inside it (here raised once by a
+    trigger, counted by a sequence, which no rollback undoes) rolls it back and the middleware runs it again."""
+    with owner_mode(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE SEQUENCE test_conflicts;"
+            "CREATE FUNCTION test_conflict_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+            " IF nextval('test_conflicts') = 1 THEN RAISE 'conflict' USING ERRCODE = 'serialization_failure'; END IF;"
+            " RETURN NEW; END $$;"
+            "CREATE TRIGGER test_conflict_once AFTER INSERT ON platform_workspace FOR EACH ROW"
+            " EXECUTE FUNCTION test_conflict_once();"
+            f'GRANT USAGE ON SEQUENCE test_conflicts TO "{app_role()}"'
+        )
+    try:
+        created = tenant.api.post("platform/workspaces", {"name": "Contended"}, headers={"Idempotency-Key": "c-1"})
+        with owner_mode(), connection.cursor() as cursor:
+            cursor.execute("SELECT last_value FROM test_conflicts")
+            runs = cursor.fetchone()[0]
+    finally:
+        with owner_mode(), connection.cursor() as cursor:
+            cursor.execute(
+                "DROP TRIGGER test_conflict_once ON platform_workspace; DROP FUNCTION test_conflict_once();"
+                "DROP SEQUENCE test_conflicts"
+            )
+    assert created.status_code == 201, created.content
+    assert runs == 2  # the first insert failed, the second run succeeded
+    assert _workspace_count(tenant) == 2  # the default one and this one, written once
+    replay = tenant.api.post("platform/workspaces", {"name": "Contended"}, headers={"Idempotency-Key": "c-1"})
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
