@@ -22,7 +22,7 @@ from comptoir.platform.tenancy import require_org_id
 
 def advisory_lock(noun: str) -> None:
     """Serialise, until the transaction ends, every transaction of the organization in context that takes the
-    lock of `noun` (e.g. 'accounting.fiscal_year')."""
+    lock of `noun` (e.g. 'platform.calendar_reminders')."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{noun}:{require_org_id()}"])
 
