@@ -46,7 +46,7 @@ class EmbeddedDatabaseError(Exception):
 def database_config(var_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
         if not config.get("ENGINE", "").endswith(("postgresql", "postgis")):
             raise ValueError(f"DATABASE_URL must name a PostgreSQL server (postgresql://…), not {config['ENGINE']}")
     else:
@@ -58,7 +58,7 @@ def database_config(var_dir: Path) -> dict:
             "HOST": str(cluster.socket_dir),
             "PORT": str(SOCKET_PORT),
             "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_HEALTH_CHECKS": False,
         }
     config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
     config["TEST"] = {"NAME": os.environ.get("COMPTOIR_TEST_DB_NAME", f"test_{config['NAME']}")}
