@@ -35,9 +35,17 @@ def _remember(key: tuple, value) -> None:
     _hints[key] = value
 
 
-def _hinted_context(user_id: uuid.UUID, wanted: str | None) -> AbstractContextManager:
-    """The context to read the memberships in: the organization this user chose last for `wanted` if any."""
-    hint = _hints.get((user_id, wanted))
+def _wanted_id(wanted: str | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(wanted) if wanted else None
+    except ValueError:
+        return None
+
+
+def _hinted_context(user_id: uuid.UUID, wanted: str | None, started_in=None) -> AbstractContextManager:
+    """The context to read the memberships in: the organization this user chose last for `wanted`, else the one
+    `wanted` names by id, else the one the session started in (`started_in`), if any."""
+    hint = _hints.get((user_id, wanted)) or _wanted_id(wanted) or (None if wanted else started_in)
     return tenant_context(hint, user=user_id) if hint else user_context(user_id)
 
 
@@ -130,9 +138,9 @@ class TenantAuthenticationMiddleware:
         return user, members[0], {"auth_method": "api_token", "scopes": api_token.scopes}
 
     def _access_token(self, request, token: str):
-        session_id, user_id = access_token_claims(token)
+        session_id, user_id, started_in = access_token_claims(token)
         wanted = request.headers.get("X-Organization")
-        with _hinted_context(user_id, wanted):
+        with _hinted_context(user_id, wanted, started_in):
             user, memberships = session_identity(session_id, user_id, wanted)
         if user is None or not user.is_active:
             raise NotAuthenticated("The session was revoked", code="invalid_token")

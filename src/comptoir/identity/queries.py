@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from comptoir.identity.models import ApiToken, Permission, Role, User
 from comptoir.platform.constants import OrgRole
@@ -87,10 +88,10 @@ def session_identity(session_id, user_id: uuid.UUID, wanted: str | None) -> tupl
         FROM identity_authsession s
         JOIN identity_user u ON u.id = s.user_id
         LEFT JOIN LATERAL ({_CANDIDATES_SQL}) c ON true
-        WHERE s.id = %(session)s AND s.user_id = %(user)s AND s.revoked_at IS NULL AND s.expires_at > now()
+        WHERE s.id = %(session)s AND s.user_id = %(user)s AND s.revoked_at IS NULL AND s.expires_at > %(now)s
     """  # noqa: S608 (column names from the model)
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"session": session_id, "user": user_id, **_wanted(wanted)})
+        cursor.execute(sql, {"session": session_id, "user": user_id, "now": timezone.now(), **_wanted(wanted)})
         rows = cursor.fetchall()
     if not rows:
         return None, []

@@ -43,6 +43,9 @@ def _as_uuid(value) -> uuid.UUID | None:
     return getattr(value, "pk", None) or uuid.UUID(str(value))
 
 
+SCOPE_SQL = "SELECT set_config('comptoir.org_id', %s, false), set_config('comptoir.user_id', %s, false)"
+
+
 class _SetInTransaction:
     """Registered with on_commit when the settings are written inside a transaction: the value holds while the
     entry is pending (a savepoint rollback drops it) and after the commit (which calls it); after a rollback
@@ -84,10 +87,7 @@ def sync_connection_settings(connection) -> None:
     connection.comptoir_scope = (wanted, marker)  # first, so this statement passes the guard
     try:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('comptoir.org_id', %s, false), set_config('comptoir.user_id', %s, false)",
-                [str(wanted[0] or ""), str(wanted[1] or "")],
-            )
+            cursor.execute(SCOPE_SQL, [str(wanted[0] or ""), str(wanted[1] or "")])
     except BaseException:
         connection.comptoir_scope = None
         raise

@@ -16,7 +16,9 @@ from django.utils import timezone
 from comptoir.identity.models import ApiToken, AuthSession, User
 from comptoir.identity.tokens import ACCESS_SALT, api_token_prefix, digest, new_refresh_token, same_digest
 from comptoir.platform.errors import NotAuthenticated, TooManyAttempts
+from comptoir.platform.models import OrganizationMember
 from comptoir.platform.services.audit import audit_login, audit_logout
+from comptoir.platform.tenancy import user_context
 
 # Verifying against a fixed hash when the e-mail is unknown keeps the response time the same.
 _DUMMY_HASH = make_password("comptoir-timing-equaliser")
@@ -71,11 +73,23 @@ class TokenPair:
 
 
 def _access_token(session: AuthSession) -> str:
-    return signing.dumps({"s": str(session.pk), "u": str(session.user_id)}, salt=ACCESS_SALT)
+    """Signed claims: the session, its user and, as a hint for authentication, the organization it started in."""
+    claims = {"s": str(session.pk), "u": str(session.user_id)}
+    if session.organization_id:
+        claims["o"] = str(session.organization_id)
+    return signing.dumps(claims, salt=ACCESS_SALT)
 
 
 def issue_tokens(*, user: User, organization_id=None, request=None) -> TokenPair:
+    """A new session; its organization is `organization_id`, else the user's default membership's."""
     ip, agent = _client(request)
+    if organization_id is None:
+        with user_context(user):
+            organization_id = (
+                OrganizationMember.unscoped.filter(user=user, is_active=True, is_default=True)
+                .values_list("organization_id", flat=True)
+                .first()
+            )
     refresh = new_refresh_token()
     session = AuthSession.objects.create(
         user=user,
@@ -129,12 +143,13 @@ def revoke_all_sessions(*, user_id, reason: str) -> None:
     )
 
 
-def access_token_claims(token: str) -> tuple[uuid.UUID, uuid.UUID]:
-    """(session id, user id) of a well-signed, unexpired access token; whether the session is still live is
-    the caller's to check (`identity.queries.session_identity`)."""
+def access_token_claims(token: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | None]:
+    """(session id, user id, organization the session started in) of a well-signed, unexpired access token;
+    whether the session is still live is the caller's to check (`identity.queries.session_identity`)."""
     try:
         claims = signing.loads(token, salt=ACCESS_SALT, max_age=settings.ACCESS_TOKEN_TTL_SECONDS)
-        return uuid.UUID(claims["s"]), uuid.UUID(claims["u"])
+        org = uuid.UUID(claims["o"]) if claims.get("o") else None
+        return uuid.UUID(claims["s"]), uuid.UUID(claims["u"]), org
     except signing.SignatureExpired as exc:
         raise NotAuthenticated("The access token expired; refresh it", code="token_expired") from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:

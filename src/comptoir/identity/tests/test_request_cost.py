@@ -32,7 +32,8 @@ def _settings() -> tuple[str, str]:
 
 
 def test_me_costs_one_query_and_the_memberships(tenant):
-    tenant.api.get("me")  # the first request of a user learns the organization it chose
+    sql, response = _statements(tenant.api, "me")
+    assert len(sql) == 3, sql  # the first request: the settings, then the same two as every later one
     sql, response = _statements(tenant.api, "me")
     assert response.json()["org_role"] == "OWNER" and "identity.view_role" in response.json()["permissions"]
     assert len(sql) == 2, sql  # the session, user, membership and permissions; then the memberships of /me
@@ -91,7 +92,7 @@ def test_the_hint_is_checked_switching_organization_and_role(tenant, other_tenan
 
 def test_a_revoked_session_is_refused_even_with_a_hint(tenant):
     assert tenant.api.get("me").status_code == 200
-    session_id, _user = auth.access_token_claims(tenant.api.token)
+    session_id, _user, _org = auth.access_token_claims(tenant.api.token)
     auth.revoke_session(session_id=session_id)
     response = tenant.api.get("me")
     assert response.status_code == 401 and response.json()["code"] == "invalid_token"

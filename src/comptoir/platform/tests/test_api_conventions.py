@@ -3,8 +3,8 @@
 import json
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import ApiClient
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.models import Workspace
 from comptoir.platform.tenancy import tenant_context
@@ -102,7 +102,7 @@ def test_list_query_count_does_not_grow_with_page_size(tenant):
         tenant.api.post("platform/workspaces", {"name": f"W{i:02d}"})
     counts = []
     for limit in (2, 25):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get("platform/workspaces", limit=limit)
         assert len(response.json()["items"]) == limit
         counts.append(len(ctx.captured_queries))

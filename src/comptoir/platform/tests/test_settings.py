@@ -3,8 +3,8 @@ values, global defaults written only by the owner, and the settings API."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import ApiClient, member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import AuditLog, Setting, Workspace
@@ -75,7 +75,7 @@ def test_get_setting_is_one_query_and_falls_back_to_default(tenant):
     set_global_default(key="hr.standard_day_hours", value=8, data_type="NUMBER")
     _set(tenant, key="hr.standard_day_hours", value=7.5, data_type="NUMBER", workspace=branch)
     with tenant_context(tenant.organization):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             assert get_setting("hr.standard_day_hours", workspace=branch) == 7.5
         assert len(ctx.captured_queries) == 1
         assert get_setting("no.such.key", default="fallback") == "fallback"
@@ -330,7 +330,7 @@ def test_list_query_count_does_not_grow_with_page_size(tenant):
         _set(tenant, key=f"bulk.key{i:02d}", value=i, data_type="NUMBER")
     counts = []
     for limit in (2, 12):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get("platform/settings", limit=limit)
         assert len(response.json()["items"]) == limit
         counts.append(len(ctx.captured_queries))
