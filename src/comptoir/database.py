@@ -4,7 +4,9 @@ The embedded cluster (DESIGN §2, docs/adr/0002) is initialised with the Postgre
 machine, else with those bundled in the `pgserver` wheel (`pip install 'comptoir[embedded]'`). It listens only on a
 unix socket inside its own directory, so it never collides with a server already running on the machine.
 PostgreSQL refuses to run as root, so as root the cluster runs as an unprivileged system user (`postgres` when the
-distribution created one, else `comptoir-pg`).
+distribution created one, else `comptoir-pg`); when that user cannot reach the var directory (a checkout in a 0700
+directory), the cluster lives in a directory of its own under /var/lib/comptoir, keyed by the var directory, and
+`<var dir>/pg` is a symbolic link to it.
 
 Ownership: the process whose `start()` returned True started the cluster (or adopted one whose starter died) and
 is the only one that stops it; a process that finds it running under a live owner just uses it.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import glob
+import hashlib
 import importlib.util
 import os
 import pwd
@@ -33,6 +36,7 @@ DB_SUPERUSER = "comptoir"
 SOCKET_PORT = 5432  # only names the socket file; no TCP port is opened
 MAX_SOCKET_PATH = 107  # sizeof(sockaddr_un.sun_path) - 1 on Linux
 SERVER_BINARIES = ("initdb", "pg_ctl", "postgres")
+SYSTEM_CLUSTERS = Path("/var/lib/comptoir")  # as root: clusters of var directories the service user cannot reach
 
 
 class EmbeddedDatabaseError(Exception):
@@ -42,11 +46,11 @@ class EmbeddedDatabaseError(Exception):
 def database_config(var_dir: Path) -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
         if not config.get("ENGINE", "").endswith(("postgresql", "postgis")):
             raise ValueError(f"DATABASE_URL must name a PostgreSQL server (postgresql://…), not {config['ENGINE']}")
     else:
-        cluster = EmbeddedCluster(var_dir / "pg")
+        cluster = EmbeddedCluster.in_var_dir(var_dir)
         config = {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": DB_NAME,
@@ -54,7 +58,7 @@ def database_config(var_dir: Path) -> dict:
             "HOST": str(cluster.socket_dir),
             "PORT": str(SOCKET_PORT),
             "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
+            "CONN_HEALTH_CHECKS": False,
         }
     config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
     config["TEST"] = {"NAME": os.environ.get("COMPTOIR_TEST_DB_NAME", f"test_{config['NAME']}")}
@@ -138,7 +142,8 @@ def _service_user() -> pwd.struct_passwd | None:
 
 
 def _traversable_by_others(path: Path) -> bool:
-    return all(os.stat(p).st_mode & 0o001 for p in [path, *path.parents])
+    """Whether every existing directory from `path` up is traversable by any user (those still to be made will be)."""
+    return all(os.stat(p).st_mode & 0o001 for p in [path, *path.parents] if p.exists())
 
 
 def _pid_alive(pid: int) -> bool:
@@ -159,6 +164,20 @@ def _last_line(text: str) -> str:
 @dataclass
 class EmbeddedCluster:
     root: Path
+    link: Path | None = None  # `<var dir>/pg` when the cluster lives elsewhere (as root, under SYSTEM_CLUSTERS)
+
+    @classmethod
+    def in_var_dir(cls, var_dir: Path) -> EmbeddedCluster:
+        """The cluster of a var directory: `<var dir>/pg`; as root, when the service user cannot reach the var
+        directory, `SYSTEM_CLUSTERS/<hash of the var directory>`, which `<var dir>/pg` then links to. A cluster
+        already initialised in `<var dir>/pg` stays there."""
+        local = var_dir / "pg"
+        if local.is_symlink():
+            return cls(local.resolve(), link=local)
+        if os.geteuid() != 0 or (local / "data").exists() or _traversable_by_others(var_dir.absolute()):
+            return cls(local)
+        key = hashlib.sha256(os.fsencode(var_dir.resolve())).hexdigest()[:16]
+        return cls(SYSTEM_CLUSTERS / key, link=local)
 
     @property
     def data_dir(self) -> Path:
@@ -242,6 +261,8 @@ class EmbeddedCluster:
                 f"the embedded PostgreSQL socket path {socket_path} is longer than {MAX_SOCKET_PATH} bytes; "
                 "set COMPTOIR_VAR_DIR to a shorter path"
             )
+        if self.link is not None:
+            self._link()
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         self.log_file.touch(exist_ok=True)
         user = _service_user()
@@ -255,6 +276,18 @@ class EmbeddedCluster:
             )
         for path in (self.root, self.socket_dir, self.log_file):
             os.chown(path, user.pw_uid, user.pw_gid)
+
+    def _link(self) -> None:
+        """Make `<var dir>/pg` a symbolic link to the cluster's own directory (its log and socket are found there)."""
+        if self.root.parent == SYSTEM_CLUSTERS:
+            SYSTEM_CLUSTERS.mkdir(parents=True, exist_ok=True)
+            SYSTEM_CLUSTERS.chmod(0o755)
+        if self.link.is_symlink():
+            return
+        if self.link.is_dir():  # what a failed start left behind before this layout: sockets and a log, no data
+            shutil.rmtree(self.link)
+        self.link.parent.mkdir(parents=True, exist_ok=True)
+        self.link.symlink_to(self.root, target_is_directory=True)
 
     def _initdb(self, bindir: Path) -> None:
         """Create the data directory, atomically: initdb writes a temporary directory that is renamed when done,
@@ -459,4 +492,4 @@ class EmbeddedCluster:
 
 def embedded_cluster(var_dir: Path) -> EmbeddedCluster | None:
     """The embedded cluster to manage, or None when DATABASE_URL points elsewhere."""
-    return None if os.environ.get("DATABASE_URL") else EmbeddedCluster(var_dir / "pg")
+    return None if os.environ.get("DATABASE_URL") else EmbeddedCluster.in_var_dir(var_dir)

@@ -131,6 +131,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("COMPTOIR_FROM_EMAIL", "Comptoir <no-reply@c
 UNFOLD = {
     "SITE_TITLE": "Comptoir",
     "SITE_HEADER": "Comptoir",
+    "SITE_FAVICONS": "comptoir.platform.views.favicon_links",
     # The organization the admin works in, and the user's other organizations (admin_site.py).
     "SITE_SUBHEADER": "comptoir.platform.admin_site.current_organization_label",
     "SITE_DROPDOWN": "comptoir.platform.admin_site.organization_dropdown",

@@ -20,6 +20,7 @@ handler404 = not_found
 
 urlpatterns = [
     path("", views.home, name=views.HOME_URL_NAME),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("switch-organization/", views.switch_organization, name="home_switch_organization"),
     path("notifications/mark-all-read/", views.mark_all_read, name="home_mark_all_read"),
     path("api/v1/", api.urls),

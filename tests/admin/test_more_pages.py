@@ -9,7 +9,6 @@ import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from comptoir.accounting.models import (
@@ -53,6 +52,7 @@ from comptoir.platform.services.webhooks import WebhookInput, create_webhook_sub
 from comptoir.platform.tenancy import tenant_context
 from tests.admin.support import admin_url, browser
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 MODELS = [
     Sequence,
@@ -283,7 +283,7 @@ def test_changelist_queries_do_not_grow_with_rows(tenant, shop_module):
     def counts() -> dict:
         out = {}
         for model in MODELS:
-            with CaptureQueriesContext(connection) as queries:
+            with CaptureStatements(connection) as queries:
                 response = client.get(admin_url(model))
             assert response.status_code == 200, model.__name__
             out[model.__name__] = (len(queries), response.context["cl"].result_count)

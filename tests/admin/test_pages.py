@@ -3,7 +3,6 @@ its rows with a fixed number of queries."""
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from comptoir.identity.models import (
     ApiToken,
@@ -31,6 +30,7 @@ from comptoir.platform.models import (
 from comptoir.platform.tenancy import tenant_context
 from tests.admin.support import admin_url, browser
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 # The tenancy and identity models; RolePermission is edited on its role's page (the permissions widget).
 MODELS = [
@@ -121,7 +121,7 @@ def test_changelist_queries_do_not_grow_with_rows(tenant, model):
     client.get(admin_url(model))  # warm caches (content types, permissions)
 
     def count() -> int:
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureStatements(connection) as queries:
             assert client.get(admin_url(model)).status_code == 200
         return len(queries)
 

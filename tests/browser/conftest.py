@@ -45,7 +45,7 @@ def browser(django_db_setup):
     executable = shutil.which(CHROMIUM) or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
     if executable is None:
         pytest.fail(
-            f"chromium not found at {CHROMIUM}: install Debian's package (`apt-get install chromium`, as .ci/run "
+            f"chromium not found at {CHROMIUM}: install Debian's package (`apt-get install chromium`, as ./run-tests "
             "does) or set COMPTOIR_CHROMIUM to its path",
             pytrace=False,
         )

@@ -72,14 +72,26 @@ def free_port() -> int:
 def var_dir():
     """A fresh var directory under /tmp (short, so the socket path fits; traversable by the `postgres` user when
     the tests run as root). Any cluster left running in it is stopped afterwards."""
+    yield from _var_dir_in(0o755)
+
+
+@pytest.fixture
+def private_var_dir():
+    """A fresh var directory inside a 0700 directory (a root home, `mktemp -d`)."""
+    yield from _var_dir_in(0o700)
+
+
+def _var_dir_in(mode: int):
     root = Path(tempfile.mkdtemp(prefix="comptoir-cli-", dir="/tmp"))
-    root.chmod(0o755)
+    root.chmod(mode)
     try:
         yield root / "var"
     finally:
-        cluster = EmbeddedCluster(root / "var" / "pg")
+        cluster = EmbeddedCluster.in_var_dir(root / "var")
         if cluster.is_running():
             cluster.stop()
+        if cluster.link is not None:
+            shutil.rmtree(cluster.root, ignore_errors=True)
         shutil.rmtree(root, ignore_errors=True)
 
 

@@ -3,13 +3,14 @@ HTTP, a second comptoir process sharing the cluster, and clean stops on SIGTERM 
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 
 import pytest
 
 from comptoir.cli import DEMO_EMAIL, DEMO_PASSWORD
-from comptoir.database import EmbeddedCluster
+from comptoir.database import SYSTEM_CLUSTERS, EmbeddedCluster
 
 from .conftest import cli_env, free_port, http, run_cli
 
@@ -18,7 +19,7 @@ PASSWORD = "s3cret-passw0rd!"
 
 def _assert_cluster_stopped(var_dir, times: int) -> None:
     """Not running, and stopped exactly `times` times in all: by the gunicorn master, never by a worker."""
-    cluster = EmbeddedCluster(var_dir / "pg")
+    cluster = EmbeddedCluster.in_var_dir(var_dir)
     assert not cluster.is_running()
     assert not (cluster.data_dir / "postmaster.pid").exists()
     log = cluster.log_file.read_text()
@@ -95,3 +96,33 @@ def test_demo_then_serve_on_the_embedded_cluster(var_dir, cli_processes):
     assert server.stop(signal.SIGINT) == 0  # Ctrl-C
     assert "Traceback" not in "".join(server.stderr)
     _assert_cluster_stopped(var_dir, times=2)
+
+
+@pytest.mark.slow
+def test_demo_from_a_private_directory(private_var_dir, cli_processes):
+    """A checkout in a 0700 directory (a root home, `mktemp -d`): as root, the cluster runs as the service user in
+    a directory of its own under /var/lib/comptoir that `var/pg` links to, and the demo still stops it."""
+    var_dir = private_var_dir
+    assert var_dir.parent.stat().st_mode & 0o777 == 0o700
+    port = free_port()
+    demo = cli_processes(["demo", "--port", str(port), "--no-worker"], cli_env(var_dir))
+    demo.wait_for_line("password:")
+    status, _, body = http(
+        "POST", f"http://127.0.0.1:{port}/api/v1/auth/token", {"email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert status == 200, body
+
+    cluster = EmbeddedCluster.in_var_dir(var_dir)
+    assert cluster.is_running()
+    if os.geteuid() == 0:
+        assert cluster.root.parent == SYSTEM_CLUSTERS
+        assert (var_dir / "pg").resolve() == cluster.root
+        assert cluster.data_dir.stat().st_uid != 0  # run by the unprivileged service user
+        assert EmbeddedCluster.in_var_dir(var_dir.parent / "var") == cluster  # keyed by the var directory
+    else:
+        assert cluster.root == var_dir / "pg"
+    assert "database system is ready" in (var_dir / "pg" / "postgres.log").read_text()
+
+    assert demo.stop(signal.SIGTERM) == 0
+    assert "Traceback" not in "".join(demo.stderr)
+    _assert_cluster_stopped(var_dir, times=1)

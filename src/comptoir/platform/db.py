@@ -16,7 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connections
 
-from comptoir.platform.tenancy import sync_connection_settings
+from comptoir.platform.tenancy import attach
 
 _owner_mode_depth = 0
 
@@ -32,11 +32,10 @@ def app_role() -> str:
 
 
 def on_connection_created(sender, connection, **kwargs) -> None:
-    connection.comptoir_scope = None
+    attach(connection)
     if connection.vendor == "postgresql" and _owner_mode_depth == 0:
         with connection.cursor() as cursor:
             cursor.execute(f'SET ROLE "{app_role()}"')
-    sync_connection_settings(connection)
 
 
 def _set_role_on_open_connections(statement: str) -> None:

@@ -5,12 +5,15 @@ services."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import NoReverseMatch, resolve, reverse
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from comptoir.platform.admin_site import SWITCH_URL_NAME, user_memberships
@@ -22,6 +25,7 @@ from comptoir.platform.services.notifications import mark_all_notifications_read
 HOME_URL_NAME = "home"
 API_DOCS = "/api/v1/docs"
 LATEST_NOTIFICATIONS = 10
+FAVICON = Path(__file__).parent / "static" / "comptoir" / "favicon.ico"
 
 
 def _link(entry: MenuEntry) -> str:
@@ -99,3 +103,18 @@ def mark_all_read(request):
         raise Http404("No organization")
     mark_all_notifications_read(actor=request.user)
     return redirect(HOME_URL_NAME)
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def favicon(request):
+    """`/favicon.ico`, where browsers look when a page names no icon (the pages link favicon.svg and this)."""
+    return HttpResponse(FAVICON.read_bytes(), content_type="image/vnd.microsoft.icon")
+
+
+def favicon_links(request=None) -> list[dict]:
+    """The icons of the admin pages (UNFOLD["SITE_FAVICONS"]), those of comptoir/favicon.html."""
+    return [
+        {"rel": "icon", "href": static("comptoir/favicon.svg"), "type": "image/svg+xml"},
+        {"rel": "icon", "href": "/favicon.ico", "sizes": "32x32"},
+    ]

@@ -2,8 +2,8 @@
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.models import JournalEntry
 from comptoir.accounting.tests.factories import IN_YEAR
@@ -110,17 +110,17 @@ def test_list_runs_a_constant_number_of_queries(tenant):
     api = tenant.api
     for _ in range(2):
         api.post("accounting/journal-entries", _entry(post=True))
-    with CaptureQueriesContext(connection) as few:
+    with CaptureStatements(connection) as few:
         assert len(api.get("accounting/journal-entries").json()["items"]) == 2
     for _ in range(4):
         api.post("accounting/journal-entries", _entry(post=True))
-    with CaptureQueriesContext(connection) as many:
+    with CaptureStatements(connection) as many:
         assert len(api.get("accounting/journal-entries").json()["items"]) == 6
     assert len(many) == len(few)
     for path in ("accounting/accounts", "accounting/account-groups", "accounting/fiscal-years"):
-        with CaptureQueriesContext(connection) as small:
+        with CaptureStatements(connection) as small:
             assert len(api.get(path, limit=1).json()["items"]) == 1
-        with CaptureQueriesContext(connection) as large:
+        with CaptureStatements(connection) as large:
             api.get(path, limit=200)
         assert len(large) == len(small), path
 

@@ -8,9 +8,9 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.models import BankTransaction
 from comptoir.accounting.tests.factories import IN_YEAR
@@ -192,9 +192,9 @@ def test_lists_run_a_constant_number_of_queries(tenant):
         f"accounting/bank-accounts/{bank['id']}/transactions",
         f"accounting/bank-accounts/{bank['id']}/unreconciled",
     ):
-        with CaptureQueriesContext(connection) as small:
+        with CaptureStatements(connection) as small:
             assert api.get(path, limit=1, as_of=day(0)).status_code == 200
-        with CaptureQueriesContext(connection) as large:
+        with CaptureStatements(connection) as large:
             assert api.get(path, limit=200).status_code == 200
         assert len(large) == len(small), path
 

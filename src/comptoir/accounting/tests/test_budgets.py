@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.models import Budget, JournalEntry, JournalLine
 from comptoir.accounting.queries.budgets import spent_by_budget, with_figures
@@ -54,7 +54,7 @@ def test_spent_follows_scope_period_and_nature(tenant):
         create_and_post(actor=tenant.owner, data=cc)
         create_entry(actor=tenant.owner, data=entry_data(("6100", "DR", "999.00"), ("1100", "CR", "999.00")))
         assert center.code == "OPS"
-        with CaptureQueriesContext(connection) as queries:
+        with CaptureStatements(connection) as queries:
             spent = spent_by_budget([b.pk for b in (rent, rent_q1, rent_q2, opex, ops, revenue)])
         assert len(queries) == 1
         assert spent == {
@@ -213,10 +213,10 @@ def test_warn_policy_posts_and_notifies_the_actor(tenant):
 
 def test_the_posting_check_is_a_probe_then_the_policy_and_one_query(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
-        with CaptureQueriesContext(connection) as without:
+        with CaptureStatements(connection) as without:
             _post(tenant, ("6100", "DR", "5.00"), ("1100", "CR", "5.00"))
         _budget(tenant, account="6100")
-        with CaptureQueriesContext(connection) as within:
+        with CaptureStatements(connection) as within:
             _post(tenant, ("6100", "DR", "5.00"), ("1100", "CR", "5.00"))
     # no active budget: one cheap existence probe; with budgets (policy warn): the probe, the policy setting and one
     # scope query (none exceeded)

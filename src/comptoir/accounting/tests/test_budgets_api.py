@@ -3,8 +3,8 @@ constant query counts, and the overspend refusal through the journal endpoint.""
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.models import Budget, JournalEntry
 from comptoir.accounting.tests.factories import IN_YEAR
@@ -120,16 +120,16 @@ def test_list_and_report_run_a_constant_number_of_queries(tenant):
     api = tenant.api
     _budget(api, account="6100")
     _expense(api, "1.00")
-    with CaptureQueriesContext(connection) as few:
+    with CaptureStatements(connection) as few:
         assert len(api.get("accounting/budgets").json()["items"]) == 1
-    with CaptureQueriesContext(connection) as few_report:
+    with CaptureStatements(connection) as few_report:
         assert len(api.get("accounting/budgets/report", fiscal_year=YEAR).json()["rows"]) == 1
     for i, account in enumerate(("6000", "6200", "6900", "5000")):
         _budget(api, name=f"b{i}", account=account)
         _budget(api, name=f"q{i}", account=account, quarter=1)
-    with CaptureQueriesContext(connection) as many:
+    with CaptureStatements(connection) as many:
         assert len(api.get("accounting/budgets").json()["items"]) == 9
-    with CaptureQueriesContext(connection) as many_report:
+    with CaptureStatements(connection) as many_report:
         assert len(api.get("accounting/budgets/report", fiscal_year=YEAR).json()["rows"]) == 9
     assert len(many) == len(few)
     assert len(many_report) == len(few_report)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test.utils import CaptureQueriesContext
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.constants import ENTRY_TRANSITIONS, EntryType
 from comptoir.accounting.models import JournalEntry, JournalLine
@@ -153,7 +153,7 @@ def test_a_posting_sends_few_statements(tenant):
     lines = [PostingLine(code, side, Decimal("10.00")) for code, side in accounts]
     with tenant_context(tenant.organization, user=tenant.owner):
         post_document(actor=tenant.owner, source=None, date=IN_YEAR, journal_type="JV", lines=lines)  # warm
-        with CaptureQueriesContext(connection) as captured:
+        with CaptureStatements(connection) as captured:
             post_document(actor=tenant.owner, source=None, date=IN_YEAR, journal_type="JV", lines=lines)
     sent = [q["sql"].split()[0].upper() for q in captured.captured_queries]
     sent = [verb for verb in sent if verb not in {"SAVEPOINT", "RELEASE"}]  # the test's own transaction

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.queries import reports, reports_ledger
 from comptoir.accounting.services import create_and_post, create_entry, reverse_entry
@@ -211,7 +211,7 @@ def test_other_organizations_entries_never_count(tenant, other_tenant, books):
 
 
 def _count(call) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureStatements(connection) as ctx:
         call()
     return len(ctx.captured_queries)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.models import Account
 from comptoir.accounting.tests.test_reports import P, Y, build_books, day, post
@@ -136,7 +136,7 @@ def test_another_organization_sees_only_its_own_books(tenant, other_tenant, book
 
 
 def _queries(api, slug, query) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureStatements(connection) as ctx:
         assert api.get(f"{BASE}/{slug}", **query).status_code == 200
     return len(ctx.captured_queries)
 

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.models import TaxRate
 from comptoir.accounting.queries.taxes import tax_rate_for
@@ -260,9 +260,9 @@ def test_list_runs_a_constant_number_of_queries(tenant):
     for year in range(2020, 2025):
         start, end = f"{year}-01-01", f"{year}-12-31"
         assert api.post("accounting/tax-rates", _api_gst(effective_from=start, effective_to=end)).status_code == 201
-    with CaptureQueriesContext(connection) as small:
+    with CaptureStatements(connection) as small:
         assert len(api.get("accounting/tax-rates", limit=1).json()["items"]) == 1
-    with CaptureQueriesContext(connection) as large:
+    with CaptureStatements(connection) as large:
         assert len(api.get("accounting/tax-rates", limit=200).json()["items"]) == 5
     assert len(large) == len(small)
 

@@ -2,16 +2,16 @@
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
+from tests.support.queries import CaptureStatements
 
 from comptoir.identity.tests.factories import add_member, make_api_token, make_role, new_user
 
 # Three pages are read: 2 rows, then 20 rows twice (the second from the first page's cursor); each must be full
 # and have a successor, so every list holds more than 2 + 20 rows.
 ROWS = 23
-# Per request: the access token's session, the caller's membership (between two set_config calls for the user
-# context), set_config for the tenant context, the caller's permissions, the page, and the closing set_config.
-QUERIES_PER_LIST = 8
+# Per request: one query for the access token's session, the user, the membership and its permissions; the page.
+# (The statement writing the session settings, sent only when the connection holds others, is not counted.)
+QUERIES_PER_LIST = 2
 
 BUILDERS = {
     "platform/members": lambda tenant: add_member(tenant, new_user(password=None)),
@@ -23,7 +23,7 @@ BUILDERS = {
 
 def _queries(client, path: str, limit: int, **query) -> tuple[int, str]:
     """(queries run, next cursor) for a full page of `limit` rows."""
-    with CaptureQueriesContext(connection) as captured:
+    with CaptureStatements(connection) as captured:
         response = client.get(path, limit=limit, **query)
     assert response.status_code == 200, response.content
     assert len(response.json()["items"]) == limit

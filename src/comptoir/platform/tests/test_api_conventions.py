@@ -5,9 +5,9 @@ from datetime import timedelta
 
 from django.db import connection
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from tests.support.api import ApiClient, member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform import middleware
 from comptoir.platform.db import app_role, owner_mode
@@ -107,7 +107,7 @@ def test_list_query_count_does_not_grow_with_page_size(tenant):
         tenant.api.post("platform/workspaces", {"name": f"W{i:02d}"})
     counts = []
     for limit in (2, 25):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get("platform/workspaces", limit=limit)
         assert len(response.json()["items"]) == limit
         counts.append(len(ctx.captured_queries))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import ApiClient, member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.models import Attachment, Workspace
 from comptoir.platform.tenancy import tenant_context
@@ -233,7 +233,7 @@ def test_list_query_count_does_not_grow_with_page_size(tenant):
         assert _upload(tenant.api, ws, name=f"f{i}.txt", content=b"x" * (i + 1)).status_code == 201
     counts = []
     for limit in (2, 6):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get("platform/attachments", owner_type="platform.workspace", owner_id=ws, limit=limit)
         assert len(response.json()["items"]) == limit
         counts.append(len(ctx.captured_queries))

@@ -5,8 +5,8 @@ import datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.models import AuditLog
 from comptoir.platform.queries.audit import audit_log
@@ -153,7 +153,7 @@ def test_list_query_count_does_not_grow_with_page_size(tenant):
     add_rows(tenant, *[(now - datetime.timedelta(minutes=i), "UPDATE", "x.y", None, tenant.owner) for i in range(30)])
     counts = []
     for limit in (2, 30):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get(URL, limit=limit)
         assert len(ids(response)) == limit
         counts.append(len(ctx.captured_queries))

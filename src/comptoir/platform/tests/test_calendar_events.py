@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import ApiClient, member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import AuditLog, CalendarEvent, CalendarEventAttendee, OrganizationMember, Workspace
@@ -358,7 +358,7 @@ def test_list_filters_ordering_and_constant_query_count(tenant):
     _problem(tenant.api.get(EVENTS, ordering="location"), 422, "invalid_ordering")
     counts = []
     for limit in (2, 20):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get(EVENTS, limit=limit)
         assert len(response.json()["items"]) == limit
         assert all(len(e["attendees"]) == 2 for e in response.json()["items"])

@@ -4,8 +4,8 @@ that never splits a character, TEXT escaping, UTC and DATE values, RRULE, ATTEND
 import re
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform import ics
 
@@ -208,7 +208,7 @@ def test_export_query_count_does_not_grow_with_the_number_of_events(tenant):
     for batch in (2, 8):
         for i in range(batch):
             _create(tenant.api, title=f"E{i}", attendees=[str(a.pk), str(b.pk)], reminders=[{"minutes_before": 5}])
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get(ICS)
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))

@@ -7,10 +7,10 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform import ics
 
@@ -232,7 +232,7 @@ def test_occurrences_query_count_does_not_grow_with_the_number_of_events(tenant)
     for batch in (2, 10):
         for i in range(batch):
             _create(tenant.api, title=f"E{batch}-{i}", recurrence="WEEKLY", attendees=[str(attendee.pk)])
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = _window(tenant.api)
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))

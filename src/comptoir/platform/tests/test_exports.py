@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import ApiClient, make_tenant
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.exports import export_response
@@ -103,7 +103,7 @@ def test_queries_do_not_grow_with_the_row_count(tenant, fmt):
     counts = []
     for added in (3, 120):
         _add_workspaces(tenant, added, prefix=f"N{added}-")
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get("platform/workspaces", format=fmt)
             body = response.getvalue()
         assert body

@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from tests.support.api import ApiClient, join, member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import Notification, OrganizationMember
@@ -155,7 +155,7 @@ def test_list_query_count_does_not_grow_with_page_size(tenant):
         _notify(tenant, tenant.owner, title=f"N{i}")
     counts = []
     for limit in (2, 25):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             response = tenant.api.get("platform/notifications", limit=limit)
         assert len(response.json()["items"]) == limit
         counts.append(len(ctx.captured_queries))
@@ -185,7 +185,7 @@ def test_read_all_is_one_update_of_the_callers_unread_only(tenant):
     _notify(tenant, employee, title="Not mine")
 
     assert tenant.api.post("platform/notifications/read-all?category=deal").json() == {"updated": 1}
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureStatements(connection) as ctx:
         response = tenant.api.post("platform/notifications/read-all")
     assert response.json() == {"updated": 2}
     updates = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith('UPDATE "platform_notification"')]

@@ -5,8 +5,8 @@ declared setting these tests use."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import ApiClient, member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.constants import SettingType
 from comptoir.platform.errors import ValidationFailed
@@ -156,7 +156,7 @@ def test_get_setting_is_one_query(tenant):
     branch = _workspace(tenant)
     _set(tenant, key=KEY, value="refuse", workspace=branch)
     with tenant_context(tenant.organization):
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureStatements(connection) as ctx:
             assert get_setting(KEY, workspace=branch) == "refuse"
         assert len(ctx.captured_queries) == 1
 

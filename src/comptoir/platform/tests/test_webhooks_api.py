@@ -5,8 +5,8 @@ import json
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from tests.support.api import ApiClient, member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform import crypto
 from comptoir.platform.models import AuditLog, IntegrationEvent, WebhookDelivery, WebhookSubscription
@@ -254,7 +254,7 @@ def test_list_query_counts_do_not_grow_with_page_size(tenant):
     for path in ("platform/webhooks", "platform/webhooks/events", f"platform/webhooks/{hook}/deliveries"):
         counts = []
         for limit in (2, 12):
-            with CaptureQueriesContext(connection) as ctx:
+            with CaptureStatements(connection) as ctx:
                 response = tenant.api.get(path, limit=limit)
             assert len(response.json()["items"]) == limit, path
             counts.append(len(ctx.captured_queries))
