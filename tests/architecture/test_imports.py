@@ -20,7 +20,6 @@ KNOWN_MODEL_IMPORTS = {
     ("comptoir.accounting.services.chart_transfer", "comptoir.platform.models"),
     ("comptoir.accounting.services.journal", "comptoir.platform.models"),
     ("comptoir.identity.admin", "comptoir.platform.models"),
-    ("comptoir.identity.middleware", "comptoir.platform.models"),
     ("comptoir.identity.queries", "comptoir.platform.models"),
     ("comptoir.identity.services.accounts", "comptoir.platform.models"),
     ("comptoir.identity.services.roles", "comptoir.platform.models"),

@@ -23,9 +23,8 @@ from comptoir.identity.tokens import (
     same_digest,
 )
 from comptoir.platform.errors import NotAuthenticated, TooManyAttempts
-from comptoir.platform.models import OrganizationMember
+from comptoir.platform.queries.core import default_organization_id
 from comptoir.platform.services.audit import audit_login, audit_logout
-from comptoir.platform.tenancy import user_context
 
 # Verifying against a fixed hash when the e-mail is unknown keeps the response time the same.
 _DUMMY_HASH = make_password("comptoir-timing-equaliser")
@@ -115,12 +114,7 @@ def issue_tokens(*, user: User, organization_id=None, request=None) -> TokenPair
     """A new session; its organization is `organization_id`, else the user's default membership's."""
     ip, agent = _client(request)
     if organization_id is None:
-        with user_context(user):
-            organization_id = (
-                OrganizationMember.unscoped.filter(user=user, is_active=True, is_default=True)
-                .values_list("organization_id", flat=True)
-                .first()
-            )
+        organization_id = default_organization_id(user)
     session = AuthSession(
         user=user,
         organization_id=organization_id,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from comptoir.platform.errors import NotFound
-from comptoir.platform.models import Country, Currency, Organization, UnitOfMeasure, Workspace
-from comptoir.platform.tenancy import require_org_id
+from comptoir.platform.models import Country, Currency, Organization, OrganizationMember, UnitOfMeasure, Workspace
+from comptoir.platform.tenancy import require_org_id, user_context
 
 
 def current_organization() -> Organization:
@@ -27,6 +27,16 @@ def workspaces(*, status=None, type=None, search=None):
 def default_workspace_id():
     """The id of the current organization's default workspace."""
     return Workspace.objects.values_list("pk", flat=True).get(is_default=True)
+
+
+def default_organization_id(user):
+    """The organization of `user`'s active default membership, or None."""
+    with user_context(user):
+        return (
+            OrganizationMember.unscoped.filter(user=user, is_active=True, is_default=True)
+            .values_list("organization_id", flat=True)
+            .first()
+        )
 
 
 def access_workspace(workspace_id) -> Workspace:
