@@ -28,8 +28,11 @@ def test_trial_balance_page_shows_posted_figures_and_downloads(page, tenant):
     expect(table.locator("tbody tr")).to_have_count(8)
     cash = table.locator("tbody tr", has_text="Cash")
     expect(cash).to_contain_text("700.00")
-    expect(table.locator("tbody tr", has_text="Share capital")).to_contain_text("1000.00")
-    expect(page.get_by_test_id("summary")).to_contain_text("1900.00")
+    capital = table.locator("tbody tr", has_text="Share capital")
+    expect(capital).to_contain_text("1,000.00")  # thousands separated, right-aligned in an amount cell
+    expect(capital.locator("td.amount", has_text="1,000.00")).to_have_css("text-align", "right")
+    expect(table.locator("th.amount")).not_to_have_count(0)
+    expect(page.get_by_test_id("summary")).to_contain_text("1,900.00")
     with page.expect_download() as download:
         page.get_by_test_id("downloads").get_by_role("link", name="CSV").click()
     assert download.value.suggested_filename.startswith("trial-balance-")

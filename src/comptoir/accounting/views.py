@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -123,6 +124,21 @@ def _dig(report: dict, key: str):
     return value
 
 
+@dataclass(frozen=True)
+class Cell:
+    """A value as a page shows it: amounts right-aligned with thousands separators, negatives marked."""
+
+    text: str
+    amount: bool = False
+    negative: bool = False
+
+
+def _cell(value) -> Cell:
+    if isinstance(value, Decimal):
+        return Cell(f"{value:,f}", amount=True, negative=value < 0)
+    return Cell("" if value is None else str(value))
+
+
 def _member_with_permission(request):
     actor = getattr(request, "actor", None)
     if actor is None or actor.organization_id is None:
@@ -163,15 +179,16 @@ def report_page(request, slug: str):
         return export_report(request, slug, report, export)
     query = urlencode({k: form[k] for k in page.fields})
     rows = report[EXPORTS[slug][0]] if report else []
+    table = [[_cell(row.get(key)) for _, key in page.columns] for row in rows]
     context = {
         "slug": slug,
         "page": page,
         "form": form,
         "error": error,
         "report": report,
-        "summary": [(label, _dig(report, key)) for label, key in page.summary] if report else [],
-        "table": [[row.get(key) for _, key in page.columns] for row in rows],
-        "headers": [header for header, _ in page.columns],
+        "summary": [(label, _cell(_dig(report, key))) for label, key in page.summary] if report else [],
+        "table": table,
+        "headers": [(header, any(row[i].amount for row in table)) for i, (header, _) in enumerate(page.columns)],
         "downloads": [(fmt.upper(), f"?{query}&format={fmt}") for fmt in ("csv", "xlsx")],
         "truncated": bool(report and report.get("next_cursor")),
     }

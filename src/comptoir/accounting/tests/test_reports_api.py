@@ -163,7 +163,7 @@ def test_report_pages_show_the_figures_and_download(tenant, books):
     page = client.get("/accounting/reports/trial-balance/", {"as_of": f"{Y}-03-31"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert "1900.00" in html and "Accounts receivable" in html and "format=csv" in html
+    assert "1,900.00" in html and "Accounts receivable" in html and "format=csv" in html
     for slug, query in ENDPOINTS.items():
         assert client.get(f"/accounting/reports/{slug}/", query).status_code == 200, slug
     download = client.get("/accounting/reports/aging/", {**ENDPOINTS["aging"], "format": "csv"})
