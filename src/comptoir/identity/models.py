@@ -96,6 +96,10 @@ class SignInThrottle(GlobalModel):
     failed_attempts = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > timezone.now()
+
 
 class Permission(GlobalModel):
     """One codename `app.action_resource` of the catalogue generated from the code."""

@@ -42,21 +42,13 @@ def _refusal(locked_until) -> NotAuthenticated | TooManyAttempts:
     return TooManyAttempts(f"Too many failed sign-ins; try again after {locked_until:%H:%M} UTC", code="account_locked")
 
 
-def _count_unknown_email_failure(email: str):
-    """Count a failed sign-in for an e-mail without an account as for an account (LOCKOUT_THRESHOLD failures lock
-    it for LOCKOUT_MINUTES); the end of the lock if it was already locked, else None."""
-    key = email.strip().lower()[:255]
-    now = timezone.now()
-    with transaction.atomic():
-        SignInThrottle.objects.get_or_create(email=key)
-        row = SignInThrottle.objects.select_for_update().get(email=key)
-        if row.locked_until is not None and row.locked_until > now:
-            return row.locked_until
-        row.failed_attempts += 1
-        if row.failed_attempts >= settings.LOCKOUT_THRESHOLD:
-            row.failed_attempts, row.locked_until = 0, now + timedelta(minutes=settings.LOCKOUT_MINUTES)
-        row.save(update_fields=["failed_attempts", "locked_until", "updated_at"])
-    return None
+def _count_failure(rows, attempts: str) -> None:
+    """One more failed sign-in on `rows` (their counter field is `attempts`): the LOCKOUT_THRESHOLD-th locks them
+    for LOCKOUT_MINUTES and restarts the count. The same rule for an account and an unknown e-mail."""
+    rows.update(**{attempts: F(attempts) + 1})
+    rows.filter(**{f"{attempts}__gte": settings.LOCKOUT_THRESHOLD}).update(
+        locked_until=timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES), **{attempts: 0}
+    )
 
 
 def authenticate_password(*, email: str, password: str, request=None, raise_errors: bool = True) -> User | None:
@@ -65,9 +57,12 @@ def authenticate_password(*, email: str, password: str, request=None, raise_erro
     Every failure is written to the audit log (LOGIN_FAILED)."""
     user = User.objects.filter(email__iexact=(email or "").strip(), deleted_at__isnull=True).first()
     if user is None:
-        locked_until = _count_unknown_email_failure(email or "")
+        throttle, _ = SignInThrottle.objects.get_or_create(email=(email or "").strip().lower()[:255])
+        locked_until = throttle.locked_until if throttle.is_locked else None
         if locked_until is None:
             check_password(password or "", _DUMMY_HASH)
+            with transaction.atomic():
+                _count_failure(SignInThrottle.objects.filter(pk=throttle.pk), "failed_attempts")
         audit_login(user=None, success=False, email=email or "", request=request, reason="unknown e-mail")
         if raise_errors:
             raise _refusal(locked_until)
@@ -79,10 +74,7 @@ def authenticate_password(*, email: str, password: str, request=None, raise_erro
         return None
     if not user.check_password(password or "") or not user.is_active:
         with transaction.atomic():
-            User.objects.filter(pk=user.pk).update(failed_login_attempts=F("failed_login_attempts") + 1)
-            User.objects.filter(pk=user.pk, failed_login_attempts__gte=settings.LOCKOUT_THRESHOLD).update(
-                locked_until=timezone.now() + timedelta(minutes=settings.LOCKOUT_MINUTES), failed_login_attempts=0
-            )
+            _count_failure(User.objects.filter(pk=user.pk), "failed_login_attempts")
             audit_login(user=user, success=False, request=request, reason="wrong password or inactive")
         if raise_errors:
             raise _refusal(None)
