@@ -151,7 +151,10 @@ def test_a_member_without_the_permission_cannot_manage_tokens(tenant):
 def test_a_token_sent_with_another_organizations_header_is_refused(tenant, other_tenant):
     _, secret = make_api_token(tenant)
     for wanted in (other_tenant.code, str(other_tenant.organization.pk)):
-        response = ApiClient(secret, organization=wanted).get("platform/workspaces")
-        assert_problem(response, 403, "organization_mismatch")
+        client = ApiClient(secret, organization=wanted)
+        assert_problem(client.get("platform/workspaces"), 403, "organization_mismatch")
+        assert_problem(client.post("platform/workspaces", {"name": "Intruder"}), 403, "organization_mismatch")
+    for org in (tenant, other_tenant):  # not written in either organization
+        assert "Intruder" not in {w["name"] for w in org.api.get("platform/workspaces").json()["items"]}
     for own in (tenant.code.upper(), str(tenant.organization.pk)):
         assert ApiClient(secret, organization=own).get("me").json()["organization_id"] == str(tenant.organization.pk)

@@ -122,6 +122,7 @@ def test_inviting_an_existing_user_reveals_nothing_and_waits_for_their_acceptanc
 def test_an_invitation_not_accepted_yet_is_withdrawn_by_deleting_it_and_cannot_be_activated(tenant, invite):
     member = invite("maybe@example.com").json()
     assert_problem(tenant.api.patch(f"platform/members/{member['id']}", {"is_active": True}), 409, "invitation_pending")
+    assert _members(tenant)["maybe@example.com"].awaits_acceptance  # nothing written
     assert tenant.api.delete(f"platform/members/{member['id']}").status_code == 204
     assert "maybe@example.com" not in _members(tenant)
     (code,) = codes_sent_to("maybe@example.com")
