@@ -94,21 +94,21 @@ def logout(request):
 
 @auth_router.post("/password-reset", response={202: MessageOut}, auth=None)
 def password_reset_request(request, payload: PasswordResetRequestIn):
-    """Send a password-reset link to the e-mail, if it belongs to an account; the answer is the same either way."""
+    """E-mail a password-reset code, if the address belongs to an account; the answer is the same either way."""
     accounts.request_password_reset(email=payload.email)
     return Status(202, {"detail": "If the address is registered, a code was sent to it."})
 
 
 @auth_router.post("/password-reset/confirm", response=MessageOut, auth=None)
 def password_reset_confirm(request, payload: PasswordResetConfirmIn):
-    """Set a new password with the token of a reset link; every session of the user is revoked."""
+    """Set a new password with the e-mailed reset code; every session of the user is revoked."""
     accounts.confirm_password_reset(email=payload.email, code=payload.code, new_password=payload.new_password)
     return {"detail": "Password changed; every session was signed out."}
 
 
 @auth_router.post("/verify-email", response=MessageOut, auth=None)
 def verify_email(request, payload: EmailVerifyIn):
-    """Mark the e-mail address verified with the token sent to it."""
+    """Mark the e-mail address verified with the code sent to it."""
     accounts.verify_email(email=payload.email, code=payload.code)
     return {"detail": "E-mail verified."}
 
@@ -123,7 +123,8 @@ def resend_verification(request):
 
 @auth_router.post("/invitations/accept", response=MessageOut, auth=None)
 def accept_invitation(request, payload: InvitationAcceptIn):
-    """Join an organization with the token of an invitation (and set a password for a new account)."""
+    """Join every organization that invited the e-mail, with the invitation code and the password (a new account
+    sets it, an existing one confirms it)."""
     accounts.accept_invitation(**payload.dict(), request=request)
     return {"detail": "Invitation accepted; sign in with your new password."}
 

@@ -81,7 +81,7 @@ def candidate_memberships(user_id: uuid.UUID, wanted: str | None) -> list[Member
 def session_identity(session_id, user_id: uuid.UUID, wanted: str | None) -> tuple[User | None, list[Membership]]:
     """For an access token, in one query: its user when the session is live (else None), and the user's
     candidate memberships (as `candidate_memberships`)."""
-    fields = [f for f in User._meta.concrete_fields]
+    fields = list(User._meta.concrete_fields)
     columns = ", ".join(f'u."{f.column}"' for f in fields)
     sql = f"""
         SELECT {columns}, c.*
