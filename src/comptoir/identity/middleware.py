@@ -54,26 +54,23 @@ def _client(request) -> tuple[str | None, str]:
     return request.META.get("REMOTE_ADDR"), request.META.get("HTTP_USER_AGENT", "")[:1000]
 
 
-def pick_membership(memberships: list[Membership], wanted: str | None) -> Membership | None:
-    """The membership named by `wanted` (organization id or code), else the default one, else the only one."""
-    if wanted:
-        if not memberships:
-            raise PermissionDenied("You are not a member of this organization", code="not_a_member")
-        return memberships[0]
+def pick_membership(user_id, memberships: list[Membership], wanted: str | None) -> Membership | None:
+    """The membership named by `wanted` (organization id or code), else the default one, else the only one;
+    its organization is remembered as the hint for this user's next request with the same `wanted`."""
+    if wanted and not memberships:
+        raise PermissionDenied("You are not a member of this organization", code="not_a_member")
     if not memberships:
         return None
-    if memberships[0].is_default or len(memberships) == 1:
-        return memberships[0]
-    raise PermissionDenied("You belong to several organizations: send X-Organization", code="organization_required")
+    if not (wanted or memberships[0].is_default or len(memberships) == 1):
+        raise PermissionDenied("You belong to several organizations: send X-Organization", code="organization_required")
+    _remember((user_id, wanted), memberships[0].organization_id)
+    return memberships[0]
 
 
 def choose_membership(user, wanted: str | None) -> Membership | None:
     """`pick_membership` among the active memberships of `user`."""
     with _hinted_context(user.pk, wanted):
-        member = pick_membership(candidate_memberships(user.pk, wanted), wanted)
-    if member is not None:
-        _remember((user.pk, wanted), member.organization_id)
-    return member
+        return pick_membership(user.pk, candidate_memberships(user.pk, wanted), wanted)
 
 
 def _actor(request, user, member: Membership | None, **extra) -> Actor:
@@ -149,10 +146,7 @@ class TenantAuthenticationMiddleware:
             user, memberships = session_identity(session_id, user_id, wanted)
         if user is None or not user.is_active:
             raise NotAuthenticated("The session was revoked", code="invalid_token")
-        member = pick_membership(memberships, wanted)
-        if member is not None:
-            _remember((user_id, wanted), member.organization_id)
-        return user, member, {"session_id": session_id}
+        return user, pick_membership(user_id, memberships, wanted), {"session_id": session_id}
 
     def _run(self, request, user, member, **extra):
         if member is None:
