@@ -5,6 +5,7 @@ CSV, a body that is not JSON (415); and the 404/405 of the API are problem+json.
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from comptoir.accounting.models import Account
@@ -87,6 +88,14 @@ def test_nul_in_bodies_queries_paths_and_headers(tenant):
     # an escaped backslash before u0000 is text, not a NUL
     ok = api.post("platform/workspaces", raw='{"name": "back\\\\u0000slash"}')
     assert ok.status_code == 201 and ok.json()["name"] == "back\\u0000slash"
+
+
+def test_nul_in_a_form_field(tenant):
+    """Form bodies are not read by the middleware: the parser refuses the field."""
+    data = {"owner_type": "platform.work\u0000space", "owner_id": "x", "file": SimpleUploadedFile("a.txt", b"hi")}
+    response = tenant.api.client.post("/api/v1/platform/attachments", data=data, headers=tenant.api._headers(None))
+    body = _problem(response, 422, "nul_character")
+    assert body["errors"][0]["field"] == "owner_type"
 
 
 @pytest.mark.parametrize("offset", ["+19:00", "-16:00", "+1600"])

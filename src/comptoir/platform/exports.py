@@ -221,13 +221,19 @@ def list_or_export(
         if prepare is not None:
             result["items"] = prepare(result["items"])
         return result
-    if columns is None:
-        columns = schema_columns(schema, totals)
-        prepare = _validating(schema, prepare)
     keys = _parse_ordering(page.ordering, allowed_ordering | {"id"}, default_ordering)
-    response = export_response(queryset.order_by(*keys), columns, filename, export.format, prepare)
-    audit_export(request, format=export.format, object_type=queryset.model._meta.label_lower, ordering=keys)
-    return response
+    return _export(
+        request,
+        queryset.order_by(*keys),
+        export.format,
+        filename=filename,
+        object_type=queryset.model._meta.label_lower,
+        schema=schema,
+        columns=columns,
+        totals=totals,
+        prepare=prepare,
+        ordering=keys,
+    )
 
 
 def report_or_export(
@@ -247,11 +253,27 @@ def report_or_export(
     file (columns as in `list_or_export`); the export is audited with `metadata`."""
     if export.format is None:
         return data
-    prepare = None
+    return _export(
+        request,
+        data[rows],
+        export.format,
+        filename=filename,
+        object_type=object_type,
+        schema=schema,
+        columns=columns,
+        totals=totals,
+        prepare=None,
+        **metadata,
+    )
+
+
+def _export(request, rows, format: str, *, filename, object_type, schema, columns, totals, prepare, **metadata):
+    """The one core of both: `rows` as a file (`columns`, or the fields of `schema` with each row validated into
+    it), and its audit row."""
     if columns is None:
-        columns, prepare = schema_columns(schema, totals), _validating(schema, None)
-    response = export_response(data[rows], columns, filename, export.format, prepare)
-    audit_export(request, format=export.format, object_type=object_type, **metadata)
+        columns, prepare = schema_columns(schema, totals), _validating(schema, prepare)
+    response = export_response(rows, columns, filename, format, prepare)
+    audit_export(request, format=format, object_type=object_type, **metadata)
     return response
 
 

@@ -215,7 +215,7 @@ def _fingerprint(request) -> str:
             upload.seek(0)
         return digest.hexdigest()
     body = request.body
-    if request.content_type == "application/json" or request.content_type.endswith("+json"):
+    if is_json(request.content_type):
         with contextlib.suppress(ValueError, RecursionError):  # not JSON after all: the raw bytes
             body = _canonical_json(json.loads(body, parse_float=Decimal, parse_int=Decimal)).encode()
     digest.update(body)

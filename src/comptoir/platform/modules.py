@@ -30,7 +30,7 @@ SEGMENT = r"[a-z][a-z0-9_]*"
 EVENT_TYPE_RE = re.compile(rf"^{SEGMENT}(\.{SEGMENT})+$")
 SETTING_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,254}$")
 
-_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
+TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
     SettingType.STRING: lambda v: isinstance(v, str),
     SettingType.NUMBER: lambda v: isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v),
     SettingType.BOOLEAN: lambda v: isinstance(v, bool),
@@ -67,7 +67,7 @@ class SettingSpec:
         """(code, message) when `value` is not acceptable, else None."""
         if value is None:
             return "required", "A value is required"
-        if not _TYPE_CHECKS[self.type](value):
+        if not TYPE_CHECKS[self.type](value):
             return "invalid_type", f"The value must be of type {self.type}"
         if self.choices and value not in self.choices:
             return "invalid_choice", f"The value must be one of {list(self.choices)}"
@@ -217,7 +217,7 @@ def _check_names(registry: Registry) -> None:
             if not EVENT_TYPE_RE.match(event):
                 raise ImproperlyConfigured(f"Event type {event!r} is not lower-case dotted words")
         for setting in spec.settings:
-            if not SETTING_KEY_RE.match(setting.key) or setting.type not in _TYPE_CHECKS:
+            if not SETTING_KEY_RE.match(setting.key) or setting.type not in TYPE_CHECKS:
                 raise ImproperlyConfigured(f"Setting {setting.key!r}: bad key or type {setting.type!r}")
             problem = setting.problem(setting.default)
             if problem:

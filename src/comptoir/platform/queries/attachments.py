@@ -8,9 +8,8 @@ from django.db.models import Model, QuerySet
 
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.models import Attachment, Organization, TenantModel
+from comptoir.platform.modules import COMPTOIR_APP_PREFIX
 from comptoir.platform.tenancy import require_org_id
-
-COMPTOIR_APP_PREFIX = "comptoir."
 
 
 def owner_model(owner_type: str) -> type[Model]:

@@ -12,7 +12,6 @@ CHECK).
 from __future__ import annotations
 
 import json
-import math
 import re
 
 from django.db import IntegrityError, transaction
@@ -22,7 +21,7 @@ from comptoir.platform.constants import AuditAction, SettingType
 from comptoir.platform.db import owner_mode
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.models import Setting, Workspace
-from comptoir.platform.modules import SettingSpec, UndeclaredSetting, registry
+from comptoir.platform.modules import TYPE_CHECKS, SettingSpec, UndeclaredSetting, registry
 from comptoir.platform.queries.configuration import scope_filter
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.tenancy import require_org_id
@@ -49,8 +48,7 @@ def _invalid(message: str, code: str, field: str = "value") -> ValidationFailed:
     return ValidationFailed(message, code=code, field=field)
 
 
-def _is_number(value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+_is_number = TYPE_CHECKS[SettingType.NUMBER]
 
 
 def check_rules(rules, data_type: str) -> dict:
