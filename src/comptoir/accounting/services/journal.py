@@ -333,11 +333,7 @@ def _to_ledger(*, actor, entry: JournalEntry, lines, books: _Books) -> None:
         raise OrganizationLocked("The organization is locked: no financial transaction may be written")
     if len(lines) < 2:
         raise ValidationFailed("An entry needs at least two lines", code="too_few_lines", field="lines")
-    for i, line in enumerate(lines):
-        if line.amount <= 0 or line.base_amount <= 0:
-            raise ValidationFailed(
-                "Every amount must be positive", code="amount_not_positive", field=f"lines[{i}].amount"
-            )
+    for i, line in enumerate(lines):  # amounts are positive already (`_build_lines`, and a CHECK on stored lines)
         if not line.account.is_active:
             raise ValidationFailed(
                 f"Account {line.account.code} is inactive", code="inactive_account", field=f"lines[{i}].account"
