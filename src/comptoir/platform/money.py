@@ -9,13 +9,24 @@ decimals by `round_money`.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from comptoir.platform.errors import ValidationFailed
 
 AMOUNT_DIGITS = 20
 AMOUNT_DECIMALS = 4
 MAX_AMOUNT = Decimal(10) ** (AMOUNT_DIGITS - AMOUNT_DECIMALS)  # exclusive bound of an amount's absolute value
+
+
+def decimal_of(value, *, field: str) -> Decimal:
+    """`value` (a Decimal, a number or its text) as a finite Decimal; else ValidationFailed `invalid` on `field`."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        number = None
+    if number is None or not number.is_finite():
+        raise ValidationFailed("Not a number", code="invalid", field=field)
+    return number
 
 
 def _decimals(currency) -> int:

@@ -6,7 +6,7 @@ refuse (ValidationFailed `budget_exceeded`, nothing written)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
@@ -18,7 +18,7 @@ from comptoir.accounting.services.chart import resolve_account, resolve_cost_cen
 from comptoir.platform.constants import AuditAction, NotificationType
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.http import check_version
-from comptoir.platform.money import check_amount
+from comptoir.platform.money import check_amount, decimal_of
 from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
@@ -49,12 +49,7 @@ def _quarter(value) -> int | None:
 
 
 def _amount(value, currency) -> Decimal:
-    try:
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed("Not a number", code="invalid", field="allocated_amount") from None
-    if not amount.is_finite():
-        raise ValidationFailed("Not a number", code="invalid", field="allocated_amount")
+    amount = decimal_of(value, field="allocated_amount")
     if amount < 0:
         raise ValidationFailed("The amount must not be negative", code="negative_amount", field="allocated_amount")
     return check_amount(amount, currency, field="allocated_amount")

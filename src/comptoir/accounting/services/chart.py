@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 
 from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Nature
 from comptoir.accounting.models import Account, AccountBalance, AccountGroup, CostCenter, JournalLine
@@ -47,29 +47,6 @@ def resolve_group(ref, field: str = "group") -> AccountGroup:
 
 def resolve_account(ref, field: str = "account") -> Account:
     return _by_id_or_code(Account, ref, field)
-
-
-def resolve_accounts(refs: list, fields: list[str]) -> list[Account]:
-    """The accounts named by `refs` (ids or codes, in order) in one query; a field error names the first unknown."""
-    ids, codes = set(), set()
-    for ref in refs:
-        if isinstance(ref, Account) or ref is None or ref == "":
-            continue
-        try:
-            ids.add(uuid.UUID(str(ref)))
-        except ValueError:
-            codes.add(str(ref))
-    found = {}
-    for account in Account.objects.filter(Q(pk__in=ids) | Q(code__in=codes)):
-        found[account.pk] = found[account.code] = account
-    out = []
-    for ref, field in zip(refs, fields, strict=True):
-        try:
-            key = ref if isinstance(ref, Account) else found.get(uuid.UUID(str(ref)))
-        except ValueError:
-            key = found.get(str(ref))
-        out.append(key if key is not None else resolve_account(ref, field))  # the latter raises the field error
-    return out
 
 
 def resolve_cost_center(ref, field: str = "cost_center") -> CostCenter:

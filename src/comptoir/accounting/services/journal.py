@@ -19,7 +19,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, connection, transaction
 
@@ -35,7 +35,7 @@ from comptoir.platform.constants import AuditAction, ResetPeriod
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
-from comptoir.platform.money import check_amount, round_money
+from comptoir.platform.money import check_amount, decimal_of, round_money
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.services.features import OrganizationLocked
 from comptoir.platform.services.numbering import next_number
@@ -153,25 +153,15 @@ def _books_of(day: datetime.date, journal_type: str, account_refs=()) -> _Books:
     )
 
 
-def _decimal(value, field: str) -> Decimal:
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed("Not a number", code="invalid", field=field) from None
-    if not number.is_finite():
-        raise ValidationFailed("Not a number", code="invalid", field=field)
-    return number
-
-
 def _rate(given, currency: Currency, base: Currency, day: datetime.date, field: str) -> Decimal:
     if currency.pk == base.pk:
-        if given is not None and _decimal(given, f"{field}.exchange_rate") != 1:
+        if given is not None and decimal_of(given, field=f"{field}.exchange_rate") != 1:
             raise ValidationFailed(
                 "A line in the base currency has rate 1", code="invalid_rate", field=f"{field}.exchange_rate"
             )
         return Decimal(1)
     if given is not None:
-        rate = _decimal(given, f"{field}.exchange_rate")
+        rate = decimal_of(given, field=f"{field}.exchange_rate")
     else:
         rate = (
             ExchangeRate.objects.filter(from_currency=currency, to_currency=base, rate_date__lte=day)
@@ -205,7 +195,7 @@ def _build_lines(postings: Sequence[PostingLine], *, books: _Books, day: datetim
         field = f"lines[{i}]"
         if posting.side not in EntryType.values:
             raise ValidationFailed("entry_type is DR or CR", code="invalid", field=f"{field}.entry_type")
-        amount = _decimal(posting.amount, f"{field}.amount")
+        amount = decimal_of(posting.amount, field=f"{field}.amount")
         if amount <= 0:
             raise ValidationFailed("Every amount must be positive", code="amount_not_positive", field=f"{field}.amount")
         code = posting.currency or base.code
@@ -343,11 +333,7 @@ def _to_ledger(*, actor, entry: JournalEntry, lines, books: _Books) -> None:
         raise OrganizationLocked("The organization is locked: no financial transaction may be written")
     if len(lines) < 2:
         raise ValidationFailed("An entry needs at least two lines", code="too_few_lines", field="lines")
-    for i, line in enumerate(lines):
-        if line.amount <= 0 or line.base_amount <= 0:
-            raise ValidationFailed(
-                "Every amount must be positive", code="amount_not_positive", field=f"lines[{i}].amount"
-            )
+    for i, line in enumerate(lines):  # amounts are positive already (`_build_lines`, and a CHECK on stored lines)
         if not line.account.is_active:
             raise ValidationFailed(
                 f"Account {line.account.code} is inactive", code="inactive_account", field=f"lines[{i}].account"

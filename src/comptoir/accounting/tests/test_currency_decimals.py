@@ -7,7 +7,7 @@ import pytest
 from tests.support.api import make_tenant
 
 from comptoir.accounting.models import BankTransaction, Budget, JournalEntry, JournalLine
-from comptoir.accounting.services import banks
+from comptoir.accounting.services import PostingLine, banks, post_document
 from comptoir.accounting.services.books import check_books
 from comptoir.accounting.tests.factories import IN_YEAR
 from comptoir.platform.errors import ValidationFailed
@@ -143,3 +143,23 @@ def test_the_money_rule():
         "0.5",
         "-3.10",
     ]
+
+
+@pytest.mark.parametrize(
+    ("amount", "rate", "field"),
+    [("abc", None, "lines[0].amount"), ("NaN", None, "lines[0].amount"), ("1", "Infinity", "lines[0].exchange_rate")],
+)
+def test_a_line_that_is_not_a_number_is_refused(db, amount, rate, field):
+    """The posting service refuses what the API schema would (other modules call it with their own values)."""
+    tenant = make_tenant(currency="EUR")
+    lines = [
+        PostingLine("1200", "DR", amount, currency="USD" if rate else None, exchange_rate=rate),
+        PostingLine("4000", "CR", Decimal(1)),
+    ]
+    with tenant_context(tenant.organization, user=tenant.owner):
+        with pytest.raises(ValidationFailed) as caught:
+            post_document(actor=tenant.owner, source=None, date=IN_YEAR, journal_type="JV", lines=lines)
+        assert [e.as_dict() for e in caught.value.errors] == [
+            {"field": field, "code": "invalid", "message": "Not a number"}
+        ]
+        assert JournalEntry.objects.count() == 0
