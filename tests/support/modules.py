@@ -1,5 +1,6 @@
 """A small module declared only for the tests ("shop"): settings of every type, a secret one, per-tenant keys, so
-the settings machinery can be exercised beyond what the installed modules declare. Use the `shop_module`
+the settings machinery can be exercised beyond what the installed modules declare; and a document that posts to
+the books (`shop.invoice`), for the posting protocol's tests. Use the `shop_module`
 fixture (root conftest) or `extra_modules(SHOP)`."""
 
 from comptoir.platform.constants import SettingType
@@ -12,6 +13,7 @@ SHOP = ModuleSpec(
     name="shop",
     label="Shop",
     depends_on=("platform",),
+    posting_documents=("shop.invoice",),
     settings=(
         *(SettingSpec(f"shop.greeting.{label}", SettingType.STRING, default="") for label in LABELS),
         *(SettingSpec(f"shop.api_key.{label}", SettingType.STRING, default="", secret=True) for label in LABELS),

@@ -70,6 +70,7 @@ class AccountingError(StrEnum):
     TOO_MANY_DECIMALS = "too_many_decimals"
     TOO_MANY_ROWS = "too_many_rows"
     UNBALANCED = "unbalanced"
+    UNDECLARED_SOURCE = "undeclared_source"
     UNKNOWN = "unknown"
     UNKNOWN_COLUMN = "unknown_column"
     WRONG_ACCOUNT = "wrong_account"

@@ -47,5 +47,5 @@ MODULE = ModuleSpec(
         MenuEntry("Bank accounts", "accounting.view_bankaccount", admin="accounting.bankaccount"),
         MenuEntry("Budgets", "accounting.view_budget", admin="accounting.budget"),
     ),
-    posting_documents=("accounting.journalentry",),
+    posting_documents=("accounting.journalentry", "accounting.fiscalyear"),  # the year-end closing entry
 )

@@ -121,6 +121,7 @@ class PlatformError(StrEnum):
     FILE_TOO_LARGE = "file_too_large"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     INSECURE_URL = "insecure_url"
+    INVALID = "invalid"
     INVALID_CHOICE = "invalid_choice"
     INVALID_CODE = "invalid_code"
     INVALID_CURSOR = "invalid_cursor"

@@ -132,6 +132,7 @@ class Registry:
         self.settings = {s.key: s for m in self.modules for s in m.settings}
         self.events = frozenset(e for m in self.modules for e in m.events)
         self.series = {s.document_type: s for m in self.modules for s in m.numbering}
+        self.posting_documents = frozenset(d for m in self.modules for d in m.posting_documents)
         self.roles = {code: role for m in self.modules for code, role in m.roles.items()}
         _check_names(self)
 
@@ -213,6 +214,7 @@ def _check_names(registry: Registry) -> None:
         _own(spec, "restricted permission", spec.restricted_permissions)
         _own(spec, "setting", [s.key for s in spec.settings])
         _own(spec, "event type", spec.events)
+        _own(spec, "posting document", spec.posting_documents)
         for event in spec.events:
             if not EVENT_TYPE_RE.match(event):
                 raise ImproperlyConfigured(f"Event type {event!r} is not lower-case dotted words")

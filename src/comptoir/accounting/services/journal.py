@@ -35,6 +35,7 @@ from comptoir.platform.constants import AuditAction, ResetPeriod
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
+from comptoir.platform.modules import registry
 from comptoir.platform.money import check_amount, decimal_of, round_money
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.services.features import OrganizationLocked
@@ -47,7 +48,8 @@ SOURCE_CONSTRAINT = "journal_entry_source_posts_once"
 
 @dataclass(frozen=True)
 class SourceRef:
-    """The document an entry is written for (`'invoicing.invoice'`, its id), or a line's party."""
+    """The document an entry is written for (a type its module declares in `posting_documents`, such as
+    `'accounting.fiscalyear'`; its id), or a line's party."""
 
     document_type: str
     document_id: uuid.UUID
@@ -268,7 +270,14 @@ def _totals(lines) -> tuple[Decimal, Decimal]:
 
 
 def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceRef | None, **extra) -> JournalEntry:
-    """The DRAFT entry and its lines (two statements). A source with a live entry already is refused (409)."""
+    """The DRAFT entry and its lines (two statements). A source with a live entry already is refused (409), one
+    of a type no module declares as posting to the books (`ModuleSpec.posting_documents`) with 422."""
+    if source is not None and source.document_type not in registry().posting_documents:
+        raise ValidationFailed(
+            f"No module declares {source.document_type!r} as a document that posts to the books",
+            code=AccountingError.UNDECLARED_SOURCE,
+            field="source_type",
+        )
     if books.period is None:
         raise ValidationFailed(f"No fiscal period contains {day}", code="no_fiscal_period", field="date")
     debit, credit = _totals(lines)

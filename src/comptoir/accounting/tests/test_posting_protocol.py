@@ -21,12 +21,17 @@ from comptoir.accounting.services import (
 )
 from comptoir.accounting.services.books import check_books
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
-from comptoir.platform.errors import Conflict, InvalidTransition
+from comptoir.platform.errors import Conflict, InvalidTransition, ValidationFailed
 from comptoir.platform.models import AuditLog, IntegrationEvent, PostableDocument
 from comptoir.platform.tenancy import tenant_context
 
-INVOICE = SourceRef("invoicing.invoice", uuid.UUID("01900000-0000-7000-8000-000000000001"))
+INVOICE = SourceRef("shop.invoice", uuid.UUID("01900000-0000-7000-8000-000000000001"))
 CUSTOMER = SourceRef("parties.customer", uuid.UUID("01900000-0000-7000-8000-0000000000c1"))
+
+
+@pytest.fixture(autouse=True)
+def _shop(shop_module):
+    """The test-only "shop" module declares `shop.invoice` as a document that posts to the books."""
 
 
 def invoice_lines(total="120.00") -> list[PostingLine]:
@@ -49,7 +54,7 @@ def test_a_document_posts_typed_lines_with_its_source_and_party(tenant):
         entry = post_invoice(tenant)
         assert (entry.status, entry.source_type, entry.source_id) == (
             "POSTED",
-            "invoicing.invoice",
+            "shop.invoice",
             INVOICE.document_id,
         )
         assert entry.entry_number.endswith("-000001")
@@ -63,6 +68,14 @@ def test_a_document_posts_typed_lines_with_its_source_and_party(tenant):
         assert check_books() == []
 
 
+def test_a_source_of_a_type_no_module_declares_is_refused_and_nothing_is_written(tenant):
+    with tenant_context(tenant.organization, user=tenant.owner):
+        with pytest.raises(ValidationFailed) as refused:
+            post_invoice(tenant, source=SourceRef("invoicing.invoice", uuid.uuid4()))
+        assert (refused.value.code, refused.value.errors[0].field) == ("undeclared_source", "source_type")
+        assert not JournalEntry.objects.exists()
+
+
 def test_a_source_posts_at_most_once_until_its_entry_is_reversed(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         first = post_invoice(tenant)
@@ -74,7 +87,7 @@ def test_a_source_posts_at_most_once_until_its_entry_is_reversed(tenant):
         reverse_entry(actor=tenant.owner, entry_id=first.pk, date=IN_YEAR)
         again = post_invoice(tenant, total="60.00")  # the live entry was reversed: the corrected document posts
         assert again.status == "POSTED" and again.total_debit == Decimal("60.00")
-        other = post_invoice(tenant, source=SourceRef("invoicing.invoice", uuid.uuid4()))
+        other = post_invoice(tenant, source=SourceRef("shop.invoice", uuid.uuid4()))
         assert other.status == "POSTED"
 
 
@@ -130,7 +143,7 @@ def test_posting_reversing_and_cancelling_emit_events_in_the_transaction(tenant)
         reversal = reverse_entry(actor=tenant.owner, entry_id=entry.pk, date=IN_YEAR)
         draft = create_entry(actor=tenant.owner, data=entry_data(("1200", "DR", "10.00"), ("4000", "CR", "10.00")))
         cancel_entry(actor=tenant.owner, entry_id=draft.pk, reason="typo")
-        source = SourceRef("invoicing.invoice", uuid.uuid4())
+        source = SourceRef("shop.invoice", uuid.uuid4())
         with pytest.raises(Conflict), transaction.atomic():  # the second posting is refused: the whole transaction
             post_invoice(tenant, source=source)  # rolls back, and the first one's event with it
             post_invoice(tenant, source=source)
@@ -144,7 +157,7 @@ def test_posting_reversing_and_cancelling_emit_events_in_the_transaction(tenant)
         reversed_event = IntegrationEvent.objects.get(event_type="accounting.journal_entry.reversed")
         assert reversed_event.payload["reversal"] == str(reversal.pk)
         assert reversed_event.payload["entry_number"] == entry.entry_number
-        assert reversed_event.payload["source_type"] == "invoicing.invoice"
+        assert reversed_event.payload["source_type"] == "shop.invoice"
 
 
 def test_a_posting_sends_few_statements(tenant):
