@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.db import connection, connections
 
-from comptoir.platform.db import owner_mode
+from comptoir.platform.db import ensure_app_role, owner_mode
 
 
 def use_bench_database(*, fresh: bool) -> str:
     """Point the default connection at `<name>_bench`, created (or, with `fresh`, recreated) on the same server."""
     name = f"{connection.settings_dict['NAME']}_bench"
     with owner_mode(), connection.cursor() as cursor:
+        ensure_app_role(cursor)  # a server never migrated has no application role yet, and leaving takes it on
         if fresh:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
