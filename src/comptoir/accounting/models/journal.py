@@ -91,8 +91,11 @@ class JournalEntry(PostableDocument):
             ),
         ]
         indexes = [
-            models.Index(fields=["organization", "entry_number"], name="journal_entry_number"),
-            models.Index(fields=["organization", "date", "status"], name="journal_entry_date_status"),
+            models.Index(fields=["organization", "entry_number", "id"], name="journal_entry_number"),
+            # the list's orderings with the id tie-break of its cursor: a busy day's entries are not sorted
+            models.Index(fields=["organization", "date", "id"], name="journal_entry_date"),
+            models.Index(fields=["organization", "status", "date", "id"], name="journal_entry_status_date"),
+            models.Index(fields=["organization", "created_at", "id"], name="journal_entry_created"),
             models.Index(fields=["organization", "journal_type", "status"], name="journal_entry_type_status"),
             models.Index(fields=["organization", "source_type", "source_id"], name="journal_entry_source"),
         ]
