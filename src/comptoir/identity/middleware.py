@@ -90,6 +90,8 @@ def _actor(request, user, member: Membership | None, **extra) -> Actor:
         member_id=member.id,
         org_role=member.org_role,
         permissions=permissions,
+        organization_suspended=member.suspended,
+        module_switches=member.module_switches,
         ip_address=ip,
         user_agent=agent,
         **extra,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.identity.models import ApiToken, Permission, Role, User
-from comptoir.platform.constants import OrgRole
+from comptoir.platform.constants import OrganizationStatus, OrgRole
 from comptoir.platform.db import ORG_SETTING
 from comptoir.platform.errors import NotFound
 from comptoir.platform.models import OrganizationMember
@@ -30,11 +31,15 @@ _PERMISSIONS_OF_MEMBER = """ARRAY(
 )"""
 
 # Up to two active memberships of user %(user)s, the one to use first: the organization %(org)s (id) or
-# %(code)s when asked for one, else the default, else the oldest. Its permissions come along when it belongs to
-# the organization in context (elsewhere RLS hides the roles): NULL then.
+# %(code)s when asked for one, else the default, else the oldest. With each, whether its organization is
+# suspended; its permissions and its organization's module switches ({module: enabled}) come along when it
+# belongs to the organization in context (elsewhere RLS hides them): NULL then.
 _CANDIDATES_SQL = f"""
-SELECT m.id, m.organization_id, m.org_role, m.is_default,
-       CASE WHEN m.organization_id = {ORG_SETTING} THEN {_PERMISSIONS_OF_MEMBER.format(member="m.id")} END
+SELECT m.id, m.organization_id, m.org_role, m.is_default, o.status = '{OrganizationStatus.SUSPENDED}',
+       CASE WHEN m.organization_id = {ORG_SETTING} THEN {_PERMISSIONS_OF_MEMBER.format(member="m.id")} END,
+       CASE WHEN m.organization_id = {ORG_SETTING} THEN (
+           SELECT coalesce(jsonb_object_agg(s.module, s.enabled), '{{}}') FROM platform_moduleswitch s
+           WHERE s.organization_id = m.organization_id) END
 FROM platform_organizationmember m
 JOIN platform_organization o ON o.id = m.organization_id
 WHERE m.user_id = %(user)s AND m.is_active
@@ -47,13 +52,16 @@ LIMIT 2
 
 @dataclass(frozen=True)
 class Membership:
-    """An active membership as authentication reads it; `permissions` None when not read yet."""
+    """An active membership as authentication reads it; `permissions` and `module_switches` None when not read
+    yet."""
 
     id: uuid.UUID
     organization_id: uuid.UUID
     org_role: str
     is_default: bool
+    suspended: bool
     permissions: frozenset[str] | None
+    module_switches: dict[str, bool] | None
 
 
 def _wanted(wanted: str | None) -> dict:
@@ -67,7 +75,14 @@ def _wanted(wanted: str | None) -> dict:
 
 
 def _memberships(rows) -> list[Membership]:
-    return [Membership(*row[:4], None if row[4] is None else frozenset(row[4])) for row in rows]
+    return [
+        Membership(
+            *row[:5],
+            permissions=None if row[5] is None else frozenset(row[5]),
+            module_switches=None if row[6] is None else json.loads(row[6]),  # Django reads jsonb as text
+        )
+        for row in rows
+    ]
 
 
 def candidate_memberships(user_id: uuid.UUID, wanted: str | None) -> list[Membership]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from comptoir.platform.errors import NotAuthenticated, PermissionDenied
@@ -17,6 +18,8 @@ class Actor:
     member_id: uuid.UUID | None = None
     org_role: str = ""
     permissions: frozenset[str] = field(default_factory=frozenset)
+    organization_suspended: bool | None = None  # None: not read with the membership, asked when needed
+    module_switches: Mapping[str, bool] | None = None  # the organization's switch rows, when read with it
     auth_method: str = "access_token"  # access_token | api_token | session
     session_id: uuid.UUID | None = None
     ip_address: str | None = None
@@ -44,15 +47,17 @@ def authorize(request, codename: str) -> Actor:
         raise PermissionDenied("Choose an organization with the X-Organization header", code="organization_required")
     if not actor.can(codename):
         raise PermissionDenied(f"Missing permission {codename}")
-    if request.method not in SAFE_METHODS and _is_suspended(actor.organization_id):
+    if request.method not in SAFE_METHODS and _is_suspended(actor):
         raise PermissionDenied(
             "The organization is suspended; it can be read but not changed", code="organization_suspended"
         )
     return actor
 
 
-def _is_suspended(organization_id) -> bool:
+def _is_suspended(actor: Actor) -> bool:
+    if actor.organization_suspended is not None:
+        return actor.organization_suspended
     from comptoir.platform.constants import OrganizationStatus
     from comptoir.platform.models import Organization
 
-    return Organization.objects.filter(pk=organization_id, status=OrganizationStatus.SUSPENDED).exists()
+    return Organization.objects.filter(pk=actor.organization_id, status=OrganizationStatus.SUSPENDED).exists()

@@ -66,7 +66,25 @@ def test_a_50_row_journal_list_has_a_fixed_cost_of_one_statement(tenant):
     assert len(response.json()["items"]) == 50
     assert not any(SET_CONFIG in s for s in sql)
     assert "identity_authsession" in sql[0]
-    assert len(sql) <= 3, sql  # the identity query, then the list's own
+    assert len(sql) == 2, sql  # the identity query (with the module switches), then the page
+
+
+def test_a_write_reads_the_suspension_and_the_switches_with_the_identity(tenant):
+    """The organization's status and module switches come with the membership: a posting request sends no query
+    of its own for them, and a suspended organization or a disabled module is still refused."""
+    entry = {
+        "date": datetime.date.today().replace(month=3, day=15).isoformat(),
+        "journal_type": "JV",
+        "lines": [
+            {"account": "6100", "entry_type": "DR", "amount": "10.00"},
+            {"account": "1100", "entry_type": "CR", "amount": "10.00"},
+        ],
+    }
+    tenant.api.get("me")
+    with CaptureQueriesContext(connection) as ctx:
+        assert tenant.api.post("accounting/journal-entries", entry).status_code == 201
+    sql = [q["sql"] for q in ctx.captured_queries]
+    assert not any("platform_moduleswitch" in s or '"platform_organization"' in s for s in sql[1:]), sql
 
 
 def test_the_hint_is_checked_switching_organization_and_role(tenant, other_tenant):

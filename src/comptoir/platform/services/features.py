@@ -10,6 +10,8 @@ spec's `default_enabled`); the other modules are always on. Module names are che
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import connection, transaction
 
 from comptoir.platform.constants import AuditAction, TaxRegime
@@ -34,18 +36,22 @@ class OrganizationLocked(Conflict):
     title = "The organization is locked"
 
 
-def is_feature_enabled(module: str) -> bool:
-    """Whether `module` is on in the organization in context (UnknownModule for a name no spec declares)."""
+def is_feature_enabled(module: str, switches: Mapping[str, bool] | None = None) -> bool:
+    """Whether `module` is on in the organization in context (UnknownModule for a name no spec declares);
+    `switches`: its switch rows ({module: enabled}) when the caller read them already."""
     spec = registry().module(module)
     if not spec.switchable:
         return True
-    value = ModuleSwitch.objects.filter(module=module).values_list("enabled", flat=True).first()
+    if switches is not None:
+        value = switches.get(module)
+    else:
+        value = ModuleSwitch.objects.filter(module=module).values_list("enabled", flat=True).first()
     return spec.default_enabled if value is None else value
 
 
-def require_feature(module: str) -> None:
+def require_feature(module: str, switches: Mapping[str, bool] | None = None) -> None:
     """Refuse (403 module_disabled) when the current organization has `module` switched off."""
-    if not is_feature_enabled(module):
+    if not is_feature_enabled(module, switches):
         raise ModuleDisabled(f"The {module} module is disabled for this organization")
 
 
@@ -79,7 +85,7 @@ class ModuleGuard:
     def __call__(self, request):
         actor = getattr(request, "actor", None)
         if actor is not None and actor.organization_id is not None:
-            require_feature(self.module)
+            require_feature(self.module, actor.module_switches)
         return actor
 
 
