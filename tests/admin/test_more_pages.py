@@ -4,6 +4,7 @@ attend) and list them with a fixed number of queries."""
 
 import datetime
 import uuid
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -23,10 +24,15 @@ from comptoir.accounting.models import (
     TaxRate,
 )
 from comptoir.accounting.services import create_and_post
-from comptoir.accounting.services.banks import create_bank_account, import_bank_statement
-from comptoir.accounting.services.budgets import create_budget
-from comptoir.accounting.services.chart import create_account, create_cost_center
-from comptoir.accounting.services.taxes import create_tax_rate
+from comptoir.accounting.services.banks import (
+    BankAccountInput,
+    ColumnMapping,
+    create_bank_account,
+    import_bank_statement,
+)
+from comptoir.accounting.services.budgets import BudgetInput, create_budget
+from comptoir.accounting.services.chart import AccountInput, CostCenterInput, create_account, create_cost_center
+from comptoir.accounting.services.taxes import TaxComponentInput, TaxRateInput, create_tax_rate
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.platform.admin_site import site
 from comptoir.platform.models import (
@@ -77,7 +83,7 @@ MODELS = [
 INLINE_ONLY = {"CalendarEventAttendee", "FiscalPeriod", "JournalLine", "RolePermission"}
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 STATEMENT = "Date,Amount,Details,Ref,Balance\n{day},250.00,Deposit {label},REF-{label},250.00\n"
-MAPPING = {"date": "Date", "amount": "Amount", "description": "Details", "reference": "Ref", "balance": "Balance"}
+MAPPING = ColumnMapping(date="Date", amount="Amount", description="Details", reference="Ref", balance="Balance")
 
 
 @pytest.fixture(autouse=True)
@@ -94,13 +100,13 @@ def build(tenant, label: str) -> dict:
     with tenant_context(tenant.organization, user=owner):
         workspace = create_workspace(actor=owner, data=WorkspaceInput(name=f"Branch {label}"))
         next_number(document_type=f"doc-{label}", on=IN_YEAR)
-        center = create_cost_center(actor=owner, data={"code": f"CC-{label}", "name": f"Center {label}"})
+        center = create_cost_center(actor=owner, data=CostCenterInput(code=f"CC-{label}", name=f"Center {label}"))
         create_account(
-            actor=owner, data={"code": f"B-{label}", "name": f"Bank {label}", "group": "11", "account_type": "BANK"}
+            actor=owner, data=AccountInput(code=f"B-{label}", name=f"Bank {label}", group="11", account_type="BANK")
         )
         bank = create_bank_account(
             actor=owner,
-            data={"account": f"B-{label}", "account_name": f"Bank {label}", "account_number": number, "iban": iban},
+            data=BankAccountInput(account=f"B-{label}", account_name=f"Bank {label}", account_number=number, iban=iban),
         )
         create_and_post(actor=owner, data=entry_data((f"B-{label}", "DR", "100.00"), ("4000", "CR", "100.00")))
         import_bank_statement(
@@ -111,26 +117,26 @@ def build(tenant, label: str) -> dict:
         )
         create_tax_rate(
             actor=owner,
-            data={
-                "code": f"GST-{label}",
-                "name": f"GST {label}",
-                "rate": "18",
-                "effective_from": datetime.date(IN_YEAR.year, 1, 1),
-                "components": [
-                    {"code": f"CGST-{label}", "name": "Central", "rate": "9"},
-                    {"code": f"SGST-{label}", "name": "State", "rate": "9"},
-                ],
-            },
+            data=TaxRateInput(
+                code=f"GST-{label}",
+                name=f"GST {label}",
+                rate=Decimal(18),
+                effective_from=datetime.date(IN_YEAR.year, 1, 1),
+                components=(
+                    TaxComponentInput(code=f"CGST-{label}", name="Central", rate=Decimal(9)),
+                    TaxComponentInput(code=f"SGST-{label}", name="State", rate=Decimal(9)),
+                ),
+            ),
         )
         year = FiscalYear.objects.get(is_current=True)
         create_budget(
             actor=owner,
-            data={
-                "name": f"Budget {label}",
-                "fiscal_year": year.pk,
-                "cost_center": center.code,
-                "allocated_amount": "1000.00",
-            },
+            data=BudgetInput(
+                name=f"Budget {label}",
+                fiscal_year=str(year.pk),
+                cost_center=center.code,
+                allocated_amount=Decimal("1000.00"),
+            ),
         )
         set_setting(actor=owner, key=f"shop.greeting.{label}", value=f"hello {label}", data_type="STRING")
         set_setting(

@@ -40,8 +40,8 @@ from comptoir.accounting.models import Account, FiscalPeriod, FiscalYear, Journa
 from comptoir.accounting.queries import reports
 from comptoir.accounting.services import create_and_post
 from comptoir.accounting.services.books import rebuild_balances
-from comptoir.accounting.services.chart import create_account
-from comptoir.accounting.services.periods import create_fiscal_year
+from comptoir.accounting.services.chart import AccountInput, create_account
+from comptoir.accounting.services.periods import FiscalYearInput, create_fiscal_year
 from comptoir.identity.services import accounts as identity_accounts
 from comptoir.platform.db import owner_mode
 from comptoir.platform.ids import uuid7
@@ -89,10 +89,12 @@ def set_up(today: datetime.date) -> Bench:
         current = FiscalYear.objects.get(is_current=True)
         start = current.start_date.replace(year=current.start_date.year - 1)
         previous_end = current.start_date - datetime.timedelta(days=1)
-        create_fiscal_year(actor=owner, data={"name": f"FY{start.year}", "start_date": start, "end_date": previous_end})
+        create_fiscal_year(
+            actor=owner, data=FiscalYearInput(name=f"FY{start.year}", start_date=start, end_date=previous_end)
+        )
         groups = ["11", "12", "21", "3", "4", "51", "52"]
         for n in range(ACCOUNTS - Account.objects.count()):
-            create_account(actor=owner, data={"code": f"9{n:04d}", "name": f"Bench {n}", "group": groups[n % 7]})
+            create_account(actor=owner, data=AccountInput(code=f"9{n:04d}", name=f"Bench {n}", group=groups[n % 7]))
     return Bench(org_id=org.pk, owner=owner, today=today)
 
 

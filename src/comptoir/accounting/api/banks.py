@@ -118,7 +118,7 @@ def list_bank_accounts(
 def create_bank_account(request, body: BankAccountIn):
     """Create a bank account linked to a ledger account."""
     actor = authorize(request, "accounting.add_bankaccount")
-    bank = services.create_bank_account(actor=actor.user, data=body.dict())
+    bank = services.create_bank_account(actor=actor.user, data=services.BankAccountInput(**body.dict()))
     return Status(201, queries.access_bank_account(bank.pk))
 
 
@@ -135,7 +135,7 @@ def update_bank_account(request, bank_account_id: uuid.UUID, body: BankAccountPa
     actor = authorize(request, "accounting.change_bankaccount")
     queries.access_bank_account(bank_account_id)
     services.update_bank_account(
-        actor=actor.user, bank_account_id=bank_account_id, changes=body.dict(exclude_unset=True)
+        actor=actor.user, bank_account_id=bank_account_id, changes=services.BankAccountPatch.from_schema(body)
     )
     return queries.access_bank_account(bank_account_id)
 
@@ -151,7 +151,7 @@ def _import_request(request) -> dict:
                 raise ValidationFailed("The file is larger than 10 MB", code="too_large", field="file")
             mapping = StatementMapping.model_validate_json(request.POST.get("mapping") or "{}")
             skip = request.POST.get("skip_duplicates", "").lower() in ("1", "true", "yes", "on")
-            return {"file": upload.read(), "mapping": mapping.dict(), "skip_duplicates": skip}
+            return {"file": upload.read(), "mapping": services.ColumnMapping(**mapping.dict()), "skip_duplicates": skip}
         body = StatementImportIn.model_validate_json(request.body or b"{}")
     except pydantic.ValidationError as exc:
         raise NinjaValidationError(
@@ -159,7 +159,8 @@ def _import_request(request) -> dict:
             if request.content_type == "multipart/form-data"
             else exc.errors()
         ) from None
-    return {"csv_text": body.csv_text, "mapping": body.mapping.dict(), "skip_duplicates": body.skip_duplicates}
+    mapping = services.ColumnMapping(**body.mapping.dict())
+    return {"csv_text": body.csv_text, "mapping": mapping, "skip_duplicates": body.skip_duplicates}
 
 
 @router.post(
@@ -168,8 +169,8 @@ def _import_request(request) -> dict:
     openapi_extra=IMPORT_DOC,
 )
 def import_bank_statement(request, bank_account_id: uuid.UUID):
-    """Import a bank statement (CSV as JSON text or a multipart file) with a column mapping; duplicates may be skipped.
-    Import a bank statement (CSV as JSON text or a multipart file) with a column mapping; duplicates may be skipped."""
+    """Import a bank statement (CSV as JSON text or a multipart file) with a column mapping; duplicates may be
+    skipped."""
     actor = authorize(request, "accounting.add_banktransaction")
     queries.access_bank_account(bank_account_id)
     result = services.import_bank_statement(

@@ -62,7 +62,7 @@ def list_budgets(request, page: Query[PageParams], filters: Query[BudgetFilters]
 def create_budget(request, body: BudgetIn):
     """Create a budget for a fiscal year or quarter on an account, a category and/or a cost center."""
     actor = authorize(request, "accounting.add_budget")
-    budget = services.create_budget(actor=actor.user, data=body.dict())
+    budget = services.create_budget(actor=actor.user, data=services.BudgetInput(**body.dict()))
     return Status(201, queries.access_budget(budget.pk))
 
 
@@ -101,7 +101,7 @@ def update_budget(request, budget_id: uuid.UUID, body: BudgetPatch, response: Ht
     services.update_budget(
         actor=actor.user,
         budget_id=budget_id,
-        changes=body.model_dump(exclude_unset=True),
+        changes=services.BudgetPatch.from_schema(body),
         expected_version=if_match_version(request),
     )
     budget = queries.access_budget(budget_id)

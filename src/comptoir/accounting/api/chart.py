@@ -49,7 +49,7 @@ def list_account_groups(request, page: Query[PageParams], export: Query[ExportPa
 def create_account_group(request, body: AccountGroupIn):
     """Create an account group under a parent group."""
     actor = authorize(request, "accounting.add_accountgroup")
-    return Status(201, chart.create_account_group(actor=actor.user, data=body.dict()))
+    return Status(201, chart.create_account_group(actor=actor.user, data=chart.AccountGroupInput(**body.dict())))
 
 
 @router.get("/account-groups/{group_id}", response=AccountGroupOut)
@@ -79,7 +79,7 @@ def list_accounts(request, page: Query[PageParams], export: Query[ExportParams],
 def create_account(request, body: AccountIn):
     """Create an account (a leaf of the chart) in a group."""
     actor = authorize(request, "accounting.add_account")
-    return Status(201, chart.create_account(actor=actor.user, data=body.dict()))
+    return Status(201, chart.create_account(actor=actor.user, data=chart.AccountInput(**body.dict())))
 
 
 @router.get("/accounts/{account_id}", response=AccountOut)
@@ -94,7 +94,7 @@ def update_account(request, account_id: uuid.UUID, body: AccountPatch):
     """Rename, regroup, retype (while unused) or change the flags of an account."""
     actor = authorize(request, "accounting.change_account")
     queries.access_account(account_id)
-    chart.update_account(actor=actor.user, account_id=account_id, changes=body.model_dump(exclude_unset=True))
+    chart.update_account(actor=actor.user, account_id=account_id, changes=chart.AccountPatch.from_schema(body))
     return queries.access_account(account_id)
 
 

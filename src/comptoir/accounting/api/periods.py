@@ -43,7 +43,7 @@ def list_fiscal_years(request, page: Query[PageParams], export: Query[ExportPara
 def create_fiscal_year(request, body: FiscalYearIn):
     """Create a fiscal year and its monthly periods."""
     actor = authorize(request, "accounting.add_fiscalyear")
-    year = periods.create_fiscal_year(actor=actor.user, data=body.dict())
+    year = periods.create_fiscal_year(actor=actor.user, data=periods.FiscalYearInput(**body.dict()))
     return Status(201, queries.access_fiscal_year(year.pk))
 
 

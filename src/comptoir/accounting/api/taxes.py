@@ -46,7 +46,11 @@ def list_tax_rates(request, page: Query[PageParams], export: Query[ExportParams]
 def create_tax_rate(request, body: TaxRateIn):
     """Create a tax rate with its accounts."""
     actor = authorize(request, "accounting.add_taxrate")
-    row = taxes.create_tax_rate(actor=actor.user, data=body.dict())
+    data = taxes.TaxRateInput(
+        **body.dict(exclude={"components"}),
+        components=tuple(taxes.TaxComponentInput(**c.dict()) for c in body.components),
+    )
+    row = taxes.create_tax_rate(actor=actor.user, data=data)
     return Status(201, queries.access_tax_rate(row.pk))
 
 
@@ -74,7 +78,7 @@ def update_tax_rate(request, tax_rate_id: uuid.UUID, body: TaxRatePatch):
     """Change the fields sent of a tax rate."""
     actor = authorize(request, "accounting.change_taxrate")
     queries.access_tax_rate(tax_rate_id)
-    taxes.update_tax_rate(actor=actor.user, tax_rate_id=tax_rate_id, data=body.dict(exclude_unset=True))
+    taxes.update_tax_rate(actor=actor.user, tax_rate_id=tax_rate_id, changes=taxes.TaxRatePatch.from_schema(body))
     return queries.access_tax_rate(tax_rate_id)
 
 

@@ -10,8 +10,7 @@ from django.db.models import Prefetch, Q
 
 from comptoir.accounting.models import TaxRate
 from comptoir.platform.errors import NotFound, ValidationFailed
-from comptoir.platform.models import Currency
-from comptoir.platform.queries.core import current_organization
+from comptoir.platform.queries.core import currencies_by_code, current_organization
 
 
 def _with_components(qs):
@@ -58,11 +57,11 @@ def resolve_tax_rate(ref, on_date: datetime.date, field: str = "tax_rate") -> Ta
     return row
 
 
-def currency_for(code: str | None, field: str = "currency") -> Currency:
-    """The currency of `code`, or the organization's base currency."""
+def currency_for(code: str | None, field: str = "currency"):
+    """The Currency of `code` (any case), or the organization's base currency."""
     if not code:
         return current_organization().base_currency
-    currency = Currency.objects.filter(code=code.upper()).first()
+    currency = currencies_by_code([code.upper()]).get(code.upper())
     if currency is None:
         raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=field)
     return currency

@@ -9,9 +9,11 @@ debit of the bank account); UNMATCHED → MATCHED → RECONCILED as declared in 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import re
+import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -32,25 +34,58 @@ from comptoir.platform import crypto
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, FieldError, NotFound, ValidationFailed
 from comptoir.platform.ids import uuid7
-from comptoir.platform.models import Currency
+from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.money import amount_error
-from comptoir.platform.queries.core import current_organization
+from comptoir.platform.queries.core import currencies_by_code, current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.features import ensure_financial_writes_allowed
 from comptoir.platform.transitions import check_transition, transition
 
 AUDITED = ("account", "account_name", "account_number_last4", "bank_name", "branch", "iban_masked", "swift", "ifsc")
 AUDITED += ("kind", "currency", "is_active")
-TEXT_FIELDS = {"account_name": 255, "bank_name": 255, "branch": 255, "swift": 11, "ifsc": 11}
-EDITABLE = {*TEXT_FIELDS, "kind", "account_number", "iban", "is_active"}
+OPTIONAL_TEXT = ("bank_name", "branch", "swift", "ifsc")
 MAX_ROWS = 20_000
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{4,50}$")
 _IBAN_RE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
 MASK = "••••"
 _MATCHED = (BankTransactionStatus.MATCHED, BankTransactionStatus.RECONCILED)
+DATE_FORMAT = "%Y-%m-%d"
 
 
 # ---- bank accounts -------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BankAccountInput:
+    """A bank account on `account` (the id or code of a BANK or CASH ledger account); `currency` defaults to the
+    account's, else the base currency."""
+
+    account: str | uuid.UUID
+    account_name: str
+    account_number: str
+    bank_name: str = ""
+    branch: str = ""
+    iban: str = ""
+    swift: str = ""
+    ifsc: str = ""
+    kind: str = BankAccountKind.CURRENT
+    currency: str | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BankAccountPatch(Patch):
+    """A null text clears it (`account_name` and `account_number` cannot be cleared); a null `is_active`
+    deactivates."""
+
+    account_name: str | None | _Unset = UNSET
+    account_number: str | None | _Unset = UNSET
+    bank_name: str | None | _Unset = UNSET
+    branch: str | None | _Unset = UNSET
+    iban: str | None | _Unset = UNSET
+    swift: str | None | _Unset = UNSET
+    ifsc: str | None | _Unset = UNSET
+    kind: str | None | _Unset = UNSET
+    is_active: bool | None | _Unset = UNSET
 
 
 def _normalized_number(value) -> str:
@@ -78,19 +113,11 @@ def _set_iban(bank: BankAccount, raw) -> None:
     bank.iban_masked = f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""
 
 
-def _text(data: dict, name: str, *, required: bool = False) -> str:
-    value = (data.get(name) or "").strip()
-    if required and not value:
+def _text(value: str | None, name: str, *, required: bool = False) -> str:
+    text = (value or "").strip()
+    if required and not text:
         raise ValidationFailed(f"{name} is required", code="required", field=name)
-    if len(value) > TEXT_FIELDS[name]:
-        raise ValidationFailed(f"{name} is longer than {TEXT_FIELDS[name]} characters", code="too_long", field=name)
-    return value
-
-
-def _kind(value) -> str:
-    if value not in BankAccountKind.values:
-        raise ValidationFailed("kind must be one of " + ", ".join(BankAccountKind.values), code="invalid", field="kind")
-    return value
+    return text
 
 
 def _save_unique(bank: BankAccount) -> None:
@@ -103,11 +130,11 @@ def _save_unique(bank: BankAccount) -> None:
         ) from exc
 
 
-def create_bank_account(*, actor, data: dict) -> BankAccount:
-    """Link a bank account to `account` (id or code): an active BANK or CASH account not linked yet. The currency
-    defaults to the account's, else the base currency, and must equal the account's when it has one."""
+def create_bank_account(*, actor, data: BankAccountInput) -> BankAccount:
+    """Link a bank account to an active BANK or CASH account not linked yet. The currency defaults to the
+    account's, else the base currency, and must equal the account's when it has one."""
     with transaction.atomic():
-        account = resolve_account(data.get("account"))
+        account = resolve_account(data.account)
         if not account.is_active:
             raise ValidationFailed(f"Account {account.code} is inactive", code="inactive_account", field="account")
         if account.account_type not in (AccountType.BANK, AccountType.CASH):
@@ -118,9 +145,9 @@ def create_bank_account(*, actor, data: dict) -> BankAccount:
             raise ValidationFailed(
                 f"Account {account.code} already has a bank account", code="already_linked", field="account"
             )
-        code = data.get("currency")
+        code = data.currency
         if code:
-            currency = Currency.objects.filter(code=code).first()
+            currency = currencies_by_code([code]).get(code)
             if currency is None:
                 raise ValidationFailed(f"Unknown currency {code}", code="unknown", field="currency")
         else:
@@ -131,15 +158,15 @@ def create_bank_account(*, actor, data: dict) -> BankAccount:
             )
         bank = BankAccount(
             account=account,
-            account_name=_text(data, "account_name", required=True),
-            **{name: _text(data, name) for name in TEXT_FIELDS if name != "account_name"},
-            kind=_kind(data.get("kind") or BankAccountKind.CURRENT),
+            account_name=_text(data.account_name, "account_name", required=True),
+            **{name: _text(getattr(data, name), name) for name in OPTIONAL_TEXT},
+            kind=data.kind,
             currency=currency,
             created_by=actor,
             updated_by=actor,
         )
-        _set_number(bank, data.get("account_number"))
-        _set_iban(bank, data.get("iban"))
+        _set_number(bank, data.account_number)
+        _set_iban(bank, data.iban)
         _save_unique(bank)
         record_audit(actor=actor, action=AuditAction.CREATE, obj=bank, new=snapshot(bank, AUDITED))
     return bank
@@ -157,30 +184,30 @@ def _lock_bank_account(bank_account_id) -> BankAccount:
     return bank
 
 
-def update_bank_account(*, actor, bank_account_id, changes: dict) -> BankAccount:
+def update_bank_account(*, actor, bank_account_id, changes: BankAccountPatch) -> BankAccount:
     """Change names, bank details, kind, is_active or the number (re-encrypted). The ledger account and currency
     stay."""
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
+    given = changes.provided()
     with transaction.atomic():
         bank = _lock_bank_account(bank_account_id)
         before = snapshot(bank, AUDITED)
-        for name in changes:
+        for name, value in given.items():
             if name == "account_number":
-                _set_number(bank, changes[name])
+                _set_number(bank, value)
             elif name == "iban":
-                _set_iban(bank, changes[name])
+                _set_iban(bank, value)
             elif name == "kind":
-                bank.kind = _kind(changes[name])
+                if value is None:
+                    raise ValidationFailed("kind cannot be cleared", code="invalid", field="kind")
+                bank.kind = value
             elif name == "is_active":
-                bank.is_active = bool(changes[name])
+                bank.is_active = bool(value)
             else:
-                setattr(bank, name, _text(changes, name, required=name == "account_name"))
+                setattr(bank, name, _text(value, name, required=name == "account_name"))
         bank.updated_by = actor
         _save_unique(bank)
         after = snapshot(bank, AUDITED)
-        if after != before or {"account_number", "iban"} & set(changes):
+        if after != before or {"account_number", "iban"} & set(given):
             record_audit(actor=actor, action=AuditAction.UPDATE, obj=bank, old=before, new=after)
     return bank
 
@@ -203,27 +230,34 @@ def deactivate_bank_account(*, actor, bank_account_id) -> BankAccount:
 # ---- statement import ----------------------------------------------------------------------------------------
 
 
-def _mapping(mapping: dict, header: list[str]) -> dict:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ColumnMapping:
+    """The columns of a statement CSV: the date and either the signed amount (+ deposit, − withdrawal) or both
+    debit (money out) and credit (money in); `decimal_separator` is "." or ","; `delimiter` one character."""
+
+    date: str
+    amount: str | None = None
+    debit: str | None = None
+    credit: str | None = None
+    description: str | None = None
+    reference: str | None = None
+    balance: str | None = None
+    date_format: str = DATE_FORMAT
+    decimal_separator: str = "."
+    delimiter: str = ","
+
+
+def _check_mapping(m: ColumnMapping, header: list[str]) -> None:
     """Check the mapping against the header: date and either amount (signed) or debit/credit columns."""
-    if not isinstance(mapping, dict):
-        raise ValidationFailed("mapping is required", code="required", field="mapping")
-    if not mapping.get("date"):
-        raise ValidationFailed("mapping.date names the date column", code="required", field="mapping.date")
-    has_amount = bool(mapping.get("amount"))
-    has_split = bool(mapping.get("debit") or mapping.get("credit"))
-    if has_amount == has_split or (has_split and not (mapping.get("debit") and mapping.get("credit"))):
+    has_amount, has_split = bool(m.amount), bool(m.debit or m.credit)
+    if has_amount == has_split or (has_split and not (m.debit and m.credit)):
         raise ValidationFailed(
             "Map either amount (signed) or both debit and credit", code="invalid_mapping", field="mapping.amount"
         )
     for key in ("date", "amount", "debit", "credit", "description", "reference", "balance"):
-        if mapping.get(key) and mapping[key] not in header:
-            raise ValidationFailed(
-                f"No column '{mapping[key]}' in the file", code="unknown_column", field=f"mapping.{key}"
-            )
-    separator = mapping.get("decimal_separator") or "."
-    if separator not in (".", ","):
-        raise ValidationFailed("decimal_separator is . or ,", code="invalid", field="mapping.decimal_separator")
-    return {**mapping, "decimal_separator": separator, "date_format": mapping.get("date_format") or "%Y-%m-%d"}
+        column = getattr(m, key)
+        if column and column not in header:
+            raise ValidationFailed(f"No column '{column}' in the file", code="unknown_column", field=f"mapping.{key}")
 
 
 class _RowError(Exception):
@@ -255,19 +289,20 @@ def _number(row: dict, column: str | None, separator: str, field: str, currency)
     return value
 
 
-def _parse_row(row: dict, m: dict, currency) -> dict:
+def _parse_row(row: dict, m: ColumnMapping, currency) -> dict:
     """The fields of one statement line from one CSV row, or _RowError naming the bad field."""
     out = {}
+    date_format = m.date_format or DATE_FORMAT
     try:
-        out["transaction_date"] = datetime.datetime.strptime(_cell(row, m["date"]), m["date_format"]).date()  # noqa: DTZ007
+        out["transaction_date"] = datetime.datetime.strptime(_cell(row, m.date), date_format).date()  # noqa: DTZ007
     except ValueError:
-        raise _RowError("date", "invalid", f"Not a date in the format {m['date_format']}") from None
-    sep = m["decimal_separator"]
-    if m.get("amount"):
-        signed = _number(row, m["amount"], sep, "amount", currency)
+        raise _RowError("date", "invalid", f"Not a date in the format {date_format}") from None
+    sep = m.decimal_separator
+    if m.amount:
+        signed = _number(row, m.amount, sep, "amount", currency)
     else:
-        debit = _number(row, m["debit"], sep, "amount", currency)
-        credit = _number(row, m["credit"], sep, "amount", currency)
+        debit = _number(row, m.debit, sep, "amount", currency)
+        credit = _number(row, m.credit, sep, "amount", currency)
         if (debit or 0) < 0 or (credit or 0) < 0:
             raise _RowError("amount", "invalid", "Debit and credit columns hold positive amounts")
         if debit and credit:
@@ -277,11 +312,11 @@ def _parse_row(row: dict, m: dict, currency) -> dict:
         raise _RowError("amount", "amount_not_positive", "A statement line has a non-zero amount")
     out["transaction_type"] = BankTransactionType.CREDIT if signed > 0 else BankTransactionType.DEBIT
     out["amount"] = abs(signed)
-    out["description"] = _cell(row, m.get("description"))[:255]
-    out["reference_number"] = _cell(row, m.get("reference"))
+    out["description"] = _cell(row, m.description)[:255]
+    out["reference_number"] = _cell(row, m.reference)
     if len(out["reference_number"]) > 100:
         raise _RowError("reference", "too_long", "A reference has at most 100 characters")
-    out["balance_after"] = _number(row, m.get("balance"), sep, "balance", currency)
+    out["balance_after"] = _number(row, m.balance, sep, "balance", currency)
     return out
 
 
@@ -296,7 +331,7 @@ def _decode(csv_text: str | None, file: bytes | None) -> str:
     return csv_text.lstrip("\ufeff")
 
 
-def _parse_rows(reader, m: dict, currency) -> tuple[list, list[FieldError]]:
+def _parse_rows(reader, m: ColumnMapping, currency) -> tuple[list, list[FieldError]]:
     """[(row index, fields)] of the non-blank rows, and the errors of the bad ones."""
     parsed, errors = [], []
     try:
@@ -318,7 +353,7 @@ def import_bank_statement(
     *,
     actor,
     bank_account_id,
-    mapping: dict,
+    mapping: ColumnMapping,
     csv_text: str | None = None,
     file: bytes | None = None,
     skip_duplicates: bool = False,
@@ -327,21 +362,18 @@ def import_bank_statement(
     from 0); a line already imported, or twice in the file (same date, amount, reference), is refused as
     `duplicate_line`, or skipped and counted with `skip_duplicates`."""
     text = _decode(csv_text, file)
-    delimiter = (mapping or {}).get("delimiter") or ","
-    if len(delimiter) != 1:
-        raise ValidationFailed("delimiter is one character", code="invalid", field="mapping.delimiter")
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text), delimiter=mapping.delimiter)
     try:
         reader.fieldnames = [h.strip() for h in reader.fieldnames or []]
     except csv.Error as exc:
         raise ValidationFailed(f"Not a CSV file: {exc}", code="invalid_csv", field="file") from None
-    m = _mapping(mapping, reader.fieldnames)
+    _check_mapping(mapping, reader.fieldnames)
     with transaction.atomic():
         ensure_financial_writes_allowed()
         bank = _lock_bank_account(bank_account_id)  # one import at a time per account
         if not bank.is_active:
             raise ValidationFailed("The bank account is inactive", code="inactive", field="bank_account")
-        parsed, errors = _parse_rows(reader, m, bank.currency)
+        parsed, errors = _parse_rows(reader, mapping, bank.currency)
         if not parsed and not errors:
             raise ValidationFailed("The file has no statement lines", code="empty_file", field="file")
         key = lambda line: (  # noqa: E731

@@ -6,6 +6,7 @@ refuse (ValidationFailed `budget_exceeded`, nothing written)."""
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -18,7 +19,8 @@ from comptoir.accounting.services.chart import resolve_account, resolve_cost_cen
 from comptoir.platform.constants import AuditAction, NotificationType
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.http import check_version
-from comptoir.platform.money import check_amount, decimal_of
+from comptoir.platform.inputs import UNSET, Patch, _Unset
+from comptoir.platform.money import check_amount
 from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
@@ -26,33 +28,53 @@ from comptoir.platform.services.notifications import notify
 from comptoir.platform.transitions import check_transition, transition
 
 AUDITED = ("name", "fiscal_year", "quarter", "cost_center", "account", "category", "allocated_amount", "status")
-EDITABLE = {"name", "fiscal_year", "quarter", "cost_center", "account", "category", "allocated_amount", "notes"}
-SCOPE = {"fiscal_year", "quarter", "cost_center", "account", "category"}
+SCOPE = ("fiscal_year", "quarter", "cost_center", "account", "category")
 PL_NATURES = {Nature.INCOME, Nature.EXPENSE}
 
 
-def _name(value) -> str:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BudgetInput:
+    """A new budget. `fiscal_year` is an id or name; `account`, `category` (an account group) and `cost_center` ids
+    or codes; `quarter` 1-4, or None for the whole year; `currency` must be the base currency (the default)."""
+
+    name: str
+    fiscal_year: str
+    allocated_amount: Decimal
+    quarter: int | None = None
+    account: str | None = None
+    category: str | None = None
+    cost_center: str | None = None
+    currency: str | None = None
+    status: str = BudgetStatus.ACTIVE
+    notes: str = ""
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class BudgetPatch(Patch):
+    name: str | None | _Unset = UNSET
+    fiscal_year: str | None | _Unset = UNSET
+    quarter: int | None | _Unset = UNSET
+    account: str | None | _Unset = UNSET
+    category: str | None | _Unset = UNSET
+    cost_center: str | None | _Unset = UNSET
+    allocated_amount: Decimal | None | _Unset = UNSET
+    status: str | None | _Unset = UNSET
+    notes: str | None | _Unset = UNSET
+
+
+def _name(value: str | None) -> str:
     name = (value or "").strip()
     if not name:
         raise ValidationFailed("name is required", code="required", field="name")
-    if len(name) > 255:
-        raise ValidationFailed("name is longer than 255 characters", code="too_long", field="name")
     return name
 
 
-def _quarter(value) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 4:
-        raise ValidationFailed("quarter is 1, 2, 3 or 4", code="invalid_quarter", field="quarter")
-    return value
-
-
-def _amount(value, currency) -> Decimal:
-    amount = decimal_of(value, field="allocated_amount")
-    if amount < 0:
+def _amount(value: Decimal | None, currency) -> Decimal:
+    if value is None:
+        raise ValidationFailed("allocated_amount is a number", code="invalid", field="allocated_amount")
+    if value < 0:
         raise ValidationFailed("The amount must not be negative", code="negative_amount", field="allocated_amount")
-    return check_amount(amount, currency, field="allocated_amount")
+    return check_amount(value, currency, field="allocated_amount")
 
 
 def _apply_scope(budget: Budget, data: dict) -> None:
@@ -81,7 +103,7 @@ def _apply_scope(budget: Budget, data: dict) -> None:
     if "fiscal_year" in data:
         budget.fiscal_year = resolve_fiscal_year(data["fiscal_year"])
     if "quarter" in data:
-        budget.quarter = _quarter(data["quarter"])
+        budget.quarter = data["quarter"]
     if budget.account_id and budget.category:
         raise ValidationFailed("Give an account or a category, not both", code="ambiguous_scope", field="category")
     if not (budget.account_id or budget.category or budget.cost_center_id):
@@ -102,33 +124,30 @@ def _save(budget: Budget, **kwargs) -> None:
         ) from exc
 
 
-def create_budget(*, actor, data: dict) -> Budget:
-    """`data`: name, fiscal_year (id or name), quarter?, account? (id or code), category? (group id or code),
-    cost_center? (id or code), allocated_amount (≥ 0), currency? (must be the base currency), status? (DRAFT or
-    ACTIVE, default ACTIVE), notes?. One budget per (fiscal year, quarter, scope): else `duplicate_budget`."""
-    name = _name(data.get("name"))
+def create_budget(*, actor, data: BudgetInput) -> Budget:
+    """A DRAFT or ACTIVE budget with an allocated amount ≥ 0. One budget per (fiscal year, quarter, scope): else
+    `duplicate_budget`."""
+    name = _name(data.name)
     with transaction.atomic():
         base = current_organization().base_currency
-        currency = data.get("currency") or base.code
-        if currency != base.code:
+        if data.currency and data.currency != base.code:
             raise ValidationFailed(
                 f"A budget is in the base currency ({base.code})", code="not_base_currency", field="currency"
             )
-        status = data.get("status") or BudgetStatus.ACTIVE
-        if status not in (BudgetStatus.DRAFT, BudgetStatus.ACTIVE):
+        if data.status not in (BudgetStatus.DRAFT, BudgetStatus.ACTIVE):
             raise ValidationFailed("A new budget is DRAFT or ACTIVE", code="invalid", field="status")
-        if "fiscal_year" not in data or not data["fiscal_year"]:
+        if not data.fiscal_year:
             raise ValidationFailed("fiscal_year is required", code="required", field="fiscal_year")
         budget = Budget(
             name=name,
-            allocated_amount=_amount(data.get("allocated_amount"), base),
+            allocated_amount=_amount(data.allocated_amount, base),
             currency=base,
-            status=status,
-            notes=data.get("notes") or "",
+            status=data.status,
+            notes=data.notes,
             created_by=actor,
             updated_by=actor,
         )
-        _apply_scope(budget, {k: data.get(k) for k in SCOPE})
+        _apply_scope(budget, {k: getattr(data, k) for k in SCOPE})
         _save(budget)
         record_audit(actor=actor, action=AuditAction.CREATE, obj=budget, new=snapshot(budget, AUDITED))
     return budget
@@ -146,30 +165,28 @@ def _locked(budget_id) -> Budget:
     return budget
 
 
-def update_budget(*, actor, budget_id, changes: dict, expected_version: int | None = None) -> Budget:
+def update_budget(*, actor, budget_id, changes: BudgetPatch, expected_version: int | None = None) -> Budget:
     """Change the name, amount, notes, period or scope of a DRAFT or ACTIVE budget; `status` moves DRAFT →
     ACTIVE only (closing is `close_budget`). A CLOSED budget is read-only (`budget_closed`)."""
-    unknown = set(changes) - EDITABLE - {"status"}
-    if unknown:
-        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
+    given = changes.provided()
     with transaction.atomic():
         budget = _locked(budget_id)
         check_version(budget.version, expected_version)
         if budget.status == BudgetStatus.CLOSED:
             raise Conflict("A closed budget cannot be changed", code="budget_closed", field="status")
         before = snapshot(budget, AUDITED)
-        if "name" in changes:
-            budget.name = _name(changes["name"])
-        if "allocated_amount" in changes:
-            budget.allocated_amount = _amount(changes["allocated_amount"], budget.currency)
-        if "notes" in changes:
-            budget.notes = changes["notes"] or ""
-        if "status" in changes:
-            if changes["status"] == BudgetStatus.CLOSED:
+        if "name" in given:
+            budget.name = _name(given["name"])
+        if "allocated_amount" in given:
+            budget.allocated_amount = _amount(given["allocated_amount"], budget.currency)
+        if "notes" in given:
+            budget.notes = given["notes"] or ""
+        if "status" in given:
+            if given["status"] == BudgetStatus.CLOSED:
                 raise ValidationFailed("Close a budget with its close action", code="invalid", field="status")
-            check_transition(BUDGET_TRANSITIONS, budget.status, changes["status"])
-            budget.status = changes["status"]
-        _apply_scope(budget, {k: v for k, v in changes.items() if k in SCOPE})
+            check_transition(BUDGET_TRANSITIONS, budget.status, given["status"])
+            budget.status = given["status"]
+        _apply_scope(budget, {k: v for k, v in given.items() if k in SCOPE})
         budget.updated_by = actor
         budget.version += 1
         _save(budget)

@@ -7,6 +7,7 @@ deactivated only at a zero balance; an inactive account takes no new postings (c
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 
 from django.db import IntegrityError, transaction
@@ -16,12 +17,12 @@ from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Na
 from comptoir.accounting.models import Account, AccountBalance, AccountGroup, CostCenter, JournalLine
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.services.audit import record_audit, snapshot
 
 GROUP_AUDITED = ("code", "name", "parent", "nature", "report_type", "path")
 ACCOUNT_AUDITED = ("code", "name", "group", "account_type", "is_cost_center_applicable", "is_bill_wise", "is_active")
 ACCOUNT_AUDITED += ("currency",)
-ACCOUNT_EDITABLE = {"name", "group", "account_type", "is_cost_center_applicable", "is_bill_wise", "is_active"}
 MAX_PATH = AccountGroup._meta.get_field("path").max_length
 
 
@@ -53,25 +54,68 @@ def resolve_cost_center(ref, field: str = "cost_center") -> CostCenter:
     return _by_id_or_code(CostCenter, ref, field)
 
 
-def _required_text(data: dict, name: str, max_length: int) -> str:
-    value = (data.get(name) or "").strip()
-    if not value:
-        raise ValidationFailed(f"{name} is required", code="required", field=name)
-    if len(value) > max_length:
-        raise ValidationFailed(f"{name} is longer than {max_length} characters", code="too_long", field=name)
-    return value
+def _required_text(value: str | None, field: str) -> str:
+    """`value` stripped; a blank (or null) one is refused as `required`."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(f"{field} is required", code="required", field=field)
+    return text
 
 
-def create_account_group(*, actor, data: dict, is_system: bool = False) -> AccountGroup:
-    """A group under `parent` (id or code) or a root. A child takes its parent's nature (giving another one is
-    refused); the report type follows the nature (assets/liabilities/equity → BS, income/expense → PL)."""
-    code = _required_text(data, "code", 50)
-    name = _required_text(data, "name", 100)
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AccountGroupInput:
+    """A new group under `parent` (id or code), or a root group, which needs its `nature`."""
+
+    code: str
+    name: str
+    nature: str | None = None
+    parent: str | uuid.UUID | None = None
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AccountGroupPatch(Patch):
+    name: str | _Unset = UNSET
+    parent: str | uuid.UUID | None | _Unset = UNSET
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AccountInput:
+    """A new account (a leaf) in `group`: its id, its code or the group itself."""
+
+    code: str
+    name: str
+    group: str | uuid.UUID | AccountGroup
+    account_type: str = AccountType.GENERAL
+    is_cost_center_applicable: bool = False
+    is_bill_wise: bool = False
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AccountPatch(Patch):
+    name: str | _Unset = UNSET
+    group: str | uuid.UUID | _Unset = UNSET
+    account_type: str | _Unset = UNSET
+    is_cost_center_applicable: bool | _Unset = UNSET
+    is_bill_wise: bool | _Unset = UNSET
+    is_active: bool | _Unset = UNSET
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class CostCenterInput:
+    code: str
+    name: str
+
+
+def create_account_group(*, actor, data: AccountGroupInput, is_system: bool = False) -> AccountGroup:
+    """A group under `parent` or a root. A child takes its parent's nature (giving another one is refused); the
+    report type follows the nature (assets/liabilities/equity → BS, income/expense → PL)."""
+    code = _required_text(data.code, "code")
+    name = _required_text(data.name, "name")
     with transaction.atomic():
-        parent = resolve_group(data["parent"], "parent") if data.get("parent") else None
-        nature = data.get("nature") or (parent.nature if parent else None)
-        if nature not in Nature.values:
-            raise ValidationFailed("nature must be one of " + ", ".join(Nature.values), code="invalid", field="nature")
+        parent = resolve_group(data.parent, "parent") if data.parent else None
+        nature = data.nature or (parent.nature if parent else None)
+        if nature is None:
+            raise ValidationFailed("A root group needs its nature", code="invalid", field="nature")
         if parent is not None and nature != parent.nature:
             raise ValidationFailed(
                 f"A child group keeps its parent's nature ({parent.nature})", code="nature_mismatch", field="nature"
@@ -98,21 +142,19 @@ def create_account_group(*, actor, data: dict, is_system: bool = False) -> Accou
     return group
 
 
-def update_account_group(*, actor, group_id, changes: dict) -> AccountGroup:
+def update_account_group(*, actor, group_id, changes: AccountGroupPatch) -> AccountGroup:
     """Rename a group or move it under another parent (never under itself or one of its descendants; a moved group
     must have its new parent's nature). The paths of its subtree follow."""
-    unknown = set(changes) - {"name", "parent"}
-    if unknown:
-        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
+    given = changes.provided()
     with transaction.atomic():
         group = AccountGroup.objects.select_for_update().filter(pk=group_id).first()
         if group is None:
             raise NotFound("No such account group")
         before = snapshot(group, GROUP_AUDITED)
-        if "name" in changes:
-            group.name = _required_text(changes, "name", 100)
-        if "parent" in changes:
-            parent = resolve_group(changes["parent"], "parent") if changes["parent"] else None
+        if "name" in given:
+            group.name = _required_text(given["name"], "name")
+        if "parent" in given:
+            parent = resolve_group(given["parent"], "parent") if given["parent"] else None
             if parent is not None and parent.path.startswith(group.path):
                 raise ValidationFailed(
                     "A group cannot be moved under itself or its descendants", code="cycle", field="parent"
@@ -140,24 +182,21 @@ def update_account_group(*, actor, group_id, changes: dict) -> AccountGroup:
     return group
 
 
-def create_account(*, actor, data: dict, is_system: bool = False) -> Account:
-    """A ledger account (a leaf) in `group` (id or code)."""
-    code = _required_text(data, "code", 50)
-    name = _required_text(data, "name", 255)
-    account_type = data.get("account_type") or AccountType.GENERAL
-    if account_type not in AccountType.values:
-        raise ValidationFailed("Unknown account type", code="invalid", field="account_type")
+def create_account(*, actor, data: AccountInput, is_system: bool = False) -> Account:
+    """A ledger account (a leaf) in `data.group`."""
+    code = _required_text(data.code, "code")
+    name = _required_text(data.name, "name")
     with transaction.atomic():
-        group = resolve_group(data.get("group"))
+        group = resolve_group(data.group)
         try:
             with transaction.atomic():
                 account = Account.objects.create(
                     code=code,
                     name=name,
                     group=group,
-                    account_type=account_type,
-                    is_cost_center_applicable=bool(data.get("is_cost_center_applicable", False)),
-                    is_bill_wise=bool(data.get("is_bill_wise", False)),
+                    account_type=data.account_type,
+                    is_cost_center_applicable=data.is_cost_center_applicable,
+                    is_bill_wise=data.is_bill_wise,
                     is_system=is_system,
                     created_by=actor,
                     updated_by=actor,
@@ -197,15 +236,12 @@ def _set_active(account: Account, active: bool) -> None:
     account.is_active = False
 
 
-def update_account(*, actor, account_id, changes: dict) -> Account:
+def update_account(*, actor, account_id, changes: AccountPatch) -> Account:
     """Change the name, group, type, flags or `is_active` of an account (see the module's rules)."""
-    unknown = set(changes) - ACCOUNT_EDITABLE
-    if unknown:
-        raise ValidationFailed(f"Cannot change {min(unknown)}", code="not_editable", field=min(unknown))
     with transaction.atomic():
         account = _lock_account(account_id)
         before = snapshot(account, ACCOUNT_AUDITED)
-        for name, value in changes.items():
+        for name, value in changes.provided().items():
             if name == "group":
                 group = resolve_group(value)
                 if group.nature != account.group.nature and _in_use(account):
@@ -216,10 +252,8 @@ def update_account(*, actor, account_id, changes: dict) -> Account:
                     )
                 account.group = group
             elif name == "name":
-                account.name = _required_text(changes, "name", 255)
+                account.name = _required_text(value, "name")
             elif name == "account_type":
-                if value not in AccountType.values:
-                    raise ValidationFailed("Unknown account type", code="invalid", field="account_type")
                 if value != account.account_type and (account.is_system or _in_use(account)):
                     raise Conflict(
                         "The type of a system account, or of one with journal lines, cannot change",
@@ -228,9 +262,9 @@ def update_account(*, actor, account_id, changes: dict) -> Account:
                     )
                 account.account_type = value
             elif name == "is_active":
-                _set_active(account, bool(value))
+                _set_active(account, value)
             else:
-                setattr(account, name, bool(value))
+                setattr(account, name, value)
         account.updated_by = actor
         account.save()
         after = snapshot(account, ACCOUNT_AUDITED)
@@ -244,14 +278,14 @@ def deactivate_account(*, actor, account_id) -> Account:
     with transaction.atomic():
         if not _lock_account(account_id).is_active:
             raise Conflict("The account is already inactive", code="already_inactive")
-        return update_account(actor=actor, account_id=account_id, changes={"is_active": False})
+        return update_account(actor=actor, account_id=account_id, changes=AccountPatch(is_active=False))
 
 
 def activate_account(*, actor, account_id) -> Account:
     with transaction.atomic():
         if _lock_account(account_id).is_active:
             raise Conflict("The account is already active", code="already_active")
-        return update_account(actor=actor, account_id=account_id, changes={"is_active": True})
+        return update_account(actor=actor, account_id=account_id, changes=AccountPatch(is_active=True))
 
 
 def delete_account(*, actor, account_id) -> None:
@@ -266,9 +300,9 @@ def delete_account(*, actor, account_id) -> None:
         account.delete()
 
 
-def create_cost_center(*, actor, data: dict) -> CostCenter:
-    code = _required_text(data, "code", 50)
-    name = _required_text(data, "name", 100)
+def create_cost_center(*, actor, data: CostCenterInput) -> CostCenter:
+    code = _required_text(data.code, "code")
+    name = _required_text(data.name, "name")
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -19,6 +19,10 @@ from django.db import transaction
 from comptoir.accounting.constants import AccountType, Nature
 from comptoir.accounting.models import Account, AccountGroup
 from comptoir.accounting.services.chart import (
+    AccountGroupInput,
+    AccountGroupPatch,
+    AccountInput,
+    AccountPatch,
     create_account,
     create_account_group,
     update_account,
@@ -26,7 +30,7 @@ from comptoir.accounting.services.chart import (
 )
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import DomainError, FieldError, ValidationFailed
-from comptoir.platform.models import Currency
+from comptoir.platform.queries.core import currencies_by_code
 from comptoir.platform.services.audit import record_audit
 
 COLUMNS = [
@@ -47,6 +51,11 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE, _FALSE = {"true", "1", "yes", "y"}, {"false", "0", "no", "n", ""}
 # The chart services name their fields after the model; the CSV names some of them otherwise.
 _COLUMN_OF_FIELD = {"group": "parent"}
+# The longest code and name of each kind of row (the chart services leave lengths to their callers' schemas).
+MAX_LENGTHS = {
+    kind: {column: model._meta.get_field(column).max_length for column in ("code", "name")}
+    for kind, model in (("group", AccountGroup), ("account", Account))
+}
 
 
 def chart_rows() -> list[dict]:
@@ -140,6 +149,8 @@ def _check_row(n: int, row: dict, seen: dict) -> None:
     for column in ("code", "name"):
         if not row.get(column):
             raise _bad(n, column, f"{column} is required", code="required")
+        if len(row[column]) > MAX_LENGTHS[kind][column]:
+            raise _bad(n, column, f"{column} is longer than {MAX_LENGTHS[kind][column]} characters", code="too_long")
     if (kind, row["code"]) in seen:
         raise _bad(n, "code", f"{kind} {row['code']} is also on row {seen[kind, row['code']]}", code="duplicate")
     seen[kind, row["code"]] = n
@@ -199,15 +210,19 @@ def _import_groups(actor, ordered, result: ImportResult) -> None:
         group = existing.get(row["code"])
         try:
             if group is None:
-                data = {"code": row["code"], "name": row["name"], "parent": row.get("parent") or None}
-                data["nature"] = row.get("nature") or None
+                data = AccountGroupInput(
+                    code=row["code"],
+                    name=row["name"],
+                    parent=row.get("parent") or None,
+                    nature=row.get("nature") or None,
+                )
                 existing[row["code"]] = create_account_group(actor=actor, data=data)
                 result.created_groups.append(row["code"])
                 continue
             _differs(n, "parent", row.get("parent") or None, group.parent.code if group.parent_id else None)
             _differs(n, "nature", row.get("nature"), group.nature)
             if group.name != row["name"]:
-                update_account_group(actor=actor, group_id=group.pk, changes={"name": row["name"]})
+                update_account_group(actor=actor, group_id=group.pk, changes=AccountGroupPatch(name=row["name"]))
                 result.renamed_groups.append(row["code"])
             else:
                 result.unchanged += 1
@@ -221,7 +236,7 @@ def _import_accounts(actor, rows, result: ImportResult) -> None:
     existing = {a.code: a for a in Account.objects.select_related("group", "currency")}
     groups = {g.code: g for g in AccountGroup.objects.all()}
     wanted = {row["currency"] for _, row in rows if row.get("currency")}
-    currencies = {c.code: c for c in Currency.objects.filter(code__in=wanted)}
+    currencies = currencies_by_code(wanted)
     for n, row in rows:
         account = existing.get(row["code"])
         group = groups.get(row["parent"])
@@ -232,9 +247,13 @@ def _import_accounts(actor, rows, result: ImportResult) -> None:
             raise _bad(n, "currency", f"Unknown currency {row['currency']}", code="unknown")
         try:
             if account is None:
-                data = {"code": row["code"], "name": row["name"], "group": group}
-                data["account_type"] = row.get("account_type") or AccountType.GENERAL
-                data.update({flag: bool(row.get(flag)) for flag in FLAGS})
+                data = AccountInput(
+                    code=row["code"],
+                    name=row["name"],
+                    group=group,
+                    account_type=row.get("account_type") or AccountType.GENERAL,
+                    **{flag: bool(row.get(flag)) for flag in FLAGS},
+                )
                 account = create_account(actor=actor, data=data)
                 if row.get("currency"):
                     account.currency = currencies[row["currency"]]
@@ -254,7 +273,7 @@ def _import_accounts(actor, rows, result: ImportResult) -> None:
                 _differs(n, flag, row.get(flag), getattr(account, flag))
             _differs(n, "currency", row.get("currency"), account.currency.code if account.currency_id else None)
             if account.name != row["name"]:
-                update_account(actor=actor, account_id=account.pk, changes={"name": row["name"]})
+                update_account(actor=actor, account_id=account.pk, changes=AccountPatch(name=row["name"]))
                 result.renamed_accounts.append(row["code"])
             else:
                 result.unchanged += 1

@@ -8,6 +8,7 @@ zero. Only the most recent closed year reopens, by reversing its closing entry."
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ YEAR_AUDITED = ("name", "start_date", "end_date", "is_current", "is_closed")
 RETAINED_EARNINGS = "3100"  # the system retained-earnings account of the default chart (services.setup)
 CLOSING_JOURNAL = "CLOSING"
 MAX_MONTHS = 24
+MAX_NAME = FiscalYear._meta.get_field("name").max_length
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -62,17 +64,21 @@ def _lock_fiscal_years() -> None:
     advisory_lock("accounting.fiscal_year")
 
 
-def create_fiscal_year(*, actor, data: dict) -> FiscalYear:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FiscalYearInput:
+    name: str
+    start_date: datetime.date
+    end_date: datetime.date
+    is_current: bool = False
+
+
+def create_fiscal_year(*, actor, data: FiscalYearInput) -> FiscalYear:
     """A fiscal year and its monthly periods, all OPEN. Refused when it overlaps another year of the organization.
     The first year of an organization, or one created with `is_current`, becomes the current one."""
-    name = (data.get("name") or "").strip()
-    start, end = data.get("start_date"), data.get("end_date")
+    name = data.name.strip()
+    start, end = data.start_date, data.end_date
     if not name:
         raise ValidationFailed("name is required", code="required", field="name")
-    if len(name) > 20:
-        raise ValidationFailed("name is longer than 20 characters", code="too_long", field="name")
-    if not isinstance(start, datetime.date) or not isinstance(end, datetime.date):
-        raise ValidationFailed("start_date and end_date are required", code="required", field="start_date")
     if start >= end:
         raise ValidationFailed("end_date must be after start_date", code="invalid_range", field="end_date")
     if end > _add_months(start, MAX_MONTHS):
@@ -84,7 +90,7 @@ def create_fiscal_year(*, actor, data: dict) -> FiscalYear:
             raise ValidationFailed(
                 f"The dates overlap fiscal year {clash.name}", code="overlapping_fiscal_year", field="start_date"
             )
-        make_current = bool(data.get("is_current")) or not FiscalYear.objects.exists()
+        make_current = data.is_current or not FiscalYear.objects.exists()
         if make_current:
             FiscalYear.objects.filter(is_current=True).update(is_current=False)
         try:
@@ -228,8 +234,9 @@ def _closing_lines(year: FiscalYear, retained: Account) -> tuple[list[dict], Dec
 
 
 def _next_year_name(year: FiscalYear, start: datetime.date, end: datetime.date) -> str:
-    if year.name.isdigit():
-        return str(int(year.name) + 1)
+    """The name after `year`'s ("2026" → "2027"), else the years the dates span ("2026" or "2026-2027")."""
+    if year.name.isdecimal() and len(following := str(int(year.name) + 1)) <= MAX_NAME:
+        return following
     return str(start.year) if start.year == end.year else f"{start.year}-{end.year}"
 
 
@@ -239,8 +246,10 @@ def _carry_current_forward(*, actor, year: FiscalYear, was_current: bool) -> Non
     if following is None:
         start = year.end_date + datetime.timedelta(days=1)
         end = _add_months(start, 12) - datetime.timedelta(days=1)
-        data = {"name": _next_year_name(year, start, end), "start_date": start, "end_date": end}
-        create_fiscal_year(actor=actor, data={**data, "is_current": was_current})
+        data = FiscalYearInput(
+            name=_next_year_name(year, start, end), start_date=start, end_date=end, is_current=was_current
+        )
+        create_fiscal_year(actor=actor, data=data)
     elif was_current:
         set_current_fiscal_year(actor=actor, fiscal_year_id=following.pk)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, JournalCategory, Nature
 from comptoir.accounting.models import Account, AccountGroup, JournalType
-from comptoir.accounting.services.periods import create_fiscal_year
+from comptoir.accounting.services.periods import FiscalYearInput, create_fiscal_year
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.tenancy import require_org_id
@@ -144,10 +144,10 @@ def on_organization_created(*, organization, actor) -> None:
     year = timezone.now().date().year
     create_fiscal_year(
         actor=actor,
-        data={
-            "name": str(year),
-            "start_date": datetime.date(year, 1, 1),
-            "end_date": datetime.date(year, 12, 31),
-            "is_current": True,
-        },
+        data=FiscalYearInput(
+            name=str(year),
+            start_date=datetime.date(year, 1, 1),
+            end_date=datetime.date(year, 12, 31),
+            is_current=True,
+        ),
     )

@@ -8,6 +8,7 @@ currency's decimals, components that sum exactly to the tax."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -19,6 +20,7 @@ from comptoir.accounting.models import Account, AccountGroup, TaxRate
 from comptoir.accounting.services.chart import resolve_account
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
+from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.locks import advisory_lock
 from comptoir.platform.money import round_money
 from comptoir.platform.services.audit import record_audit, snapshot
@@ -28,7 +30,6 @@ TAX_AUDITED = (
     "code", "name", "tax_type", "rate", "parent", "output_account", "input_account", "effective_from",
     "effective_to", "is_active", "description",
 )  # fmt: skip
-EDITABLE = {"name", "description", "effective_to", "output_account", "input_account"}
 HUNDRED = Decimal(100)
 
 
@@ -109,10 +110,19 @@ def compute_tax(*, amount, tax_rate: Rate | TaxRate, inclusive: bool, currency) 
     return TaxBreakdown(net, tax, gross, rate.rate, inclusive, currency.code, components)
 
 
-def compute_line_taxes(*, lines, currency) -> list[TaxBreakdown]:
-    """`compute_tax` for each line {amount, tax_rate, inclusive}: each line is rounded on its own."""
+@dataclass(frozen=True, kw_only=True)
+class TaxLine:
+    """A document line's amount (its net, or its gross when `inclusive`) under a rate."""
+
+    amount: Decimal
+    tax_rate: Rate | TaxRate
+    inclusive: bool
+
+
+def compute_line_taxes(*, lines: list[TaxLine], currency) -> list[TaxBreakdown]:
+    """`compute_tax` for each line: each line is rounded on its own."""
     return [
-        compute_tax(amount=line["amount"], tax_rate=line["tax_rate"], inclusive=line["inclusive"], currency=currency)
+        compute_tax(amount=line.amount, tax_rate=line.tax_rate, inclusive=line.inclusive, currency=currency)
         for line in lines
     ]
 
@@ -120,30 +130,48 @@ def compute_line_taxes(*, lines, currency) -> list[TaxBreakdown]:
 # --- the writes --------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, kw_only=True)
+class TaxComponentInput:
+    """A simple rate, or a component of a composite one (CGST 9 of GST 18); accounts by id or code."""
+
+    code: str
+    name: str
+    rate: Decimal
+    tax_type: str = TaxType.OTHER
+    output_account: str | uuid.UUID | None = None
+    input_account: str | uuid.UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxRateInput(TaxComponentInput):
+    """A rate in force from `effective_from` (to `effective_to`, included); composite with `components`."""
+
+    effective_from: datetime.date
+    effective_to: datetime.date | None = None
+    description: str = ""
+    components: tuple[TaxComponentInput, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxRatePatch(Patch):
+    name: str | None | _Unset = UNSET
+    description: str | None | _Unset = UNSET
+    effective_to: datetime.date | None | _Unset = UNSET
+    output_account: str | uuid.UUID | None | _Unset = UNSET
+    input_account: str | uuid.UUID | None | _Unset = UNSET
+
+
 def _lock_tax_rates() -> None:
     """Serialize tax-rate writes in the organization (the overlap check reads then writes)."""
     advisory_lock("accounting.tax_rate")
 
 
-def _text(data: dict, name: str, max_length: int, field: str) -> str:
-    value = (data.get(name) or "").strip()
-    if not value:
-        raise ValidationFailed(f"{name} is required", code="required", field=field)
-    if len(value) > max_length:
-        raise ValidationFailed(f"{name} is longer than {max_length} characters", code="too_long", field=field)
-    return value
-
-
-def _percent(value, field: str) -> Decimal:
-    try:
-        rate = Decimal(str(value))
-    except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed("rate is a number", code="invalid", field=field) from None
-    if not rate.is_finite() or rate < 0 or rate > HUNDRED:
-        raise ValidationFailed("rate is a percentage from 0 to 100", code="out_of_range", field=field)
-    if rate != rate.quantize(Decimal("0.01")):
-        raise ValidationFailed("rate has at most 2 decimals", code="too_many_decimals", field=field)
-    return rate
+def _required(value: str | None, field: str) -> str:
+    """`value` stripped; a blank (or null) one is refused as `required`."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationFailed(f"{field.rpartition('.')[2]} is required", code="required", field=field)
+    return text
 
 
 def _leaf_account(ref, field: str) -> Account | None:
@@ -161,11 +189,9 @@ def _leaf_account(ref, field: str) -> Account | None:
     return account
 
 
-def _check_range(start, end, field: str = "effective_to") -> None:
-    if not isinstance(start, datetime.date):
-        raise ValidationFailed("effective_from is required", code="required", field="effective_from")
+def _check_range(start: datetime.date, end: datetime.date | None) -> None:
     if end is not None and end < start:
-        raise ValidationFailed("effective_to is before effective_from", code="invalid_range", field=field)
+        raise ValidationFailed("effective_to is before effective_from", code="invalid_range", field="effective_to")
 
 
 def _check_no_overlap(code: str, start, end, field: str, exclude=None) -> None:
@@ -182,46 +208,41 @@ def _check_no_overlap(code: str, start, end, field: str, exclude=None) -> None:
         )
 
 
-def _rate_row(data: dict, field: str, *, start, end, actor, parent=None) -> TaxRate:
+def _rate_row(data: TaxComponentInput, field: str, *, start, end, actor, parent=None, description: str = "") -> TaxRate:
     prefix = f"{field}." if field else ""
-    code = _text(data, "code", 50, f"{prefix}code")
-    tax_type = data.get("tax_type") or TaxType.OTHER
-    if tax_type not in TaxType.values:
-        raise ValidationFailed("Unknown tax_type", code="invalid", field=f"{prefix}tax_type")
     return TaxRate(
         organization_id=require_org_id(),
-        code=code,
-        name=_text(data, "name", 100, f"{prefix}name"),
-        tax_type=tax_type,
-        rate=_percent(data.get("rate"), f"{prefix}rate"),
+        code=_required(data.code, f"{prefix}code"),
+        name=_required(data.name, f"{prefix}name"),
+        tax_type=data.tax_type,
+        rate=data.rate,
         parent=parent,
-        output_account=_leaf_account(data.get("output_account"), f"{prefix}output_account"),
-        input_account=_leaf_account(data.get("input_account"), f"{prefix}input_account"),
+        output_account=_leaf_account(data.output_account, f"{prefix}output_account"),
+        input_account=_leaf_account(data.input_account, f"{prefix}input_account"),
         effective_from=start,
         effective_to=end,
-        description=data.get("description") or "",
+        description=description,
         created_by=actor,
         updated_by=actor,
     )
 
 
-def create_tax_rate(*, actor, data: dict) -> TaxRate:
-    """A rate, with its `components` [{code, name, tax_type, rate, output_account, input_account}] when composite
-    (their rates sum to its rate). Refused when a rate of the same code is in force on overlapping dates."""
-    start, end = data.get("effective_from"), data.get("effective_to")
+def create_tax_rate(*, actor, data: TaxRateInput) -> TaxRate:
+    """A rate, with its `components` when composite (their rates sum to its rate). Refused when a rate of the same
+    code is in force on overlapping dates."""
+    start, end = data.effective_from, data.effective_to
     _check_range(start, end)
-    components = data.get("components") or []
-    codes = [(c.get("code") or "").strip() for c in components]
-    if len(set(codes) | {(data.get("code") or "").strip()}) != len(codes) + 1:
+    codes = [c.code.strip() for c in data.components]
+    if len(set(codes) | {data.code.strip()}) != len(codes) + 1:
         raise ValidationFailed(
             "Component codes differ from each other and the rate's", code="duplicate", field="components"
         )
     with transaction.atomic():
         _lock_tax_rates()
-        row = _rate_row(data, "", start=start, end=end, actor=actor)
+        row = _rate_row(data, "", start=start, end=end, actor=actor, description=data.description)
         parts = [
             _rate_row(c, f"components[{i}]", start=start, end=end, actor=actor, parent=row)
-            for i, c in enumerate(components)
+            for i, c in enumerate(data.components)
         ]
         if parts and sum(p.rate for p in parts) != row.rate:
             raise ValidationFailed(
@@ -253,34 +274,31 @@ def _locked_rate(tax_rate_id) -> TaxRate:
     return row
 
 
-def update_tax_rate(*, actor, tax_rate_id, data: dict) -> TaxRate:
+def update_tax_rate(*, actor, tax_rate_id, changes: TaxRatePatch) -> TaxRate:
     """Change name, description, accounts or effective_to (a composite passes its end date to its components; a
     component's dates follow its composite). The rate itself is not edited: end it and create the next one."""
-    unknown = set(data) - EDITABLE
-    if unknown:
-        field = sorted(unknown)[0]
-        raise ValidationFailed(f"{field} cannot be changed", code="not_editable", field=field)
+    given = changes.provided()
     with transaction.atomic():
         _lock_tax_rates()
         row = _locked_rate(tax_rate_id)
         old = snapshot(row, TAX_AUDITED)
-        if "name" in data:
-            row.name = _text(data, "name", 100, "name")
-        if "description" in data:
-            row.description = data["description"] or ""
+        if "name" in given:
+            row.name = _required(given["name"], "name")
+        if "description" in given:
+            row.description = given["description"] or ""
         for name in ("output_account", "input_account"):
-            if name in data:
-                setattr(row, name, _leaf_account(data[name], name))
-        if "effective_to" in data and data["effective_to"] != row.effective_to:
+            if name in given:
+                setattr(row, name, _leaf_account(given[name], name))
+        if "effective_to" in given and given["effective_to"] != row.effective_to:
             if row.parent_id:
                 raise ValidationFailed(
                     "A component's dates follow its composite", code="component", field="effective_to"
                 )
-            _check_range(row.effective_from, data["effective_to"])
+            _check_range(row.effective_from, given["effective_to"])
             if row.is_active:
                 for code, pk in [(row.code, row.pk), *row.components.values_list("code", "pk")]:
-                    _check_no_overlap(code, row.effective_from, data["effective_to"], "effective_to", exclude=pk)
-            row.effective_to = data["effective_to"]
+                    _check_no_overlap(code, row.effective_from, given["effective_to"], "effective_to", exclude=pk)
+            row.effective_to = given["effective_to"]
             row.components.update(effective_to=row.effective_to, updated_by=actor)
         row.updated_by = actor
         row.save()

@@ -1,5 +1,6 @@
 """Bank accounts, statement import, matching and reconciliation: each rule and its refusal (nothing written)."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -9,7 +10,8 @@ from comptoir.accounting.models import Account, BankAccount, BankTransaction
 from comptoir.accounting.queries import banks as queries
 from comptoir.accounting.services import banks as services
 from comptoir.accounting.services import create_and_post, create_entry
-from comptoir.accounting.services.chart import create_account
+from comptoir.accounting.services.banks import BankAccountInput, BankAccountPatch, ColumnMapping
+from comptoir.accounting.services.chart import AccountInput, create_account
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.platform import crypto
 from comptoir.platform.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
@@ -18,7 +20,7 @@ from comptoir.platform.services.features import update_features
 from comptoir.platform.tenancy import tenant_context
 
 D = IN_YEAR
-SIGNED = {"date": "Date", "amount": "Amount", "description": "Details", "reference": "Ref", "balance": "Balance"}
+SIGNED = ColumnMapping(date="Date", amount="Amount", description="Details", reference="Ref", balance="Balance")
 
 
 def day(n: int) -> str:
@@ -27,7 +29,7 @@ def day(n: int) -> str:
 
 def _bank(tenant, **extra):
     data = {"account": "1100", "account_name": "Main", "account_number": "FR76 3000 6000 0112 3456 7890 189", **extra}
-    return services.create_bank_account(actor=tenant.owner, data=data)
+    return services.create_bank_account(actor=tenant.owner, data=BankAccountInput(**data))
 
 
 def _import(tenant, bank, csv_text, mapping=SIGNED, **kw):
@@ -54,7 +56,9 @@ def test_bank_account_keeps_its_number_encrypted(tenant):
         audit = AuditLog.objects.get(object_id=bank.pk, action="CREATE")
         assert "FR7630006000011234567890189" not in str(audit.new_values)
         changed = services.update_bank_account(
-            actor=tenant.owner, bank_account_id=bank.pk, changes={"account_number": "12-3456-7777", "bank_name": "BNP"}
+            actor=tenant.owner,
+            bank_account_id=bank.pk,
+            changes=BankAccountPatch(account_number="12-3456-7777", bank_name="BNP"),
         )
         assert (changed.account_number_last4, changed.bank_name) == ("7777", "BNP")
         assert changed.account_number_hash == crypto.blind_index("1234567777", purpose="bank_account_number")
@@ -74,9 +78,11 @@ def test_the_iban_is_stored_encrypted_and_shown_masked(tenant):
             services.update_bank_account,
             actor=tenant.owner,
             bank_account_id=bank.pk,
-            changes={"iban": "not an iban"},
+            changes=BankAccountPatch(iban="not an iban"),
         )
-        cleared = services.update_bank_account(actor=tenant.owner, bank_account_id=bank.pk, changes={"iban": ""})
+        cleared = services.update_bank_account(
+            actor=tenant.owner, bank_account_id=bank.pk, changes=BankAccountPatch(iban="")
+        )
         assert (cleared.iban_encrypted, cleared.iban_masked) == ("", "")
     body = tenant.api.get(f"accounting/bank-accounts/{bank.pk}").json()
     assert body["iban"] == "" and "account_number" not in body
@@ -87,7 +93,6 @@ def test_bank_account_refusals(tenant):
         _refused(ValidationFailed, "not_a_bank_account", _bank, tenant, account="4000")
         _refused(ValidationFailed, "unknown", _bank, tenant, account="9999")
         _refused(ValidationFailed, "invalid", _bank, tenant, account_number="12")
-        _refused(ValidationFailed, "invalid", _bank, tenant, kind="GOLD")
         _bank(tenant)
         _refused(ValidationFailed, "already_linked", _bank, tenant, account_number="999999")
         error = _refused(
@@ -104,7 +109,7 @@ def test_bank_account_refusals(tenant):
             ValidationFailed, "currency_mismatch", _bank, tenant, account="1000", account_number="5555", currency="EUR"
         )
         till = create_account(
-            actor=tenant.owner, data={"code": "1010", "name": "Till", "group": "11", "account_type": "CASH"}
+            actor=tenant.owner, data=AccountInput(code="1010", name="Till", group="11", account_type="CASH")
         )
         Account.objects.filter(pk=till.pk).update(is_active=False)
         _refused(ValidationFailed, "inactive_account", _bank, tenant, account="1010", account_number="6666")
@@ -115,14 +120,6 @@ def test_bank_account_refusals(tenant):
 def test_update_and_deactivate(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         bank = _bank(tenant)
-        _refused(
-            ValidationFailed,
-            "not_editable",
-            services.update_bank_account,
-            actor=tenant.owner,
-            bank_account_id=bank.pk,
-            changes={"currency": "USD"},
-        )
         services.deactivate_bank_account(actor=tenant.owner, bank_account_id=bank.pk)
         _refused(
             Conflict, "already_inactive", services.deactivate_bank_account, actor=tenant.owner, bank_account_id=bank.pk
@@ -139,7 +136,7 @@ def test_import_signed_and_split_columns(tenant):
             "Date;Amount;Details;Ref;Balance\n"
             f"15/03/{D.year};1.234,50;Customer A;R1;1.234,50\n16/03/{D.year};-34,50;Fee;;1.200,00\n\n"
         )
-        mapping = {**SIGNED, "date_format": "%d/%m/%Y", "decimal_separator": ",", "delimiter": ";"}
+        mapping = dataclasses.replace(SIGNED, date_format="%d/%m/%Y", decimal_separator=",", delimiter=";")
         result = _import(tenant, bank, text, mapping)
         assert (result["imported"], result["skipped_duplicates"], result["rows"]) == (2, 0, 2)
         rows = list(BankTransaction.objects.order_by("transaction_date"))
@@ -148,7 +145,7 @@ def test_import_signed_and_split_columns(tenant):
             ("DEBIT", Decimal("34.50"), Decimal("1200.00")),
         ]
         assert {r.import_batch for r in rows} == {result["batch_id"]} and rows[0].status == "UNMATCHED"
-        split = {"date": "D", "debit": "Out", "credit": "In", "reference": "Ref"}
+        split = ColumnMapping(date="D", debit="Out", credit="In", reference="Ref")
         result = services.import_bank_statement(
             actor=tenant.owner,
             bank_account_id=bank.pk,
@@ -180,14 +177,30 @@ def test_bad_rows_are_refused_by_row_and_nothing_is_written(tenant):
         ]
         huge = header + f'{day(0)},1,"{"x" * 200_000}",R,\n'
         _refused(ValidationFailed, "invalid_csv", _import, tenant, bank, huge)
-        split = {"date": "D", "debit": "Out", "credit": "In"}
+        split = ColumnMapping(date="D", debit="Out", credit="In")
         error = _refused(
             ValidationFailed, "ambiguous_amount", _import, tenant, bank, f"D,Out,In\n{day(0)},1,2\n", split
         )
         assert error.errors[0].field == "rows[0].amount"
-        _refused(ValidationFailed, "invalid_mapping", _import, tenant, bank, header, {"date": "Date"})
-        _refused(ValidationFailed, "invalid_mapping", _import, tenant, bank, header, {**SIGNED, "debit": "Amount"})
-        _refused(ValidationFailed, "unknown_column", _import, tenant, bank, header, {**SIGNED, "reference": "Nope"})
+        _refused(ValidationFailed, "invalid_mapping", _import, tenant, bank, header, ColumnMapping(date="Date"))
+        _refused(
+            ValidationFailed,
+            "invalid_mapping",
+            _import,
+            tenant,
+            bank,
+            header,
+            dataclasses.replace(SIGNED, debit="Amount"),
+        )
+        _refused(
+            ValidationFailed,
+            "unknown_column",
+            _import,
+            tenant,
+            bank,
+            header,
+            dataclasses.replace(SIGNED, reference="Nope"),
+        )
         _refused(ValidationFailed, "empty_file", _import, tenant, bank, header)
         _refused(
             ValidationFailed,

@@ -84,6 +84,11 @@ def test_bank_account_endpoints_never_show_the_number(tenant):
     )
     refused = api.patch(f"accounting/bank-accounts/{bank['id']}", {"currency": "USD"})
     assert refused.status_code == 422
+    for cleared, code in (({"kind": None}, "invalid"), ({"account_name": " "}, "required")):
+        refused = api.patch(f"accounting/bank-accounts/{bank['id']}", cleared)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == code
+    branch = api.patch(f"accounting/bank-accounts/{bank['id']}", {"branch": None})
+    assert branch.status_code == 200 and branch.json()["branch"] == ""
     off = api.patch(f"accounting/bank-accounts/{bank['id']}", {"is_active": False})
     assert off.json()["is_active"] is False
     assert api.get("accounting/bank-accounts", is_active="true").json()["items"] == []

@@ -11,8 +11,8 @@ from tests.support.queries import CaptureStatements
 from comptoir.accounting.models import Budget, JournalEntry, JournalLine
 from comptoir.accounting.queries.budgets import spent_by_budget, with_figures
 from comptoir.accounting.services import create_and_post, create_entry, reverse_entry
-from comptoir.accounting.services.budgets import close_budget, create_budget, update_budget
-from comptoir.accounting.services.chart import create_cost_center
+from comptoir.accounting.services.budgets import BudgetInput, BudgetPatch, close_budget, create_budget, update_budget
+from comptoir.accounting.services.chart import CostCenterInput, create_cost_center
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.platform.errors import Conflict, InvalidTransition, ValidationFailed
 from comptoir.platform.models import Notification
@@ -24,7 +24,8 @@ MAY = datetime.date(IN_YEAR.year, 5, 10)
 
 
 def _budget(tenant, **data):
-    return create_budget(actor=tenant.owner, data={"name": "b", "fiscal_year": YEAR, "allocated_amount": "100", **data})
+    data = {"name": "b", "fiscal_year": YEAR, "allocated_amount": Decimal("100"), **data}
+    return create_budget(actor=tenant.owner, data=BudgetInput(**data))
 
 
 def _post(tenant, *specs, **kw):
@@ -37,13 +38,13 @@ def _spent(budget) -> Decimal:
 
 def test_spent_follows_scope_period_and_nature(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
-        center = create_cost_center(actor=tenant.owner, data={"code": "OPS", "name": "Operations"})
-        rent = _budget(tenant, name="rent", account="6100", allocated_amount="1000")
+        center = create_cost_center(actor=tenant.owner, data=CostCenterInput(code="OPS", name="Operations"))
+        rent = _budget(tenant, name="rent", account="6100", allocated_amount=Decimal("1000"))
         rent_q1 = _budget(tenant, name="rent q1", account="6100", quarter=1)
         rent_q2 = _budget(tenant, name="rent q2", account="6100", quarter=2)
-        opex = _budget(tenant, name="opex", category="52", allocated_amount="1000")
-        ops = _budget(tenant, name="ops", cost_center="OPS", allocated_amount="1000")
-        revenue = _budget(tenant, name="revenue", account="4000", allocated_amount="1000")
+        opex = _budget(tenant, name="opex", category="52", allocated_amount=Decimal("1000"))
+        ops = _budget(tenant, name="ops", cost_center="OPS", allocated_amount=Decimal("1000"))
+        revenue = _budget(tenant, name="revenue", account="4000", allocated_amount=Decimal("1000"))
         _post(tenant, ("6100", "DR", "100.00"), ("1100", "CR", "100.00"))
         _post(tenant, ("6100", "CR", "20.00"), ("1100", "DR", "20.00"))
         _post(tenant, ("6000", "DR", "30.00"), ("1100", "CR", "30.00"), date=MAY)
@@ -97,9 +98,8 @@ def test_the_year_closing_entry_is_left_out(tenant):
 @pytest.mark.parametrize(
     ("data", "code", "field"),
     [
-        ({"quarter": 5, "account": "6100"}, "invalid_quarter", "quarter"),
-        ({"account": "6100", "allocated_amount": "-1"}, "negative_amount", "allocated_amount"),
-        ({"account": "6100", "allocated_amount": "1.234"}, "too_many_decimals", "allocated_amount"),
+        ({"account": "6100", "allocated_amount": Decimal("-1")}, "negative_amount", "allocated_amount"),
+        ({"account": "6100", "allocated_amount": Decimal("1.234")}, "too_many_decimals", "allocated_amount"),
         ({"account": "6100", "currency": "USD"}, "not_base_currency", "currency"),
         ({"account": "1100"}, "not_pl_account", "account"),
         ({"account": "9999"}, "unknown", "account"),
@@ -129,14 +129,14 @@ def test_one_budget_per_scope_and_period(tenant):
         assert caught.value.code == "duplicate_budget"
         other = _budget(tenant, account="6000", quarter=1)
         with pytest.raises(ValidationFailed) as caught:
-            update_budget(actor=tenant.owner, budget_id=other.pk, changes={"account": "6100"})
+            update_budget(actor=tenant.owner, budget_id=other.pk, changes=BudgetPatch(account="6100"))
         assert caught.value.code == "duplicate_budget"
         assert Budget.objects.get(pk=other.pk).account.code == "6000"
 
 
 def test_a_foreign_account_or_cost_center_is_unknown(tenant, other_tenant):
     with tenant_context(other_tenant.organization, user=other_tenant.owner):
-        foreign = create_cost_center(actor=other_tenant.owner, data={"code": "X", "name": "x"}).pk
+        foreign = create_cost_center(actor=other_tenant.owner, data=CostCenterInput(code="X", name="x")).pk
     with tenant_context(tenant.organization, user=tenant.owner), pytest.raises(ValidationFailed) as caught:
         _budget(tenant, cost_center=str(foreign))
     assert caught.value.errors[0].field == "cost_center"
@@ -148,7 +148,7 @@ def test_update_and_close(tenant):
         updated = update_budget(
             actor=tenant.owner,
             budget_id=budget.pk,
-            changes={"allocated_amount": "250.50", "status": "ACTIVE", "quarter": 2},
+            changes=BudgetPatch(allocated_amount=Decimal("250.50"), status="ACTIVE", quarter=2),
         )
         assert (updated.allocated_amount, updated.status, updated.quarter, updated.version) == (
             Decimal("250.50"),
@@ -156,13 +156,10 @@ def test_update_and_close(tenant):
             2,
             2,
         )
-        with pytest.raises(ValidationFailed) as caught:
-            update_budget(actor=tenant.owner, budget_id=budget.pk, changes={"currency": "USD"})
-        assert caught.value.code == "not_editable"
         closed = close_budget(actor=tenant.owner, budget_id=budget.pk)
         assert closed.status == "CLOSED"
         with pytest.raises(Conflict) as refused:
-            update_budget(actor=tenant.owner, budget_id=budget.pk, changes={"name": "x"})
+            update_budget(actor=tenant.owner, budget_id=budget.pk, changes=BudgetPatch(name="x"))
         assert refused.value.code == "budget_closed"
         with pytest.raises(InvalidTransition):
             close_budget(actor=tenant.owner, budget_id=budget.pk)

@@ -50,6 +50,9 @@ def test_budget_flow(tenant):
     patched = api.patch(f"accounting/budgets/{body['id']}", {"allocated_amount": "200"}, headers={"If-Match": '"1"'})
     assert patched.status_code == 200 and patched.json()["remaining"] == "174.50"
     assert patched.headers["ETag"] == '"2"'
+    for cleared, code in (({"name": None}, "required"), ({"allocated_amount": None}, "invalid")):
+        refused = api.patch(f"accounting/budgets/{body['id']}", cleared)
+        assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == code
     closed = api.post(f"accounting/budgets/{body['id']}/close")
     assert closed.status_code == 200 and closed.json()["status"] == "CLOSED"
     again = api.post(f"accounting/budgets/{body['id']}/close")
@@ -70,7 +73,9 @@ def test_refusals_are_problems_and_write_nothing(tenant):
     negative = _budget(api, account="6000", allocated_amount="-5")
     assert negative.status_code == 422 and negative.json()["errors"][0]["field"] == "allocated_amount"
     quarter = _budget(api, account="6000", quarter=5)
-    assert quarter.status_code == 422
+    assert quarter.status_code == 422 and quarter.json()["code"] == "validation_error"
+    blank = _budget(api, account="6000", name="  ")
+    assert blank.status_code == 422 and blank.json()["errors"][0]["code"] == "required"
     asset = _budget(api, account="1100")
     assert asset.status_code == 422 and asset.json()["errors"][0]["code"] == "not_pl_account"
     with tenant_context(tenant.organization):

@@ -11,12 +11,16 @@ from tests.support.api import make_tenant
 from comptoir.accounting.models import Account, AccountGroup, FiscalPeriod, FiscalYear
 from comptoir.accounting.services import create_and_post
 from comptoir.accounting.services.chart import (
+    AccountGroupInput,
+    AccountGroupPatch,
+    AccountInput,
     create_account,
     create_account_group,
     delete_account,
     update_account_group,
 )
 from comptoir.accounting.services.periods import (
+    FiscalYearInput,
     close_period,
     create_fiscal_year,
     monthly_periods,
@@ -36,31 +40,33 @@ def books(tenant):
 
 
 def test_group_tree_paths_nature_and_report_type(books):
-    parent = create_account_group(actor=books, data={"code": "13", "name": "Prepayments", "parent": "1"})
-    child = create_account_group(actor=books, data={"code": "131", "name": "Rent", "parent": parent.pk})
+    parent = create_account_group(actor=books, data=AccountGroupInput(code="13", name="Prepayments", parent="1"))
+    child = create_account_group(actor=books, data=AccountGroupInput(code="131", name="Rent", parent=parent.pk))
     assert (child.nature, child.report_type, child.path) == ("ASSET", "BS", "/1/13/131/")
-    income = create_account_group(actor=books, data={"code": "9", "name": "Misc income", "nature": "INCOME"})
+    income = create_account_group(actor=books, data=AccountGroupInput(code="9", name="Misc income", nature="INCOME"))
     assert income.report_type == "PL"
     with pytest.raises(ValidationFailed) as caught:
-        create_account_group(actor=books, data={"code": "132", "name": "x", "parent": "13", "nature": "EXPENSE"})
+        create_account_group(actor=books, data=AccountGroupInput(code="132", name="x", parent="13", nature="EXPENSE"))
     assert caught.value.code == "nature_mismatch"
     with pytest.raises(ValidationFailed) as caught:
-        create_account_group(actor=books, data={"code": "x", "name": "x"})
+        create_account_group(actor=books, data=AccountGroupInput(code="x", name="x"))
     assert caught.value.errors[0].field == "nature"
 
 
 def test_moving_a_group_updates_its_subtree_and_refuses_cycles(books):
-    create_account_group(actor=books, data={"code": "13", "name": "Prepayments", "parent": "1"})
-    create_account_group(actor=books, data={"code": "131", "name": "Rent", "parent": "13"})
-    moved = update_account_group(actor=books, group_id=AccountGroup.objects.get(code="13").pk, changes={"parent": "11"})
+    create_account_group(actor=books, data=AccountGroupInput(code="13", name="Prepayments", parent="1"))
+    create_account_group(actor=books, data=AccountGroupInput(code="131", name="Rent", parent="13"))
+    moved = update_account_group(
+        actor=books, group_id=AccountGroup.objects.get(code="13").pk, changes=AccountGroupPatch(parent="11")
+    )
     assert moved.path == "/1/11/13/"
     assert AccountGroup.objects.get(code="131").path == "/1/11/13/131/"
     for target in ("13", "131"):
         with pytest.raises(ValidationFailed) as caught:
-            update_account_group(actor=books, group_id=moved.pk, changes={"parent": target})
+            update_account_group(actor=books, group_id=moved.pk, changes=AccountGroupPatch(parent=target))
         assert caught.value.code == "cycle"
     with pytest.raises(ValidationFailed) as caught:
-        update_account_group(actor=books, group_id=moved.pk, changes={"parent": "2"})
+        update_account_group(actor=books, group_id=moved.pk, changes=AccountGroupPatch(parent="2"))
     assert caught.value.code == "nature_mismatch"
     assert AccountGroup.objects.get(code="131").path == "/1/11/13/131/"
 
@@ -69,12 +75,12 @@ def test_system_and_used_accounts_cannot_be_deleted(books):
     with pytest.raises(Conflict) as caught:
         delete_account(actor=books, account_id=Account.objects.get(code="1000").pk)
     assert caught.value.code == "system_account"
-    mine = create_account(actor=books, data={"code": "6150", "name": "Cleaning", "group": "52"})
+    mine = create_account(actor=books, data=AccountInput(code="6150", name="Cleaning", group="52"))
     create_and_post(actor=books, data=entry_data(("6150", "DR", "3.00"), ("1000", "CR", "3.00")))
     with pytest.raises(Conflict) as caught:
         delete_account(actor=books, account_id=mine.pk)
     assert caught.value.code == "account_in_use"
-    spare = create_account(actor=books, data={"code": "6160", "name": "Spare", "group": "52"})
+    spare = create_account(actor=books, data=AccountInput(code="6160", name="Spare", group="52"))
     delete_account(actor=books, account_id=spare.pk)
     assert not Account.objects.filter(code="6160").exists()
     assert AuditLog.objects.filter(object_id=spare.pk, action="DELETE").exists()
@@ -99,16 +105,16 @@ def test_fiscal_years_do_not_overlap_and_one_is_current(books):
     with pytest.raises(ValidationFailed) as caught:
         create_fiscal_year(
             actor=books,
-            data={"name": "X", "start_date": datetime.date(year, 7, 1), "end_date": datetime.date(year + 1, 6, 30)},
+            data=FiscalYearInput(
+                name="X", start_date=datetime.date(year, 7, 1), end_date=datetime.date(year + 1, 6, 30)
+            ),
         )
     assert caught.value.code == "overlapping_fiscal_year"
     nxt = create_fiscal_year(
         actor=books,
-        data={
-            "name": str(year + 1),
-            "start_date": datetime.date(year + 1, 1, 1),
-            "end_date": datetime.date(year + 1, 12, 31),
-        },
+        data=FiscalYearInput(
+            name=str(year + 1), start_date=datetime.date(year + 1, 1, 1), end_date=datetime.date(year + 1, 12, 31)
+        ),
     )
     assert not nxt.is_current and nxt.periods.count() == 12
     set_current_fiscal_year(actor=books, fiscal_year_id=nxt.pk)
@@ -140,11 +146,9 @@ def test_concurrent_overlapping_years_only_one_wins():
                 barrier.wait()
                 create_fiscal_year(
                     actor=tenant.owner,
-                    data={
-                        "name": name,
-                        "start_date": datetime.date(2090, 1, 1),
-                        "end_date": datetime.date(2090, 12, 31),
-                    },
+                    data=FiscalYearInput(
+                        name=name, start_date=datetime.date(2090, 1, 1), end_date=datetime.date(2090, 12, 31)
+                    ),
                 )
                 results.append("ok")
         except ValidationFailed as exc:

@@ -9,7 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.support.api import member_client
 
 from comptoir.accounting.models import Account, AccountGroup
-from comptoir.accounting.services.chart import create_account, create_account_group, update_account
+from comptoir.accounting.services.chart import (
+    AccountGroupInput,
+    AccountInput,
+    AccountPatch,
+    create_account,
+    create_account_group,
+    update_account,
+)
 from comptoir.accounting.services.chart_transfer import import_chart
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import AuditLog, Currency
@@ -40,24 +47,20 @@ def _chart():
 
 def _customise(tenant):
     owner = tenant.owner
-    create_account_group(actor=owner, data={"code": "521", "name": "Travel", "parent": "52"})
-    create_account_group(actor=owner, data={"code": "5211", "name": "=Flights", "parent": "521"})
-    create_account_group(actor=owner, data={"code": "7", "name": "Memo", "nature": "EXPENSE"})
+    create_account_group(actor=owner, data=AccountGroupInput(code="521", name="Travel", parent="52"))
+    create_account_group(actor=owner, data=AccountGroupInput(code="5211", name="=Flights", parent="521"))
+    create_account_group(actor=owner, data=AccountGroupInput(code="7", name="Memo", nature="EXPENSE"))
     create_account(
         actor=owner,
-        data={
-            "code": "6310",
-            "name": "Air, rail",
-            "group": "5211",
-            "account_type": "EXPENSE",
-            "is_cost_center_applicable": True,
-        },
+        data=AccountInput(
+            code="6310", name="Air, rail", group="5211", account_type="EXPENSE", is_cost_center_applicable=True
+        ),
     )
-    usd = create_account(actor=owner, data={"code": "1110", "name": "Bank USD", "group": "11", "account_type": "BANK"})
+    usd = create_account(actor=owner, data=AccountInput(code="1110", name="Bank USD", group="11", account_type="BANK"))
     usd.currency = Currency.objects.get(code="USD")
     usd.save()
     rent = Account.objects.get(code="6100")
-    update_account(actor=owner, account_id=rent.pk, changes={"name": "Rent and rates"})
+    update_account(actor=owner, account_id=rent.pk, changes=AccountPatch(name="Rent and rates"))
 
 
 def test_export_then_import_into_a_fresh_organization_gives_the_same_chart(tenant, other_tenant):
@@ -110,6 +113,9 @@ def test_dry_run_reports_and_writes_nothing(tenant):
         ("account,6100,Rent,11,,,,,\n", "differs", "rows[1].parent"),
         ("group,52,Operating expenses,4,,,,,\n", "differs", "rows[1].parent"),
         ("account,1000,Cash,11,,BANK,,,\n", "differs", "rows[1].account_type"),
+        (f"group,X,{'n' * 101},,ASSET,,,,\n", "too_long", "rows[1].name"),
+        (f"account,{'9' * 51},x,11,,,,,\n", "too_long", "rows[1].code"),
+        (f"account,6100,{'R' * 256},52,,,,,\n", "too_long", "rows[1].name"),
     ],
 )
 def test_a_bad_row_refuses_the_whole_file(tenant, rows, code, field):
@@ -166,7 +172,7 @@ def test_import_needs_its_permission_and_stays_in_its_organization(tenant, other
     _user, accountant = member_client(tenant, roles=["ACCOUNTANT"])
     assert accountant.post("accounting/chart/import", {"csv": text}).status_code == 200
     with tenant_context(other_tenant.organization, user=other_tenant.owner):
-        create_account_group(actor=other_tenant.owner, data={"code": "99", "name": "Theirs", "nature": "ASSET"})
+        create_account_group(actor=other_tenant.owner, data=AccountGroupInput(code="99", name="Theirs", nature="ASSET"))
     foreign_parent = tenant.api.post("accounting/chart/import", {"csv": HEADER + "account,9900,x,99,,,,,\n"})
     assert foreign_parent.status_code == 422 and foreign_parent.json()["errors"][0]["field"] == "rows[0].parent"
     with tenant_context(other_tenant.organization):

@@ -71,10 +71,11 @@ def test_conversion_to_the_base_currency_rounds_to_its_decimals(db):
 @pytest.mark.parametrize(("code", "exact", "too_many"), CASES)
 def test_a_bank_statement_keeps_every_decimal_and_refuses_one_more(db, code, exact, too_many):
     tenant = make_tenant(currency=code)
-    mapping = {"date": "Date", "amount": "Amount", "balance": "Balance"}
+    mapping = banks.ColumnMapping(date="Date", amount="Amount", balance="Balance")
     with tenant_context(tenant.organization, user=tenant.owner):
         bank = banks.create_bank_account(
-            actor=tenant.owner, data={"account": "1100", "account_name": "Main", "account_number": "ACC0001"}
+            actor=tenant.owner,
+            data=banks.BankAccountInput(account="1100", account_name="Main", account_number="ACC0001"),
         )
         header = "Date,Amount,Balance\n"
         with pytest.raises(ValidationFailed) as caught:

@@ -82,20 +82,22 @@ def test_group_or_unknown_or_foreign_account_is_refused(tenant, other_tenant):
 
 
 def test_inactive_account_is_refused(tenant):
-    from comptoir.accounting.services.chart import update_account
+    from comptoir.accounting.services.chart import AccountPatch, update_account
 
     with tenant_context(tenant.organization, user=tenant.owner):
         from comptoir.accounting.models import Account
 
-        update_account(actor=tenant.owner, account_id=Account.objects.get(code="6100").pk, changes={"is_active": False})
+        update_account(
+            actor=tenant.owner, account_id=Account.objects.get(code="6100").pk, changes=AccountPatch(is_active=False)
+        )
     _refused(tenant, entry_data(("6100", "DR", "1.00"), ("1000", "CR", "1.00")), "inactive_account")
 
 
 def test_cost_center_only_on_applicable_accounts(tenant):
-    from comptoir.accounting.services.chart import create_cost_center
+    from comptoir.accounting.services.chart import CostCenterInput, create_cost_center
 
     with tenant_context(tenant.organization, user=tenant.owner):
-        create_cost_center(actor=tenant.owner, data={"code": "CC1", "name": "Shop"})
+        create_cost_center(actor=tenant.owner, data=CostCenterInput(code="CC1", name="Shop"))
     data = entry_data(("6900", "DR", "10.00"), ("1000", "CR", "10.00"))
     data["lines"][1]["cost_center"] = "CC1"
     _refused(tenant, data, "cost_center_not_applicable")

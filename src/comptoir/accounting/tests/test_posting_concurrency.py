@@ -66,14 +66,14 @@ def test_concurrent_postings_keep_numbers_contiguous_and_balances_exact():
 def test_concurrent_postings_cannot_together_exceed_a_refusing_budget():
     """Under `refuse`, postings into one budget are checked one after the other: of 4 postings of 60 racing for a
     budget of 100, exactly one posts and the others are refused `budget_exceeded`."""
-    from comptoir.accounting.services.budgets import create_budget
+    from comptoir.accounting.services.budgets import BudgetInput, create_budget
     from comptoir.platform.errors import ValidationFailed
     from comptoir.platform.services.configuration import set_setting
 
     tenant = make_tenant()
     with tenant_context(tenant.organization, user=tenant.owner):
         set_setting(actor=tenant.owner, key="accounting.budget_overspend", value="refuse", data_type="STRING")
-        data = {"name": "rent", "fiscal_year": str(IN_YEAR.year), "account": "6100", "allocated_amount": "100"}
+        data = BudgetInput(name="rent", fiscal_year=str(IN_YEAR.year), account="6100", allocated_amount=Decimal(100))
         create_budget(actor=tenant.owner, data=data)
     barrier = threading.Barrier(THREADS)
     outcomes: list[str] = []

@@ -15,7 +15,7 @@ from tests.support.queries import CaptureStatements
 
 from comptoir.accounting.queries import reports, reports_ledger
 from comptoir.accounting.services import create_and_post, create_entry, reverse_entry
-from comptoir.accounting.services.periods import create_fiscal_year
+from comptoir.accounting.services.periods import FiscalYearInput, create_fiscal_year
 from comptoir.accounting.tests.factories import TODAY, entry_data
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import tenant_context
@@ -41,7 +41,7 @@ def post(actor, *specs, date, due=None, against=None):
 
 def build_books(actor) -> dict:
     """Two years of entries (see each line); returns the entries the tests name."""
-    create_fiscal_year(actor=actor, data={"name": str(P), "start_date": day(P, 1, 1), "end_date": day(P, 12, 31)})
+    create_fiscal_year(actor=actor, data=FiscalYearInput(name=str(P), start_date=day(P, 1, 1), end_date=day(P, 12, 31)))
     post(actor, ("1000", "DR", "1000"), ("3000", "CR", "1000"), date=day(P, 6, 10))  # capital
     bill_a = post(actor, ("1200", "DR", "500"), ("4000", "CR", "500"), date=day(P, 11, 20), due=day(P, 12, 20))
     post(actor, ("1100", "DR", "200"), ("1200", "CR", "200"), date=day(Y, 1, 15), against=bill_a)  # receipt
@@ -237,13 +237,13 @@ EXPECTED_QUERIES = {
 
 
 def test_query_counts_do_not_grow_with_lines_or_accounts(tenant, books):
-    from comptoir.accounting.services.chart import create_account
+    from comptoir.accounting.services.chart import AccountInput, create_account
 
     with tenant_context(tenant.organization, user=tenant.owner):
         before = {name: _count(call) for name, call in REPORTS.items()}
         assert before == EXPECTED_QUERIES
         for n in range(12):
-            create_account(actor=tenant.owner, data={"code": f"68{n:02d}", "name": f"Expense {n}", "group": "52"})
+            create_account(actor=tenant.owner, data=AccountInput(code=f"68{n:02d}", name=f"Expense {n}", group="52"))
             post(tenant.owner, (f"68{n:02d}", "DR", "10"), ("1000", "CR", "10"), date=day(Y, 3, 1 + n))
             post(tenant.owner, ("1200", "DR", "10"), ("4000", "CR", "10"), date=day(P, 7 + n % 5, 2))
         assert {name: _count(call) for name, call in REPORTS.items()} == before
@@ -274,7 +274,7 @@ balanced_entry = st.tuples(
 def test_random_balanced_entries_keep_the_statements_balanced(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         create_fiscal_year(
-            actor=tenant.owner, data={"name": str(P), "start_date": day(P, 1, 1), "end_date": day(P, 12, 31)}
+            actor=tenant.owner, data=FiscalYearInput(name=str(P), start_date=day(P, 1, 1), end_date=day(P, 12, 31))
         )
 
         @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

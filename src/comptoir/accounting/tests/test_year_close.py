@@ -13,6 +13,7 @@ from comptoir.accounting.queries import reports
 from comptoir.accounting.services import create_and_post, create_entry
 from comptoir.accounting.services.books import check_books
 from comptoir.accounting.services.periods import (
+    FiscalYearInput,
     close_fiscal_year,
     close_period,
     create_fiscal_year,
@@ -141,11 +142,11 @@ def test_close_refused_while_a_draft_is_dated_in_the_year(books):
 def test_close_refused_while_an_earlier_year_is_open(books):
     create_fiscal_year(
         actor=books,
-        data={
-            "name": "OLD",
-            "start_date": datetime.date(IN_YEAR.year - 1, 1, 1),
-            "end_date": YEAR_END.replace(year=IN_YEAR.year - 1),
-        },
+        data=FiscalYearInput(
+            name="OLD",
+            start_date=datetime.date(IN_YEAR.year - 1, 1, 1),
+            end_date=YEAR_END.replace(year=IN_YEAR.year - 1),
+        ),
     )
     _close_refused(books, "earlier_year_open")
 

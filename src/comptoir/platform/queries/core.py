@@ -66,3 +66,13 @@ def units(category: str | None = None):
     if category:
         qs = qs.filter(category=category)
     return qs
+
+
+def currencies_by_code(codes) -> dict[str, Currency]:
+    """The currencies of the ISO `codes` that exist (active or not), by code."""
+    return {c.code: c for c in Currency.objects.filter(code__in=codes)}
+
+
+def organization_codes() -> list[tuple]:
+    """(id, code) of each organization the connection sees, by code: every one in `owner_mode()`."""
+    return list(Organization.objects.order_by("code").values_list("id", "code"))

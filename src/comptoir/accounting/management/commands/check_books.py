@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from comptoir.accounting.services.books import check_books, rebuild_balances
 from comptoir.platform.db import owner_mode
-from comptoir.platform.models import Organization
+from comptoir.platform.queries.core import organization_codes
 from comptoir.platform.tenancy import tenant_context
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, rebuild: bool = False, **options):
         with owner_mode():  # list every organization; each check then runs under its own tenant context
-            organizations = list(Organization.objects.order_by("code").values_list("id", "code"))
+            organizations = organization_codes()
         wrong = 0
         for org_id, code in organizations:
             with tenant_context(org_id):
