@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from comptoir.accounting.models import Account, FiscalPeriod, FiscalYear, JournalEntry
 from comptoir.accounting.queries import reports
-from comptoir.accounting.services import create_and_post
+from comptoir.accounting.services import EntryInput, PostingLine, create_and_post
 from comptoir.accounting.services.books import rebuild_balances
 from comptoir.accounting.services.chart import AccountInput, create_account
 from comptoir.accounting.services.periods import FiscalYearInput, create_fiscal_year
@@ -68,14 +68,13 @@ def _amounts(i: int) -> list[Decimal]:
     return [Decimal(10 + (i * 7 + k * 13) % 990) + Decimal(k) / 100 for k in range(3)]
 
 
-def _entry_data(i: int, day: datetime.date) -> dict:
+def _entry_data(i: int, day: datetime.date) -> EntryInput:
     a = _amounts(i)
-    return {
-        "date": day,
-        "journal_type": "JV",
-        "narration": f"bench {i}",
-        "lines": [{"account": code, "entry_type": side, "amount": a[k % 3]} for k, (code, side) in enumerate(HOT)],
-    }
+    return EntryInput(
+        date=day,
+        narration=f"bench {i}",
+        lines=[PostingLine(account=code, side=side, amount=a[k % 3]) for k, (code, side) in enumerate(HOT)],
+    )
 
 
 def set_up(today: datetime.date) -> Bench:
@@ -211,9 +210,9 @@ def statements_per_posting(bench: Bench, first: int) -> tuple[int, int]:
 
 
 def _http_body(i: int, day: datetime.date) -> str:
-    data = _entry_data(i, day) | {"date": day.isoformat(), "post": True}
-    data["lines"] = [line | {"amount": str(line["amount"])} for line in data["lines"]]
-    return json.dumps(data)
+    data = _entry_data(i, day)
+    lines = [{"account": p.account, "entry_type": p.side, "amount": str(p.amount)} for p in data.lines]
+    return json.dumps({"date": day.isoformat(), "narration": data.narration, "lines": lines, "post": True})
 
 
 def _sign_in(bench: Bench, post: Callable[[str], dict]) -> str:

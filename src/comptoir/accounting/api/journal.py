@@ -47,9 +47,27 @@ def list_journal_entries(
 def create_journal_entry(request, body: JournalEntryIn):
     """Create a draft journal entry, or post it at once with `post: true` (debits equal credits)."""
     actor = authorize(request, "accounting.add_journalentry")
-    data = body.dict()
-    post = data.pop("post")
-    if post:
+    data = journal.EntryInput(
+        date=body.date,
+        journal_type=body.journal_type,
+        narration=body.narration,
+        reference_number=body.reference_number,
+        lines=[
+            journal.PostingLine(
+                account=line.account,
+                side=line.entry_type,
+                amount=line.amount,
+                currency=line.currency,
+                exchange_rate=line.exchange_rate,
+                cost_center=line.cost_center,
+                against_entry=line.against_entry,
+                due_date=line.due_date,
+                description=line.remarks,
+            )
+            for line in body.lines
+        ],
+    )
+    if body.post:
         if not actor.can("accounting.change_journalentry"):
             raise PermissionDenied("Missing permission accounting.change_journalentry")
         entry = journal.create_and_post(actor=actor.user, data=data)

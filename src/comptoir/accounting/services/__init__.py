@@ -1,6 +1,7 @@
 """The public write surface of the books: operational apps post through `post_document` (DESIGN §6)."""
 
 from comptoir.accounting.services.journal import (
+    EntryInput,
     PostingLine,
     SourceRef,
     cancel_entry,
@@ -12,6 +13,7 @@ from comptoir.accounting.services.journal import (
 )
 
 __all__ = [
+    "EntryInput",
     "PostingLine",
     "SourceRef",
     "cancel_entry",

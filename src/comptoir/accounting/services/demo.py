@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from comptoir.accounting.models import FiscalYear
-from comptoir.accounting.services.journal import create_and_post
+from comptoir.accounting.services.journal import EntryInput, PostingLine, create_and_post
 
 
 def _on(year: FiscalYear, today: datetime.date, month_offset: int, day: int) -> datetime.date:
@@ -32,16 +32,16 @@ def seed_demo_books(*, actor, today: datetime.date) -> int:
         posted += 1
         return create_and_post(
             actor=actor,
-            data={
-                "date": day,
-                "journal_type": journal_type,
-                "narration": narration,
-                "lines": [
-                    {"account": account, "entry_type": side, "amount": Decimal(amount), **more}
+            data=EntryInput(
+                date=day,
+                journal_type=journal_type,
+                narration=narration,
+                lines=[
+                    PostingLine(account=account, side=side, amount=Decimal(amount), **more)
                     for account, side, amount, more in lines
                 ],
                 **extra,
-            },
+            ),
         )
 
     with transaction.atomic():

@@ -445,8 +445,6 @@ def post_document(
     """Write and post the entry of `source` (a document of another module, or None for a manual entry) in one
     transaction, the caller's when it has one: every rule of the books holds or nothing is written. A source that
     has a live (draft or posted) entry already is refused with 409 `already_posted`."""
-    if not isinstance(date, datetime.date):
-        raise ValidationFailed("date is required", code="required", field="date")
 
     def write():
         books = _books_of(date, journal_type, _account_refs(lines))
@@ -466,50 +464,34 @@ def post_document(
     return _post_new(actor=actor, write=write)
 
 
-def _lines_from(data: dict) -> list[PostingLine]:
-    raw_lines = data.get("lines")
-    if not isinstance(raw_lines, list | tuple) or not raw_lines:
-        raise ValidationFailed("An entry needs lines", code="required", field="lines")
-    return [
-        PostingLine(
-            account=raw.get("account"),
-            side=raw.get("entry_type"),
-            amount=raw.get("amount"),
-            currency=raw.get("currency"),
-            exchange_rate=raw.get("exchange_rate"),
-            cost_center=raw.get("cost_center"),
-            against_entry=raw.get("against_entry"),
-            due_date=raw.get("due_date"),
-            description=raw.get("remarks") or "",
-        )
-        for raw in raw_lines
-    ]
+@dataclass(frozen=True, kw_only=True)
+class EntryInput:
+    """A manual journal entry (or one a caller builds itself): the fields `post_document` takes."""
+
+    date: datetime.date
+    lines: Sequence[PostingLine]
+    journal_type: str = "JV"
+    narration: str = ""
+    reference_number: str = ""
+    reference_date: datetime.date | None = None
+    source: SourceRef | None = None
 
 
-def _source_from(data: dict) -> SourceRef | None:
-    return SourceRef(data["source_type"], data["source_id"]) if data.get("source_id") else None
-
-
-def create_entry(*, actor, data: dict) -> JournalEntry:
-    """A DRAFT entry. `data`: date, journal_type (code), narration, lines [{account (id or code), entry_type
-    DR|CR, amount, currency?, exchange_rate?, cost_center?, against_entry?, remarks?}], reference_number?,
-    source_type?, source_id?"""
-    day = data.get("date")
-    if not isinstance(day, datetime.date):
-        raise ValidationFailed("date is required", code="required", field="date")
+def create_entry(*, actor, data: EntryInput) -> JournalEntry:
+    """A DRAFT entry: the lines are checked and priced as a posting would (accounts, amounts, currencies,
+    rates, cost centers), the balance and the period's state only when it posts."""
     with transaction.atomic():
-        postings = _lines_from(data)
-        books = _books_of(day, data.get("journal_type"), _account_refs(postings))
-        lines = _build_lines(postings, books=books, day=day)
+        books = _books_of(data.date, data.journal_type, _account_refs(data.lines))
+        lines = _build_lines(data.lines, books=books, day=data.date)
         entry = _insert(
             actor=actor,
             books=books,
-            day=day,
-            narration=data.get("narration") or "",
+            day=data.date,
+            narration=data.narration,
             lines=lines,
-            source=_source_from(data),
-            reference_number=data.get("reference_number") or "",
-            reference_date=data.get("reference_date"),
+            source=data.source,
+            reference_number=data.reference_number,
+            reference_date=data.reference_date,
         )
         record_audit(
             actor=actor, action=AuditAction.CREATE, obj=entry, new={"status": entry.status, "date": entry.date}
@@ -517,17 +499,17 @@ def create_entry(*, actor, data: dict) -> JournalEntry:
     return entry
 
 
-def create_and_post(*, actor, data: dict) -> JournalEntry:
-    """create_entry and post_entry in one transaction (`post_document` with the fields of `create_entry`)."""
+def create_and_post(*, actor, data: EntryInput) -> JournalEntry:
+    """create_entry and post_entry in one transaction (`post_document` with the fields of `EntryInput`)."""
     return post_document(
         actor=actor,
-        source=_source_from(data),
-        date=data.get("date"),
-        journal_type=data.get("journal_type"),
-        lines=_lines_from(data),
-        narration=data.get("narration") or "",
-        reference_number=data.get("reference_number") or "",
-        reference_date=data.get("reference_date"),
+        source=data.source,
+        date=data.date,
+        journal_type=data.journal_type,
+        lines=data.lines,
+        narration=data.narration,
+        reference_number=data.reference_number,
+        reference_date=data.reference_date,
     )
 
 

@@ -207,9 +207,11 @@ def _retained_earnings(ref) -> Account:
     return account
 
 
-def _closing_lines(year: FiscalYear, retained: Account) -> tuple[list[dict], Decimal]:
+def _closing_lines(year: FiscalYear, retained: Account) -> tuple[list, Decimal]:
     """Lines zeroing every P&L account's net for `year` (from the balance cache, summed in SQL) against
     `retained`, and the year's net profit."""
+    from comptoir.accounting.services.journal import PostingLine  # journal imports this module: import late
+
     nets = (
         AccountBalance.objects.filter(
             fiscal_period__fiscal_year=year, account__group__report_type=ReportType.PROFIT_AND_LOSS
@@ -226,10 +228,10 @@ def _closing_lines(year: FiscalYear, retained: Account) -> tuple[list[dict], Dec
         net = row["net"]
         profit -= net  # a credit (income) balance is profit, a debit (expense) balance is loss
         entry_type = EntryType.CREDIT if net > 0 else EntryType.DEBIT
-        lines.append({"account": accounts[row["account_id"]], "entry_type": entry_type, "amount": abs(net)})
+        lines.append(PostingLine(account=accounts[row["account_id"]], side=entry_type, amount=abs(net)))
     if lines and profit != 0:
         entry_type = EntryType.CREDIT if profit > 0 else EntryType.DEBIT
-        lines.append({"account": retained, "entry_type": entry_type, "amount": abs(profit)})
+        lines.append(PostingLine(account=retained, side=entry_type, amount=abs(profit)))
     return lines, profit
 
 
@@ -258,7 +260,7 @@ def close_fiscal_year(*, actor, fiscal_year_id, retained_earnings_account=None) 
     """Close a year: refused when it is closed, an earlier year is open, or a draft is dated in it. Posts one
     CLOSING entry on the last day (none when the year has no P&L balance), then closes every period and the
     year; the next year (created when missing) becomes current if this one was."""
-    from comptoir.accounting.services.journal import create_and_post  # journal imports this module: import late
+    from comptoir.accounting.services.journal import SourceRef, post_document  # journal imports this module
 
     with transaction.atomic():
         ensure_financial_writes_allowed()
@@ -282,16 +284,13 @@ def close_fiscal_year(*, actor, fiscal_year_id, retained_earnings_account=None) 
         if lines:
             # The closing entry goes into the last period before it closes (reopened for it if needed).
             FiscalPeriod.objects.filter(pk=periods[-1].pk).update(status=PeriodStatus.OPEN)
-            closing = create_and_post(
+            closing = post_document(
                 actor=actor,
-                data={
-                    "date": year.end_date,
-                    "journal_type": CLOSING_JOURNAL,
-                    "narration": f"Closing of fiscal year {year.name}",
-                    "lines": lines,
-                    "source_type": "accounting.fiscalyear",
-                    "source_id": year.pk,
-                },
+                source=SourceRef("accounting.fiscalyear", year.pk),
+                date=year.end_date,
+                journal_type=CLOSING_JOURNAL,
+                narration=f"Closing of fiscal year {year.name}",
+                lines=lines,
             )
         now = timezone.now()
         FiscalPeriod.objects.filter(fiscal_year=year, status=PeriodStatus.OPEN).update(
