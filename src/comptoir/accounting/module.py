@@ -7,6 +7,7 @@ JOURNAL_ENTRY_POSTED = "accounting.journal_entry.posted"
 JOURNAL_ENTRY_REVERSED = "accounting.journal_entry.reversed"
 JOURNAL_ENTRY_CANCELLED = "accounting.journal_entry.cancelled"
 OVERSPEND_SETTING = "accounting.budget_overspend"
+ENTRY_SERIES = "JE"
 
 MODULE = ModuleSpec(
     name="accounting",
@@ -23,9 +24,9 @@ MODULE = ModuleSpec(
     role_grants={"ACCOUNTANT": ("accounting.*",), "FINANCE": ("accounting.*",)},
     switchable=True,
     default_enabled=True,
-    # Journal entries are counted per journal type and fiscal year: the counter key is JE:<journal>:<year>
-    # (services/journal.py) and the number prints as <journal prefix>-<year>-000001, never reset.
-    numbering=(Series(document_type="JE", prefix="{type}-{year}-", yearly_reset=False),),
+    # Journal entries are counted per journal type and fiscal year (a `part` of the series: JE:<journal>:<year>,
+    # services/journal.py); {type} prints the journal's prefix, {year} the fiscal year; never reset by date.
+    numbering=(Series(document_type=ENTRY_SERIES, prefix="{type}-{year}-", yearly_reset=False),),
     settings=(
         SettingSpec(
             OVERSPEND_SETTING,

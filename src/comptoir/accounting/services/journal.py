@@ -27,11 +27,16 @@ from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
 from comptoir.accounting.errors import AccountingError
 from comptoir.accounting.locks import lock_entry
 from comptoir.accounting.models import Account, Budget, FiscalPeriod, FiscalYear, JournalEntry, JournalLine, JournalType
-from comptoir.accounting.module import JOURNAL_ENTRY_CANCELLED, JOURNAL_ENTRY_POSTED, JOURNAL_ENTRY_REVERSED
+from comptoir.accounting.module import (
+    ENTRY_SERIES,
+    JOURNAL_ENTRY_CANCELLED,
+    JOURNAL_ENTRY_POSTED,
+    JOURNAL_ENTRY_REVERSED,
+)
 from comptoir.accounting.services.books import add_to_balances
 from comptoir.accounting.services.budgets import check_budgets
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
-from comptoir.platform.constants import AuditAction, ResetPeriod
+from comptoir.platform.constants import AuditAction
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
@@ -324,15 +329,15 @@ def _with_lines(entry: JournalEntry, lines: list[JournalLine]) -> None:
 
 
 def _number(entry: JournalEntry) -> str:
-    """JV-2026-000001: a counter per journal type and fiscal year, taken last in the posting transaction."""
+    """JV-2026-000001: the declared `JE` series, a counter per journal type and fiscal year, taken last in the
+    posting transaction."""
     journal_type, year = entry.journal_type, entry.fiscal_year
-    label = year.name if _LABEL_RE.match(year.name) else f"{year.start_date:%Y}"
     code = journal_type.prefix or journal_type.code
-    key = f"JE:{code}:{year.name}"
-    if len(key) > 50:
-        key = "JE:" + hashlib.sha256(f"{journal_type.pk}:{year.pk}".encode()).hexdigest()[:40]
-    prefix = f"{code}-{label}-".replace("{", "{{").replace("}", "}}")
-    return next_number(document_type=key, prefix=prefix, on=entry.date, reset=ResetPeriod.NEVER)
+    part = f"{code}:{year.name}"
+    if len(part) > 47:  # the counter key is JE:<part>, at most 50 characters
+        part = hashlib.sha256(f"{journal_type.pk}:{year.pk}".encode()).hexdigest()[:40]
+    label = year.name if _LABEL_RE.match(year.name) else f"{year.start_date:%Y}"
+    return next_number(document_type=ENTRY_SERIES, on=entry.date, part=part, labels={"type": code, "year": label})
 
 
 def _to_ledger(*, actor, entry: JournalEntry, lines, books: _Books) -> None:

@@ -9,6 +9,7 @@ so that concurrent postings queue on the counter row only for the commit (DESIGN
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from django.db import connection
 from django.db.transaction import TransactionManagementError
@@ -64,19 +65,24 @@ def next_number(
     prefix: str | None = None,
     padding: int | None = None,
     reset: str | None = None,
+    part: str = "",
+    labels: Mapping[str, str] | None = None,
 ) -> str:
     """The next number of `document_type` in the organization in context, for a document dated `on`.
 
-    `prefix` may use {type}, {year}, {month} and {day} (of `on`); the counter is zero-padded to `padding` digits
-    and restarts at 1 each `reset` period (NEVER, YEARLY, MONTHLY, DAILY). What the caller leaves out comes from
-    `series_format(document_type)`: the series its module declares, else the defaults. Must run inside the
-    caller's `transaction.atomic()`, as its last write."""
+    `prefix` may use {type}, {year}, {month} and {day} (of `on`; `labels` may print others in their place, such
+    as a journal's code for {type} and a fiscal year's name for {year}); the counter is zero-padded to `padding`
+    digits and restarts at 1 each `reset` period (NEVER, YEARLY, MONTHLY, DAILY). `part` splits the series into
+    counters of their own (`<document_type>:<part>`, such as one per journal and fiscal year). What the caller
+    leaves out comes from `series_format(document_type)`: the series its module declares, else the defaults.
+    Must run inside the caller's `transaction.atomic()`, as its last write."""
     declared = series_format(document_type)
     prefix = declared[0] if prefix is None else prefix
     padding = declared[1] if padding is None else padding
     reset = declared[2] if reset is None else reset
-    if not isinstance(document_type, str) or not 1 <= len(document_type) <= 50:
-        raise ValueError("document_type must be 1-50 characters")
+    key = f"{document_type}:{part}" if part else document_type
+    if not isinstance(key, str) or not 1 <= len(key) <= 50:
+        raise ValueError("document_type and part must be 1-50 characters together")
     if isinstance(padding, bool) or not isinstance(padding, int) or not 1 <= padding <= MAX_PADDING:
         raise ValueError(f"padding must be an integer from 1 to {MAX_PADDING}, not {padding!r}")
     if reset not in ResetPeriod.values:
@@ -84,7 +90,9 @@ def next_number(
     if not isinstance(on, datetime.date):
         raise ValueError(f"on must be a date, not {on!r}")
     try:
-        head = prefix.format(type=document_type, year=f"{on:%Y}", month=f"{on:%m}", day=f"{on:%d}")
+        head = prefix.format_map(
+            {"type": document_type, "year": f"{on:%Y}", "month": f"{on:%m}", "day": f"{on:%d}", **(labels or {})}
+        )
     except (KeyError, IndexError, ValueError) as exc:
         raise ValueError(f"Bad prefix {prefix!r}: use only {{type}}, {{year}}, {{month}} and {{day}}") from exc
     if len(prefix) > Sequence._meta.get_field("prefix").max_length:
@@ -99,7 +107,7 @@ def next_number(
     with connection.cursor() as cursor:
         cursor.execute(
             _TAKE_SQL,
-            [uuid7(), org_id, document_type, period_key(on, reset), prefix, padding, reset, user_id, user_id],
+            [uuid7(), org_id, key, period_key(on, reset), prefix, padding, reset, user_id, user_id],
         )
         (value,) = cursor.fetchone()
     return f"{head}{value:0{padding}d}"

@@ -37,6 +37,22 @@ def test_a_series_declared_by_a_module_is_the_default_format(tenant):
         assert take(document_type="JE", on=D(2027, 1, 1), prefix="J{year}/", padding=3) == "J2027/003"  # explicit wins
 
 
+def test_parts_of_a_series_count_apart_and_labels_print_in_the_prefix(tenant):
+    """A journal's entries: the declared JE series, one counter per journal and fiscal year (`part`), printing
+    the journal's code and the fiscal year's name (`labels`)."""
+    with tenant_context(tenant.organization):
+        sales = {"part": "SJ:FY26", "labels": {"type": "SJ", "year": "FY26"}}
+        assert take(document_type="JE", on=D(2026, 5, 1), **sales) == "SJ-FY26-000001"
+        assert take(document_type="JE", on=D(2026, 5, 2), **sales) == "SJ-FY26-000002"
+        assert take(document_type="JE", on=D(2026, 5, 2), part="PJ:FY26", labels={"type": "PJ"}) == "PJ-2026-000001"
+        assert sorted(Sequence.objects.values_list("document_type", "last_value")) == [
+            ("JE:PJ:FY26", 1),
+            ("JE:SJ:FY26", 2),
+        ]
+        with pytest.raises(ValueError, match="1-50"), transaction.atomic():
+            next_number(document_type="JE", on=D(2026, 5, 2), part="x" * 48)
+
+
 def test_yearly_counter_restarts_each_year(tenant):
     with tenant_context(tenant.organization):
         assert take(document_type="INV", on=D(2026, 12, 31)) == "INV-2026-000001"
