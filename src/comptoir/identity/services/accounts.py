@@ -36,7 +36,7 @@ from comptoir.platform.tenancy import require_org_id, tenant_context, user_conte
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class UserInput:
     email: str
     password: str
