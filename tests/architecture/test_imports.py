@@ -19,10 +19,6 @@ KNOWN_MODEL_IMPORTS = {
     ("comptoir.accounting.services.banks", "comptoir.platform.models"),
     ("comptoir.accounting.services.chart_transfer", "comptoir.platform.models"),
     ("comptoir.accounting.services.journal", "comptoir.platform.models"),
-    ("comptoir.identity.admin", "comptoir.platform.models"),
-    ("comptoir.identity.queries", "comptoir.platform.models"),
-    ("comptoir.identity.services.accounts", "comptoir.platform.models"),
-    ("comptoir.identity.services.roles", "comptoir.platform.models"),
 }
 
 
