@@ -146,9 +146,11 @@ def build(tenant, label: str) -> dict:
         notify(user=member, title=f"Private {label}")
         start = timezone.now() + datetime.timedelta(days=1)
         event = CalendarEventInput(
-            title=f"Meeting {label}", start_time=start, end_time=start + datetime.timedelta(hours=1)
+            title=f"Meeting {label}",
+            start_time=start,
+            end_time=start + datetime.timedelta(hours=1),
+            attendees=[member.pk],
         )
-        event.attendees = [member.pk]
         create_calendar_event(actor=owner, data=event)
         create_calendar_event(
             actor=member, data=CalendarEventInput(title=f"Dentist {label}", start_time=start, end_time=start)

@@ -6,6 +6,7 @@ shown. Also the organization switcher, which stores the chosen organization in t
 from __future__ import annotations
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth.decorators import login_required
@@ -19,7 +20,6 @@ from django.views.decorators.http import require_http_methods
 from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
-from comptoir.identity import queries
 from comptoir.identity.constants import TokenPurpose
 from comptoir.identity.middleware import SESSION_ORG_KEY
 from comptoir.identity.models import (
@@ -42,8 +42,13 @@ from comptoir.platform.admin_site import (
     site,
 )
 from comptoir.platform.errors import DomainError
-from comptoir.platform.models import OrganizationMember, Workspace
+from comptoir.platform.queries.core import workspaces
+from comptoir.platform.queries.members import members, memberships_of
 from comptoir.platform.tenancy import require_org_id
+
+# The membership model is the platform's; its page is here, next to the services that write members. Looked up in
+# the app registry: identity reads and writes memberships only through the platform's queries and services.
+OrganizationMember = apps.get_model("platform", "OrganizationMember")
 
 site.password_change_hooks.append(lambda user: auth.revoke_all_sessions(user_id=user.pk, reason="password_change"))
 
@@ -250,13 +255,11 @@ class MemberRoleAdmin(TenantAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "member":
-            kwargs["queryset"] = (
-                OrganizationMember.objects.filter(is_active=True).select_related("user").order_by("user__email")
-            )
+            kwargs["queryset"] = members(is_active=True).order_by("user__email")
         elif db_field.name == "role":
             kwargs["queryset"] = _live_roles()
         elif db_field.name == "workspace":
-            kwargs["queryset"] = Workspace.objects.filter(deleted_at__isnull=True).order_by("name")
+            kwargs["queryset"] = workspaces().order_by("name")
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "member":
             field.label_from_instance = lambda member: member.user.email
@@ -505,7 +508,7 @@ class VerificationTokenAdmin(ReadOnlyAdminMixin, ModelAdmin):
 def switch_organization(request):
     """GET lists the user's organizations; POST `organization=<id>` makes it the session's organization.
     An organization the user is not an active member of is answered 404."""
-    memberships = queries.memberships_of(request.user)
+    memberships = memberships_of(request.user)
     if request.method == "POST":
         wanted = request.POST.get("organization", "")
         chosen = next((m for m in memberships if str(m.organization_id) == wanted), None)

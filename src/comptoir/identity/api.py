@@ -41,6 +41,7 @@ from comptoir.identity.services import accounts, api_tokens, auth, roles
 from comptoir.platform.access import actor_of, authorize
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.pagination import PageParams
+from comptoir.platform.queries import members as member_queries
 from comptoir.platform.queries.core import default_workspace_id
 from comptoir.platform.services import OrganizationInput
 from comptoir.platform.tenancy import tenant_context
@@ -133,7 +134,7 @@ def accept_invitation(request, payload: InvitationAcceptIn):
 def me(request):
     """The signed-in user, the current organization, the role there and every membership."""
     actor = actor_of(request)
-    memberships = queries.memberships_of(actor.user)
+    memberships = member_queries.memberships_of(actor.user)
     return {
         "user": actor.user,
         "organization_id": actor.organization_id,
@@ -161,7 +162,7 @@ def list_members(request, page: Query[PageParams], export: Query[ExportParams], 
     authorize(request, "platform.view_organizationmember")
     return list_or_export(
         request,
-        queries.members(**filters.dict()),
+        member_queries.members(**filters.dict()),
         page,
         export,
         allowed_ordering={"created_at", "org_role", "user__email"},
@@ -183,30 +184,30 @@ def invite_member(request, payload: MemberInviteIn):
         first_name=payload.first_name,
         last_name=payload.last_name,
     )
-    return Status(201, queries.access_member(member.pk))
+    return Status(201, member_queries.access_member(member.pk))
 
 
 @members_router.get("/{member_id}", response=MemberOut)
 def get_member(request, member_id: uuid.UUID):
     """One member of the organization."""
     authorize(request, "platform.view_organizationmember")
-    return queries.access_member(member_id)
+    return member_queries.access_member(member_id)
 
 
 @members_router.patch("/{member_id}", response=MemberOut)
 def patch_member(request, member_id: uuid.UUID, payload: MemberPatch):
     """Change a member's organization role or status; an organization keeps one active owner (409)."""
     actor = authorize(request, "platform.change_organizationmember")
-    queries.access_member(member_id)
+    member_queries.access_member(member_id)
     accounts.update_member(actor=actor.user, member_id=member_id, **payload.model_dump(exclude_unset=True))
-    return queries.access_member(member_id)
+    return member_queries.access_member(member_id)
 
 
 @members_router.delete("/{member_id}", response={204: None})
 def remove_member(request, member_id: uuid.UUID):
     """Remove a member from the organization; an organization keeps one active owner (409)."""
     actor = authorize(request, "platform.delete_organizationmember")
-    queries.access_member(member_id)
+    member_queries.access_member(member_id)
     accounts.remove_member(actor=actor.user, member_id=member_id)
     return Status(204, None)
 

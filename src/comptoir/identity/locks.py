@@ -1,8 +1,8 @@
 """Lock helpers of identity and their order (after the platform's: `comptoir.platform.locks`).
 
-A transaction of identity locks, in this order: the user (`lock_user`), then one membership, then its roles, then
-a session or token of that user. A password reset or an e-mail change locks the user first, so it queues behind a
-concurrent one instead of interleaving with it."""
+A transaction of identity locks, in this order: the user (`lock_user`), then one membership
+(`comptoir.platform.locks.lock_member`), then its roles, then a session or token of that user. A password reset or
+an e-mail change locks the user first, so it queues behind a concurrent one instead of interleaving with it."""
 
 from __future__ import annotations
 

@@ -1,23 +1,19 @@
-"""Tenant-scoped reads of identity records."""
+"""Tenant-scoped reads of identity records; the memberships are read through `comptoir.platform.queries.members`."""
 
 from __future__ import annotations
 
 import json
 import uuid
-from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
-from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.identity.models import ApiToken, Permission, Role, User
-from comptoir.platform.constants import OrganizationStatus, OrgRole
+from comptoir.platform.constants import OrganizationStatus
 from comptoir.platform.db import ORG_SETTING
 from comptoir.platform.errors import NotFound
-from comptoir.platform.models import OrganizationMember
-from comptoir.platform.tenancy import current_user_id, user_context
 
 # The organization-wide permissions of the membership `{member}` (a SQL expression); a role assigned within one
 # workspace grants nothing organization-wide (fail closed): requests carry no workspace scope yet.
@@ -123,33 +119,6 @@ def member_permissions(org_id: uuid.UUID, user_id: uuid.UUID) -> frozenset[str]:
         return frozenset(cursor.fetchone()[0])
 
 
-def is_owner(user) -> bool:
-    """Whether `user` is an active OWNER of the organization in context."""
-    return OrganizationMember.objects.filter(user=user, org_role=OrgRole.OWNER, is_active=True).exists()
-
-
-def members(*, org_role=None, is_active=None, search=None):
-    qs = OrganizationMember.objects.select_related("user")
-    if org_role:
-        qs = qs.filter(org_role=org_role)
-    if is_active is not None:
-        qs = qs.filter(is_active=is_active)
-    if search:
-        qs = qs.filter(
-            Q(user__email__icontains=search)
-            | Q(user__first_name__icontains=search)
-            | Q(user__last_name__icontains=search)
-        )
-    return qs
-
-
-def access_member(member_id) -> OrganizationMember:
-    member = members().filter(pk=member_id).first()
-    if member is None:
-        raise NotFound("Member not found")
-    return member
-
-
 def roles():
     return Role.objects.filter(deleted_at__isnull=True).annotate(
         permission_codes=ArrayAgg(
@@ -174,14 +143,3 @@ def permissions(module: str | None = None):
     if module:
         qs = qs.filter(module=module)
     return qs
-
-
-def memberships_of(user) -> list:
-    """Every active membership of `user`, with its organization: RLS shows them wherever the user is set (in the
-    user's own context, or in an organization's with that user)."""
-    with nullcontext() if current_user_id() == user.pk else user_context(user):
-        return list(
-            OrganizationMember.unscoped.filter(user=user, is_active=True)
-            .select_related("organization")
-            .order_by("-is_default", "created_at")
-        )

@@ -101,7 +101,7 @@ class OrganizationAdmin(ServiceFormMixin, ModelAdmin):
             value = form.cleaned_data[name]
             changes[name] = value.code if name in ("country", "base_currency") else value
         if changes:
-            adopt(obj, services.update_organization(actor=request.user, changes=changes))
+            adopt(obj, services.update_organization(actor=request.user, patch=services.OrganizationPatch(**changes)))
 
 
 # --- workspaces ----------------------------------------------------------------------------------------------------
@@ -142,7 +142,8 @@ class WorkspaceAdmin(SoftDeleteMixin, TenantAdmin):
             return
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
         if changes:
-            adopt(obj, services.update_workspace(actor=request.user, workspace_id=obj.pk, changes=changes))
+            patch = services.WorkspacePatch(**changes)
+            adopt(obj, services.update_workspace(actor=request.user, workspace_id=obj.pk, patch=patch))
 
     def delete_model(self, request, obj):
         services.delete_workspace(actor=request.user, workspace_id=obj.pk)

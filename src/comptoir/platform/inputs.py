@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Final, TypeVar
 
+from comptoir.platform.errors import ValidationFailed
+
 
 class _Unset:
     """The one "not given" marker of a patch field."""
@@ -38,6 +40,12 @@ class Patch:
     def provided(self) -> dict[str, Any]:
         """The fields the caller sent, by name (a `None` means "clear it")."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if getattr(self, f.name) is not UNSET}
+
+    def refuse_nulls(self, *names: str) -> None:
+        """422 `required` for the first of `names` sent as None: a field the caller may leave out, not clear."""
+        for name in names:
+            if getattr(self, name) is None:
+                raise ValidationFailed(f"{name} cannot be null", code="required", field=name)
 
     @classmethod
     def from_schema(cls: type[P], body: Any) -> P:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db import connection
 
 from comptoir.platform.errors import NotFound
+from comptoir.platform.models import OrganizationMember
 from comptoir.platform.tenancy import require_org_id
 
 
@@ -34,3 +35,11 @@ def lock_row(queryset, pk, *, what: str = "record"):
     if row is None:
         raise NotFound(f"No such {what}")
     return row
+
+
+def lock_member(member_id) -> OrganizationMember:
+    """A membership of the organization in context, locked `FOR UPDATE`; NotFound when there is none."""
+    member = OrganizationMember.objects.select_for_update().filter(pk=member_id).first()
+    if member is None:
+        raise NotFound("Member not found")
+    return member

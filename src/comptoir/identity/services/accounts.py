@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,20 +23,22 @@ from comptoir.identity.constants import (
 )
 from comptoir.identity.locks import lock_user
 from comptoir.identity.models import MemberRole, Role, User, VerificationToken
-from comptoir.identity.queries import is_owner
 from comptoir.identity.services.auth import authenticate_password, revoke_all_sessions
 from comptoir.identity.services.roles import check_can_grant, template_role
 from comptoir.identity.tokens import digest, new_otp, same_digest
 from comptoir.platform import services as platform_services
 from comptoir.platform.constants import OrgRole
-from comptoir.platform.errors import Conflict, NotFound, PermissionDenied, TooManyAttempts, ValidationFailed
-from comptoir.platform.models import Organization, OrganizationMember
-from comptoir.platform.tenancy import require_org_id, tenant_context, user_context
+from comptoir.platform.errors import Conflict, PermissionDenied, TooManyAttempts, ValidationFailed
+from comptoir.platform.locks import lock_member
+from comptoir.platform.queries.core import current_organization
+from comptoir.platform.queries.members import is_owner, members
+from comptoir.platform.services import members as member_services
+from comptoir.platform.tenancy import tenant_context
 
 T = TypeVar("T")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class UserInput:
     email: str
     password: str
@@ -60,8 +62,9 @@ def _normalise_email(email: str, field: str = "email") -> str:
     return email
 
 
-def sign_up(*, organization: platform_services.OrganizationInput, user: UserInput) -> tuple[Organization, User]:
-    """A new organization with its first user as OWNER: default workspace, role templates, features."""
+def sign_up(*, organization: platform_services.OrganizationInput, user: UserInput) -> tuple[Any, User]:
+    """A new organization with its first user as OWNER: default workspace, role templates, features. Returns the
+    organization and the user."""
     email = _normalise_email(user.email, "user.email")
     _check_password(
         user.password,
@@ -105,7 +108,7 @@ def sign_up(*, organization: platform_services.OrganizationInput, user: UserInpu
     return org, new_user
 
 
-def create_organization_for(*, user: User, organization: platform_services.OrganizationInput) -> Organization:
+def create_organization_for(*, user: User, organization: platform_services.OrganizationInput):
     """An existing user founds another organization and becomes its OWNER."""
     with transaction.atomic():
         org = platform_services.create_organization(data=organization, actor=user)
@@ -116,22 +119,14 @@ def create_organization_for(*, user: User, organization: platform_services.Organ
 
 def add_member(
     *, actor, user: User, org_role: str, is_default: bool = False, roles: list | None = None, invited: bool = False
-) -> OrganizationMember:
+):
     """Make `user` a member of the organization in context with the role template of `org_role`
     plus any extra roles. An invited member stays inactive until the user accepts (accept_invitation)."""
     if org_role not in OrgRole.values:
         raise ValidationFailed(f"Unknown organization role '{org_role}'", code="invalid_choice", field="org_role")
     template = template_role(org_role, actor=actor)
-    if OrganizationMember.objects.filter(user=user).exists():
-        raise ValidationFailed("This user is already a member", code="duplicate", field="email")
-    member = OrganizationMember.objects.create(
-        user=user,
-        org_role=org_role,
-        is_default=is_default,
-        is_active=not invited,
-        joined_at=None if invited else timezone.now(),
-        invited_by=actor if invited else None,
-        created_by=actor,
+    member = member_services.add_membership(
+        actor=actor, user=user, org_role=org_role, is_default=is_default, invited=invited
     )
     assigned = [template, *(roles or [])]
     MemberRole.objects.bulk_create(
@@ -151,7 +146,7 @@ def invite_member(
     role_codes: list[str] | None = None,
     first_name: str = "",
     last_name: str = "",
-) -> OrganizationMember:
+):
     """Invite someone by e-mail: an inactive membership and a code e-mailed to the address (voiding any earlier
     invitation code). A user who does not exist yet is created PENDING. Nothing of an existing user is revealed or
     changed: the membership becomes active only when the address's owner accepts (accept_invitation)."""
@@ -173,7 +168,7 @@ def invite_member(
                 email, None, first_name=first_name, last_name=last_name, status=UserStatus.PENDING
             )
         member = add_member(actor=actor, user=user, org_role=org_role, roles=roles, invited=True)
-        org = Organization.objects.get(pk=require_org_id())
+        org = current_organization()
         code = _issue_token(
             user=user, email=email, purpose=TokenPurpose.INVITATION, payload={"organization": str(org.pk)}
         )
@@ -190,17 +185,13 @@ def invite_member(
     return member
 
 
-def update_member(
-    *, actor, member_id, org_role: str | None = None, is_active: bool | None = None
-) -> OrganizationMember:
+def update_member(*, actor, member_id, org_role: str | None = None, is_active: bool | None = None):
     """Change a member's organization role (its role template follows) or deactivate it. Only an owner grants,
     changes or removes ownership; the organization keeps at least one active owner."""
     if org_role is not None and org_role not in OrgRole.values:
         raise ValidationFailed(f"Unknown organization role '{org_role}'", code="invalid_choice", field="org_role")
     with transaction.atomic():
-        member = OrganizationMember.objects.select_for_update().filter(pk=member_id).first()
-        if member is None:
-            raise NotFound("Member not found")
+        member = lock_member(member_id)
         if is_active is not None and member.awaits_acceptance:
             raise Conflict(
                 "The invitation is not accepted yet; delete the member to withdraw it",
@@ -216,32 +207,23 @@ def update_member(
                 field="org_role" if role_changes else "is_active",
             )
         leaving_owner = member.org_role == OrgRole.OWNER and (role_changes or is_active is False)
-        if (
-            leaving_owner
-            and not OrganizationMember.objects.filter(org_role=OrgRole.OWNER, is_active=True)
-            .exclude(pk=member.pk)
-            .exists()
-        ):
+        if leaving_owner and not members(org_role=OrgRole.OWNER, is_active=True).exclude(pk=member.pk).exists():
             raise Conflict("An organization keeps at least one active owner", code="last_owner")
         if role_changes:
             MemberRole.objects.filter(member=member, role=template_role(member.org_role, actor=actor)).delete()
             MemberRole.objects.get_or_create(
                 member=member, role=template_role(org_role, actor=actor), workspace=None, defaults={"created_by": actor}
             )
-            member.org_role = org_role
-        if is_active is not None:
-            member.is_active = is_active
-        member.updated_by = actor
-        member.save()
+        member_services.change_membership(actor=actor, member=member, org_role=org_role, is_active=is_active)
     return member
 
 
 def remove_member(*, actor, member_id) -> None:
     """Deactivate a member; an invitation not accepted yet is withdrawn (its membership deleted)."""
     with transaction.atomic():
-        member = OrganizationMember.objects.select_for_update().filter(pk=member_id).first()
-        if member is not None and member.awaits_acceptance:
-            member.delete()
+        member = lock_member(member_id)
+        if member.awaits_acceptance:
+            member_services.withdraw_invitation(member=member)
             return
         update_member(actor=actor, member_id=member_id, is_active=False)
 
@@ -379,11 +361,7 @@ def accept_invitation(
             user.email_verified = True
             user.registration_status = RegistrationStatus.EMAIL_VERIFIED
             user.save()
-        with user_context(user):
-            pending = list(OrganizationMember.unscoped.filter(user=user, is_active=False, joined_at__isnull=True))
-        for membership in pending:
-            with tenant_context(membership.organization_id, user=user):
-                OrganizationMember.objects.filter(pk=membership.pk).update(is_active=True, joined_at=timezone.now())
+        member_services.join_invited_organizations(user=user)
         return user
 
     return _redeem_token(email=email, purpose=TokenPurpose.INVITATION, code=code, apply=apply)

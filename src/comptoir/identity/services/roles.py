@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from comptoir.identity.models import MemberRole, Permission, Role, RolePermission
 from comptoir.identity.permissions import permission_catalogue, role_templates, template_codenames
-from comptoir.identity.queries import is_owner
 from comptoir.platform.constants import OrgRole
 from comptoir.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from comptoir.platform.models import Organization, OrganizationMember, Workspace
+from comptoir.platform.queries.core import organization_ids, workspaces
+from comptoir.platform.queries.members import is_owner, members
 from comptoir.platform.tenancy import require_org_id, tenant_context
 
 
@@ -24,7 +24,7 @@ def sync_permission_catalogue(using: str = "default") -> None:
         [Permission(codename=c, name=n, module=m) for c, (n, m) in catalogue.items() if c not in existing]
     )
     Permission.objects.using(using).exclude(codename__in=list(catalogue)).delete()
-    for org_id in Organization.objects.using(using).values_list("id", flat=True):
+    for org_id in organization_ids(using):
         with tenant_context(org_id):
             seed_role_templates()
 
@@ -176,14 +176,14 @@ def _owner_count(exclude_member_id=None) -> int:
 
 def assign_role(*, actor, member_id, role_id, workspace_id=None) -> MemberRole:
     with transaction.atomic():
-        member = OrganizationMember.objects.filter(pk=member_id).first()
+        member = members().filter(pk=member_id).first()
         if member is None:
             raise NotFound("Member not found", field="member")
         role = Role.objects.filter(pk=role_id, deleted_at__isnull=True).first()
         if role is None:
             raise NotFound("Role not found", field="role")
         check_can_grant(actor, role)
-        if workspace_id and not Workspace.objects.filter(pk=workspace_id, deleted_at__isnull=True).exists():
+        if workspace_id and not workspaces().filter(pk=workspace_id).exists():
             raise NotFound("Workspace not found", field="workspace")
         existing = MemberRole.objects.filter(member=member, role=role, workspace_id=workspace_id).first()
         if existing:

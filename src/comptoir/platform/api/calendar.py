@@ -49,8 +49,7 @@ def list_events(request, page: Query[PageParams], export: Query[ExportParams], f
 def create_event(request, payload: CalendarEventIn, response: HttpResponse):
     """Create a calendar event (with attendees, reminders and a recurrence rule)."""
     actor = authorize(request, "platform.add_calendarevent")
-    data = payload.model_dump()
-    event = services.create_calendar_event(actor=actor.user, data=services.CalendarEventInput(**data))
+    event = services.create_calendar_event(actor=actor.user, data=services.CalendarEventInput(**payload.model_dump()))
     event = queries.access_calendar_event(actor.user, event.pk)
     response["ETag"] = etag(event.version)
     return Status(201, event)
@@ -73,7 +72,7 @@ def patch_event(request, event_id: uuid.UUID, payload: CalendarEventPatch, respo
     services.update_calendar_event(
         actor=actor.user,
         event_id=event_id,
-        changes=payload.model_dump(exclude_unset=True),
+        patch=services.CalendarEventPatch.from_schema(payload),
         expected_version=if_match_version(request),
     )
     event = queries.access_calendar_event(actor.user, event_id)

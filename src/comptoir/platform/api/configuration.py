@@ -101,5 +101,5 @@ def patch_features(request, payload: FeaturesPatch):
     """Switch modules on or off (`{"modules": {"<module>": false}}`), set the tax regime, lock or unlock the
     organization's books."""
     actor = authorize(request, "platform.change_organizationfeature")
-    changes = payload.model_dump(exclude_unset=True)
-    return _features_out(features_service.update_features(actor=actor.user, changes=changes))
+    patch = features_service.FeaturesPatch.from_schema(payload)
+    return _features_out(features_service.update_features(actor=actor.user, patch=patch))

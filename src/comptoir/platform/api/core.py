@@ -45,8 +45,10 @@ def get_organization(request, response: HttpResponse):
 def patch_organization(request, payload: OrganizationPatch, response: HttpResponse):
     """Change the fields sent; null clears an optional text field. Send `If-Match` to refuse a stale write (412)."""
     actor = authorize(request, "platform.change_organization")
-    org = services.update_organization(
-        actor=actor.user, changes=payload.model_dump(exclude_unset=True), expected_version=if_match_version(request)
+    services.update_organization(
+        actor=actor.user,
+        patch=services.OrganizationPatch.from_schema(payload),
+        expected_version=if_match_version(request),
     )
     org = queries.current_organization()
     response["ETag"] = etag(org.version)
@@ -95,7 +97,7 @@ def patch_workspace(request, workspace_id: uuid.UUID, payload: WorkspacePatch, r
     ws = services.update_workspace(
         actor=actor.user,
         workspace_id=workspace_id,
-        changes=payload.model_dump(exclude_unset=True),
+        patch=services.WorkspacePatch.from_schema(payload),
         expected_version=if_match_version(request),
     )
     response["ETag"] = etag(ws.version)

@@ -100,7 +100,7 @@ def patch_webhook(request, webhook_id: uuid.UUID, payload: WebhookPatch):
     """Change the fields sent of a subscription (URL, event types, secret, active)."""
     actor = authorize(request, "platform.change_webhooksubscription")
     return services.update_webhook_subscription(
-        actor=actor.user, subscription_id=webhook_id, changes=payload.model_dump(exclude_unset=True)
+        actor=actor.user, subscription_id=webhook_id, patch=services.WebhookPatch.from_schema(payload)
     )
 
 

@@ -9,6 +9,11 @@ from comptoir.platform.models import Country, Currency, Organization, Organizati
 from comptoir.platform.tenancy import require_org_id, user_context
 
 
+def organization_ids(using: str = "default") -> list:
+    """The ids of every organization (global: no tenant context needed), e.g. to seed each after a migration."""
+    return list(Organization.objects.using(using).values_list("id", flat=True))
+
+
 def current_organization() -> Organization:
     return Organization.objects.select_related("country", "base_currency").get(pk=require_org_id())
 

@@ -8,7 +8,9 @@ from comptoir.platform.services.idempotency import (
 )
 from comptoir.platform.services.organizations import (
     OrganizationInput,
+    OrganizationPatch,
     WorkspaceInput,
+    WorkspacePatch,
     create_organization,
     create_workspace,
     delete_workspace,
@@ -18,7 +20,9 @@ from comptoir.platform.services.organizations import (
 
 __all__ = [
     "OrganizationInput",
+    "OrganizationPatch",
     "WorkspaceInput",
+    "WorkspacePatch",
     "claim_idempotency_key",
     "create_organization",
     "create_workspace",

@@ -11,18 +11,19 @@ spec's `default_enabled`); the other modules are always on. Module names are che
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from comptoir.platform.constants import AuditAction, TaxRegime
+from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, PermissionDenied, ValidationFailed
+from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.models import ModuleSwitch, OrganizationFeature
 from comptoir.platform.modules import UnknownModule, registry
 from comptoir.platform.queries.configuration import module_switches, organization_features
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.tenancy import require_org_id
 
-EDITABLE = {"modules", "tax_regime", "locked"}
 AUDITED = ("tax_regime", "locked")
 
 
@@ -89,10 +90,9 @@ class ModuleGuard:
         return actor
 
 
-def _check_switches(switches) -> dict[str, bool]:
-    if not isinstance(switches, dict):
-        raise ValidationFailed("modules is an object {module: true|false}", code="invalid_type", field="modules")
-    for name, enabled in switches.items():
+def _check_switches(switches: dict[str, bool]) -> None:
+    """Each switch names an installed module that can be switched."""
+    for name in switches:
         field = f"modules.{name}"
         try:
             spec = registry().module(name)
@@ -100,23 +100,23 @@ def _check_switches(switches) -> dict[str, bool]:
             raise ValidationFailed(f"No module {name!r} is installed", code="unknown_module", field=field) from None
         if not spec.switchable:
             raise ValidationFailed(f"The {name} module is always on", code="not_switchable", field=field)
-        if not isinstance(enabled, bool):
-            raise ValidationFailed(f"{field} must be true or false", code="invalid_type", field=field)
-    return switches
 
 
-def update_features(*, actor, changes: dict) -> OrganizationFeature:
-    """Switch modules on or off (`modules: {name: bool}`), set the tax regime, lock or unlock the organization.
-    Audited."""
-    unknown = set(changes) - EDITABLE
-    if unknown:
-        raise ValidationFailed(f"Cannot change {', '.join(sorted(unknown))}", code="not_editable", field=min(unknown))
-    for name, value in changes.items():
-        if value is None:
-            raise ValidationFailed(f"{name} cannot be null", code="required", field=name)
-    if "tax_regime" in changes and changes["tax_regime"] not in TaxRegime.values:
-        raise ValidationFailed("Unknown tax regime", code="invalid_choice", field="tax_regime")
-    switches = _check_switches(changes.pop("modules", {}))
+@dataclass(frozen=True, kw_only=True)
+class FeaturesPatch(Patch):
+    """Switches to change ({module: on}), the tax regime, the financial freeze; none of them may be None."""
+
+    modules: dict[str, bool] | None | _Unset = UNSET
+    tax_regime: str | None | _Unset = UNSET
+    locked: bool | None | _Unset = UNSET
+
+
+def update_features(*, actor, patch: FeaturesPatch) -> OrganizationFeature:
+    """Switch modules on or off, set the tax regime, lock or unlock the organization. Audited."""
+    patch.refuse_nulls("modules", "tax_regime", "locked")
+    changes = patch.provided()
+    switches = changes.pop("modules", {})
+    _check_switches(switches)
     with transaction.atomic():
         features = OrganizationFeature.objects.select_for_update().first()
         if features is None:

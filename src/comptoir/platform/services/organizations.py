@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -22,6 +23,7 @@ from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.hooks import initialize_organization
 from comptoir.platform.http import check_version
 from comptoir.platform.ids import uuid7
+from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.models import (
     Country,
     Currency,
@@ -52,7 +54,7 @@ def _record_update(*, actor, obj, old: dict, fields) -> None:
         )
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class OrganizationInput:
     name: str
     code: str
@@ -132,45 +134,47 @@ def create_organization(*, data: OrganizationInput, actor=None) -> Organization:
     return org
 
 
-ORGANIZATION_EDITABLE = {
-    "name",
-    "legal_name",
-    "company_type",
-    "industry",
-    "size",
-    "employee_count",
-    "annual_revenue",
-    "bin",
-    "tax_id",
-    "registration_number",
-    "gstin",
-    "pan",
-    "email",
-    "phone",
-    "website",
-    "timezone",
-    "language",
-    "settings",
-    "metadata",
-    "status",
-    "kind",
-}
+@dataclass(frozen=True, kw_only=True)
+class OrganizationPatch(Patch):
+    """The fields of the organization to change; `country` and `base_currency` are ISO codes."""
+
+    name: str | _Unset = UNSET
+    legal_name: str | _Unset = UNSET
+    kind: str | _Unset = UNSET
+    company_type: str | _Unset = UNSET
+    industry: str | _Unset = UNSET
+    size: str | _Unset = UNSET
+    employee_count: int | None | _Unset = UNSET
+    annual_revenue: Decimal | None | _Unset = UNSET
+    country: str | _Unset = UNSET
+    base_currency: str | _Unset = UNSET
+    bin: str | _Unset = UNSET
+    tax_id: str | _Unset = UNSET
+    registration_number: str | _Unset = UNSET
+    gstin: str | _Unset = UNSET
+    pan: str | _Unset = UNSET
+    email: str | _Unset = UNSET
+    phone: str | _Unset = UNSET
+    website: str | _Unset = UNSET
+    timezone: str | _Unset = UNSET
+    language: str | _Unset = UNSET
+    settings: dict | _Unset = UNSET
+    metadata: dict | _Unset = UNSET
+    status: str | _Unset = UNSET
 
 
-def update_organization(*, actor, changes: dict, expected_version: int | None = None) -> Organization:
-    org_id = require_org_id()
-    unknown = set(changes) - ORGANIZATION_EDITABLE - {"country", "base_currency"}
-    if unknown:
-        raise ValidationFailed(
-            f"Cannot change {', '.join(sorted(unknown))}", code="not_editable", field=sorted(unknown)[0]
-        )
+def update_organization(*, actor, patch: OrganizationPatch, expected_version: int | None = None) -> Organization:
+    """Change the organization in context, guarded by the version the caller read. The status moves per
+    ORGANIZATION_TRANSITIONS; the name is not blank; country, currency and time zone exist; an organization in
+    Kazakhstan keeps its BIN. Audited with the fields whose values changed."""
+    changes = patch.provided()
     with transaction.atomic():
-        org = Organization.objects.select_for_update().get(pk=org_id)
+        org = Organization.objects.select_for_update().get(pk=require_org_id())
         check_version(org.version, expected_version)
         old = snapshot(org, changes)
         if "status" in changes and changes["status"] != org.status:
             transition(org, changes["status"], actor=actor, transitions=ORGANIZATION_TRANSITIONS, save=False)
-        if "name" in changes and not (changes["name"] or "").strip():
+        if "name" in changes and not changes["name"].strip():
             raise ValidationFailed("Name is required", code="required", field="name")
         for name, value in changes.items():
             if name == "status":
@@ -192,7 +196,7 @@ def update_organization(*, actor, changes: dict, expected_version: int | None = 
     return org
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class WorkspaceInput:
     name: str
     type: str = WorkspaceType.MAIN
@@ -216,7 +220,19 @@ def create_workspace(*, actor, data: WorkspaceInput) -> Workspace:
     return ws
 
 
-def update_workspace(*, actor, workspace_id, changes: dict, expected_version: int | None = None) -> Workspace:
+@dataclass(frozen=True, kw_only=True)
+class WorkspacePatch(Patch):
+    name: str | _Unset = UNSET
+    type: str | _Unset = UNSET
+    description: str | _Unset = UNSET
+    status: str | _Unset = UNSET
+    settings: dict | _Unset = UNSET
+
+
+def update_workspace(*, actor, workspace_id, patch: WorkspacePatch, expected_version: int | None = None) -> Workspace:
+    """Change a workspace, guarded by the version the caller read: an archived one is read-only, the default one
+    stays active, the status moves per WORKSPACE_TRANSITIONS and the name is unique among live workspaces."""
+    changes = patch.provided()
     with transaction.atomic():
         ws = Workspace.objects.select_for_update().filter(pk=workspace_id, deleted_at__isnull=True).first()
         if ws is None:
@@ -230,7 +246,7 @@ def update_workspace(*, actor, workspace_id, changes: dict, expected_version: in
                 raise Conflict("The default workspace stays active", code="default_workspace", field="status")
             transition(ws, changes["status"], actor=actor, transitions=WORKSPACE_TRANSITIONS, save=False)
         if "name" in changes:
-            name = (changes["name"] or "").strip()
+            name = changes["name"].strip()
             if not name:
                 raise ValidationFailed("Name is required", code="required", field="name")
             clash = Workspace.objects.filter(name__iexact=name, deleted_at__isnull=True).exclude(pk=ws.pk)

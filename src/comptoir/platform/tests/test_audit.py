@@ -14,7 +14,14 @@ from comptoir.platform.audit import RequestContext, request_scope
 from comptoir.platform.db import owner_mode
 from comptoir.platform.errors import InvalidTransition
 from comptoir.platform.models import AuditLog, Workspace
-from comptoir.platform.services import WorkspaceInput, create_workspace, update_organization, update_workspace
+from comptoir.platform.services import (
+    OrganizationPatch,
+    WorkspaceInput,
+    WorkspacePatch,
+    create_workspace,
+    update_organization,
+    update_workspace,
+)
 from comptoir.platform.services.audit import audit_login, audit_logout, record_audit
 from comptoir.platform.tenancy import tenant_context
 
@@ -116,9 +123,11 @@ def test_an_api_write_records_the_http_request(tenant):
 def test_every_workspace_write_is_audited(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         ws = create_workspace(actor=tenant.owner, data=WorkspaceInput(name="Depot", type="BRANCH"))
-        update_workspace(actor=tenant.owner, workspace_id=ws.pk, changes={"name": "Depot 2", "description": "North"})
-        update_workspace(actor=tenant.owner, workspace_id=ws.pk, changes={"status": "INACTIVE"})
-        update_workspace(actor=tenant.owner, workspace_id=ws.pk, changes={"name": "Depot 2"})  # nothing changes
+        update_workspace(
+            actor=tenant.owner, workspace_id=ws.pk, patch=WorkspacePatch(name="Depot 2", description="North")
+        )
+        update_workspace(actor=tenant.owner, workspace_id=ws.pk, patch=WorkspacePatch(status="INACTIVE"))
+        update_workspace(actor=tenant.owner, workspace_id=ws.pk, patch=WorkspacePatch(name="Depot 2"))  # no change
     assert tenant.api.delete(f"platform/workspaces/{ws.pk}").status_code == 204
     history = [(r.action, r.changes) for r in rows(tenant, object_id=ws.pk)]
     assert history == [
@@ -154,7 +163,8 @@ def test_organization_creation_and_updates_are_audited(tenant):
     assert created.new_values["base_currency"] == str(tenant.organization.base_currency_id)
     assert "default_workspace_id" in created.metadata
     with tenant_context(tenant.organization, user=tenant.owner):
-        update_organization(actor=tenant.owner, changes={"name": "Renamed", "status": "INACTIVE", "annual_revenue": 5})
+        patch = OrganizationPatch(name="Renamed", status="INACTIVE", annual_revenue=Decimal(5))
+        update_organization(actor=tenant.owner, patch=patch)
     (update,) = rows(tenant, object_type="platform.organization", action="UPDATE")
     assert update.changes == {"annual_revenue": [None, "5.00"], "name": [f"Organization {tenant.code}", "Renamed"]}
     (moved,) = rows(tenant, object_type="platform.organization", action="TRANSITION")
@@ -165,7 +175,7 @@ def test_a_refused_or_rolled_back_write_leaves_no_audit_row(tenant):
     before = len(rows(tenant))
     with tenant_context(tenant.organization, user=tenant.owner):
         ws = create_workspace(actor=tenant.owner, data=WorkspaceInput(name="Old"))
-        update_workspace(actor=tenant.owner, workspace_id=ws.pk, changes={"status": "ARCHIVED"})
+        update_workspace(actor=tenant.owner, workspace_id=ws.pk, patch=WorkspacePatch(status="ARCHIVED"))
         with pytest.raises(ZeroDivisionError), transaction.atomic():
             create_workspace(actor=tenant.owner, data=WorkspaceInput(name="Ghost"))
             1 / 0  # noqa: B018 (the business transaction fails after the write)
@@ -179,7 +189,7 @@ def test_a_refused_or_rolled_back_write_leaves_no_audit_row(tenant):
 def test_an_invalid_transition_writes_nothing(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         ws = create_workspace(actor=tenant.owner, data=WorkspaceInput(name="Depot"))
-        update_workspace(actor=tenant.owner, workspace_id=ws.pk, changes={"status": "ARCHIVED"})
+        update_workspace(actor=tenant.owner, workspace_id=ws.pk, patch=WorkspacePatch(status="ARCHIVED"))
         count = AuditLog.objects.filter(organization_id=tenant.organization.pk).count()
         with pytest.raises(InvalidTransition), transaction.atomic():
             from comptoir.platform.transitions import transition

@@ -3,6 +3,7 @@ import dataclasses
 import pytest
 from ninja import Schema
 
+from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.inputs import UNSET, Patch, _Unset
 
 
@@ -29,3 +30,11 @@ def test_unset_is_one_falsy_marker():
     assert not UNSET
     with pytest.raises(dataclasses.FrozenInstanceError):
         NotePatch().title = "y"  # type: ignore[misc]
+
+
+def test_a_field_that_cannot_be_cleared_refuses_null():
+    NotePatch(title="x").refuse_nulls("title")
+    NotePatch().refuse_nulls("title")
+    with pytest.raises(ValidationFailed) as exc:
+        NotePatch(body=None).refuse_nulls("title", "body")
+    assert (exc.value.code, exc.value.errors[0].field) == ("required", "body")

@@ -69,10 +69,10 @@ def test_suspended_organization_is_read_only(tenant):
 
 def test_suspension_transitions_are_declared(tenant):
     from comptoir.platform.errors import InvalidTransition
-    from comptoir.platform.services import update_organization
+    from comptoir.platform.services import OrganizationPatch, update_organization
 
     with tenant_context(tenant.organization):
-        update_organization(actor=tenant.owner, changes={"status": "SUSPENDED"})
+        update_organization(actor=tenant.owner, patch=OrganizationPatch(status="SUSPENDED"))
         with pytest.raises(InvalidTransition):
-            update_organization(actor=tenant.owner, changes={"status": "INACTIVE"})
-        assert update_organization(actor=tenant.owner, changes={"status": "ACTIVE"}).status == "ACTIVE"
+            update_organization(actor=tenant.owner, patch=OrganizationPatch(status="INACTIVE"))
+        assert update_organization(actor=tenant.owner, patch=OrganizationPatch(status="ACTIVE")).status == "ACTIVE"
