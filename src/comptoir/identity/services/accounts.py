@@ -21,6 +21,7 @@ from comptoir.identity.constants import (
     TokenPurpose,
     UserStatus,
 )
+from comptoir.identity.errors import IdentityError
 from comptoir.identity.locks import lock_user
 from comptoir.identity.models import MemberRole, Role, User, VerificationToken
 from comptoir.identity.services.auth import authenticate_password, revoke_all_sessions
@@ -52,7 +53,10 @@ def _check_password(password: str, user, field: str = "password") -> None:
     try:
         validate_password(password, user)
     except DjangoValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), code="weak_password", field=field) from exc
+        codes = {error.code for error in exc.error_list}
+        personal = codes == {IdentityError.PASSWORD_PERSONAL_DATA}
+        code = IdentityError.PASSWORD_PERSONAL_DATA if personal else IdentityError.WEAK_PASSWORD
+        raise ValidationFailed(" ".join(exc.messages), code=code, field=field) from exc
 
 
 def _normalise_email(email: str, field: str = "email") -> str:

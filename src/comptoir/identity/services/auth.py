@@ -86,6 +86,15 @@ def authenticate_password(*, email: str, password: str, request=None, raise_erro
     return user
 
 
+def purge_sign_in_throttles(*, now=None) -> int:
+    """Forget the failed sign-ins of unknown e-mails once they no longer count: not locked, and no failure for a
+    lockout period (a failure restarts the row's clock). Returns how many rows went."""
+    now = now or timezone.now()
+    stale = now - timedelta(minutes=settings.LOCKOUT_MINUTES)
+    deleted, _ = SignInThrottle.objects.filter(updated_at__lt=stale).exclude(locked_until__gt=now).delete()
+    return deleted
+
+
 @dataclass(frozen=True)
 class TokenPair:
     access: str

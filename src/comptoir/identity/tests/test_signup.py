@@ -160,7 +160,7 @@ def test_signup_refuses_a_password_built_from_the_users_own_data(counts, passwor
         organization={"name": "Kittiwake Shipping", "code": "kittiwake"},
         user={"email": "grace.hopper@example.com", "first_name": "Bartholomew", "password": password},
     )
-    assert_problem(ApiClient().post("auth/signup", body), 422, "weak_password", field="user.password")
+    assert_problem(ApiClient().post("auth/signup", body), 422, "password_personal_data", field="user.password")
     _nothing_written(counts)
 
 
