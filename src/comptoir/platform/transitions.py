@@ -8,6 +8,8 @@ and when, saves, and writes a TRANSITION audit row. Stamps, when the model has t
 
 from __future__ import annotations
 
+import functools
+
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 
@@ -88,8 +90,13 @@ def transition(
 
 
 def _has_field(obj, name: str) -> bool:
+    return _model_has_field(type(obj), name)
+
+
+@functools.cache
+def _model_has_field(model, name: str) -> bool:
     try:
-        obj._meta.get_field(name)
+        model._meta.get_field(name)
     except FieldDoesNotExist:
         return False
     return True

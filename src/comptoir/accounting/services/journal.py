@@ -418,7 +418,8 @@ def _post(*, actor, lock, lines_of, books_of) -> JournalEntry:
         event_type=JOURNAL_ENTRY_POSTED,
         payload=_payload,
     )
-    _with_lines(entry, lines)
+    if "lines" not in getattr(entry, "_prefetched_objects_cache", {}):  # a new entry has them since its insert
+        _with_lines(entry, lines)
     return entry
 
 

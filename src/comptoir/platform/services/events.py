@@ -5,19 +5,40 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from comptoir.platform.constants import EventStatus
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.models import IntegrationEvent
+from comptoir.platform.ids import uuid7
+from comptoir.platform.models import IntegrationEvent, WebhookSubscription
 from comptoir.platform.modules import registry
-from comptoir.platform.services.webhooks import matching_subscription_ids, max_attempts, schedule_deliveries
-from comptoir.platform.tenancy import current_user_id
+from comptoir.platform.services.webhooks import max_attempts, patterns_matching, schedule_deliveries
+from comptoir.platform.tenancy import current_user_id, require_org_id
 
 
 class UndeclaredEvent(LookupError):
     """Code emitted an event type no module's spec declares: a programming error, not a user's."""
+
+
+# The event and the active subscriptions that select it, in one statement: PENDING with their ids when there are
+# any, else already settled (SUCCESS, processed now). Row-level security keeps the subscriptions to the
+# organization in context.
+_EMIT_SQL = f"""
+WITH subscription AS (
+    SELECT id FROM {WebhookSubscription._meta.db_table}
+     WHERE is_active AND deleted_at IS NULL AND event_types && %(patterns)s::varchar[]
+)
+INSERT INTO {IntegrationEvent._meta.db_table}
+    (id, organization_id, created_at, updated_at, created_by_id, updated_by_id, event_type, payload, status,
+     attempts, max_attempts, error_message, source_object_type, source_object_id, processed_at)
+SELECT %(id)s::uuid, %(org)s::uuid, %(now)s::timestamptz, %(now)s::timestamptz, %(user)s::uuid, %(user)s::uuid,
+       %(event_type)s, %(payload)s::jsonb,
+       CASE WHEN EXISTS (SELECT 1 FROM subscription) THEN %(pending)s ELSE %(settled)s END,
+       0, %(max_attempts)s, '', %(source_type)s, %(source_id)s::uuid,
+       CASE WHEN EXISTS (SELECT 1 FROM subscription) THEN NULL ELSE %(now)s::timestamptz END
+RETURNING status, processed_at, ARRAY(SELECT id FROM subscription ORDER BY id)
+"""  # noqa: S608 (the tables are the models')
 
 
 def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEvent:
@@ -29,20 +50,40 @@ def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEve
     already settled (SUCCESS) and no job is enqueued."""
     if event_type not in registry().events:
         raise UndeclaredEvent(f"No module declares the event type {event_type!r}")
-    data = json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+    text = json.dumps(payload, cls=DjangoJSONEncoder)
+    data = json.loads(text)
     if not isinstance(data, dict):
         raise ValidationFailed("The payload must be a JSON object", code="invalid_payload", field="payload")
+    event = IntegrationEvent(
+        id=uuid7(),
+        organization_id=require_org_id(),
+        created_by_id=current_user_id(),
+        event_type=event_type,
+        payload=data,
+        max_attempts=max_attempts(),
+        source_object_type=source._meta.label_lower if source is not None else "",
+        source_object_id=source.pk if source is not None else None,
+    )
+    event.created_at = event.updated_at = timezone.now()
+    event.updated_by_id = event.created_by_id
+    params = {
+        "id": event.pk,
+        "org": event.organization_id,
+        "now": event.created_at,
+        "user": event.created_by_id,
+        "event_type": event_type,
+        "payload": text,
+        "pending": EventStatus.PENDING,
+        "settled": EventStatus.SUCCESS,
+        "max_attempts": event.max_attempts,
+        "source_type": event.source_object_type,
+        "source_id": event.source_object_id,
+        "patterns": patterns_matching(event_type),
+    }
     with transaction.atomic(savepoint=False):  # inside the caller's transaction: no savepoint round trips
-        subscription_ids = matching_subscription_ids(event_type)
-        event = IntegrationEvent.objects.create(
-            event_type=event_type,
-            payload=data,
-            status=EventStatus.PENDING if subscription_ids else EventStatus.SUCCESS,
-            processed_at=None if subscription_ids else timezone.now(),
-            max_attempts=max_attempts(),
-            source_object_type=source._meta.label_lower if source is not None else "",
-            source_object_id=source.pk if source is not None else None,
-            created_by_id=current_user_id(),
-        )
+        with connection.cursor() as cursor:
+            cursor.execute(_EMIT_SQL, params)
+            event.status, event.processed_at, subscription_ids = cursor.fetchone()
+        event._state.adding = False
         schedule_deliveries(event, [(subscription_id, 1) for subscription_id in subscription_ids])
     return event

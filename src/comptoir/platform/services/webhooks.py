@@ -223,17 +223,6 @@ def delete_webhook_subscription(*, actor, subscription_id) -> None:
 # --- scheduling -------------------------------------------------------------------------------------------------
 
 
-def matching_subscription_ids(event_type: str) -> list:
-    """Active subscriptions of the organization in context whose patterns select `event_type`."""
-    return list(
-        WebhookSubscription.objects.filter(
-            is_active=True, deleted_at__isnull=True, event_types__overlap=patterns_matching(event_type)
-        )
-        .order_by("id")
-        .values_list("id", flat=True)
-    )
-
-
 def schedule_deliveries(event: IntegrationEvent, attempts: list[tuple], *, at=None) -> list[WebhookDelivery]:
     """Create a PENDING delivery per (subscription id, attempt number) and enqueue its job, both in the caller's
     transaction."""
