@@ -264,7 +264,7 @@ def _books(tenant):
     entries = {
         "ref": create_and_post(
             actor=tenant.owner,
-            data={**entry_data(("1100", "DR", "100"), ("4000", "CR", "100")), "reference_number": "INV-1"},
+            data=entry_data(("1100", "DR", "100"), ("4000", "CR", "100"), reference_number="INV-1"),
         ),
         "near": create_and_post(
             actor=tenant.owner,

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from comptoir.accounting.services import create_and_post
 from comptoir.accounting.services.books import check_books, rebuild_balances
-from comptoir.accounting.tests.factories import IN_YEAR
+from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import tenant_context
 
@@ -51,11 +51,7 @@ def test_random_entries_only_balanced_ones_post_and_books_hold(tenant):
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(entries())
     def run(specs):
-        data = {
-            "date": IN_YEAR,
-            "journal_type": "JV",
-            "lines": [{"account": a, "entry_type": t, "amount": amount} for a, t, amount in specs],
-        }
+        data = entry_data(*specs)
         debit = sum(a for _, t, a in specs if t == "DR")
         credit = sum(a for _, t, a in specs if t == "CR")
         balanced = len(specs) >= 2 and debit == credit
@@ -79,17 +75,7 @@ def test_random_entries_only_balanced_ones_post_and_books_hold(tenant):
 def test_check_books_finds_a_tampered_cache_and_rebuild_repairs_it(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         for amount in ("10.00", "20.00"):
-            create_and_post(
-                actor=tenant.owner,
-                data={
-                    "date": IN_YEAR,
-                    "journal_type": "JV",
-                    "lines": [
-                        {"account": "1000", "entry_type": "DR", "amount": amount},
-                        {"account": "4000", "entry_type": "CR", "amount": amount},
-                    ],
-                },
-            )
+            create_and_post(actor=tenant.owner, data=entry_data(("1000", "DR", amount), ("4000", "CR", amount)))
         assert check_books() == []
         with connection.cursor() as cursor:
             cursor.execute(
@@ -117,17 +103,7 @@ def test_check_books_command_exits_1_on_differences_and_rebuilds(tenant):
     from django.core.management import CommandError, call_command
 
     with tenant_context(tenant.organization, user=tenant.owner):
-        create_and_post(
-            actor=tenant.owner,
-            data={
-                "date": IN_YEAR,
-                "journal_type": "JV",
-                "lines": [
-                    {"account": "1000", "entry_type": "DR", "amount": "7.00"},
-                    {"account": "4000", "entry_type": "CR", "amount": "7.00"},
-                ],
-            },
-        )
+        create_and_post(actor=tenant.owner, data=entry_data(("1000", "DR", "7.00"), ("4000", "CR", "7.00")))
     out = io.StringIO()
     call_command("check_books", stdout=out)
     assert "0 difference(s)" in out.getvalue()

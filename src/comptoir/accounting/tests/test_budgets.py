@@ -13,7 +13,7 @@ from comptoir.accounting.queries.budgets import spent_by_budget, with_figures
 from comptoir.accounting.services import create_and_post, create_entry, reverse_entry
 from comptoir.accounting.services.budgets import BudgetInput, BudgetPatch, close_budget, create_budget, update_budget
 from comptoir.accounting.services.chart import CostCenterInput, create_cost_center
-from comptoir.accounting.tests.factories import IN_YEAR, entry_data
+from comptoir.accounting.tests.factories import IN_YEAR, entry_data, line
 from comptoir.platform.errors import Conflict, InvalidTransition, ValidationFailed
 from comptoir.platform.models import Notification
 from comptoir.platform.services.configuration import set_setting
@@ -50,8 +50,7 @@ def test_spent_follows_scope_period_and_nature(tenant):
         _post(tenant, ("6000", "DR", "30.00"), ("1100", "CR", "30.00"), date=MAY)
         _post(tenant, ("5000", "DR", "7.00"), ("1100", "CR", "7.00"))  # cost of sales: not operating expenses
         _post(tenant, ("1100", "DR", "500.00"), ("4000", "CR", "500.00"))
-        cc = entry_data(("6900", "DR", "40.00"), ("1100", "CR", "40.00"))
-        cc["lines"][0]["cost_center"] = "OPS"
+        cc = entry_data(line("6900", "DR", "40.00", cost_center="OPS"), ("1100", "CR", "40.00"))
         create_and_post(actor=tenant.owner, data=cc)
         create_entry(actor=tenant.owner, data=entry_data(("6100", "DR", "999.00"), ("1100", "CR", "999.00")))
         assert center.code == "OPS"

@@ -1,5 +1,6 @@
 """Posting rules of the journal, each with its refusal (nothing written), reversal and cancellation."""
 
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,7 @@ import pytest
 from comptoir.accounting.models import AccountBalance, JournalEntry, JournalLine
 from comptoir.accounting.services import cancel_entry, create_and_post, create_entry, post_entry, reverse_entry
 from comptoir.accounting.services.books import check_books
-from comptoir.accounting.tests.factories import IN_YEAR, entry_data
+from comptoir.accounting.tests.factories import IN_YEAR, entry_data, line
 from comptoir.platform.errors import Conflict, DomainError, InvalidTransition, ValidationFailed
 from comptoir.platform.models import AuditLog
 from comptoir.platform.tenancy import tenant_context
@@ -98,11 +99,9 @@ def test_cost_center_only_on_applicable_accounts(tenant):
 
     with tenant_context(tenant.organization, user=tenant.owner):
         create_cost_center(actor=tenant.owner, data=CostCenterInput(code="CC1", name="Shop"))
-    data = entry_data(("6900", "DR", "10.00"), ("1000", "CR", "10.00"))
-    data["lines"][1]["cost_center"] = "CC1"
+    data = entry_data(("6900", "DR", "10.00"), line("1000", "CR", "10.00", cost_center="CC1"))
     _refused(tenant, data, "cost_center_not_applicable")
-    data["lines"][1].pop("cost_center")
-    data["lines"][0]["cost_center"] = "CC1"
+    data = entry_data(line("6900", "DR", "10.00", cost_center="CC1"), ("1000", "CR", "10.00"))
     with tenant_context(tenant.organization, user=tenant.owner):
         assert create_and_post(actor=tenant.owner, data=data).status == "POSTED"
 
@@ -152,8 +151,7 @@ def test_foreign_currency_lines_balance_in_base_currency(tenant):
 
     base = tenant.organization.base_currency.code
     foreign = "USD" if base != "USD" else "EUR"
-    data = entry_data(("1100", "DR", "110.00"), ("4000", "CR", "100.00"))
-    data["lines"][0].update(currency=foreign, exchange_rate=None)
+    data = entry_data(line("1100", "DR", "110.00", currency=foreign), ("4000", "CR", "100.00"))
     error = _refused(tenant, data, "missing_exchange_rate")
     assert error.errors[0].field == "lines[0].exchange_rate"
     with tenant_context(tenant.organization, user=tenant.owner):
@@ -164,12 +162,11 @@ def test_foreign_currency_lines_balance_in_base_currency(tenant):
             rate_date=IN_YEAR.replace(day=1),
         )
         entry = create_and_post(actor=tenant.owner, data=data)  # 110 × 0.909091 = 100.00001 → 100.00
-        line = entry.lines.get(line_no=1)
-        assert (line.exchange_rate, line.base_amount) == (Decimal("0.90909100"), Decimal("100.00"))
-    data["lines"][0]["exchange_rate"] = "0.9"  # 99.00 ≠ 100.00
-    _refused(tenant, data, "unbalanced")
-    data["lines"][1]["exchange_rate"] = "1.5"
-    _refused(tenant, data, "invalid_rate")
+        priced = entry.lines.get(line_no=1)
+        assert (priced.exchange_rate, priced.base_amount) == (Decimal("0.90909100"), Decimal("100.00"))
+    at_09 = line("1100", "DR", "110.00", currency=foreign, exchange_rate=Decimal("0.9"))  # 99.00 ≠ 100.00
+    _refused(tenant, entry_data(at_09, ("4000", "CR", "100.00")), "unbalanced")
+    _refused(tenant, entry_data(at_09, line("4000", "CR", "100.00", exchange_rate=Decimal("1.5"))), "invalid_rate")
 
 
 def test_reverse_and_cancel(tenant):
@@ -198,16 +195,14 @@ def test_reverse_and_cancel(tenant):
 
 def test_a_line_settles_a_posted_bill_only_and_a_reversal_settles_what_it_reverses(tenant):
     def settling(bill_id):
-        data = entry_data(("1100", "DR", "50.00"), ("1200", "CR", "50.00"))
-        data["lines"][1]["against_entry"] = bill_id
-        return data
+        return entry_data(("1100", "DR", "50.00"), line("1200", "CR", "50.00", against_entry=bill_id))
 
     with tenant_context(tenant.organization, user=tenant.owner):
         bill = create_and_post(actor=tenant.owner, data=entry_data(("1200", "DR", "50.00"), ("4000", "CR", "50.00")))
         draft = create_entry(actor=tenant.owner, data=entry_data(("1200", "DR", "9.00"), ("4000", "CR", "9.00")))
     error = _refused(tenant, settling(draft.pk), "not_posted")
     assert error.errors[0].field == "lines[1].against_entry"
-    error = _refused(tenant, settling("01a23481-a927-7700-ab08-0d945c4f1333"), "unknown")
+    error = _refused(tenant, settling(uuid.UUID("01a23481-a927-7700-ab08-0d945c4f1333")), "unknown")
     assert error.errors[0].field == "lines[1].against_entry"
     with tenant_context(tenant.organization, user=tenant.owner):
         receipt = create_and_post(actor=tenant.owner, data=settling(bill.pk))

@@ -92,8 +92,7 @@ def test_a_source_posts_at_most_once_until_its_entry_is_reversed(tenant):
 
 
 def test_a_draft_holds_its_source_and_releases_it_when_cancelled(tenant):
-    data = entry_data(("1200", "DR", "10.00"), ("4000", "CR", "10.00"))
-    data |= {"source_type": INVOICE.document_type, "source_id": INVOICE.document_id}
+    data = entry_data(("1200", "DR", "10.00"), ("4000", "CR", "10.00"), source=INVOICE)
     with tenant_context(tenant.organization, user=tenant.owner):
         draft = create_entry(actor=tenant.owner, data=data)
         with pytest.raises(Conflict) as refused:

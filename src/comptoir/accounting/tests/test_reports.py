@@ -16,7 +16,7 @@ from tests.support.queries import CaptureStatements
 from comptoir.accounting.queries import reports, reports_ledger
 from comptoir.accounting.services import create_and_post, create_entry, reverse_entry
 from comptoir.accounting.services.periods import FiscalYearInput, create_fiscal_year
-from comptoir.accounting.tests.factories import TODAY, entry_data
+from comptoir.accounting.tests.factories import TODAY, entry_data, line
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import tenant_context
 
@@ -30,13 +30,9 @@ def day(year: int, month: int, dom: int) -> datetime.date:
 
 
 def post(actor, *specs, date, due=None, against=None):
-    data = entry_data(*specs, date=date)
-    for line in data["lines"]:
-        if due and line["account"] in ("1200", "2000"):
-            line["due_date"] = due
-        if against and line["account"] in ("1200", "2000"):
-            line["against_entry"] = against.pk
-    return create_and_post(actor=actor, data=data)
+    bill = {"due_date": due, "against_entry": against.pk if against else None}  # on the receivable/payable line
+    specs = [line(*spec, **bill) if spec[0] in ("1200", "2000") else spec for spec in specs]
+    return create_and_post(actor=actor, data=entry_data(*specs, date=date))
 
 
 def build_books(actor) -> dict:
