@@ -16,7 +16,7 @@ from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.platform import crypto
 from comptoir.platform.errors import Conflict, DomainError, InvalidTransition, NotFound, ValidationFailed
 from comptoir.platform.models import AuditLog, Currency
-from comptoir.platform.services.features import update_features
+from comptoir.platform.services.features import FeaturesPatch, update_features
 from comptoir.platform.tenancy import tenant_context
 
 D = IN_YEAR
@@ -237,7 +237,7 @@ def test_locked_organization_refuses_imports_and_matching(tenant):
         bank = _bank(tenant)
         entry = create_and_post(actor=tenant.owner, data=entry_data(("1100", "DR", "100"), ("4000", "CR", "100")))
         _import(tenant, bank, f"Date,Amount,Details,Ref,Balance\n{day(0)},100,a,b,\n")
-        update_features(actor=tenant.owner, changes={"locked": True})
+        update_features(actor=tenant.owner, patch=FeaturesPatch(locked=True))
         _refused(
             DomainError,
             "organization_locked",

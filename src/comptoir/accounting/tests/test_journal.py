@@ -135,11 +135,11 @@ def test_closed_period_and_closed_year_and_no_period_are_refused(tenant):
 
 
 def test_locked_organization_refuses_postings(tenant):
-    from comptoir.platform.services.features import update_features
+    from comptoir.platform.services.features import FeaturesPatch, update_features
 
     with tenant_context(tenant.organization, user=tenant.owner):
         draft = create_entry(actor=tenant.owner, data=entry_data(("1000", "DR", "5.00"), ("4000", "CR", "5.00")))
-        update_features(actor=tenant.owner, changes={"locked": True})
+        update_features(actor=tenant.owner, patch=FeaturesPatch(locked=True))
         with pytest.raises(Conflict) as caught:
             post_entry(actor=tenant.owner, entry_id=draft.pk)
         assert caught.value.code == "organization_locked"

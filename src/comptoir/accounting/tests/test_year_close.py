@@ -22,7 +22,7 @@ from comptoir.accounting.services.periods import (
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import AuditLog
-from comptoir.platform.services.features import update_features
+from comptoir.platform.services.features import FeaturesPatch, update_features
 from comptoir.platform.tenancy import tenant_context
 
 YEAR_END = datetime.date(IN_YEAR.year, 12, 31)
@@ -153,7 +153,7 @@ def test_close_refused_while_an_earlier_year_is_open(books):
 
 def test_close_refused_while_the_organization_is_locked(books):
     _trade(books)
-    update_features(actor=books, changes={"locked": True})
+    update_features(actor=books, patch=FeaturesPatch(locked=True))
     _close_refused(books, "organization_locked")
 
 
