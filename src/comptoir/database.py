@@ -61,6 +61,9 @@ def database_config(var_dir: Path) -> dict:
             "CONN_HEALTH_CHECKS": False,
         }
     config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 10)
+    # Statements run through `platform.db.prepared_cursor` are prepared on their 2nd use on a connection; Django's
+    # own cursors bind on the client and never prepare. (A transaction-mode pooler in front would need this off.)
+    config["OPTIONS"].setdefault("prepare_threshold", 2)
     config["TEST"] = {"NAME": os.environ.get("COMPTOIR_TEST_DB_NAME", f"test_{config['NAME']}")}
     return config
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from comptoir.identity.models import ApiToken, Permission, Role, User
 from comptoir.platform.constants import OrganizationStatus
-from comptoir.platform.db import ORG_SETTING
+from comptoir.platform.db import ORG_SETTING, prepared_cursor
 from comptoir.platform.errors import NotFound
 
 # The organization-wide permissions of the membership `{member}` (a SQL expression); a role assigned within one
@@ -84,7 +84,7 @@ def _memberships(rows) -> list[Membership]:
 def candidate_memberships(user_id: uuid.UUID, wanted: str | None) -> list[Membership]:
     """The memberships `choose_membership` picks from, in one query; run in a context showing the user's
     memberships (the user's own context, or any organization's with the user set)."""
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_CANDIDATES_SQL, {"user": user_id, **_wanted(wanted)})
         return _memberships(cursor.fetchall())
 
@@ -101,7 +101,7 @@ def session_identity(session_id, user_id: uuid.UUID, wanted: str | None) -> tupl
         LEFT JOIN LATERAL ({_CANDIDATES_SQL}) c ON true
         WHERE s.id = %(session)s AND s.user_id = %(user)s AND s.revoked_at IS NULL AND s.expires_at > %(now)s
     """  # noqa: S608 (column names from the model)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, {"session": session_id, "user": user_id, "now": timezone.now(), **_wanted(wanted)})
         rows = cursor.fetchall()
     if not rows:
@@ -114,7 +114,7 @@ def session_identity(session_id, user_id: uuid.UUID, wanted: str | None) -> tupl
 def member_permissions(org_id: uuid.UUID, user_id: uuid.UUID) -> frozenset[str]:
     """The union of the permissions of the user's organization-wide roles in `org_id`, in one query."""
     member = "(SELECT id FROM platform_organizationmember WHERE organization_id = %s AND user_id = %s AND is_active)"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(f"SELECT {_PERMISSIONS_OF_MEMBER.format(member=member)}", [org_id, user_id])
         return frozenset(cursor.fetchone()[0])
 

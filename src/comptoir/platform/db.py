@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
@@ -36,6 +37,20 @@ def on_connection_created(sender, connection, **kwargs) -> None:
     if connection.vendor == "postgresql" and _owner_mode_depth == 0:
         with connection.cursor() as cursor:
             cursor.execute(f'SET ROLE "{app_role()}"')
+
+
+@contextmanager
+def prepared_cursor(alias: str = "default") -> Iterator:
+    """A cursor whose statements PostgreSQL prepares once per connection: parameters bound by the server, so
+    psycopg prepares a statement after `prepare_threshold` uses (settings) and later runs skip planning. For the
+    fixed statements every request or posting sends, whose planning costs more than their run (the identity query,
+    the books of a posting). It passes through the connection's execute wrappers and query log like any cursor;
+    other cursors keep Django's client-side binding (nothing else is prepared)."""
+    connection = connections[alias]
+    connection.ensure_connection()
+    cursor = connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    with cursor:
+        yield cursor
 
 
 def _set_role_on_open_connections(statement: str) -> None:

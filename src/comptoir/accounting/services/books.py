@@ -12,6 +12,7 @@ from django.db import connection, transaction
 
 from comptoir.accounting.constants import BALANCE_SLOTS, LEDGER_STATUSES
 from comptoir.accounting.models import AccountBalance, AccountDayBalance, JournalEntry, JournalLine
+from comptoir.platform.db import prepared_cursor
 from comptoir.platform.ids import uuid7
 from comptoir.platform.money import summed
 from comptoir.platform.tenancy import current_user_id, require_org_id
@@ -50,7 +51,7 @@ def add_to_balances(*, period_id, day, totals: dict) -> None:
         period_params += [uuid7(), org_id, user_id, user_id, account_id, period_id, debit, credit]
         day_params += [uuid7(), org_id, user_id, user_id, account_id, day, debit, credit]
     sql = f"WITH period AS ({_UPSERT_PERIOD.format(values=values)}) {_UPSERT_DAY.format(values=values)}"
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         _lock_books(cursor, org_id, shared=True)
         cursor.execute(sql, period_params + day_params)
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
 from comptoir.accounting.errors import AccountingError
@@ -37,6 +37,7 @@ from comptoir.accounting.services.books import add_to_balances
 from comptoir.accounting.services.budgets import check_budgets
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.platform.constants import AuditAction
+from comptoir.platform.db import prepared_cursor
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
@@ -132,7 +133,7 @@ def _books_of(day: datetime.date, journal_type: str, account_refs=()) -> _Books:
         except ValueError:
             codes.append(str(ref))
     params = {"journal_type": journal_type or "", "day": day, "org": require_org_id(), "ids": ids, "codes": codes}
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(_BOOKS_SQL, params)
         row = cursor.fetchone()
     currency_id, code, decimals, workspace_id, locked, type_id, type_code, prefix, type_active = row[:9]

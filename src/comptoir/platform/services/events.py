@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from comptoir.platform.constants import EventStatus
+from comptoir.platform.db import prepared_cursor
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.models import IntegrationEvent, WebhookSubscription
@@ -81,7 +82,7 @@ def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEve
         "patterns": patterns_matching(event_type),
     }
     with transaction.atomic(savepoint=False):  # inside the caller's transaction: no savepoint round trips
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(_EMIT_SQL, params)
             event.status, event.processed_at, subscription_ids = cursor.fetchone()
         event._state.adding = False

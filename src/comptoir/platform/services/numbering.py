@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.transaction import TransactionManagementError
 
 from comptoir.platform.constants import ResetPeriod
+from comptoir.platform.db import prepared_cursor
 from comptoir.platform.ids import uuid7
 from comptoir.platform.models import Sequence
 from comptoir.platform.modules import registry
@@ -104,7 +105,7 @@ def next_number(
         )
     org_id = require_org_id()
     user_id = current_user_id()
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(
             _TAKE_SQL,
             [uuid7(), org_id, key, period_key(on, reset), prefix, padding, reset, user_id, user_id],
