@@ -16,6 +16,7 @@ import psycopg
 from django.apps import apps
 from django.conf import settings
 from django.db import connections
+from django.db.backends.utils import CursorDebugWrapper
 
 from comptoir.platform.tenancy import attach
 
@@ -48,9 +49,19 @@ def prepared_cursor(alias: str = "default") -> Iterator:
     other cursors keep Django's client-side binding (nothing else is prepared)."""
     connection = connections[alias]
     connection.ensure_connection()
-    cursor = connection._prepare_cursor(psycopg.Cursor(connection.connection))
+    connection.validate_no_broken_transaction()
+    raw = psycopg.Cursor(connection.connection)
+    cursor = _LoggedAsWritten(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         yield cursor
+
+
+class _LoggedAsWritten(CursorDebugWrapper):
+    """The query log of a prepared cursor holds each statement as written: psycopg keeps no text of a prepared
+    run for Django to read back."""
+
+    def debug_sql(self, sql=None, params=None, use_last_executed_query=False, many=False):
+        return super().debug_sql(sql, params, use_last_executed_query=False, many=many)
 
 
 def _set_role_on_open_connections(statement: str) -> None:
