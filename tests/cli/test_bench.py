@@ -29,6 +29,7 @@ def test_bench_books_prints_its_tables(db):
         assert re.search(r"^Statements per posting: 9 in the transaction, \d+ per HTTP request$", out, re.M)
         assert re.search(r"^\| 1 \| [\d,]+ \| 1\.00 \|$", out, re.M)  # through a real `comptoir serve`
         assert re.search(r"^\| 2 \| [\d,]+ \| [\d.]+ \|$", out, re.M)
+        assert re.search(r"^\| GET /api/v1/accounting/journal-entries\?limit=50 \| [\d.]+ \| [\d.]+ \|$", out, re.M)
         for report in ("trial balance (as of a period end)", "profit and loss (one year)", "balance sheet"):
             assert len(re.findall(rf"^\| [\d,]+ \| {re.escape(report)}", out, re.M)) == 2  # at both ledger sizes
     finally:

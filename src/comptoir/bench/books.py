@@ -6,7 +6,9 @@
    posting sends inside its transaction and per HTTP request;
 2. the same posting through HTTP: a real `comptoir serve` (gunicorn, its default workers and threads) on a free
    port, `POST /api/v1/accounting/journal-entries` with `"post": true` and a bearer token, at 1 and 2 clients;
-3. trial balance, profit and loss and balance sheet latency (p50, p95) on a ledger of `--lines` posted lines over
+3. the latency of two authenticated GETs handled in process (`/me` and a 50-row journal list): the server's own
+   time, with every middleware and the serialization;
+4. trial balance, profit and loss and balance sheet latency (p50, p95) on a ledger of `--lines` posted lines over
    500 accounts and 24 monthly periods, measured at a tenth of the lines and at all of them, to show the cost does
    not grow with the lines.
 The bulk ledger is written by SQL (entries DRAFT, lines, then POSTED, so every trigger of the books still runs)
@@ -375,8 +377,36 @@ def measure_reports(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
                 began = time.perf_counter()
                 call()
                 samples.append((time.perf_counter() - began) * 1000)
-            samples.sort()
-            out[name] = (statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)])
+            out[name] = _percentiles(samples)
+    return out
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    samples = sorted(samples)
+    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
+
+
+def measure_requests(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
+    """{request: (p50 ms, p95 ms)} of authenticated GETs handled in this process (Django's test client: the
+    server's own time, every middleware and the serialization, no network), after ten warm-up calls."""
+    client = Client()
+    token = _sign_in(
+        bench, lambda body: client.post("/api/v1/auth/token", body, content_type="application/json").json()
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    out = {}
+    for name, path in (
+        ("GET /api/v1/me", "/api/v1/me"),
+        ("GET /api/v1/accounting/journal-entries?limit=50", "/api/v1/accounting/journal-entries?limit=50"),
+    ):
+        samples = []
+        for i in range(runs + 10):
+            began = time.perf_counter()
+            response = client.get(path, headers=headers)
+            if i >= 10:
+                samples.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200, response.content
+        out[name] = _percentiles(samples)
     return out
 
 
@@ -416,6 +446,13 @@ def run(*, lines: int, per_client: int, clients: list[int], runs: int, echo: Cal
             first += n * per_client
             single = single or rate
             echo(f"| {n} | {rate:,.0f} | {rate / single:.2f} |")
+    with tenant_context(bench.org_id):
+        entries = JournalEntry.objects.count()
+    echo(f"\n## Request latency in process (ms; {entries:,} entries, most of them on one day)\n")
+    echo("| request | p50 | p95 |")
+    echo("|---|---:|---:|")
+    for name, (p50, p95) in measure_requests(bench, runs * 10).items():
+        echo(f"| {name} | {p50:.1f} | {p95:.1f} |")
     total_entries = max(lines // 6, 1)
     echo("\n## Report latency (ms), O(accounts × periods)\n")
     echo("| posted lines | report | p50 | p95 |")

@@ -37,7 +37,7 @@ from comptoir.accounting.services.books import add_to_balances
 from comptoir.accounting.services.budgets import check_budgets
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.platform.constants import AuditAction
-from comptoir.platform.db import prepared_cursor
+from comptoir.platform.db import insert_rows, prepared_cursor
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
@@ -288,6 +288,7 @@ def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceR
         raise ValidationFailed(f"No fiscal period contains {day}", code="no_fiscal_period", field="date")
     debit, credit = _totals(lines)
     entry = JournalEntry(
+        organization_id=require_org_id(),
         journal_type=books.journal_type,
         fiscal_year=books.period.fiscal_year,
         fiscal_period=books.period,
@@ -304,7 +305,7 @@ def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceR
         **extra,
     )
     try:
-        entry.save(force_insert=True)
+        insert_rows([entry])
     except IntegrityError as exc:
         if SOURCE_CONSTRAINT not in str(exc):
             raise
@@ -316,7 +317,7 @@ def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceR
         line.entry = entry
         line.organization_id = entry.organization_id
         line.created_by = line.updated_by = actor
-    JournalLine.objects.bulk_create(lines)
+    insert_rows(lines)
     _with_lines(entry, lines)
     return entry
 

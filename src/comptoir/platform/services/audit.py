@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from comptoir.platform.audit import RequestContext, current_request
 from comptoir.platform.constants import AuditAction
+from comptoir.platform.db import insert_rows
 from comptoir.platform.models import AuditLog
 from comptoir.platform.tenancy import current_org_id
 
@@ -149,7 +150,7 @@ def _insert(
     old_values = json_safe(dict(old)) if old is not None else None
     new_values = json_safe(dict(new)) if new is not None else None
     ctx = context or current_request()
-    return AuditLog.objects.create(
+    row = AuditLog(
         timestamp=timezone.now(),
         organization_id=current_org_id(),
         workspace_id=workspace_id,
@@ -172,3 +173,5 @@ def _insert(
         reason=reason,
         metadata=json_safe(dict(metadata or {})),
     )
+    insert_rows([row])
+    return row
