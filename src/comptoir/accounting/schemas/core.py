@@ -216,7 +216,7 @@ class JournalEntryOut(Schema):
 
     @staticmethod
     def resolve_journal_type(obj):
-        return obj.journal_type.code
+        return getattr(obj, "journal_type_code", None) or obj.journal_type.code  # the list annotates the code
 
     @staticmethod
     def resolve_fiscal_period(obj):
