@@ -3,7 +3,7 @@ through it as `save()` would."""
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.db import insert_rows, prepared_cursor
 from comptoir.platform.models import Notification
@@ -21,7 +21,7 @@ def _prepared(marker: str) -> list[str]:
 
 
 def test_a_statement_is_prepared_on_its_second_use_and_logged_as_written():
-    with CaptureQueriesContext(connection) as log:
+    with CaptureStatements(connection) as log:  # without the session settings a context change may send
         for n in range(3):
             with prepared_cursor() as cursor:
                 cursor.execute(PROBE, [n])
