@@ -96,6 +96,9 @@ class SignInThrottle(GlobalModel):
     failed_attempts = models.PositiveIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = "sign-in throttle"
+
     @property
     def is_locked(self) -> bool:
         return self.locked_until is not None and self.locked_until > timezone.now()
@@ -203,6 +206,7 @@ class ApiToken(TenantModel):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = "API token"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organization", "user", "created_at"], name="apitoken_org_user")]
 

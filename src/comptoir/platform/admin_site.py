@@ -12,16 +12,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm as DjangoAuthenticationForm
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from unfold.admin import ModelAdmin, TabularInline
+from unfold.decorators import display
 from unfold.forms import AuthenticationForm as UnfoldAuthenticationForm
 from unfold.sites import UnfoldAdminSite
 
 from comptoir.platform.errors import DomainError
 from comptoir.platform.models import OrganizationMember
+from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS, trim
 from comptoir.platform.tenancy import current_org_id, require_org_id
 
 ACCESS_ADMIN = "platform.access_admin"
@@ -239,6 +242,10 @@ class TenantAdmin(ServiceFormMixin, ModelAdmin):
             kwargs["queryset"] = member_users(db_field.related_model)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_list_display(self, request):
+        """Amount columns read as amounts (4,500.00; 1.234), not as the four-decimal column they are stored in."""
+        return tuple(_amount_column(self.model, name) or name for name in super().get_list_display(request))
+
     def save_model(self, request, obj, form, change):
         stamp(obj, request.user, change)
         super().save_model(request, obj, form, change)
@@ -249,6 +256,29 @@ class TenantAdmin(ServiceFormMixin, ModelAdmin):
             if inline_form.has_changed() and not inline_form.cleaned_data.get("DELETE"):
                 stamp(instance, request.user, change=not instance._state.adding)
         super().save_formset(request, form, formset, change)
+
+
+def _amount_column(model, name):
+    """A list column showing the amount field `name` with thousands separators and its meaningful decimals; None
+    when `name` is not an amount field."""
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a method or a related lookup
+        return None
+    is_amount = isinstance(field, models.DecimalField) and (field.max_digits, field.decimal_places) == (
+        AMOUNT_DIGITS,
+        AMOUNT_DECIMALS,
+    )
+    if not is_amount:
+        return None
+
+    @display(description=field.verbose_name, ordering=name)
+    def column(obj):
+        value = getattr(obj, field.attname)
+        return "" if value is None else f"{trim(value):,f}"
+
+    column.__name__ = name
+    return column
 
 
 class TenantInline(TabularInline):

@@ -174,6 +174,7 @@ class ModuleSwitch(TenantModel):
     enabled = models.BooleanField()
 
     class Meta:
+        verbose_name_plural = "module switches"
         constraints = [models.UniqueConstraint(fields=["organization", "module"], name="module_switch_unique")]
 
 
