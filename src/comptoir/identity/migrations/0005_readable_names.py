@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('identity', '0004_signin_throttle'),
+        ("identity", "0004_signin_throttle"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='apitoken',
-            options={'ordering': ['-created_at'], 'verbose_name': 'API token'},
+            name="apitoken",
+            options={"ordering": ["-created_at"], "verbose_name": "API token"},
         ),
         migrations.AlterModelOptions(
-            name='signinthrottle',
-            options={'verbose_name': 'sign-in throttle'},
+            name="signinthrottle",
+            options={"verbose_name": "sign-in throttle"},
         ),
     ]

@@ -4,18 +4,17 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('platform', '0007_module_switch'),
+        ("platform", "0007_module_switch"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='moduleswitch',
-            options={'verbose_name_plural': 'module switches'},
+            name="moduleswitch",
+            options={"verbose_name_plural": "module switches"},
         ),
         migrations.AlterModelOptions(
-            name='webhookdelivery',
-            options={'ordering': ['-created_at'], 'verbose_name_plural': 'webhook deliveries'},
+            name="webhookdelivery",
+            options={"ordering": ["-created_at"], "verbose_name_plural": "webhook deliveries"},
         ),
     ]
