@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "procrastinate.contrib.django",
     "comptoir.platform.apps.PlatformConfig",
     "comptoir.identity.apps.IdentityConfig",
+    "comptoir.desk.apps.DeskConfig",
     "comptoir.accounting.apps.AccountingConfig",
 ]
 
@@ -37,6 +38,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "comptoir.platform.middleware.RequestLimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -59,6 +61,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "comptoir.desk.chrome.desk_context",
             ],
         },
     },
@@ -82,7 +85,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "comptoir.identity.passwords.PersonalDataValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "desk:sign-in"
+LOGIN_REDIRECT_URL = "home"
 
 # Transport security. Session and CSRF cookies are `Secure` (sent over HTTPS only; browsers also keep them on
 # http://localhost) unless COMPTOIR_DEBUG=1 or COMPTOIR_SECURE_COOKIES=0; with them, HSTS is sent on HTTPS responses.
@@ -117,6 +121,8 @@ IDEMPOTENCY_TTL_HOURS = 24
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

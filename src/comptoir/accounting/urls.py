@@ -1,10 +1,11 @@
-"""The accounting pages, included at /accounting/ by the project's urls."""
+"""Accounting's purpose-built desk pages, included at /accounting/ by the project's urls (the generic pages of
+its declarations, accounting/desk.py, are the desk's)."""
 
 from django.urls import path
 
-from comptoir.accounting import views
+from comptoir.accounting.pages import reports
 
 urlpatterns = [
-    path("reports/", views.report_index, name="accounting_reports"),
-    path("reports/<slug:slug>/", views.report_page, name="accounting_report"),
+    path("reports/", reports.report_index, name="accounting_reports"),
+    path("reports/<slug:slug>/", reports.report_page, name="accounting_report"),
 ]

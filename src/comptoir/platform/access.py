@@ -47,14 +47,14 @@ def authorize(request, codename: str) -> Actor:
         raise PermissionDenied("Choose an organization with the X-Organization header", code="organization_required")
     if not actor.can(codename):
         raise PermissionDenied(f"Missing permission {codename}")
-    if request.method not in SAFE_METHODS and _is_suspended(actor):
+    if request.method not in SAFE_METHODS and is_suspended(actor):
         raise PermissionDenied(
             "The organization is suspended; it can be read but not changed", code="organization_suspended"
         )
     return actor
 
 
-def _is_suspended(actor: Actor) -> bool:
+def is_suspended(actor: Actor) -> bool:
     if actor.organization_suspended is not None:
         return actor.organization_suspended
     from comptoir.platform.constants import OrganizationStatus

@@ -2,11 +2,11 @@
 
 An app declares itself in `<app>/module.py` as `MODULE = ModuleSpec(...)`: its label, the apps it depends on,
 its permissions and default role grants, its module switch, numbering series, typed settings, webhook event
-types, API routers, page URLs, menu entries and the documents that post to the books. `platform` and `identity`
-read the specs through `registry()` and name no domain app. The registry discovers the spec of every installed
-Comptoir app on first use (the platform's `ready()` triggers it, so a bad spec stops the start-up) and validates
-them: unique names, dependencies on installed modules only, no cycle, every declared name in its module's own
-namespace.
+types, API routers, page URLs, menu entries, desk pages and the documents that post to the books. `platform` and
+`identity` read the specs through `registry()` and name no domain app. The registry discovers the spec of every
+installed Comptoir app on first use (the platform's `ready()` triggers it, so a bad spec stops the start-up)
+and validates them: unique names, dependencies on installed modules only, no cycle, every declared name
+in its module's own namespace.
 """
 
 from __future__ import annotations
@@ -81,13 +81,15 @@ class SettingSpec:
 
 @dataclass(frozen=True)
 class MenuEntry:
-    """A link of the desk's sidebar, shown to members holding `permission`: a page of the module (`url`, a URL
-    name), else an admin changelist (`admin`, "app_label.model_name"), else the API documentation."""
+    """A link of the desk's sidebar, shown to members holding `permission`: a desk view (`view`,
+    "module.slug"), a page of the module (`url`, a URL name), else an admin changelist (`admin`,
+    "app_label.model_name"), else the API documentation."""
 
     label: str
     permission: str
     url: str = ""
     admin: str = ""
+    view: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ class ModuleSpec:
     api: tuple[tuple[str, str], ...] = ()
     urls: tuple[tuple[str, str], ...] = ()
     menu: tuple[MenuEntry, ...] = ()
+    desk: str = ""  # dotted path of the module's desk declaration (comptoir.desk.declarations.Desk)
     posting_documents: tuple[str, ...] = ()
 
 

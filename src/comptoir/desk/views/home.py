@@ -1,0 +1,70 @@
+"""The dashboard (`/`): the widgets the modules declare, those the member may see in the modules switched on;
+and the quick search over the modules' search sources."""
+
+from __future__ import annotations
+
+from django.http import Http404, JsonResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from comptoir.desk.access import desk_page
+from comptoir.desk.registry import desks, search_sources, widgets
+from comptoir.platform.queries.configuration import enabled_modules
+
+SEARCH_LIMIT = 8
+PICK_LIMIT = 20
+MIN_QUERY = 1
+
+
+def _enabled(name: str, enabled: set[str]) -> bool:
+    return name.split(".")[0] in enabled
+
+
+@never_cache
+@require_GET
+def home(request):
+    if not request.user.is_authenticated or getattr(request, "actor", None) is None:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    actor = request.actor
+    panels = []
+    if actor.organization_id is not None:
+        enabled = enabled_modules()
+        module_of = {id(w): m for m, d in desks().items() for w in d.widgets}
+        panels = [
+            {"name": w.name, "template": w.template, **w.context(actor)}
+            for w in widgets()
+            if module_of[id(w)] in enabled and actor.can(w.permission)
+        ]
+    return TemplateResponse(request, "desk/home.html", {"panels": panels})
+
+
+@never_cache
+@require_GET
+@desk_page()
+def search(request, actor):
+    """Every source the member may search, a few hits each: entry numbers, account codes and names…"""
+    query = request.GET.get("q", "").strip()
+    groups = []
+    if len(query) >= MIN_QUERY:
+        enabled = enabled_modules()
+        for name, source in search_sources().items():
+            if source.in_quick_search and _enabled(name, enabled) and actor.can(source.permission):
+                hits = list(source.find(query, SEARCH_LIMIT))
+                if hits:
+                    groups.append({"label": source.label, "hits": hits})
+    return TemplateResponse(request, "desk/search.html", {"query": query, "groups": groups})
+
+
+@never_cache
+@require_GET
+@desk_page()
+def pick(request, actor, source: str):
+    """A picker's suggestions as JSON ({value, text, detail}): the form field's type-ahead."""
+    found = search_sources().get(source)
+    if found is None or not _enabled(source, enabled_modules()) or not actor.can(found.permission):
+        raise Http404("No such source")
+    hits = found.find(request.GET.get("q", "").strip(), PICK_LIMIT)
+    return JsonResponse({"items": [{"value": h.value, "text": h.text, "detail": h.detail} for h in hits]})
