@@ -41,12 +41,15 @@ MODULE = ModuleSpec(
     api=(("/accounting", "comptoir.accounting.api.router"),),
     urls=(("accounting/", "comptoir.accounting.urls"),),
     menu=(
-        MenuEntry("Chart of accounts", "accounting.view_account", admin="accounting.account"),
-        MenuEntry("Journal", "accounting.view_journalentry", admin="accounting.journalentry"),
+        MenuEntry("Journal entries", "accounting.view_journalentry", view="accounting.journal-entries"),
+        MenuEntry("Chart of accounts", "accounting.view_account", url="accounting_chart"),
         MenuEntry("Financial reports", "accounting.view_report", url="accounting_reports"),
-        MenuEntry("Taxes", "accounting.view_taxrate", admin="accounting.taxrate"),
-        MenuEntry("Bank accounts", "accounting.view_bankaccount", admin="accounting.bankaccount"),
-        MenuEntry("Budgets", "accounting.view_budget", admin="accounting.budget"),
+        MenuEntry("Bank accounts", "accounting.view_bankaccount", view="accounting.bank-accounts"),
+        MenuEntry("Fiscal years", "accounting.view_fiscalyear", view="accounting.fiscal-years"),
+        MenuEntry("Taxes", "accounting.view_taxrate", view="accounting.tax-rates"),
+        MenuEntry("Cost centers", "accounting.view_costcenter", view="accounting.cost-centers"),
+        MenuEntry("Budgets", "accounting.view_budget", view="accounting.budgets"),
     ),
+    desk="comptoir.accounting.desk.DESK",
     posting_documents=("accounting.journalentry", "accounting.fiscalyear"),  # the year-end closing entry
 )

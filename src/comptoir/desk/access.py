@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from comptoir.platform.access import SAFE_METHODS, Actor, is_suspended
+from comptoir.platform.queries.configuration import enabled_modules
 
 
 def member_actor(request, permission: str | None = None) -> Actor:
@@ -39,3 +40,10 @@ def desk_page(permission: str | None = None):
         return wrapper
 
     return decorate
+
+
+def modules_on(request) -> set[str]:
+    """The modules switched on in the request's organization, read once per request."""
+    if not hasattr(request, "_desk_modules_on"):
+        request._desk_modules_on = enabled_modules()
+    return request._desk_modules_on

@@ -9,9 +9,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from comptoir.desk.access import modules_on
 from comptoir.platform.admin_site import user_memberships
 from comptoir.platform.modules import MenuEntry, registry
-from comptoir.platform.queries.configuration import enabled_modules
 from comptoir.platform.queries.notifications import notifications_of, unread_count
 
 API_DOCS = "/api/v1/docs"
@@ -34,10 +34,9 @@ def menu_link(entry: MenuEntry) -> str:
     return API_DOCS
 
 
-def sidebar(actor, path: str = "") -> list[dict]:
+def sidebar(actor, enabled: set[str], path: str = "") -> list[dict]:
     """The menu of every module switched on, with the entries `actor` may open (modules with none left out), in
     the order of the specs; the entry whose page `path` is in is marked current."""
-    enabled = enabled_modules()
     groups = []
     for module in registry().modules:
         if module.name not in enabled:
@@ -66,7 +65,7 @@ def chrome(request) -> dict:
         "unread_count": 0,
     }
     if organization is not None:
-        data["menu"] = sidebar(actor, request.path)
+        data["menu"] = sidebar(actor, modules_on(request), request.path)
         data["notifications"] = list(notifications_of(request.user).order_by("-created_at")[:LATEST_NOTIFICATIONS])
         data["unread_count"] = unread_count(request.user)
     return data

@@ -101,6 +101,7 @@ class Action:
     confirm: str = ""
     style: str = ""
     initial: Callable[[Any], dict] | None = None
+    bulk: bool = False  # offered on the list for the selected rows (actions without fields only)
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ class LineTable:
 @dataclass(frozen=True)
 class DeskView:
     """A document or master in the desk, at /<module>/<slug>/. `query(**filters)` is the list query the API
-    uses and `filters` its filter schema (one declaration for the API, the desk and the exports); `get(id)`
+    uses and `filters` its filter schema (one declaration for the API, the desk and the exports), `prepare` what
+    the API's list applies to its rows; `get(id)`
     the `access_` query (404 for missing and forbidden alike). `title(obj)` names a record; `status` is the
     attribute holding its state (shown as a badge with its label); `related(obj)` gives (label, url) links
     to other records; `history` shows the record's audit trail."""
@@ -131,6 +133,8 @@ class DeskView:
     columns: tuple[Column, ...]
     ordering: tuple[str, ...]
     title: Callable[[Any], str] = str
+    model: str = ""  # "app_label.modelname": other pages link to its records here
+    prepare: Callable[[list], list] | None = None  # adds computed figures to a page of rows (one query)
     filters: type | None = None
     filter_labels: dict[str, str] = field(default_factory=dict)
     header: tuple[Column, ...] = ()

@@ -35,5 +35,5 @@ def widgets() -> list[Widget]:
 
 
 def search_sources() -> dict[str, SearchSource]:
-    """"module.name" → source."""
+    """ "module.name" → source."""
     return {f"{module}.{s.name}": s for module, d in desks().items() for s in d.search}

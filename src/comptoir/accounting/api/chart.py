@@ -19,6 +19,9 @@ from comptoir.accounting.schemas.core import (
     AccountOut,
     AccountPage,
     AccountPatch,
+    CostCenterIn,
+    CostCenterOut,
+    CostCenterPage,
 )
 from comptoir.accounting.services import chart, chart_transfer
 from comptoir.platform.access import authorize
@@ -123,6 +126,35 @@ def delete_account(request, account_id: uuid.UUID):
     queries.access_account(account_id)
     chart.delete_account(actor=actor.user, account_id=account_id)
     return Status(204, None)
+
+
+@router.get("/cost-centers", response=CostCenterPage)
+def list_cost_centers(request, page: Query[PageParams], export: Query[ExportParams], is_active: bool | None = None):
+    """The cost centers, by code."""
+    authorize(request, "accounting.view_costcenter")
+    return list_or_export(
+        request,
+        queries.cost_centers(is_active=is_active),
+        page,
+        export,
+        allowed_ordering={"code", "name"},
+        default_ordering=["code"],
+        schema=CostCenterOut,
+        filename="cost-centers",
+    )
+
+
+@router.post("/cost-centers", response={201: CostCenterOut})
+def create_cost_center(request, body: CostCenterIn):
+    """A cost center (code unique in the organization) that journal lines and budgets can name."""
+    actor = authorize(request, "accounting.add_costcenter")
+    return Status(201, chart.create_cost_center(actor=actor.user, data=chart.CostCenterInput(**body.dict())))
+
+
+@router.get("/cost-centers/{cost_center_id}", response=CostCenterOut)
+def get_cost_center(request, cost_center_id: uuid.UUID):
+    authorize(request, "accounting.view_costcenter")
+    return queries.access_cost_center(cost_center_id)
 
 
 # --- the chart as CSV ---------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from comptoir.accounting.schemas.core import (
     ReverseIn,
 )
 from comptoir.accounting.services import journal
-from comptoir.platform.access import authorize
+from comptoir.platform.access import Actor, authorize
 from comptoir.platform.errors import PermissionDenied
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.pagination import PageParams
@@ -43,11 +43,9 @@ def list_journal_entries(
     )
 
 
-@router.post("/journal-entries", response={201: JournalEntryDetail})
-def create_journal_entry(request, body: JournalEntryIn):
-    """Create a draft journal entry, or post it at once with `post: true` (debits equal credits)."""
-    actor = authorize(request, "accounting.add_journalentry")
-    data = journal.EntryInput(
+def entry_input(body: JournalEntryIn) -> journal.EntryInput:
+    """The service's input of an API body (the desk's journal form sends the same body)."""
+    return journal.EntryInput(
         date=body.date,
         journal_type=body.journal_type,
         narration=body.narration,
@@ -67,13 +65,22 @@ def create_journal_entry(request, body: JournalEntryIn):
             for line in body.lines
         ],
     )
+
+
+def save_journal_entry(actor: Actor, body: JournalEntryIn):
+    """A draft, or a posted entry with `post` (which needs accounting.change_journalentry too)."""
     if body.post:
         if not actor.can("accounting.change_journalentry"):
             raise PermissionDenied("Missing permission accounting.change_journalentry")
-        entry = journal.create_and_post(actor=actor.user, data=data)
-    else:
-        entry = journal.create_entry(actor=actor.user, data=data)
-    return Status(201, entry)  # the service returns the entry with its lines: nothing is read again
+        return journal.create_and_post(actor=actor.user, data=entry_input(body))
+    return journal.create_entry(actor=actor.user, data=entry_input(body))
+
+
+@router.post("/journal-entries", response={201: JournalEntryDetail})
+def create_journal_entry(request, body: JournalEntryIn):
+    """Create a draft journal entry, or post it at once with `post: true` (debits equal credits)."""
+    actor = authorize(request, "accounting.add_journalentry")
+    return Status(201, save_journal_entry(actor, body))  # the service returns the entry with its lines
 
 
 @router.get("/journal-entries/{entry_id}", response=JournalEntryDetail)

@@ -14,6 +14,7 @@ from comptoir.accounting.schemas.core import (
     FiscalYearOut,
     FiscalYearPage,
     PeriodOut,
+    ReasonIn,
 )
 from comptoir.accounting.services import periods
 from comptoir.platform.access import authorize
@@ -73,25 +74,25 @@ def close_fiscal_year(request, year_id: uuid.UUID, body: FiscalYearCloseIn | Non
 
 
 @router.post("/fiscal-years/{year_id}/reopen", response=FiscalYearDetail)
-def reopen_fiscal_year(request, year_id: uuid.UUID):
-    """Reverse the closing entry of the most recent closed year and reopen it."""
+def reopen_fiscal_year(request, year_id: uuid.UUID, body: ReasonIn | None = None):
+    """Reverse the closing entry of the most recent closed year and reopen it; the reason is audited."""
     actor = authorize(request, "accounting.reopen_period")
     queries.access_fiscal_year(year_id)
-    periods.reopen_fiscal_year(actor=actor.user, fiscal_year_id=year_id)
+    periods.reopen_fiscal_year(actor=actor.user, fiscal_year_id=year_id, reason=body.reason if body else "")
     return queries.access_fiscal_year(year_id)
 
 
 @router.post("/periods/{period_id}/close", response=PeriodOut)
-def close_period(request, period_id: uuid.UUID):
+def close_period(request, period_id: uuid.UUID, body: ReasonIn | None = None):
     """Close a fiscal period: no entry posts into it any more."""
     actor = authorize(request, "accounting.change_fiscalperiod")
     queries.access_period(period_id)
-    return periods.close_period(actor=actor.user, period_id=period_id)
+    return periods.close_period(actor=actor.user, period_id=period_id, reason=body.reason if body else "")
 
 
 @router.post("/periods/{period_id}/reopen", response=PeriodOut)
-def reopen_period(request, period_id: uuid.UUID):
-    """Reopen a closed period of an open fiscal year."""
+def reopen_period(request, period_id: uuid.UUID, body: ReasonIn | None = None):
+    """Reopen a closed period of an open fiscal year; the reason is audited."""
     actor = authorize(request, "accounting.reopen_period")
     queries.access_period(period_id)
-    return periods.reopen_period(actor=actor.user, period_id=period_id)
+    return periods.reopen_period(actor=actor.user, period_id=period_id, reason=body.reason if body else "")

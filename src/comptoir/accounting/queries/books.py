@@ -5,9 +5,18 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import F, Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 
-from comptoir.accounting.models import Account, AccountGroup, FiscalPeriod, FiscalYear, JournalEntry, JournalLine
+from comptoir.accounting.models import (
+    Account,
+    AccountGroup,
+    CostCenter,
+    FiscalPeriod,
+    FiscalYear,
+    JournalEntry,
+    JournalLine,
+    JournalType,
+)
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.queries.filters import filter_present, within_dates
 
@@ -31,11 +40,7 @@ def access_account_group(group_id) -> AccountGroup:
 def accounts(*, group=None, account_type=None, is_active=None):
     qs = Account.objects.select_related("group")
     if group:
-        try:
-            key = {"pk": uuid.UUID(str(group))}
-        except ValueError:
-            key = {"code": group}
-        found = AccountGroup.objects.filter(**key).first()
+        found = AccountGroup.objects.filter(**_by_id_or_code(group)).first()
         if found is None:
             raise ValidationFailed(f"No account group '{group}'", code="unknown", field="group")
         qs = qs.filter(group__path__startswith=found.path)
@@ -59,8 +64,12 @@ def access_fiscal_year(year_id) -> FiscalYear:
     return _get(FiscalYear.objects.prefetch_related(periods), year_id, "fiscal year")
 
 
+def fiscal_periods():
+    return FiscalPeriod.objects.all()
+
+
 def access_period(period_id) -> FiscalPeriod:
-    return _get(FiscalPeriod.objects.all(), period_id, "fiscal period")
+    return _get(FiscalPeriod.objects.select_related("fiscal_year"), period_id, "fiscal period")
 
 
 LIST_FIELDS = (
@@ -78,15 +87,48 @@ LIST_FIELDS = (
 )
 
 
-def journal_entries(*, status=None, journal_type=None, date_from=None, date_to=None):
-    """Entries filtered by status, journal type code and date range (both ends included), with the columns the list
-    shows (its page reads nothing else: every other column would be loaded and thrown away)."""
+def _by_id_or_code(ref) -> dict:
+    try:
+        return {"pk": uuid.UUID(str(ref))}
+    except ValueError:
+        return {"code": ref}
+
+
+def journal_entries(
+    *, status=None, journal_type=None, date_from=None, date_to=None, account=None, amount_min=None, amount_max=None
+):
+    """Entries filtered by status, journal type code, date range (both ends included), an account one of their
+    lines is on (id or code) and their total, with the columns the list shows (its page reads nothing else: every
+    other column would be loaded and thrown away)."""
     qs = (
         JournalEntry.objects.filter(deleted_at__isnull=True)
         .only(*LIST_FIELDS)
         .annotate(journal_type_code=F("journal_type__code"))  # a column, not a JournalType per row
     )
-    return within_dates(filter_present(qs, status=status, journal_type__code=journal_type), "date", date_from, date_to)
+    if account:
+        found = Account.objects.filter(**_by_id_or_code(account)).values_list("pk", flat=True).first()
+        if found is None:
+            raise ValidationFailed(f"No account '{account}'", code="unknown", field="account")
+        qs = qs.filter(Exists(JournalLine.objects.filter(entry_id=OuterRef("pk"), account_id=found)))
+    if amount_min is not None and amount_max is not None and amount_min > amount_max:
+        raise ValidationFailed("amount_min must not be above amount_max", code="invalid_range", field="amount_max")
+    qs = filter_present(qs, status=status, journal_type__code=journal_type)
+    qs = filter_present(qs, total_debit__gte=amount_min, total_debit__lte=amount_max)
+    return within_dates(qs, "date", date_from, date_to)
+
+
+def journal_types():
+    """The active journal types, by code."""
+    return JournalType.objects.filter(is_active=True).order_by("code")
+
+
+def cost_centers(*, is_active=None):
+    qs = CostCenter.objects.all()
+    return qs if is_active is None else qs.filter(is_active=is_active)
+
+
+def access_cost_center(cost_center_id) -> CostCenter:
+    return _get(CostCenter.objects.all(), cost_center_id, "cost center")
 
 
 def access_journal_entry(entry_id) -> JournalEntry:

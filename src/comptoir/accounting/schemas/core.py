@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from comptoir.accounting.constants import AccountType, EntryStatus, EntryType, Nature
 from comptoir.platform.money import AMOUNT_DIGITS
@@ -89,6 +89,37 @@ class AccountFilters(Schema):
     group: str | None = None
     account_type: AccountType | None = None
     is_active: bool | None = None
+
+
+class CostCenterIn(Input):
+    code: str = Field(min_length=1, max_length=50)
+    name: str = Field(min_length=1, max_length=100)
+
+
+class CostCenterOut(Schema):
+    id: uuid.UUID
+    code: str
+    name: str
+    is_active: bool
+
+
+class CostCenterPage(Page):
+    items: list[CostCenterOut]
+
+
+class ReasonIn(Input):
+    reason: str = Field("", max_length=500, description="why (kept in the audit log)")
+
+
+class ReopenIn(Input):
+    reason: str = Field(min_length=1, max_length=500, description="why the closed books open again (audited)")
+
+    @field_validator("reason")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("Say why the books reopen")
+        return value.strip()
 
 
 class FiscalYearIn(Input):
@@ -241,6 +272,9 @@ class JournalEntryPage(Page):
 
 class JournalEntryFilters(Schema):
     status: EntryStatus | None = None
-    journal_type: str | None = None
+    journal_type: str | None = Field(None, description="journal type code")
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+    account: str | None = Field(None, description="id or code: entries with a line on this account")
+    amount_min: Decimal | None = Field(None, ge=0, max_digits=AMOUNT_DIGITS, description="total debit at least")
+    amount_max: Decimal | None = Field(None, ge=0, max_digits=AMOUNT_DIGITS, description="total debit at most")

@@ -8,9 +8,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from comptoir.desk.access import desk_page
+from comptoir.desk.access import desk_page, modules_on
 from comptoir.desk.registry import desks, search_sources, widgets
-from comptoir.platform.queries.configuration import enabled_modules
 
 SEARCH_LIMIT = 8
 PICK_LIMIT = 20
@@ -31,7 +30,7 @@ def home(request):
     actor = request.actor
     panels = []
     if actor.organization_id is not None:
-        enabled = enabled_modules()
+        enabled = modules_on(request)
         module_of = {id(w): m for m, d in desks().items() for w in d.widgets}
         panels = [
             {"name": w.name, "template": w.template, **w.context(actor)}
@@ -49,7 +48,7 @@ def search(request, actor):
     query = request.GET.get("q", "").strip()
     groups = []
     if len(query) >= MIN_QUERY:
-        enabled = enabled_modules()
+        enabled = modules_on(request)
         for name, source in search_sources().items():
             if source.in_quick_search and _enabled(name, enabled) and actor.can(source.permission):
                 hits = list(source.find(query, SEARCH_LIMIT))
@@ -64,7 +63,7 @@ def search(request, actor):
 def pick(request, actor, source: str):
     """A picker's suggestions as JSON ({value, text, detail}): the form field's type-ahead."""
     found = search_sources().get(source)
-    if found is None or not _enabled(source, enabled_modules()) or not actor.can(found.permission):
+    if found is None or not _enabled(source, modules_on(request)) or not actor.can(found.permission):
         raise Http404("No such source")
     hits = found.find(request.GET.get("q", "").strip(), PICK_LIMIT)
     return JsonResponse({"items": [{"value": h.value, "text": h.text, "detail": h.detail} for h in hits]})
