@@ -1,8 +1,6 @@
-"""The landing page in a real browser: sign in, switch organization, see and clear a notification."""
+"""The desk in a real browser: sign in on its page, switch organization, see and clear a notification."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from playwright.sync_api import expect
@@ -11,19 +9,10 @@ from comptoir.identity.services import accounts
 from comptoir.platform.services import OrganizationInput
 from comptoir.platform.services.notifications import notify
 from comptoir.platform.tenancy import tenant_context
-from tests.support.api import PASSWORD, member_client
+from tests.support.api import member_client
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/admin/login/\?next=/$"))
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=username]").fill(email)
-    form.locator("input[name=password]").fill(password)
-    form.locator("[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def switch_to(page, name: str) -> None:
@@ -38,18 +27,19 @@ def test_sign_in_lands_on_the_organization_home(page, tenant):
     sign_in(page, tenant.owner.email)
     expect(page.get_by_test_id("organization-name")).to_have_text(tenant.organization.name)
     expect(page.get_by_test_id("user-email")).to_have_text(tenant.owner.email)
-    expect(page.get_by_test_id("modules")).to_contain_text("Workspaces")
-    assert page.request.get("/static/comptoir/home.css").ok  # the page's own stylesheet, served locally
+    expect(page.get_by_test_id("sidebar")).to_contain_text("Workspaces")
+    expect(page.get_by_test_id("sidebar")).to_contain_text("Journal entries")
+    assert page.request.get("/static/desk/desk.css").ok  # the desk's own stylesheet, served locally
 
 
 def test_a_wrong_password_stays_on_the_login_form(page, tenant):
     page.goto("/")
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=username]").fill(tenant.owner.email)
-    form.locator("input[name=password]").fill("not-the-password")
-    form.locator("[type=submit]").click()
+    page.get_by_label("E-mail").fill(tenant.owner.email)
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_test_id("sign-in-error")).to_contain_text("not right")
     expect(page.get_by_test_id("organization-name")).to_have_count(0)
-    assert "/admin/login/" in page.url
+    assert "/sign-in/" in page.url
 
 
 def test_switching_organization_shows_the_other_organization_and_its_modules(page, tenant):
@@ -58,16 +48,16 @@ def test_switching_organization_shows_the_other_organization_and_its_modules(pag
     second = accounts.create_organization_for(
         user=user, organization=OrganizationInput(name="Second company", code=f"{tenant.code}-2", country="FR")
     )
-    roles_link = page.get_by_test_id("modules").get_by_role("link", name="Roles")
+    roles_link = page.get_by_test_id("sidebar").get_by_role("link", name="Roles")
     sign_in(page, user.email)
     if page.get_by_test_id("organization-name").inner_text() == tenant.organization.name:
         switch_to(page, second.name)
     expect(roles_link).to_be_visible()
-    expect(page.get_by_test_id("modules").get_by_role("link", name="Audit log")).to_be_visible()
+    expect(page.get_by_test_id("sidebar").get_by_role("link", name="Audit log")).to_be_visible()
 
     switch_to(page, tenant.organization.name)
     expect(roles_link).to_have_count(0)  # an employee there
-    expect(page.get_by_test_id("modules")).not_to_contain_text("Audit log")
+    expect(page.get_by_test_id("sidebar")).not_to_contain_text("Audit log")
 
     switch_to(page, second.name)
     expect(roles_link).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from comptoir.accounting.tests.test_reports import Y, build_books
 from comptoir.platform.tenancy import tenant_context
-from tests.browser.test_home import sign_in
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

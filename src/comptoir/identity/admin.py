@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -504,7 +505,7 @@ class VerificationTokenAdmin(ReadOnlyAdminMixin, ModelAdmin):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@login_required
+@login_required(login_url=reverse_lazy("admin:login"))
 def switch_organization(request):
     """GET lists the user's organizations; POST `organization=<id>` makes it the session's organization.
     An organization the user is not an active member of is answered 404."""

@@ -153,6 +153,7 @@ def create_cost_center(request, body: CostCenterIn):
 
 @router.get("/cost-centers/{cost_center_id}", response=CostCenterOut)
 def get_cost_center(request, cost_center_id: uuid.UUID):
+    """One cost center."""
     authorize(request, "accounting.view_costcenter")
     return queries.access_cost_center(cost_center_id)
 

@@ -96,6 +96,7 @@ class JournalEntry(PostableDocument):
             models.Index(fields=["organization", "date", "id"], name="journal_entry_date"),
             models.Index(fields=["organization", "status", "date", "id"], name="journal_entry_status_date"),
             models.Index(fields=["organization", "created_at", "id"], name="journal_entry_created"),
+            models.Index(fields=["organization", "total_debit", "id"], name="journal_entry_amount"),
             models.Index(fields=["organization", "journal_type", "status"], name="journal_entry_type_status"),
             models.Index(fields=["organization", "source_type", "source_id"], name="journal_entry_source"),
         ]

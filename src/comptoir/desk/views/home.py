@@ -61,9 +61,13 @@ def search(request, actor):
 @require_GET
 @desk_page()
 def pick(request, actor, source: str):
-    """A picker's suggestions as JSON ({value, text, detail}): the form field's type-ahead."""
+    """A picker's suggestions: the options of a form field's datalist (htmx sends the field's own value), or
+    JSON ({value, text, detail})."""
     found = search_sources().get(source)
     if found is None or not _enabled(source, modules_on(request)) or not actor.can(found.permission):
         raise Http404("No such source")
-    hits = found.find(request.GET.get("q", "").strip(), PICK_LIMIT)
+    query = request.GET.get("q") or next((v for v in request.GET.values() if v), "")
+    hits = found.find(query.strip(), PICK_LIMIT)
+    if request.headers.get("HX-Request"):  # a form field's datalist
+        return TemplateResponse(request, "desk/pick.html", {"hits": hits})
     return JsonResponse({"items": [{"value": h.value, "text": h.text, "detail": h.detail} for h in hits]})

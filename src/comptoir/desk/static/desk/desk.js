@@ -20,6 +20,11 @@
       row.querySelectorAll("[name]").forEach(function (field) {
         field.name = field.name.replace(/^(\w+)-(\d+|__prefix__)-/, "$1-" + index + "-");
         if (field.id) field.id = field.id.replace(/^(\w+)-(\d+|__prefix__)-/, "$1-" + index + "-");
+        var list = field.getAttribute("list");
+        if (list) field.setAttribute("list", list.replace(/^(\w+)-(\d+|__prefix__)-/, "$1-" + index + "-"));
+      });
+      row.querySelectorAll("datalist[id]").forEach(function (list) {
+        list.id = list.id.replace(/^(\w+)-(\d+|__prefix__)-/, "$1-" + index + "-");
       });
       row.querySelectorAll("label[for]").forEach(function (label) {
         label.htmlFor = label.htmlFor.replace(/^(\w+)-(\d+|__prefix__)-/, "$1-" + index + "-");

@@ -1,4 +1,5 @@
-"""The signed-in landing page: organization, switcher, modules and the notifications bell."""
+"""The desk around every page: organization and switcher, the sidebar from the module specs, the notifications
+bell; the dashboard at `/`."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,6 +15,11 @@ pytestmark = pytest.mark.django_db
 
 SWITCH = "/switch-organization/"
 MARK_ALL = "/notifications/mark-all-read/"
+
+
+def chrome(page) -> dict:
+    """What the page showed around its content (the desk context)."""
+    return page.context["desk"]
 
 
 def browser(user) -> Client:
@@ -43,7 +49,7 @@ def _notify(tenant_or_org, user, title, owner=None):
 def test_login_required():
     response = Client().get("/")
     assert response.status_code == 302
-    assert response["Location"] == "/admin/login/?next=/"
+    assert response["Location"] == "/sign-in/?next=/"
     assert Client().post(MARK_ALL).status_code == 302
     assert Client().post(SWITCH, {"organization": "x"}).status_code == 302
 
@@ -51,10 +57,10 @@ def test_login_required():
 def test_home_shows_the_current_organization_and_only_the_users_organizations(tenant, second_org, other_tenant):
     response = browser(tenant.owner).get("/")
     assert response.status_code == 200
-    assert response.context["organization"] == tenant.organization
+    assert chrome(response)["organization"] == tenant.organization
     body = response.content.decode()
     assert f'<h1 data-testid="organization-name">{tenant.organization.name}</h1>' in body
-    options = {m.organization_id for m in response.context["memberships"]}
+    options = {m.organization_id for m in chrome(response)["memberships"]}
     assert options == {tenant.organization.pk, second_org.pk}
     assert other_tenant.organization.name not in body
     assert 'aria-live="polite"' in body and '<label for="organization-switcher">' in body
@@ -65,7 +71,7 @@ def test_switch_changes_the_organization_and_comes_back_home(tenant, second_org)
     response = client.post(SWITCH, {"organization": str(second_org.pk)})
     assert response.status_code == 302 and response["Location"] == "/"
     page = client.get("/")
-    assert page.context["organization"] == second_org
+    assert chrome(page)["organization"] == second_org
     assert "You are now working in Second company." in page.content.decode()
 
 
@@ -73,7 +79,7 @@ def test_switch_refuses_a_foreign_organization(tenant, other_tenant):
     client = browser(tenant.owner)
     response = client.post(SWITCH, {"organization": str(other_tenant.organization.pk)})
     assert response.status_code == 404
-    assert client.get("/").context["organization"] == tenant.organization
+    assert chrome(client.get("/"))["organization"] == tenant.organization
 
 
 def test_switch_and_mark_all_read_refuse_get(tenant):
@@ -84,18 +90,20 @@ def test_switch_and_mark_all_read_refuse_get(tenant):
 
 def test_modules_follow_the_members_permissions(tenant):
     owner_page = browser(tenant.owner).get("/")
-    owner_groups = {g["name"]: [m["label"] for m in g["modules"]] for g in owner_page.context["modules"]}
+    menu = chrome(owner_page)["menu"]
+    owner_groups = {g["name"]: [m["label"] for m in g["entries"]] for g in menu}
+    links = {m["label"]: m["url"] for g in menu for m in g["entries"]}
     assert owner_groups["Platform"] == ["Workspaces", "Members", "Settings", "Audit log", "Webhooks", "Calendar"]
     assert owner_groups["Identity & access"] == ["Roles", "API tokens"]
-    assert '<a href="/admin/platform/workspace/">Workspaces</a>' in owner_page.content.decode()
-    assert '<a href="/admin/platform/auditlog/">Audit log</a>' in owner_page.content.decode()
-    assert "Financial reports" in owner_groups["Accounting"]
-    assert '<a href="/accounting/reports/">Financial reports</a>' in owner_page.content.decode()
+    assert links["Workspaces"] == "/admin/platform/workspace/" and links["Audit log"] == "/admin/platform/auditlog/"
+    assert links["Financial reports"] == "/accounting/reports/"
+    assert links["Journal entries"] == "/accounting/journal-entries/"
+    assert 'href="/accounting/journal-entries/"' in owner_page.content.decode()
 
     bare, _api = member_client(tenant, org_role="EMPLOYEE")
     with tenant_context(tenant.organization, user=bare):
         allowed = {p for p in ("identity.view_role", "identity.view_apitoken") if bare.has_perm(p)}
-    labels = {m["label"] for g in browser(bare).get("/").context["modules"] for m in g["modules"]}
+    labels = {m["label"] for g in chrome(browser(bare).get("/"))["menu"] for m in g["entries"]}
     assert ("Roles" in labels) == ("identity.view_role" in allowed)
     assert ("API tokens" in labels) == ("identity.view_apitoken" in allowed)
     assert labels < {m for ms in owner_groups.values() for m in ms}  # strictly fewer than the owner
@@ -104,20 +112,20 @@ def test_modules_follow_the_members_permissions(tenant):
 
 def test_a_module_switched_off_leaves_the_menu(tenant):
     """The sidebar is built from the module specs: only the modules switched on in the organization."""
-    names = [g["name"] for g in browser(tenant.owner).get("/").context["modules"]]
+    names = [g["name"] for g in chrome(browser(tenant.owner).get("/"))["menu"]]
     assert names == ["Platform", "Identity & access", "Accounting"]
     assert tenant.api.patch("platform/features", {"modules": {"accounting": False}}).status_code == 200
-    names = [g["name"] for g in browser(tenant.owner).get("/").context["modules"]]
+    names = [g["name"] for g in chrome(browser(tenant.owner).get("/"))["menu"]]
     assert names == ["Platform", "Identity & access"]
 
 
 def test_bell_counts_the_users_unread_notifications(tenant):
     client = browser(tenant.owner)
-    assert client.get("/").context["unread_count"] == 0
+    assert chrome(client.get("/"))["unread_count"] == 0
     _notify(tenant, tenant.owner, "Invoice overdue")
     _notify(tenant, tenant.owner, "Stock low")
     page = client.get("/")
-    assert page.context["unread_count"] == 2
+    assert chrome(page)["unread_count"] == 2
     body = page.content.decode()
     assert "Invoice overdue" in body and "Stock low" in body
     assert '<span class="count" aria-live="polite" data-testid="unread-count">2</span>' in body
@@ -135,7 +143,7 @@ def test_mark_all_read_writes_through_the_service(tenant):
         theirs.refresh_from_db()
     assert mine.is_read and mine.read_at is not None
     assert not theirs.is_read  # another user's notification is not touched
-    assert client.get("/").context["unread_count"] == 0
+    assert chrome(client.get("/"))["unread_count"] == 0
 
 
 def test_mark_all_read_requires_csrf(tenant):
@@ -143,27 +151,27 @@ def test_mark_all_read_requires_csrf(tenant):
     client = Client(enforce_csrf_checks=True)
     client.force_login(tenant.owner)
     assert client.post(MARK_ALL).status_code == 403
-    assert client.get("/").context["unread_count"] == 1
+    assert chrome(client.get("/"))["unread_count"] == 1
 
 
 def test_notifications_of_another_organization_are_never_shown(tenant, second_org):
     _notify(second_org, tenant.owner, "Second org news")
     client = browser(tenant.owner)
     page = client.get("/")
-    assert page.context["unread_count"] == 0
+    assert chrome(page)["unread_count"] == 0
     assert "Second org news" not in page.content.decode()
     client.post(MARK_ALL)  # marks the first organization's only
     with tenant_context(second_org, user=tenant.owner):
         assert Notification.objects.get(title="Second org news").is_read is False
     client.post(SWITCH, {"organization": str(second_org.pk)})
     page = client.get("/")
-    assert page.context["unread_count"] == 1 and "Second org news" in page.content.decode()
+    assert chrome(page)["unread_count"] == 1 and "Second org news" in page.content.decode()
 
 
 def test_a_user_without_organization_sees_no_modules_nor_bell(db):
     user = get_user_model().objects.create_user("lonely@example.com", "correct-horse-battery-staple", status="ACTIVE")
     page = browser(user).get("/")
     assert page.status_code == 200
-    assert page.context["organization"] is None and page.context["modules"] == []
+    assert chrome(page)["organization"] is None and chrome(page)["menu"] == []
     assert 'data-testid="bell"' not in page.content.decode()
     assert browser(user).post(MARK_ALL).status_code == 404
