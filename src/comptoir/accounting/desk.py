@@ -248,7 +248,8 @@ groups_view = DeskView(
 
 
 def _journal_type_choices() -> list[Choice]:
-    return [Choice(t.code, f"{t.code} · {t.name}") for t in books.journal_types()]
+    """The journals a person enters entries in (not the system's, as the year-end closing)."""
+    return [Choice(t.code, f"{t.code} · {t.name}") for t in books.journal_types().filter(is_system=False)]
 
 
 def _entry_body(data: dict) -> dict:
@@ -320,6 +321,7 @@ ENTRY_LINES = LineGrid(
 )
 ENTRY_FORM = dict(
     schema=JournalEntryIn,
+    initial=lambda entry: {**_today(), "journal_type": "JV"},
     fields=ENTRY_FIELDS,
     lines=ENTRY_LINES,
     prepare=_entry_body,

@@ -71,7 +71,8 @@ class LineGrid:
 class FormSpec:
     """A create or edit form. `prepare(data)` turns the posted fields into the schema's shape (debit/credit
     columns into side and amount); `save(actor, body, obj)` is the function the API calls (obj is None on
-    create); `initial(obj)` gives the fields' values to edit `obj`; `errors` maps a service error field to the
+    create); `initial(obj)` gives the fields' values to edit `obj` (on create, obj is None: the defaults); the
+    query string may preset a create form's fields (`?group=52`); `errors` maps a service error field to the
     form field it is shown next to. `buttons` are (label, extra values): "Save draft", "Save and post"."""
 
     schema: type

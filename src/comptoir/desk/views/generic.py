@@ -410,7 +410,7 @@ def _form(request, actor, module: str, view: DeskView, spec: FormSpec, pk):
                 messages.success(request, _("%(name)s saved.") % {"name": view.singular})
                 return redirect(_detail_url(module, view, saved.pk))
     else:
-        initial = spec.initial(obj) if (spec.initial and obj is not None) else {}
+        initial = spec.initial(obj) if spec.initial else {}  # a create form's initial gets None
         values = {k: v for k, v in initial.items() if not isinstance(v, list)}
         rows = initial.get(spec.lines.name, []) if spec.lines else []
         if obj is None:

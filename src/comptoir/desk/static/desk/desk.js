@@ -50,7 +50,8 @@
     var diff = Math.round((debit - credit) * 10000) / 10000;
     out.classList.toggle("off", bad || diff !== 0);
     out.classList.toggle("on", !bad && diff === 0 && debit > 0);
-    out.textContent = bad ? out.dataset.invalid : diff === 0 ? out.dataset.balanced : out.dataset.difference + " " + fmt.format(diff);
+    var empty = !bad && debit === 0 && credit === 0;
+    out.textContent = empty ? "" : bad ? out.dataset.invalid : diff === 0 ? out.dataset.balanced : out.dataset.difference + " " + fmt.format(diff);
   }
 
   function addRow(grid) {
