@@ -335,6 +335,11 @@ def cmd_bench(args) -> None:
         name = use_bench_database(fresh=args.fresh)
         _migrate()
         print(f"benchmark database: {name}", flush=True)
+        if args.name == "desk":
+            from comptoir.bench import desk
+
+            desk.run(lines=args.lines, runs=args.runs, echo=lambda text: print(text, flush=True))
+            return
         from comptoir.bench import books
 
         books.run(
@@ -417,7 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="recompute the caches found different")
     p.set_defaults(func=cmd_check_books)
     p = sub.add_parser("bench", help="run a benchmark in a database of its own (<database>_bench)")
-    p.add_argument("name", choices=["books"], help="books: posting throughput and report latency")
+    p.add_argument(
+        "name",
+        choices=["books", "desk"],
+        help="books: posting throughput and report latency; desk: server time of the desk's list and report pages",
+    )
     p.add_argument("--lines", type=_positive, default=1_000_000, help="posted lines of the report ledger")
     p.add_argument("--per-client", type=_positive, default=300, help="entries each posting client posts")
     p.add_argument("--clients", type=_client_counts, default=[1, 2, 4], help="client counts (default: 1,2,4)")

@@ -33,13 +33,32 @@ def test_bench_books_prints_its_tables(db):
         for report in ("trial balance (as of a period end)", "profit and loss (one year)", "balance sheet"):
             assert len(re.findall(rf"^\| [\d,]+ \| {re.escape(report)}", out, re.M)) == 2  # at both ledger sizes
     finally:
-        s = connection.settings_dict
-        with psycopg.connect(
-            host=s["HOST"] or "127.0.0.1",
-            port=s["PORT"] or 5432,
-            user=s["USER"],
-            password=s.get("PASSWORD") or None,
-            dbname="postgres",
-            autocommit=True,
-        ) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{bench_db}" WITH (FORCE)')
+        _drop(bench_db)
+
+
+def _drop(name: str) -> None:
+    s = connection.settings_dict
+    with psycopg.connect(
+        host=s["HOST"] or "127.0.0.1",
+        port=s["PORT"] or 5432,
+        user=s["USER"],
+        password=s.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    ) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.slow
+def test_bench_desk_prints_the_pages_server_time(db):
+    env = cli_env(None, DATABASE_URL=_database_url())
+    bench_db = f"{connection.settings_dict['NAME']}_bench"
+    try:
+        result = run_cli(["bench", "desk", "--fresh", "--lines", "1200", "--runs", "2"], env, timeout=600)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        assert re.search(r"^ledger: [\d,]+ posted lines", out, re.M)
+        for page in ("journal entries, first page (50 rows)", "journal entries, filtered by account", "trial balance"):
+            assert re.search(rf"^\| {re.escape(page)} \| [\d.]+ \| [\d.]+ \| \d+ \|$", out, re.M), out
+    finally:
+        _drop(bench_db)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import formats
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from comptoir.desk.declarations import Column
@@ -40,6 +42,26 @@ class Cell:
     neg: bool = False
     badge: str = ""  # the css class of a status badge
     currency: str = ""
+
+
+def td(c: Cell, url: str = "") -> str:
+    """One table cell's HTML: amounts right-aligned with their currency, negatives marked, a status as a badge,
+    the row's link on its first cell. Built here rather than in the template: a list renders hundreds."""
+    if c.badge:
+        inner = format_html('<span class="badge {}">{}</span>', c.badge, c.text)
+    elif c.num:
+        inner = format_html('<span class="neg">{}</span>', c.text) if c.neg else conditional_escape(c.text)
+        if c.currency:
+            inner = format_html('{} <span class="ccy">{}</span>', inner, c.currency)
+    else:
+        inner = conditional_escape(c.text)
+    if url:
+        inner = format_html('<a href="{}">{}</a>', url, inner or "—")
+    return format_html('<td class="num">{}</td>', inner) if c.num else format_html("<td>{}</td>", inner)
+
+
+def row_html(cells: list[Cell], url: str = "") -> str:
+    return mark_safe("".join(td(c, url if i == 0 else "") for i, c in enumerate(cells)))  # noqa: S308 (escaped above)
 
 
 def cell(obj, column: Column) -> Cell:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from comptoir.desk import forms
 from comptoir.desk.access import desk_page, modules_on
-from comptoir.desk.cells import cell, export_value
+from comptoir.desk.cells import cell, export_value, raw, row_html
 from comptoir.desk.declarations import Action, Column, DeskView, FormSpec
 from comptoir.desk.queries import saved_views
 from comptoir.desk.registry import desk_view
@@ -162,8 +162,9 @@ def list_view(request, actor, module: str, slug: str):
     for name in ("cursor", "format"):
         base.pop(name, None)
     context["rows"] = [
-        {"id": row.pk, "url": _detail_url(module, view, row.pk), "cells": [cell(row, c) for c in columns]}
+        {"id": row.pk, "label": raw(row, columns[0].key), "html": row_html([cell(row, c) for c in columns], url)}
         for row in result["items"]
+        for url in (_detail_url(module, view, row.pk),)
     ]
     context["next_cursor"] = result["next_cursor"]
     context["next_url"] = f"?{_with(base, cursor=result['next_cursor'])}" if result["next_cursor"] else ""
