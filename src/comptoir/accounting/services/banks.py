@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import datetime
 import io
+import itertools
 import re
 import uuid
 from decimal import Decimal, InvalidOperation
@@ -331,6 +332,43 @@ def _decode(csv_text: str | None, file: bytes | None) -> str:
     return csv_text.lstrip("\ufeff")
 
 
+def _not_csv(exc: csv.Error) -> ValidationFailed:
+    return ValidationFailed(f"Not a CSV file: {exc}", code="invalid_csv", field="file")
+
+
+def _reader(text: str, delimiter: str) -> csv.DictReader:
+    """The rows of a statement's text, by its header's stripped column names."""
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    try:
+        reader.fieldnames = [h.strip() for h in reader.fieldnames or []]
+    except csv.Error as exc:
+        raise _not_csv(exc) from None
+    return reader
+
+
+def read_statement(
+    *, csv_text: str | None = None, file: bytes | None = None, delimiter: str = ",", sample: int = 0
+) -> tuple[str, list[str], list[dict]]:
+    """(text, column names, the first `sample` rows as {column: cell}) of a statement given as
+    `import_bank_statement` takes it: a UTF-8 file or text."""
+    text = _decode(csv_text, file)
+    reader = _reader(text, delimiter)
+    try:
+        return text, reader.fieldnames, list(itertools.islice(reader, sample))
+    except csv.Error as exc:
+        raise _not_csv(exc) from None
+
+
+def preview_bank_statement(*, bank_account: BankAccount, csv_text: str, mapping: ColumnMapping, limit: int) -> dict:
+    """What `import_bank_statement` reads from `csv_text`, nothing written: the mapping checked against the header,
+    then the lines of the first `limit` rows ({row index: fields}), how many lines the file has and the refusals
+    (`rows[i].<field>`) of all of them. Lines imported already are found by the import only."""
+    reader = _reader(_decode(csv_text, None), mapping.delimiter)
+    _check_mapping(mapping, reader.fieldnames)
+    parsed, errors = _parse_rows(reader, mapping, bank_account.currency)
+    return {"lines": {i: line for i, line in parsed if i < limit}, "rows": len(parsed) + len(errors), "errors": errors}
+
+
 def _parse_rows(reader, m: ColumnMapping, currency) -> tuple[list, list[FieldError]]:
     """[(row index, fields)] of the non-blank rows, and the errors of the bad ones."""
     parsed, errors = [], []
@@ -345,7 +383,7 @@ def _parse_rows(reader, m: ColumnMapping, currency) -> tuple[list, list[FieldErr
             except _RowError as err:
                 errors.append(FieldError(f"rows[{i}].{err.field}", err.code, err.message))
     except csv.Error as exc:
-        raise ValidationFailed(f"Not a CSV file: {exc}", code="invalid_csv", field="file") from None
+        raise _not_csv(exc) from None
     return parsed, errors
 
 
@@ -361,12 +399,7 @@ def import_bank_statement(
     """Import a CSV statement: every line or none. A bad row is refused as `rows[i].<field>` (i counts data rows
     from 0); a line already imported, or twice in the file (same date, amount, reference), is refused as
     `duplicate_line`, or skipped and counted with `skip_duplicates`."""
-    text = _decode(csv_text, file)
-    reader = csv.DictReader(io.StringIO(text), delimiter=mapping.delimiter)
-    try:
-        reader.fieldnames = [h.strip() for h in reader.fieldnames or []]
-    except csv.Error as exc:
-        raise ValidationFailed(f"Not a CSV file: {exc}", code="invalid_csv", field="file") from None
+    reader = _reader(_decode(csv_text, file), mapping.delimiter)
     _check_mapping(mapping, reader.fieldnames)
     with transaction.atomic():
         ensure_financial_writes_allowed()
