@@ -40,6 +40,7 @@ MODULE = ModuleSpec(
     events=(JOURNAL_ENTRY_POSTED, JOURNAL_ENTRY_REVERSED, JOURNAL_ENTRY_CANCELLED),
     api=(("/accounting", "comptoir.accounting.api.router"),),
     urls=(("accounting/", "comptoir.accounting.urls"),),
+    desk="comptoir.accounting.pages.dashboard.DESK",
     menu=(
         MenuEntry("Chart of accounts", "accounting.view_account", admin="accounting.account"),
         MenuEntry("Journal", "accounting.view_journalentry", admin="accounting.journalentry"),
