@@ -1,0 +1,58 @@
+"""The accounting widgets of the desk's dashboard (`/`), for holders of accounting.view_report: the key figures, the
+revenue and expense of the last twelve months with the month-end cash (Chart.js canvases drawn by
+accounting/dashboard.js from the JSON block the page carries, each with a table of its figures), and the most
+overdue bills. The figures come from queries/dashboard.py, as of today."""
+
+from __future__ import annotations
+
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from comptoir.accounting.queries import dashboard
+from comptoir.desk.declarations import Desk, Widget
+
+PERMISSION = "accounting.view_report"
+CHART_DATA_ID = "accounting-dashboard-data"
+KIND_LABELS = {"receivable": gettext_lazy("Receivable"), "payable": gettext_lazy("Payable")}
+
+
+def key_figures(actor) -> dict:
+    return {"figures": dashboard.key_figures(today=timezone.localdate())}
+
+
+def trend(actor) -> dict:
+    """The months' figures as the table shows them, and as the JSON the charts read (amounts as strings)."""
+    found = dashboard.monthly_trend(today=timezone.localdate())
+    months = found["months"]
+    chart = {
+        "currency": found["currency"],
+        "places": found["places"],
+        "labels": [formats.date_format(m["month"], "M Y") for m in months],
+        "series": {
+            "revenue": {"label": _("Revenue"), "values": [str(m["revenue"]) for m in months]},
+            "expense": {"label": _("Expenses"), "values": [str(m["expense"]) for m in months]},
+            "cash": {"label": _("Cash at month end"), "values": [str(m["cash"]) for m in months]},
+        },
+    }
+    return {**found, "chart": chart, "chart_data_id": CHART_DATA_ID, "script": static("accounting/dashboard.js")}
+
+
+def overdue(actor) -> dict:
+    found = dashboard.overdue_items(today=timezone.localdate())
+    for row in found["rows"]:
+        row["url"] = reverse("desk:detail", args=("accounting", "journal-entries", row["entry_id"]))
+        row["kind_label"] = KIND_LABELS[row["kind"]]
+    aging = reverse("accounting_report", args=("aging",))
+    return {**found, "receivable_url": f"{aging}?kind=receivable", "payable_url": f"{aging}?kind=payable"}
+
+
+WIDGETS = (
+    Widget("accounting.key-figures", PERMISSION, "accounting/dashboard/key_figures.html", key_figures, order=10),
+    Widget("accounting.trend", PERMISSION, "accounting/dashboard/trend.html", trend, order=20),
+    Widget("accounting.overdue", PERMISSION, "accounting/dashboard/overdue.html", overdue, order=30),
+)
+
+DESK = Desk(widgets=WIDGETS)
