@@ -9,17 +9,9 @@ import pytest
 from playwright.sync_api import expect
 
 from comptoir.accounting.tests.test_bank_pages import STATEMENT, make_bank, post
-from tests.support.api import PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, email: str) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def test_import_a_statement_then_match_a_line_to_its_suggestion(page, tenant):

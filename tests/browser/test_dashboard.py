@@ -3,26 +3,16 @@ both charts drawn by Chart.js (under the Content-Security-Policy, with no consol
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from comptoir.accounting.tests.test_dashboard import today_books
 from comptoir.platform.tenancy import tenant_context
-from tests.support.api import PASSWORD
+from tests.support.browser import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CANVASES = ("accounting-revenue-chart", "accounting-cash-chart")
-
-
-def sign_in(page, email: str, password: str = PASSWORD) -> None:
-    page.goto("/sign-in/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(re.compile(r"^https?://[^/]+/$"))
 
 
 def test_the_dashboard_draws_both_charts_without_errors(page, tenant):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.accounting.api.journal import save_journal_entry
 from comptoir.accounting.constants import AccountType, BankAccountKind, BudgetStatus, EntryStatus, Nature, TaxType
+from comptoir.accounting.pages.dashboard import WIDGETS
 from comptoir.accounting.queries import banks as bank_queries
 from comptoir.accounting.queries import books
 from comptoir.accounting.queries import budgets as budget_queries
@@ -936,6 +937,7 @@ DESK = Desk(
         budgets_view,
         bank_accounts_view,
     ),
+    widgets=WIDGETS,
     search=(
         SearchSource("entries", _("Journal entries"), "accounting.view_journalentry", find_entries),
         SearchSource(ACCOUNTS.split(".")[1], _("Accounts"), "accounting.view_account", find_accounts),

@@ -40,7 +40,6 @@ MODULE = ModuleSpec(
     events=(JOURNAL_ENTRY_POSTED, JOURNAL_ENTRY_REVERSED, JOURNAL_ENTRY_CANCELLED),
     api=(("/accounting", "comptoir.accounting.api.router"),),
     urls=(("accounting/", "comptoir.accounting.urls"),),
-    desk="comptoir.accounting.pages.dashboard.DESK",
     menu=(
         MenuEntry("Journal entries", "accounting.view_journalentry", view="accounting.journal-entries"),
         MenuEntry("Chart of accounts", "accounting.view_account", url="accounting_chart"),

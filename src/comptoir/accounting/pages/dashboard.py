@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comptoir.accounting.queries import dashboard
-from comptoir.desk.declarations import Desk, Widget
+from comptoir.desk.declarations import Widget
 
 PERMISSION = "accounting.view_report"
 CHART_DATA_ID = "accounting-dashboard-data"
@@ -54,5 +54,3 @@ WIDGETS = (
     Widget("accounting.trend", PERMISSION, "accounting/dashboard/trend.html", trend, order=20),
     Widget("accounting.overdue", PERMISSION, "accounting/dashboard/overdue.html", overdue, order=30),
 )
-
-DESK = Desk(widgets=WIDGETS)
