@@ -168,6 +168,6 @@ class TenantAuthenticationMiddleware:
         except PermissionDenied:  # the chosen organization is gone, or none is default: the default, else the oldest
             with user_context(user):
                 member = next(iter(candidate_memberships(user.pk, None)), None)
-        if member is not None:
-            request.session[SESSION_ORG_KEY] = str(member.organization_id)
+        if member is not None and request.session.get(SESSION_ORG_KEY) != str(member.organization_id):
+            request.session[SESSION_ORG_KEY] = str(member.organization_id)  # written only when it changes
         return self._run(request, user, member, auth_method="session")

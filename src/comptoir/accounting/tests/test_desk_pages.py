@@ -3,6 +3,7 @@ the API's schemas (same rules, same refusals), each refusal next to its field an
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -146,13 +147,14 @@ def test_the_list_filters_by_account_amount_status_and_dates_and_exports_the_fil
 
 def test_the_list_sorts_pages_and_keeps_the_chosen_columns_in_a_saved_view(tenant):
     for i in range(3):
-        _post(tenant, ("6000", "DR", f"{i + 1}.00"), ("1000", "CR", f"{i + 1}.00"), narration=f"e{i}")
+        _post(tenant, ("6000", "DR", f"{i + 1}.00"), ("1000", "CR", f"{i + 1}.00"), narration=f"Narrative-{i}")
     client = signed_in(tenant.owner)
     first = client.get(ENTRIES, {"ordering": "entry_number", "limit": "2"})
     body = first.content.decode()
-    assert 'data-testid="next-page"' in body and body.index("e0") < body.index("e1") and "e2" not in body
+    assert 'data-testid="next-page"' in body and body.index("Narrative-0") < body.index("Narrative-1")
+    assert "Narrative-2" not in body
     nxt = client.get(ENTRIES + first.context["next_url"]).content.decode()
-    assert "e2" in nxt and "e0" not in nxt
+    assert "Narrative-2" in nxt and "Narrative-0" not in nxt
     chosen = client.get(ENTRIES, {"columns": ["entry_number", "posted_at"]})
     assert [c.key for c in chosen.context["columns"]] == ["entry_number", "posted_at"]
     saved = client.post(
@@ -290,3 +292,22 @@ def test_quick_search_finds_entries_and_accounts_the_member_may_see(tenant, othe
     picked = client.get("/pick/accounting.accounts/", {"q": "60"}).json()["items"]
     assert picked and all(item["value"].startswith("60") for item in picked)
     assert client.get("/pick/accounting.nothing/", {"q": "1"}).status_code == 404
+
+
+def test_a_file_is_attached_to_an_entry_and_downloaded_from_its_page(tenant, other_tenant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    entry = _post(tenant, ("6000", "DR", "5"), ("1000", "CR", "5"))
+    client = signed_in(tenant.owner)
+    upload = SimpleUploadedFile("receipt.txt", b"paid in cash", content_type="text/plain")
+    assert client.post(f"{ENTRIES}{entry.pk}/attach/", {"file": upload}).status_code == 302
+    page = client.get(f"{ENTRIES}{entry.pk}/").content.decode()
+    link = re.search(r'href="(/attachments/[0-9a-f-]+/)"', page)
+    assert link and "receipt.txt" in page
+    download = client.get(link[1])
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"paid in cash"
+    assert signed_in(other_tenant.owner).get(link[1]).status_code == 404
+    empty = client.post(f"{ENTRIES}{entry.pk}/attach/", {}, follow=True)
+    assert "Choose a file to attach." in empty.content.decode()
+    outsider = signed_in(other_tenant.owner).post(f"{ENTRIES}{entry.pk}/attach/", {"file": upload})
+    assert outsider.status_code == 404

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponseRedirect, QueryDict
+from django.http import FileResponse, Http404, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -28,7 +28,15 @@ from comptoir.desk.services import SavedViewInput, delete_saved_view, save_view
 from comptoir.platform.errors import DomainError, NotFound
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.pagination import MAX_LIMIT, PageParams
+from comptoir.platform.queries.attachments import (
+    access_attachment,
+    access_owner,
+    attachments,
+    owner_model,
+    owner_permission,
+)
 from comptoir.platform.queries.audit import audit_log
+from comptoir.platform.services.attachments import upload_attachment
 
 PAGE_SIZE = 50
 HISTORY_ROWS = 20
@@ -297,8 +305,34 @@ def detail_view(request, actor, module: str, slug: str, pk):
         "can_edit": view.edit is not None and actor.can(view.edit.permission) and view.edit_when(obj),
         "related": list(view.related(obj)) if view.related else [],
         "history": _history(obj) if view.history else [],
+        "attachments": list(attachments(owner_type=obj._meta.label_lower, owner_id=obj.pk).order_by("-created_at")),
+        "can_attach": actor.can(owner_permission(type(obj), "change")),
     }
     return TemplateResponse(request, "desk/detail.html", context)
+
+
+@never_cache
+@require_http_methods(["POST"])
+@desk_page()
+def attach_view(request, actor, module: str, slug: str, pk):
+    """Uploads a file to the record (the platform's attachment service, as the API's upload)."""
+    view = _view(request, module, slug)
+    if not actor.can(view.permission):
+        raise Http404("No such record")
+    obj = _record(view, pk)
+    if not actor.can(owner_permission(type(obj), "change")):
+        raise PermissionDenied("You may not change this record")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+    else:
+        try:
+            upload_attachment(actor=actor.user, owner_type=obj._meta.label_lower, owner_id=obj.pk, upload=upload)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(name)s attached.") % {"name": upload.name})
+    return redirect(_detail_url(module, view, obj.pk))
 
 
 def _status_column(view: DeskView) -> Column:
@@ -364,6 +398,26 @@ def action_view(request, actor, module: str, slug: str, pk, action: str):
         "errors": errors,
     }
     return TemplateResponse(request, "desk/action.html", context, status=422 if errors else 200)
+
+
+@never_cache
+@require_http_methods(["GET"])
+@desk_page()
+def attachment_view(request, actor, attachment_id):
+    """An attachment's file, for a member who may view the record it belongs to (404 otherwise)."""
+    try:
+        attachment = access_attachment(attachment_id)
+        model = owner_model(attachment.owner_type)
+        if not actor.can(owner_permission(model, "view")):
+            raise NotFound("Attachment not found")
+        access_owner(model, attachment.owner_id)
+    except DomainError as exc:
+        raise Http404(str(exc)) from exc
+    response = FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.file_name, content_type=attachment.mime_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- forms ------------------------------------------------------------------------------------------------------
