@@ -274,3 +274,51 @@ def balance_sheet(*, as_of) -> dict:
         "current_earnings": _total(rows, Nature.INCOME) - _total(rows, Nature.EXPENSE),
         "rows": _statement_rows(sheet),
     }
+
+
+# Comparisons of the statement pages: none, the previous period, the previous year.
+COMPARISONS = ("period", "year")
+
+
+def chart_groups() -> list[dict]:
+    """Every group of the chart, in tree order: code, name, nature, path. One query."""
+    return list(AccountGroup.objects.order_by("path").values("code", "name", "nature", "path"))
+
+
+def chart_accounts() -> list[tuple[str, str]]:
+    """(code, name) of every active account, in code order. One query."""
+    return list(Account.objects.filter(is_active=True).order_by("code").values_list("code", "name"))
+
+
+def fiscal_year_start(day: datetime.date) -> datetime.date:
+    """The first day of the fiscal year that holds `day`, else 1 January of its year. One query."""
+    start = FiscalYear.objects.filter(start_date__lte=day, end_date__gte=day).values_list("start_date", flat=True)
+    return start.first() or day.replace(month=1, day=1)
+
+
+def _year_back(day: datetime.date) -> datetime.date:
+    """The same date a year earlier; 29 February becomes 28 February."""
+    return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+
+
+def _month_back(day: datetime.date) -> datetime.date:
+    """The same day a month earlier, clamped to that month's end; a month's last day gives the previous month's."""
+    first = day.replace(day=1)
+    previous_end = first - datetime.timedelta(days=1)
+    if (day + datetime.timedelta(days=1)).month != day.month:
+        return previous_end
+    return previous_end.replace(day=min(day.day, previous_end.day))
+
+
+def comparison_range(lo: datetime.date, hi: datetime.date, compare: str) -> tuple[datetime.date, datetime.date]:
+    """The range [lo, hi] is compared with: `period`, the as many days right before lo; `year`, the same dates a
+    year earlier."""
+    if compare == "period":
+        return lo - (hi - lo) - datetime.timedelta(days=1), lo - datetime.timedelta(days=1)
+    return _year_back(lo), _year_back(hi)
+
+
+def comparison_day(day: datetime.date, compare: str) -> datetime.date:
+    """The date a balance as of `day` is compared with: `period`, a month earlier (a fiscal period is a month);
+    `year`, a year earlier."""
+    return _month_back(day) if compare == "period" else _year_back(day)

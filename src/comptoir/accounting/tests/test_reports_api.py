@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test import Client
 from tests.support.api import member_client
 from tests.support.queries import CaptureStatements
 
@@ -148,35 +147,3 @@ def test_query_counts_are_constant_whatever_the_ledger(tenant, books):
             post(tenant.owner, ("6100", "DR", "10"), ("1100", "CR", "10"), date=day(Y, 2, 1 + n))
             post(tenant.owner, ("1200", "DR", "15"), ("4000", "CR", "15"), date=day(P, 8, 1 + n))
     assert {slug: _queries(tenant.api, slug, query) for slug, query in ENDPOINTS.items()} == before
-
-
-def _session(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def test_report_pages_show_the_figures_and_download(tenant, books):
-    client = _session(tenant.owner)
-    index = client.get("/accounting/reports/")
-    assert index.status_code == 200 and b"Trial balance" in index.content
-    page = client.get("/accounting/reports/trial-balance/", {"as_of": f"{Y}-03-31"})
-    assert page.status_code == 200
-    html = page.content.decode()
-    assert "1,900.00" in html and "Accounts receivable" in html and "format=csv" in html
-    for slug, query in ENDPOINTS.items():
-        assert client.get(f"/accounting/reports/{slug}/", query).status_code == 200, slug
-    download = client.get("/accounting/reports/aging/", {**ENDPOINTS["aging"], "format": "csv"})
-    assert download["Content-Type"].startswith("text/csv")
-    assert books["bill_a"].entry_number in b"".join(download.streaming_content).decode()
-    refused = client.get("/accounting/reports/profit-and-loss/", {"date_from": f"{Y}-02-01", "date_to": f"{Y}-01-01"})
-    assert refused.status_code == 422 and b"date_from must not be after date_to" in refused.content
-    assert client.get("/accounting/reports/no-such-report/").status_code == 404
-
-
-def test_report_pages_refuse_members_without_the_permission_and_strangers(tenant):
-    employee, _api = member_client(tenant, org_role="EMPLOYEE")
-    assert _session(employee).get("/accounting/reports/trial-balance/").status_code == 403
-    assert _session(employee).get("/accounting/reports/").status_code == 403
-    anonymous = Client().get("/accounting/reports/trial-balance/")
-    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
