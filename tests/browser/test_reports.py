@@ -57,3 +57,4 @@ def test_trial_balance_drills_down_to_the_ledger_and_the_entry(page, tenant):
     ledger.get_by_role("link", name=receipt.entry_number).click()
     # The journal entry's page is the desk's generic detail view (built apart): the link's target is checked here.
     expect(page).to_have_url(re.compile(rf"/accounting/journal-entries/{receipt.pk}/$"))
+    expect(page.get_by_test_id("record-title")).to_have_text(receipt.entry_number)  # the entry's own page
