@@ -311,3 +311,20 @@ def test_a_file_is_attached_to_an_entry_and_downloaded_from_its_page(tenant, oth
     assert "Choose a file to attach." in empty.content.decode()
     outsider = signed_in(other_tenant.owner).post(f"{ENTRIES}{entry.pk}/attach/", {"file": upload})
     assert outsider.status_code == 404
+
+
+def test_the_account_and_amount_filters_find_the_same_entries_whether_they_are_few_or_many(tenant, monkeypatch):
+    from comptoir.accounting.queries import books
+
+    entries = [_post(tenant, ("6000", "DR", f"{i + 1}00"), ("1000", "CR", f"{i + 1}00")) for i in range(4)]
+    _post(tenant, ("4000", "CR", "999"), ("1000", "DR", "999"))
+
+    def found(**filters):
+        with tenant_context(tenant.organization, user=tenant.owner):
+            return list(books.journal_entries(**filters).order_by("-date", "-id").values_list("pk", flat=True))
+
+    few = (found(account="6000"), found(amount_min=Decimal("150"), amount_max=Decimal("400")))
+    monkeypatch.setattr(books, "FEW_ENTRIES", 2)  # now both filters match "many" entries
+    many = (found(account="6000"), found(amount_min=Decimal("150"), amount_max=Decimal("400")))
+    assert few == many
+    assert set(few[0]) == {e.pk for e in entries} and set(few[1]) == {e.pk for e in entries[1:4]}

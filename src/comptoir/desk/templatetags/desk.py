@@ -4,20 +4,37 @@ marked (by the `num` and `neg` classes); human labels for stored values."""
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils import formats
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 register = template.Library()
 
 
+def _separators(language: str) -> dict[int, str]:
+    """The active language's separators, as a str.translate table from Python's "1,234.50"."""
+    if language not in _SEPARATORS:
+        _SEPARATORS[language] = {
+            ord(","): formats.get_format("THOUSAND_SEPARATOR", language, use_l10n=True),
+            ord("."): formats.get_format("DECIMAL_SEPARATOR", language, use_l10n=True),
+        }
+    return _SEPARATORS[language]
+
+
+_SEPARATORS: dict[str, dict[int, str]] = {}
+
+
 def format_amount(value, places: int = 2) -> str:
-    """`value` with the decimal and thousands separators of the active language, `places` decimals."""
+    """`value` rounded half up to `places` decimals, with the decimal and thousands separators of the active
+    language (grouped by three, as English and Russian do). Faster than Django's number_format: a report
+    formats thousands of amounts."""
     if value is None or value == "":
         return ""
-    return formats.number_format(Decimal(value), decimal_pos=places, use_l10n=True, force_grouping=True)
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return f"{rounded:,.{places}f}".translate(_separators(get_language() or "en"))
 
 
 @register.filter
