@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from comptoir.desk.declarations import Desk, DeskView, SearchSource, Widget
@@ -37,3 +38,13 @@ def widgets() -> list[Widget]:
 def search_sources() -> dict[str, SearchSource]:
     """ "module.name" → source."""
     return {f"{module}.{s.name}": s for module, d in desks().items() for s in d.search}
+
+
+@cache
+def _list_url(module: str, slug: str) -> str:
+    return reverse("desk:list", args=(module, slug))
+
+
+def record_url(module: str, slug: str, pk) -> str:
+    """The detail page of record `pk` of view `slug` (reversed once per view: lists link every row)."""
+    return f"{_list_url(module, slug)}{pk}/"

@@ -15,6 +15,7 @@ from comptoir.accounting.api.chart import MAX_CSV_BYTES
 from comptoir.accounting.queries import books
 from comptoir.accounting.services import chart_transfer
 from comptoir.desk.access import desk_page
+from comptoir.desk.registry import record_url
 from comptoir.platform.errors import DomainError
 
 SESSION_KEY = "accounting_chart_import"
@@ -24,9 +25,15 @@ def chart_tree() -> list[dict]:
     """The groups in tree order (by materialized path), each with its depth and its accounts. Two queries."""
     accounts: dict = {}
     for account in books.accounts().order_by("code"):
+        account.url = record_url("accounting", "accounts", account.pk)
         accounts.setdefault(account.group_id, []).append(account)
     return [
-        {"group": g, "depth": g.path.strip("/").count("/"), "accounts": accounts.get(g.pk, [])}
+        {
+            "group": g,
+            "url": record_url("accounting", "account-groups", g.pk),
+            "depth": g.path.strip("/").count("/"),
+            "accounts": accounts.get(g.pk, []),
+        }
         for g in books.account_groups().order_by("path")
     ]
 

@@ -23,7 +23,7 @@ from comptoir.desk.access import desk_page, modules_on
 from comptoir.desk.cells import cell, export_value, raw, row_html
 from comptoir.desk.declarations import Action, Column, DeskView, FormSpec
 from comptoir.desk.queries import saved_views
-from comptoir.desk.registry import desk_view
+from comptoir.desk.registry import desk_view, record_url
 from comptoir.desk.services import SavedViewInput, delete_saved_view, save_view
 from comptoir.platform.errors import DomainError, NotFound
 from comptoir.platform.exports import ExportParams, list_or_export
@@ -58,7 +58,7 @@ def _record(view: DeskView, pk):
 
 
 def _detail_url(module: str, view: DeskView, pk) -> str:
-    return reverse("desk:detail", args=(module, view.slug, pk))
+    return record_url(module, view.slug, pk)
 
 
 # --- list -------------------------------------------------------------------------------------------------------
