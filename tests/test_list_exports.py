@@ -27,6 +27,7 @@ LISTS = {
     "accounting/tax-rates": {},
     "accounting/budgets": {},
     "accounting/bank-accounts": {},
+    "accounting/cost-centers": {},
     "accounting/bank-accounts/{bank}/transactions": {},
     "accounting/bank-accounts/{bank}/unreconciled": {},
     "platform/audit-log": {},
@@ -95,6 +96,7 @@ def books(tenant):
     assert api.post("accounting/budgets", budget).status_code == 201
     rate = {"code": "VAT", "name": "VAT", "rate": "20", "effective_from": "2020-01-01"}
     assert api.post("accounting/tax-rates", rate).status_code == 201
+    assert api.post("accounting/cost-centers", {"code": "SHOP", "name": "Shop"}).status_code == 201
     webhook = api.post("platform/webhooks", {"url": "https://example.com/hook", "event_types": ["*"]})
     event = {"title": "Close", "start_time": WINDOW["start"], "end_time": WINDOW["start"].replace("T00", "T01")}
     assert api.post("platform/calendar/events", event).status_code == 201

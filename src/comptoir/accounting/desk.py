@@ -22,6 +22,7 @@ from comptoir.accounting.schemas.budgets import BudgetFilters, BudgetIn, BudgetP
 from comptoir.accounting.schemas.core import (
     AccountFilters,
     AccountGroupIn,
+    AccountGroupPatch,
     AccountIn,
     AccountPatch,
     CostCenterIn,
@@ -241,6 +242,21 @@ groups_view = DeskView(
             actor=actor.user, data=chart.AccountGroupInput(**body.dict())
         ),
     ),
+    edit=FormSpec(
+        schema=AccountGroupPatch,
+        fields=(
+            Field("name", _("Name"), required=True),
+            Field(
+                "parent", _("Parent group"), widget="select", choices=_group_choices, help=_("Empty: keep the parent.")
+            ),
+        ),
+        permission="accounting.change_accountgroup",
+        initial=lambda g: {"name": g.name, "parent": g.parent.code if g.parent_id else ""},
+        save=lambda actor, body, obj: chart.update_account_group(
+            actor=actor.user, group_id=obj.pk, changes=chart.AccountGroupPatch.from_schema(body)
+        ),
+    ),
+    related=lambda g: [(_("Chart of accounts as a tree"), reverse("accounting_chart"))],
     export_name="account-groups",
 )
 

@@ -24,6 +24,7 @@ class AccountingError(StrEnum):
     COST_CENTER_NOT_APPLICABLE = "cost_center_not_applicable"
     CURRENCY_MISMATCH = "currency_mismatch"
     CYCLE = "cycle"
+    DEBIT_AND_CREDIT = "debit_and_credit"
     DIFFERS = "differs"
     DIRECTION_MISMATCH = "direction_mismatch"
     DRAFTS_OPEN = "drafts_open"

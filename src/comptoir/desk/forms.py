@@ -92,11 +92,12 @@ def parse(spec: FormSpec, values: dict, rows: list[dict], extra: Mapping | None 
     except ValidationError as exc:
         for error in exc.errors():
             name = _shown_at(spec, form_name(error["loc"]))
-            errors.add(name, _message(error), known)
+            errors.add(name, message_of(error), known)
         return None, errors
 
 
-def _message(error: dict) -> str:
+def message_of(error: dict) -> str:
+    """A pydantic error's message, without pydantic's "Value error, " prefix."""
     message = error.get("msg", "Invalid value")
     return message.removeprefix("Value error, ")
 

@@ -15,6 +15,7 @@ from comptoir.accounting.schemas.core import (
     AccountGroupIn,
     AccountGroupOut,
     AccountGroupPage,
+    AccountGroupPatch,
     AccountIn,
     AccountOut,
     AccountPage,
@@ -60,6 +61,16 @@ def get_account_group(request, group_id: uuid.UUID):
     """One account group."""
     authorize(request, "accounting.view_accountgroup")
     return queries.access_account_group(group_id)
+
+
+@router.patch("/account-groups/{group_id}", response=AccountGroupOut)
+def update_account_group(request, group_id: uuid.UUID, body: AccountGroupPatch):
+    """Rename a group or move it under another parent of the same nature (never under its own subtree)."""
+    actor = authorize(request, "accounting.change_accountgroup")
+    queries.access_account_group(group_id)
+    return chart.update_account_group(
+        actor=actor.user, group_id=group_id, changes=chart.AccountGroupPatch.from_schema(body)
+    )
 
 
 @router.get("/accounts", response=AccountPage)

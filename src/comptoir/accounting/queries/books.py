@@ -35,7 +35,7 @@ def account_groups(*, nature=None):
 
 
 def access_account_group(group_id) -> AccountGroup:
-    return _get(AccountGroup.objects.all(), group_id, "account group")
+    return _get(AccountGroup.objects.select_related("parent"), group_id, "account group")
 
 
 def accounts(*, group=None, account_type=None, is_active=None):

@@ -21,6 +21,13 @@ class AccountGroupIn(Input):
     parent: str | None = Field(None, description="id or code of the parent group")
 
 
+class AccountGroupPatch(Input):
+    """The fields to change; an omitted field is kept. `parent: null` makes the group a root."""
+
+    name: str = Field(None, min_length=1, max_length=100)
+    parent: str | None = Field(None, description="id or code of the new parent group")
+
+
 class AccountGroupOut(Schema):
     id: uuid.UUID
     code: str

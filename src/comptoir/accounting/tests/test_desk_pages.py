@@ -328,3 +328,19 @@ def test_the_account_and_amount_filters_find_the_same_entries_whether_they_are_f
     many = (found(account="6000"), found(amount_min=Decimal("150"), amount_max=Decimal("400")))
     assert few == many
     assert set(few[0]) == {e.pk for e in entries} and set(few[1]) == {e.pk for e in entries[1:4]}
+
+
+def test_a_group_is_edited_through_its_form_and_a_refusal_shows_next_to_the_parent(tenant):
+    from comptoir.accounting.models import AccountGroup
+
+    with tenant_context(tenant.organization, user=tenant.owner):
+        group = AccountGroup.objects.get(code="52")
+    client = signed_in(tenant.owner)
+    form = client.get(f"/accounting/account-groups/{group.pk}/edit/")
+    assert form.status_code == 200 and 'value="Operating expenses"' in form.content.decode()
+    refused = client.post(f"/accounting/account-groups/{group.pk}/edit/", {"name": "Opex", "parent": "1"})
+    assert refused.status_code == 422 and 'data-testid="error-parent"' in refused.content.decode()
+    assert client.post(f"/accounting/account-groups/{group.pk}/edit/", {"name": "Opex"}).status_code == 302
+    with tenant_context(tenant.organization, user=tenant.owner):
+        group.refresh_from_db()
+    assert (group.name, group.path) == ("Opex", "/5/52/")

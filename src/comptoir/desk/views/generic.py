@@ -72,7 +72,7 @@ def _filters(view: DeskView, query: QueryDict):
     try:
         return view.filters.model_validate({k: v for k, v in typed.items() if v != ""}), typed, {}
     except ValidationError as exc:
-        errors = {forms.form_name(e["loc"]): forms._message(e) for e in exc.errors()}
+        errors = {forms.form_name(e["loc"]): forms.message_of(e) for e in exc.errors()}
         return None, typed, errors
 
 
@@ -360,7 +360,7 @@ def action_view(request, actor, module: str, slug: str, pk, action: str):
                 body = found.schema.model_validate({k: v for k, v in values.items() if v != ""})
             except ValidationError as exc:
                 for e in exc.errors():
-                    errors.add(forms.form_name(e["loc"]), forms._message(e), {f.name for f in found.fields})
+                    errors.add(forms.form_name(e["loc"]), forms.message_of(e), {f.name for f in found.fields})
         if not errors:
             try:
                 result = found.run(actor, obj, body)
