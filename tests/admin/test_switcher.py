@@ -69,6 +69,7 @@ def test_only_the_current_organization_is_editable(tenant, second_org):
     assert 'name="name"' not in other.content.decode()  # view-only until the user switches to it
     refused = client.post(admin_url(second_org, "change", second_org.pk), {"name": "Renamed"})
     assert refused.status_code == 403
+    assert "Switch to this organization to change it." in refused.content.decode()
 
 
 def test_a_foreign_organization_is_refused(tenant, other_tenant):

@@ -1,5 +1,6 @@
 """Writes through the admin go through the services: the current organization and the audit users are set,
-the services' refusals come back as form errors, and nothing of a refused save is kept."""
+the services' refusals come back as form errors, and nothing of a refused save is kept. The tables no service
+writes (exchange rates, addresses, workspace members, one's own profile) are saved by the admin and audited."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from django.core import mail
 
 from comptoir.identity.models import ApiToken, AuthSession, MemberRole, Role, User
 from comptoir.platform.models import (
+    AuditLog,
     Currency,
     ExchangeRate,
     Organization,
@@ -14,6 +16,7 @@ from comptoir.platform.models import (
     OrganizationFeature,
     OrganizationMember,
     Workspace,
+    WorkspaceMember,
 )
 from comptoir.platform.tenancy import tenant_context
 from tests.admin.support import admin_url, browser, form_data
@@ -102,6 +105,25 @@ def test_workspace_members_are_added_inline_with_the_organizations_users_only(te
         tenant.organization.pk,
         tenant.owner.pk,
     )
+    [(action, _old, new)] = audit_rows(tenant, WorkspaceMember, object_id=row.pk)
+    assert (action, new["user"], new["role"]) == ("CREATE", str(colleague.pk), "MEMBER")
+
+
+def test_a_workspace_member_added_on_its_page_is_audited(tenant, owner_browser):
+    colleague, _ = member_client(tenant, org_role="EMPLOYEE")
+    with tenant_context(tenant.organization):
+        main = Workspace.objects.get(is_default=True)
+    page = owner_browser.get(admin_url(WorkspaceMember, "add"))
+    data = form_data(page, workspace=str(main.pk), user=str(colleague.pk), role="MANAGER")
+    assert owner_browser.post(admin_url(WorkspaceMember, "add"), data).status_code == 302
+    duplicate = owner_browser.post(admin_url(WorkspaceMember, "add"), data)
+    assert duplicate.status_code == 200 and duplicate.context["adminform"].form.errors
+    with tenant_context(tenant.organization):
+        row = WorkspaceMember.objects.get()
+    assert [a for a, _old, _new in audit_rows(tenant, WorkspaceMember)] == ["CREATE"]
+    assert audit_rows(tenant, WorkspaceMember)[0][2]["workspace"] == str(main.pk)
+    with tenant_context(tenant.organization):
+        assert AuditLog.objects.get(object_id=row.pk).object_repr == f"{colleague.email} in Main"
 
 
 # --- members and roles ---------------------------------------------------------------------------------------------
@@ -206,7 +228,9 @@ def test_system_roles_keep_their_template(tenant, owner_browser):
         owner_role.refresh_from_db()
         assert owner_role.role_permissions.count() == before
     assert owner_role.description == "Owns it"
-    assert owner_browser.post(admin_url(Role, "delete", owner_role.pk), {"post": "yes"}).status_code == 403
+    refused = owner_browser.post(admin_url(Role, "delete", owner_role.pk), {"post": "yes"})
+    assert refused.status_code == 403
+    assert "A system role follows its template and is never deleted." in refused.content.decode()
 
 
 def test_a_role_in_use_is_not_deleted(tenant, populated, owner_browser):
@@ -239,7 +263,7 @@ def test_assigning_and_unassigning_a_role(tenant, owner_browser):
 def test_api_tokens_are_revoked_from_the_list(tenant, populated, owner_browser):
     token = populated["token"]
     assert owner_browser.get(admin_url(ApiToken, "change", token.pk)).status_code == 200
-    assert owner_browser.post(admin_url(ApiToken, "change", token.pk), {"name": "x"}).status_code == 403
+    assert owner_browser.post(admin_url(ApiToken, "change", token.pk), {"name": "x"}).status_code == 405
     response = owner_browser.post(
         admin_url(ApiToken), {"action": "revoke_tokens", "_selected_action": [str(token.pk)]}, follow=True
     )
@@ -255,13 +279,21 @@ def test_users_edit_their_own_profile_only(tenant, owner_browser):
     page = owner_browser.get(own)
     assert 'name="first_name"' in page.content.decode()
     assert 'name="email"' not in page.content.decode() and "password" not in page.context["adminform"].form.fields
+    before = tenant.owner.first_name
     response = owner_browser.post(own, form_data(page, first_name="Olivia", phone="+33 1 23"))
     assert response.status_code == 302
     tenant.owner.refresh_from_db()
     assert (tenant.owner.first_name, tenant.owner.phone) == ("Olivia", "+33 1 23")
+    assert audit_rows(tenant, User) == [
+        ("UPDATE", {"first_name": before, "phone": ""}, {"first_name": "Olivia", "phone": "+33 1 23"})
+    ]
     other = admin_url(User, "change", colleague.pk)
     assert 'name="first_name"' not in owner_browser.get(other).content.decode()
-    assert owner_browser.post(other, {"first_name": "Mallory"}).status_code == 403
+    refused = owner_browser.post(other, {"first_name": "Mallory"})
+    assert refused.status_code == 403
+    assert "A profile is changed by its user only." in refused.content.decode()
+    colleague.refresh_from_db()
+    assert colleague.first_name != "Mallory"
 
 
 def test_a_password_change_in_the_admin_revokes_api_sessions(tenant, owner_browser):
@@ -300,15 +332,26 @@ def test_editing_the_organization_goes_through_the_service(tenant, owner_browser
     assert (org.legal_name, org.base_currency.code, org.status, org.version) == ("Org SARL", "USD", "SUSPENDED", 3)
 
 
-def test_feature_switches_record_who_changed_them(tenant, owner_browser):
+def audit_rows(tenant, model, **filters) -> list[tuple]:
+    """(action, old values, new values) of the audit rows of `model`'s records, oldest first."""
+    with tenant_context(tenant.organization):
+        rows = AuditLog.objects.filter(object_type=model._meta.label_lower, **filters).order_by("timestamp")
+        return [(r.action, r.old_values, r.new_values) for r in rows]
+
+
+def test_feature_switches_go_through_the_service(tenant, owner_browser):
     with tenant_context(tenant.organization):
         features = OrganizationFeature.objects.get()
     url = admin_url(OrganizationFeature, "change", features.pk)
     assert owner_browser.post(url, form_data(owner_browser.get(url), locked="on")).status_code == 302
     with tenant_context(tenant.organization):
         features.refresh_from_db()
+        audit = AuditLog.objects.get(object_type="platform.organizationfeature")
     assert (features.locked, features.updated_by_id) == (True, tenant.owner.pk)
-    assert owner_browser.get(admin_url(OrganizationFeature, "add")).status_code == 403
+    assert (audit.reason, audit.actor_user_id) == ("organization locked", tenant.owner.pk)  # update_features' row
+    absent = owner_browser.get(admin_url(OrganizationFeature, "add"))
+    assert absent.status_code == 404
+    assert "Each organization has one row of features, created with it." in absent.content.decode()
 
 
 def test_addresses_are_added_and_soft_deleted(tenant, owner_browser):
@@ -327,6 +370,9 @@ def test_addresses_are_added_and_soft_deleted(tenant, owner_browser):
         address.refresh_from_db()
     assert address.deleted_at is not None
     assert owner_browser.get(admin_url(OrganizationAddress)).context["cl"].result_count == 0
+    actions = audit_rows(tenant, OrganizationAddress, object_id=address.pk)
+    assert [a for a, _old, _new in actions] == ["CREATE", "DELETE"]
+    assert actions[0][2]["city"] == "Nantes" and actions[1][1]["line1"] == "2 quai"
 
 
 def test_exchange_rates_and_their_uniqueness_per_organization(tenant, other_tenant, owner_browser):
@@ -344,13 +390,29 @@ def test_exchange_rates_and_their_uniqueness_per_organization(tenant, other_tena
     with tenant_context(tenant.organization):
         rate = ExchangeRate.objects.get()
     assert (rate.rate_date, rate.created_by_id) == (datetime.date(2026, 2, 1), tenant.owner.pk)
+    url = admin_url(ExchangeRate, "change", rate.pk)
+    assert owner_browser.post(url, form_data(owner_browser.get(url), rate="1.2")).status_code == 302
+    assert audit_rows(tenant, ExchangeRate) == [  # the refused saves wrote nothing
+        (
+            "CREATE",
+            None,
+            {
+                "from_currency": str(eur.pk),
+                "to_currency": str(usd.pk),
+                "rate": "1.1",
+                "rate_date": "2026-02-01",
+                "source": "ECB",
+            },
+        ),
+        ("UPDATE", {"rate": "1.10000000"}, {"rate": "1.2"}),
+    ]
 
 
 def test_global_masters_are_edited_by_superusers_only(tenant, owner_browser):
     eur = Currency.objects.get(code="EUR")
     url = admin_url(Currency, "change", eur.pk)
     assert 'name="name"' not in owner_browser.get(url).content.decode()
-    assert owner_browser.post(url, {"code": "EUR", "name": "Hacked", "decimal_places": 2}).status_code == 403
+    assert owner_browser.post(url, {"code": "EUR", "name": "Hacked", "decimal_places": 2}).status_code == 405
     User.objects.filter(pk=tenant.owner.pk).update(is_superuser=True)
     page = owner_browser.get(url)
     assert owner_browser.post(url, form_data(page, name="Euro (EU)")).status_code == 302

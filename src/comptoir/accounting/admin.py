@@ -1,16 +1,18 @@
 """Admin pages of the books, read-only: the chart, cost centers, fiscal years and periods, journal types, entries
-and their lines, taxes, bank accounts and statement lines, budgets and the balance cache. Every write goes through
-the services (the API), which hold the rules of the books. A bank account number is shown by its last 4 digits."""
+and their lines, taxes, bank accounts and statement lines, budgets. Every write goes through the services (the desk
+and the API), which hold the rules of the books. A bank account number is shown by its last 4 digits.
+
+The balance caches (account-period and account-day totals) have no page: they are derived from the posted lines,
+rebuilt by `comptoir check-books`, and read through the reports."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from comptoir.accounting.models import (
     Account,
-    AccountBalance,
-    AccountDayBalance,
     AccountGroup,
     BankAccount,
     BankTransaction,
@@ -23,7 +25,14 @@ from comptoir.accounting.models import (
     JournalType,
     TaxRate,
 )
-from comptoir.platform.admin_site import ReadOnlyAdminMixin, SoftDeleteMixin, TenantAdmin, TenantInline, site
+from comptoir.platform.admin_site import (
+    ReadOnlyAdminMixin,
+    SoftDeleteMixin,
+    TenantAdmin,
+    TenantInline,
+    record_of,
+    site,
+)
 
 MASK = "••••"
 
@@ -54,7 +63,7 @@ class CostCenterAdmin(ReadOnlyAdminMixin, TenantAdmin):
     ordering = ("code",)
 
 
-class PeriodInline(ReadOnlyAdminMixin, admin.TabularInline):
+class PeriodInline(ReadOnlyAdminMixin, TenantInline):
     model = FiscalPeriod
     fields = ("period_no", "start_date", "end_date", "status")
     extra = 0
@@ -75,39 +84,33 @@ class JournalTypeAdmin(ReadOnlyAdminMixin, TenantAdmin):
     ordering = ("code",)
 
 
-class LineInline(ReadOnlyAdminMixin, admin.TabularInline):
+class LineInline(ReadOnlyAdminMixin, TenantInline):
     model = JournalLine
     fk_name = "entry"
     fields = ("line_no", "account", "entry_type", "amount", "currency", "exchange_rate", "base_amount", "cost_center")
-    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entry", "account", "currency", "cost_center")
 
 
 @admin.register(JournalEntry, site=site)
 class JournalEntryAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    list_display = ("entry_number", "date", "journal_type", "status", "total_debit", "narration")
+    list_display = ("number", "date", "journal_type", "status", "total_debit", "narration")
     list_filter = ("status", "journal_type")
     search_fields = ("entry_number", "narration", "reference_number")
     list_select_related = ("journal_type",)
     ordering = ("-date",)
     inlines = (LineInline,)
+    exclude = ("source_type", "source_id")
+    readonly_fields = ("source",)
 
+    @display(description=_("number"), ordering="entry_number")
+    def number(self, obj) -> str:
+        return str(obj)  # a draft has none yet: its date names it
 
-@admin.register(AccountBalance, site=site)
-class AccountBalanceAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    """The derived balance cache (one row per account, period and slot); rebuilt from the posted lines."""
-
-    list_display = ("account", "period", "slot", "debit_total", "credit_total", "updated_at")
-    list_filter = ("fiscal_period__fiscal_year",)
-    search_fields = ("account__code", "account__name")
-    list_select_related = ("account", "fiscal_period__fiscal_year")
-    ordering = ("account__code", "fiscal_period__start_date", "slot")
-    readonly_fields = ("period",)
-    fields = ("account", "period", "slot", "debit_total", "credit_total")
-
-    @display(description="period", ordering="fiscal_period__start_date")
-    def period(self, obj) -> str:
-        period = obj.fiscal_period
-        return f"{period.fiscal_year.name} P{period.period_no:02d} ({period.start_date:%Y-%m})"
+    @display(description=_("source document"))
+    def source(self, obj):
+        return record_of(obj.source_type, obj.source_id)
 
 
 # --- taxes ---------------------------------------------------------------------------------------------------------
@@ -189,6 +192,7 @@ class BankTransactionAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_select_related = ("bank_account",)
     date_hierarchy = "transaction_date"
     ordering = ("-transaction_date", "reference_number")
+    exclude = ("import_batch",)  # an id with no record behind it
 
 
 # --- budgets -------------------------------------------------------------------------------------------------------
@@ -211,15 +215,3 @@ class BudgetAdmin(ReadOnlyAdminMixin, SoftDeleteMixin, TenantAdmin):
     search_fields = ("name", "category", "notes", "account__code", "cost_center__code")
     list_select_related = ("fiscal_year", "cost_center", "account", "currency")
     ordering = ("name",)
-
-
-@admin.register(AccountDayBalance, site=site)
-class AccountDayBalanceAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    """The derived day cache (one row per account, day and slot); rebuilt from the posted lines."""
-
-    list_display = ("account", "day", "slot", "debit_total", "credit_total", "updated_at")
-    search_fields = ("account__code", "account__name")
-    list_select_related = ("account",)
-    date_hierarchy = "day"
-    ordering = ("-day", "account__code", "slot")
-    fields = ("account", "day", "slot", "debit_total", "credit_total")

@@ -1,6 +1,9 @@
 """Admin pages of the identity app: members and their roles, roles and their permissions, users of the
-organization, and the read-only security records (sessions, API tokens, verification codes) with no secret
-shown. Also the organization switcher, which stores the chosen organization in the browser session.
+organization, and the read-only security records (sign-in sessions, API tokens) with no secret shown. Also the
+organization switcher, which stores the chosen organization in the browser session.
+
+Internal tables have no page: one-time codes (verification tokens, which only their e-mail's owner redeems) and the
+sign-in throttles of unknown e-mails.
 """
 
 from __future__ import annotations
@@ -16,25 +19,17 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from unfold.admin import ModelAdmin
 from unfold.decorators import display
 
-from comptoir.identity.constants import TokenPurpose
 from comptoir.identity.middleware import SESSION_ORG_KEY
-from comptoir.identity.models import (
-    ApiToken,
-    AuthSession,
-    MemberRole,
-    Permission,
-    Role,
-    SignInThrottle,
-    User,
-    VerificationToken,
-)
+from comptoir.identity.models import ApiToken, AuthSession, MemberRole, Permission, Role, User
 from comptoir.identity.services import accounts, api_tokens, auth, roles
 from comptoir.platform.admin_site import (
+    DirectWriteMixin,
+    OperatorAdmin,
     ReadOnlyAdminMixin,
     SoftDeleteMixin,
     TenantAdmin,
@@ -78,6 +73,11 @@ class MemberInviteForm(TenantModelForm):
 
 @admin.register(OrganizationMember, site=site)
 class OrganizationMemberAdmin(TenantAdmin):
+    """Members are invited (the add page, through `invite_member`), changed through `update_member` and
+    deactivated through `remove_member`; never deleted."""
+
+    not_written_here = frozenset({"delete"})
+    not_here = {"delete": _("Members are deactivated (the list's action), never deleted.")}
     list_display = ("email", "full_name", "org_role", "roles", "is_active", "is_default", "joined_at")
     list_filter = ("org_role", "is_active")
     search_fields = ("user__email", "user__first_name", "user__last_name")
@@ -116,9 +116,6 @@ class OrganizationMemberAdmin(TenantAdmin):
 
     def has_add_permission(self, request):
         return request.user.has_perm("platform.invite_member")
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # members are deactivated, never deleted
 
     def has_deactivate_permission(self, request):
         return request.user.has_perm("platform.delete_organizationmember")
@@ -180,6 +177,7 @@ class RoleForm(TenantModelForm):
 @admin.register(Role, site=site)
 class RoleAdmin(SoftDeleteMixin, TenantAdmin):
     form = RoleForm
+    refused = {"delete": _("A system role follows its template and is never deleted.")}
     list_display = ("name", "code", "is_system", "is_active", "permission_count", "member_count")
     list_filter = ("is_system", "is_active")
     search_fields = ("code", "name", "description")
@@ -241,7 +239,11 @@ class RoleAdmin(SoftDeleteMixin, TenantAdmin):
 
 @admin.register(MemberRole, site=site)
 class MemberRoleAdmin(TenantAdmin):
-    """Role assignments; a change is an unassignment plus an assignment."""
+    """Role assignments, through `assign_role` and `unassign_role`; a change is an unassignment plus an
+    assignment."""
+
+    not_written_here = frozenset({"change"})
+    not_here = {"change": _("An assignment is not changed: delete it and add another.")}
 
     list_display = ("member_email", "role", "workspace", "created_at", "created_by")
     list_filter = (("role", admin.RelatedOnlyFieldListFilter), ("workspace", admin.RelatedOnlyFieldListFilter))
@@ -261,16 +263,10 @@ class MemberRoleAdmin(TenantAdmin):
             kwargs["queryset"] = _live_roles()
         elif db_field.name == "workspace":
             kwargs["queryset"] = workspaces().order_by("name")
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "member":
-            field.label_from_instance = lambda member: member.user.email
-        return field
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_add_permission(self, request):
         return request.user.has_perm("identity.assign_role")
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("identity.assign_role")
@@ -292,8 +288,10 @@ class MemberRoleAdmin(TenantAdmin):
 
 
 @admin.register(Permission, site=site)
-class PermissionAdmin(ReadOnlyAdminMixin, ModelAdmin):
+class PermissionAdmin(ReadOnlyAdminMixin, OperatorAdmin):
     """The catalogue generated from the code (see identity.permissions); not editable."""
+
+    not_here = dict.fromkeys(("add", "change", "delete"), _("Permissions are generated from the code of the modules."))
 
     list_display = ("codename", "name", "module")
     list_filter = ("module",)
@@ -306,9 +304,17 @@ class PermissionAdmin(ReadOnlyAdminMixin, ModelAdmin):
 
 
 @admin.register(User, site=site)
-class UserAdmin(ModelAdmin):
+class UserAdmin(DirectWriteMixin, OperatorAdmin):
     """The users who are members of the current organization. A user is a login shared by several
-    organizations, so only the user (or a superuser) edits the profile; security fields are read-only."""
+    organizations, so only the user (or a superuser) edits the profile, written by the admin itself (no service
+    writes a profile) and audited; security fields are read-only."""
+
+    not_written_here = frozenset({"add", "delete"})
+    not_here = {
+        "add": _("Users join an organization by invitation (Organization members, Add)."),
+        "delete": _("Users are not deleted: deactivate their membership instead."),
+    }
+    refused = {"change": _("A profile is changed by its user only.")}
 
     editable_fields = ("first_name", "last_name", "phone")
     list_display = ("email", "full_name", "status", "email_verified", "locked", "last_login")
@@ -333,7 +339,7 @@ class UserAdmin(ModelAdmin):
             },
         ),
         ("Security", {"fields": ("last_login", "last_login_ip", "failed_login_attempts", "locked_until")}),
-        ("Audit", {"classes": ("collapse",), "fields": ("id", "created_at", "updated_at")}),
+        ("Audit", {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
 
     def get_queryset(self, request):
@@ -351,12 +357,6 @@ class UserAdmin(ModelAdmin):
     def locked(self, obj) -> bool:
         return obj.is_locked
 
-    def has_add_permission(self, request):
-        return False  # users join by invitation (Organization members → Add)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
@@ -367,7 +367,7 @@ class UserAdmin(ModelAdmin):
 
 
 @admin.register(AuthSession, site=site)
-class AuthSessionAdmin(ReadOnlyAdminMixin, ModelAdmin):
+class AuthSessionAdmin(ReadOnlyAdminMixin, OperatorAdmin):
     """Signed-in devices of the organization's members; the refresh-token hash is never shown."""
 
     list_display = ("user", "ip_address", "short_user_agent", "created_at", "last_used_at", "expires_at", "active")
@@ -404,22 +404,6 @@ class AuthSessionAdmin(ReadOnlyAdminMixin, ModelAdmin):
     @display(description="active", boolean=True)
     def active(self, obj) -> bool:
         return obj.is_active
-
-
-@admin.register(SignInThrottle, site=site)
-class SignInThrottleAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    """Failed sign-ins of e-mails without an account. Belongs to no organization: operators (superusers) only."""
-
-    list_display = ("email", "failed_attempts", "locked_until", "updated_at")
-    search_fields = ("email",)
-    ordering = ("-updated_at",)
-    fields = ("email", "failed_attempts", "locked_until", "created_at", "updated_at")
-
-    def has_module_permission(self, request):
-        return request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 class TokenStateFilter(admin.SimpleListFilter):
@@ -469,35 +453,6 @@ class ApiTokenAdmin(ReadOnlyAdminMixin, TenantAdmin):
         for token_id in ids:
             api_tokens.revoke_api_token(actor=request.user, token_id=token_id, any_user=True)
         self.message_user(request, f"{len(ids)} token(s) revoked", messages.SUCCESS)
-
-
-@admin.register(VerificationToken, site=site)
-class VerificationTokenAdmin(ReadOnlyAdminMixin, ModelAdmin):
-    """One-time codes sent to the organization's members; the code and link hashes are never shown."""
-
-    list_display = ("email", "purpose", "user", "state", "attempts", "created_at", "expires_at", "used_at")
-    list_filter = ("purpose", ("used_at", admin.EmptyFieldListFilter), ("voided_at", admin.EmptyFieldListFilter))
-    search_fields = ("email", "phone", "user__email")
-    list_select_related = ("user",)
-    ordering = ("-created_at",)
-    fields = ("user", "email", "phone", "purpose", "attempts", "created_at", "expires_at", "used_at", "voided_at")
-
-    def get_queryset(self, request):
-        org_id = require_org_id()
-        return (
-            super()
-            .get_queryset(request)
-            .filter(user__memberships__organization_id=org_id)
-            .filter(~Q(purpose=TokenPurpose.INVITATION) | Q(payload__organization=str(org_id)))
-        )
-
-    @display(description="state")
-    def state(self, obj) -> str:
-        if obj.used_at is not None:
-            return "used"
-        if obj.voided_at is not None:
-            return "voided"
-        return "expired" if obj.is_expired else "live"
 
 
 # --- the organization switcher -------------------------------------------------------------------------------------

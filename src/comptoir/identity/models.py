@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from comptoir.identity.constants import RegistrationStatus, TokenPurpose, UserStatus
 from comptoir.platform.models import GlobalModel, OrganizationMember, TenantModel, Workspace
@@ -153,6 +154,9 @@ class RolePermission(TenantModel):
             models.UniqueConstraint(fields=["organization", "role", "permission"], name="role_permission_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.role}: {self.permission}"
+
 
 class MemberRole(TenantModel):
     member = models.ForeignKey(OrganizationMember, on_delete=models.CASCADE, related_name="member_roles")
@@ -160,6 +164,7 @@ class MemberRole(TenantModel):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
 
     class Meta:
+        verbose_name = gettext_lazy("role assignment")
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "member", "role", "workspace"],
@@ -167,6 +172,15 @@ class MemberRole(TenantModel):
                 name="member_role_unique",
             )
         ]
+
+    def __str__(self) -> str:
+        if self.workspace_id is None:
+            return f"{self.member}: {self.role}"
+        return gettext("%(member)s: %(role)s in %(workspace)s") % {
+            "member": self.member,
+            "role": self.role,
+            "workspace": self.workspace,
+        }
 
 
 class AuthSession(GlobalModel):
@@ -186,7 +200,14 @@ class AuthSession(GlobalModel):
     last_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("sign-in session")
         indexes = [models.Index(fields=["user"], name="authsession_user")]
+
+    def __str__(self) -> str:
+        return gettext("%(user)s, signed in %(when)s") % {
+            "user": self.user,
+            "when": timezone.localtime(self.created_at).strftime("%Y-%m-%d %H:%M") if self.created_at else "",
+        }
 
     @property
     def is_active(self) -> bool:
@@ -209,6 +230,9 @@ class ApiToken(TenantModel):
         verbose_name = "API token"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organization", "user", "created_at"], name="apitoken_org_user")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.token_prefix})"
 
 
 class VerificationToken(GlobalModel):

@@ -1,8 +1,10 @@
 """Admin pages of the platform app: the organization, its workspaces, features, addresses and exchange rates,
-idempotency keys (read-only) and the global masters (read-only except for superusers); the cross-cutting records
-(sequences, audit log, settings, attachments, notifications, calendar, outbox and webhooks) are read-only: their
-services hold the rules (the audit log's append-only trigger, encrypted secrets).
+and the global masters (read-only except for superusers); the cross-cutting records (numbering sequences, audit
+log, settings, attachments, notifications, calendar, outbox and webhooks) are read-only: their services hold the
+rules (the audit log's append-only trigger, encrypted secrets).
 
+Internal tables have no page: idempotency keys (stored replays of API requests, purged when they expire).
+Numbering sequences stay, read-only: an operator answering "why does this invoice number jump?" needs the counters.
 Organization members are administered from `comptoir.identity.admin`, next to the services that write them.
 """
 
@@ -11,11 +13,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
-from unfold.admin import ModelAdmin
+from django.utils.translation import gettext_lazy as _
 from unfold.decorators import display
 
 from comptoir.platform import services
 from comptoir.platform.admin_site import (
+    DirectWriteMixin,
+    OperatorAdmin,
     ReadOnlyAdminMixin,
     ReferenceAdmin,
     ServiceFormMixin,
@@ -24,6 +28,9 @@ from comptoir.platform.admin_site import (
     TenantInline,
     adopt,
     in_current_organization,
+    record_cell,
+    record_labels,
+    record_of,
     site,
 )
 from comptoir.platform.models import (
@@ -34,7 +41,6 @@ from comptoir.platform.models import (
     Country,
     Currency,
     ExchangeRate,
-    IdempotencyKey,
     IntegrationEvent,
     ModuleSwitch,
     Notification,
@@ -51,6 +57,7 @@ from comptoir.platform.models import (
     WorkspaceMember,
 )
 from comptoir.platform.queries.calendar import visible_events
+from comptoir.platform.services.features import FeaturesPatch, update_features
 from comptoir.platform.tenancy import current_org_id, require_org_id
 
 SECRET_MASK = "••••"
@@ -59,15 +66,22 @@ SECRET_MASK = "••••"
 
 
 @admin.register(Organization, site=site)
-class OrganizationAdmin(ServiceFormMixin, ModelAdmin):
+class OrganizationAdmin(ServiceFormMixin, OperatorAdmin):
     """The organizations the user belongs to; only the current one is editable (switch to edit another)."""
+
+    not_written_here = frozenset({"add", "delete"})
+    not_here = {
+        "add": _("Organizations are founded by signing up (POST /api/v1/auth/signup), not in the admin."),
+        "delete": _("Organizations are not deleted from the admin."),
+    }
+    refused = {"change": _("Switch to this organization to change it.")}
 
     list_display = ("name", "code", "country", "base_currency", "status", "is_current", "created_at")
     list_filter = ("status", "kind", "size")
     search_fields = ("name", "code", "legal_name", "tax_id", "registration_number")
     list_select_related = ("country", "base_currency")
     ordering = ("name",)
-    readonly_fields = ("code", "id", "version", "created_at", "updated_at", "created_by")
+    readonly_fields = ("code", "version", "created_at", "updated_at", "created_by")
     fieldsets = (
         (None, {"fields": ("name", "legal_name", "code", "status")}),
         ("Company", {"fields": ("kind", "company_type", "industry", "size", "employee_count", "annual_revenue")}),
@@ -75,7 +89,7 @@ class OrganizationAdmin(ServiceFormMixin, ModelAdmin):
         ("Contact", {"fields": ("email", "phone", "website")}),
         ("Money and locale", {"fields": ("base_currency", "timezone", "language")}),
         ("Settings", {"classes": ("collapse",), "fields": ("settings", "metadata")}),
-        ("Audit", {"classes": ("collapse",), "fields": ("id", "version", "created_at", "updated_at", "created_by")}),
+        ("Audit", {"classes": ("collapse",), "fields": ("version", "created_at", "updated_at", "created_by")}),
     )
 
     def get_queryset(self, request):
@@ -85,12 +99,6 @@ class OrganizationAdmin(ServiceFormMixin, ModelAdmin):
     @display(description="current", boolean=True)
     def is_current(self, obj) -> bool:
         return obj.pk == current_org_id()
-
-    def has_add_permission(self, request):
-        return False  # organizations are founded by sign-up (POST /api/v1/auth/signup)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and in_current_organization(obj)
@@ -108,13 +116,15 @@ class OrganizationAdmin(ServiceFormMixin, ModelAdmin):
 
 
 class WorkspaceMemberInline(TenantInline):
+    """Written by the admin itself (no service writes workspace members), audited (`TenantAdmin.save_formset`)."""
+
     model = WorkspaceMember
     fields = ("user", "role", "is_active", "joined_at")
     user_fields = ("user",)
     ordering = ("user__email",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user")
+        return super().get_queryset(request).select_related("user", "workspace")
 
 
 @admin.register(Workspace, site=site)
@@ -150,7 +160,7 @@ class WorkspaceAdmin(SoftDeleteMixin, TenantAdmin):
 
 
 @admin.register(WorkspaceMember, site=site)
-class WorkspaceMemberAdmin(TenantAdmin):
+class WorkspaceMemberAdmin(DirectWriteMixin, TenantAdmin):
     list_display = ("user", "workspace", "role", "is_active", "joined_at")
     list_filter = ("role", "is_active", ("workspace", admin.RelatedOnlyFieldListFilter))
     search_fields = ("user__email", "user__first_name", "user__last_name", "workspace__name")
@@ -170,41 +180,43 @@ class WorkspaceMemberAdmin(TenantAdmin):
 
 @admin.register(OrganizationFeature, site=site)
 class OrganizationFeatureAdmin(TenantAdmin):
-    """The tax regime and the financial freeze of the organization (one row, created with it); the module
-    switches are changed through the API (`PATCH /platform/features`)."""
+    """The tax regime and the financial freeze of the organization (one row, created with it), changed through
+    `update_features`; the module switches are changed through the API (`PATCH /platform/features`)."""
 
+    not_written_here = frozenset({"add", "delete"})
+    not_here = {
+        "add": _("Each organization has one row of features, created with it."),
+        "delete": _("The features of an organization are changed, never deleted."),
+    }
     list_display = ("organization", "tax_regime", "locked", "updated_at")
     list_select_related = ("organization",)
     fields = ("tax_regime", "locked")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changes:
+            adopt(obj, update_features(actor=request.user, patch=FeaturesPatch(**changes)))
 
 
 @admin.register(ModuleSwitch, site=site)
-class ModuleSwitchAdmin(TenantAdmin):
+class ModuleSwitchAdmin(ReadOnlyAdminMixin, TenantAdmin):
     """The module switches the organization set (a module with no row has its spec's default); read-only here,
     changed through `PATCH /api/v1/platform/features`."""
 
+    not_here = dict.fromkeys(
+        ("add", "change", "delete"),
+        _("Modules are switched on and off through the API (PATCH /api/v1/platform/features)."),
+    )
     list_display = ("module", "enabled", "updated_at", "updated_by")
+    list_select_related = ("updated_by",)
     ordering = ("module",)
     fields = ("module", "enabled")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OrganizationAddress, site=site)
-class OrganizationAddressAdmin(SoftDeleteMixin, TenantAdmin):
+class OrganizationAddressAdmin(DirectWriteMixin, SoftDeleteMixin, TenantAdmin):
+    """Written by the admin itself (no service writes addresses), audited."""
+
     list_display = ("address_type", "line1", "city", "postal_code", "country")
     list_filter = ("address_type", ("country", admin.RelatedOnlyFieldListFilter))
     search_fields = ("line1", "line2", "city", "state", "postal_code")
@@ -214,7 +226,9 @@ class OrganizationAddressAdmin(SoftDeleteMixin, TenantAdmin):
 
 
 @admin.register(ExchangeRate, site=site)
-class ExchangeRateAdmin(TenantAdmin):
+class ExchangeRateAdmin(DirectWriteMixin, TenantAdmin):
+    """The rates the books convert with; written by the admin itself (no service writes them), audited."""
+
     list_display = ("rate_date", "from_currency", "to_currency", "rate", "source")
     list_filter = (
         ("from_currency", admin.RelatedOnlyFieldListFilter),
@@ -228,29 +242,6 @@ class ExchangeRateAdmin(TenantAdmin):
 
     def get_changeform_initial_data(self, request):
         return {"rate_date": timezone.localdate(), **super().get_changeform_initial_data(request)}
-
-
-@admin.register(IdempotencyKey, site=site)
-class IdempotencyKeyAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    """Stored `Idempotency-Key` replays; the stored response body is not shown."""
-
-    audit_fields = ("created_at",)
-    list_display = ("key", "request_method", "request_path", "response_status", "user", "created_at", "expires_at")
-    list_filter = ("request_method", "response_status")
-    search_fields = ("key", "request_path")
-    list_select_related = ("user",)
-    ordering = ("-created_at",)
-    fields = (
-        "key",
-        "user",
-        "request_method",
-        "request_path",
-        "request_hash",
-        "response_status",
-        "response_content_type",
-        "completed_at",
-        "expires_at",
-    )
 
 
 # --- global masters ------------------------------------------------------------------------------------------------
@@ -298,24 +289,25 @@ class SequenceAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
 
 @admin.register(AuditLog, site=site)
-class AuditLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
+class AuditLogAdmin(ReadOnlyAdminMixin, OperatorAdmin):
     """The current organization's audit rows only: rows without an organization (sign-ins before one is chosen)
-    and other organizations' rows are never listed. Append-only: PostgreSQL refuses UPDATE and DELETE."""
+    and other organizations' rows are never listed. Append-only: PostgreSQL refuses UPDATE and DELETE. A row names
+    its record by the label stored with it, linked to the record's page."""
 
-    list_display = ("timestamp", "action", "object_type", "object_repr", "user_email", "source", "ip_address")
+    not_here = dict.fromkeys(("add", "change", "delete"), _("The audit log is written by the services, never edited."))
+    list_display = ("timestamp", "action", "record", "user_email", "source", "ip_address")
     list_filter = ("action", "source", "object_type")
     search_fields = ("object_repr", "object_type", "user_email", "=object_id", "=request_id")
     date_hierarchy = "timestamp"
     ordering = ("-timestamp",)
+    readonly_fields = ("record", "workspace")
     fields = (
         "timestamp",
         "action",
-        "object_type",
-        "object_id",
-        "object_repr",
+        "record",
         "actor_user",
         "user_email",
-        "workspace_id",
+        "workspace",
         "changes",
         "old_values",
         "new_values",
@@ -334,9 +326,18 @@ class AuditLogAdmin(ReadOnlyAdminMixin, ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(organization_id=require_org_id())
 
+    @display(description=_("record"), ordering="object_repr")
+    def record(self, obj):
+        return record_cell(obj.object_type, obj.object_id, obj.object_repr)
+
+    @display(description=_("workspace"))
+    def workspace(self, obj) -> str:
+        workspace = Workspace.objects.filter(pk=obj.workspace_id).first() if obj.workspace_id else None
+        return str(workspace) if workspace is not None else "—"
+
 
 @admin.register(Setting, site=site)
-class SettingAdmin(ReadOnlyAdminMixin, ModelAdmin):
+class SettingAdmin(ReadOnlyAdminMixin, OperatorAdmin):
     """The settings that apply in the current organization: its own rows, its workspaces' overrides and the global
     defaults (never another organization's). A secret value is never shown, only a mask."""
 
@@ -380,18 +381,19 @@ class SettingAdmin(ReadOnlyAdminMixin, ModelAdmin):
 
 @admin.register(Attachment, site=site)
 class AttachmentAdmin(ReadOnlyAdminMixin, TenantAdmin):
-    """Metadata only: the file is downloaded through the API, which checks the owner row's permission."""
+    """Metadata only: the file is downloaded through the API, which checks the owner row's permission. The owner
+    is shown by its label (one query per kind of owner on a page)."""
 
-    list_display = ("file_name", "owner_type", "owner_id", "mime_type", "size_bytes", "uploaded_by", "created_at")
+    list_display = ("file_name", "owner", "mime_type", "size_bytes", "uploaded_by", "created_at")
     list_filter = ("owner_type", "mime_type", ("deleted_at", admin.EmptyFieldListFilter))
     search_fields = ("file_name", "owner_type", "=owner_id", "=sha256")
     list_select_related = ("uploaded_by",)
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
+    readonly_fields = ("owner",)
     fields = (
         "file_name",
-        "owner_type",
-        "owner_id",
+        "owner",
         "mime_type",
         "size_bytes",
         "sha256",
@@ -399,6 +401,17 @@ class AttachmentAdmin(ReadOnlyAdminMixin, TenantAdmin):
         "deleted_at",
         "deleted_by",
     )
+
+    def prepare_rows(self, rows: list) -> None:
+        labels = record_labels((row.owner_type, row.owner_id) for row in rows)
+        for row in rows:
+            row.owner_label = labels.get((row.owner_type, str(row.owner_id)))
+
+    @display(description=_("attached to"))
+    def owner(self, obj):
+        if hasattr(obj, "owner_label"):
+            return record_cell(obj.owner_type, obj.owner_id, obj.owner_label)
+        return record_of(obj.owner_type, obj.owner_id)
 
 
 @admin.register(Notification, site=site)
@@ -450,13 +463,17 @@ class CalendarEventAdmin(ReadOnlyAdminMixin, TenantAdmin):
         "description",
         "reminders",
         "color",
-        "related_type",
-        "related_id",
+        "related",
         "version",
     )
+    readonly_fields = ("related",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=visible_events(request.user).values("pk"))
+
+    @display(description=_("related record"))
+    def related(self, obj):
+        return record_of(obj.related_type, obj.related_id)
 
 
 class DeliveryInline(ReadOnlyAdminMixin, TenantInline):
@@ -466,7 +483,7 @@ class DeliveryInline(ReadOnlyAdminMixin, TenantInline):
     ordering = ("subscription_id", "attempt")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("subscription")
+        return super().get_queryset(request).select_related("event", "subscription")
 
     @display(description="webhook")
     def url(self, obj) -> str:
@@ -487,8 +504,7 @@ class IntegrationEventAdmin(ReadOnlyAdminMixin, TenantAdmin):
         "event_type",
         "status",
         "payload",
-        "source_object_type",
-        "source_object_id",
+        "source",
         "attempts",
         "max_attempts",
         "last_attempt_at",
@@ -497,6 +513,11 @@ class IntegrationEventAdmin(ReadOnlyAdminMixin, TenantAdmin):
         "response",
         "error_message",
     )
+    readonly_fields = ("source",)
+
+    @display(description=_("source"))
+    def source(self, obj):
+        return record_of(obj.source_object_type, obj.source_object_id)
 
 
 @admin.register(WebhookSubscription, site=site)

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from comptoir.accounting.constants import BankAccountKind, BankTransactionStatus, BankTransactionType
 from comptoir.platform.models import TenantModel
-from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
+from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS, trim
 
 
 class BankAccount(TenantModel):
@@ -76,3 +76,7 @@ class BankTransaction(TenantModel):
         indexes = [
             models.Index(fields=["organization", "bank_account", "status", "transaction_date"], name="bank_tx_status"),
         ]
+
+    def __str__(self) -> str:
+        text = f"{self.transaction_date} {self.get_transaction_type_display().lower()} {trim(self.amount):,f}"
+        return f"{text} {self.reference_number or self.description}".strip()

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from comptoir.accounting.constants import (
     ENTRY_TRANSITIONS,
@@ -102,7 +103,7 @@ class JournalEntry(PostableDocument):
         ]
 
     def __str__(self) -> str:
-        return self.entry_number or f"draft {self.pk}"
+        return self.entry_number or gettext("Draft entry of %(date)s") % {"date": self.date.isoformat()}
 
 
 class JournalLine(TenantModel):
@@ -148,6 +149,9 @@ class JournalLine(TenantModel):
             models.Index(fields=["organization", "account", "entry_type"], name="journal_line_account_type"),
             models.Index(fields=["organization", "against_entry"], name="journal_line_against"),
         ]
+
+    def __str__(self) -> str:
+        return gettext("%(entry)s, line %(no)s") % {"entry": self.entry, "no": self.line_no}
 
 
 class BalanceCache(TenantModel):

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 
 from comptoir.accounting.constants import PeriodStatus
 from comptoir.platform.models import TenantModel
@@ -52,4 +53,4 @@ class FiscalPeriod(TenantModel):
         indexes = [models.Index(fields=["organization", "start_date", "end_date"], name="period_range")]
 
     def __str__(self) -> str:
-        return f"{self.fiscal_year_id}/{self.period_no}"
+        return gettext("period %(no)s (%(month)s)") % {"no": self.period_no, "month": f"{self.start_date:%Y-%m}"}

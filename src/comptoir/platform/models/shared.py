@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from comptoir.platform.constants import (
     AttendeeResponse,
@@ -38,10 +39,14 @@ class Sequence(TenantModel):
     last_value = models.PositiveBigIntegerField(default=0)
 
     class Meta:
+        verbose_name = gettext_lazy("numbering sequence")
         constraints = [
             models.UniqueConstraint(fields=["organization", "document_type", "period_key"], name="sequence_unique"),
             models.CheckConstraint(condition=Q(padding__lte=12), name="sequence_padding_lte_12"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.document_type} {self.period_key}".strip()
 
 
 class AuditLog(models.Model):
@@ -79,6 +84,8 @@ class AuditLog(models.Model):
     duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = gettext_lazy("audit log entry")
+        verbose_name_plural = gettext_lazy("audit log entries")
         ordering = ["-timestamp"]
         indexes = [
             models.Index(fields=["organization", "timestamp"], name="audit_org_ts"),
@@ -88,7 +95,7 @@ class AuditLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.object_type} {self.object_id or ''}".strip()
+        return f"{self.get_action_display()} {self.object_repr or self.object_type}"
 
 
 class Setting(models.Model):
@@ -159,6 +166,9 @@ class Attachment(TenantModel):
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organization", "owner_type", "owner_id"], name="attachment_owner")]
 
+    def __str__(self) -> str:
+        return self.file_name
+
 
 class Notification(TenantModel):
     user = models.ForeignKey(USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -176,6 +186,9 @@ class Notification(TenantModel):
         indexes = [
             models.Index(fields=["organization", "user", "is_read", "created_at"], name="notification_inbox"),
         ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class CalendarEvent(TenantDocument):
@@ -210,6 +223,9 @@ class CalendarEvent(TenantDocument):
             ),
         ]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class CalendarEventAttendee(TenantModel):
     event = models.ForeignKey(CalendarEvent, on_delete=models.CASCADE, related_name="attendee_rows")
@@ -218,6 +234,9 @@ class CalendarEventAttendee(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization", "event", "user"], name="attendee_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_response_display()})"
 
 
 class IntegrationEvent(TenantModel):
@@ -245,6 +264,11 @@ class IntegrationEvent(TenantModel):
             models.Index(fields=["organization", "source_object_type", "source_object_id"], name="event_source"),
         ]
 
+    def __str__(self) -> str:
+        if self.created_at is None:
+            return self.event_type
+        return f"{self.event_type} ({self.created_at:%Y-%m-%d %H:%M:%S})"
+
 
 class WebhookSubscription(TenantModel):
     url = models.URLField(max_length=500)
@@ -258,6 +282,9 @@ class WebhookSubscription(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["organization", "is_active"], name="webhook_org_active")]
+
+    def __str__(self) -> str:
+        return self.url
 
 
 class WebhookDelivery(TenantModel):
@@ -281,3 +308,10 @@ class WebhookDelivery(TenantModel):
             )
         ]
         indexes = [models.Index(fields=["organization", "subscription", "created_at"], name="delivery_sub")]
+
+    def __str__(self) -> str:
+        return gettext("%(event)s to %(url)s, attempt %(attempt)s") % {
+            "event": self.event.event_type,
+            "url": self.subscription.url,
+            "attempt": self.attempt,
+        }

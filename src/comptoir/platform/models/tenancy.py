@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext
 
 from comptoir.platform.constants import (
     AddressType,
@@ -134,7 +135,7 @@ class OrganizationMember(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} in {self.organization_id}"
+        return str(self.user)
 
     @property
     def awaits_acceptance(self) -> bool:
@@ -154,6 +155,9 @@ class WorkspaceMember(TenantModel):
             models.UniqueConstraint(fields=["organization", "workspace", "user"], name="workspace_member_unique"),
         ]
 
+    def __str__(self) -> str:
+        return gettext("%(user)s in %(workspace)s") % {"user": self.user, "workspace": self.workspace}
+
 
 class OrganizationFeature(TenantModel):
     """The tax regime of one organization; `locked` freezes every financial write. Its module switches are
@@ -164,6 +168,12 @@ class OrganizationFeature(TenantModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organization"], name="feature_one_per_org")]
+
+    def __str__(self) -> str:
+        state = [gettext("no tax regime") if self.tax_regime == TaxRegime.NONE else self.get_tax_regime_display()]
+        if self.locked:
+            state.append(gettext("locked"))
+        return gettext("Features: %(state)s") % {"state": ", ".join(state)}
 
 
 class ModuleSwitch(TenantModel):
@@ -176,6 +186,9 @@ class ModuleSwitch(TenantModel):
     class Meta:
         verbose_name_plural = "module switches"
         constraints = [models.UniqueConstraint(fields=["organization", "module"], name="module_switch_unique")]
+
+    def __str__(self) -> str:
+        return (gettext("%(module)s on") if self.enabled else gettext("%(module)s off")) % {"module": self.module}
 
 
 class OrganizationAddress(TenantModel):
@@ -191,6 +204,9 @@ class OrganizationAddress(TenantModel):
     class Meta:
         verbose_name_plural = "organization addresses"
         indexes = [models.Index(fields=["organization", "address_type"], name="orgaddress_org_type")]
+
+    def __str__(self) -> str:
+        return f"{self.get_address_type_display()}: {self.line1}, {self.city}"
 
 
 class ExchangeRate(TenantModel):
@@ -216,6 +232,13 @@ class ExchangeRate(TenantModel):
         indexes = [
             models.Index(fields=["organization", "from_currency", "to_currency", "-rate_date"], name="fx_lookup"),
         ]
+
+    def __str__(self) -> str:
+        return gettext("%(from)s → %(to)s on %(date)s") % {
+            "from": self.from_currency,
+            "to": self.to_currency,
+            "date": self.rate_date,
+        }
 
 
 class IdempotencyKey(TenantModel):
