@@ -18,6 +18,7 @@ from django.db import models
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation.template import templatize
 
 import comptoir
 from comptoir.accounting import constants as accounting_constants
@@ -100,6 +101,58 @@ def test_every_message_has_a_russian_translation_with_its_placeholders(catalogue
             assert string.strip(), f"{message.msgid!r} is not translated"
             expected = set(PLACEHOLDER.findall(message.plural or message.msgid))
             assert set(PLACEHOLDER.findall(string)) == expected, f"{message.msgid!r}: {string!r}"
+
+
+# What makemessages extracts (the ignores of the command in django.po's header): each gettext function's arguments,
+# in Python sources and in templates (as Django's templatize writes their translate tags, for xgettext).
+ARGUMENTS = {
+    "gettext": ("msgid",),
+    "pgettext": ("context", "msgid"),
+    "ngettext": ("msgid", "plural"),
+    "npgettext": ("context", "msgid", "plural"),
+}
+FUNCTIONS = {
+    **{n: n for n in ARGUMENTS},
+    **{f"{n}_lazy": n for n in ARGUMENTS},
+    "_": "gettext",
+    "gettext_noop": "gettext",
+}
+_LITERAL = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+_CALL = re.compile(rf"(?<![\w.])(_|n?p?gettext)\(((?:{_LITERAL}, )*{_LITERAL})")
+
+
+def _key(function: str, strings) -> str:
+    named = dict(zip(ARGUMENTS[FUNCTIONS[function]], strings, strict=False))
+    return Message(context=named.get("context"), msgid=named["msgid"]).key
+
+
+def messages_of_the_code() -> set[str]:
+    """The keys of every message the code marks with literal strings. Also those inside an f-string, which
+    xgettext misses: such a message is never translated (write `_("%(x)s: …") % {…}` instead)."""
+    found = set()
+    for path in ROOT.rglob("*.py"):
+        if {"tests", "migrations"} & set(path.relative_to(ROOT).parts):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node.func, "id", getattr(node.func, "attr", "")) if isinstance(node, ast.Call) else ""
+            if name in FUNCTIONS:
+                args = node.args[: len(ARGUMENTS[FUNCTIONS[name]])]
+                literals = all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args)
+                if literals and len(args) == len(ARGUMENTS[FUNCTIONS[name]]):
+                    found.add(_key(name, [a.value for a in args]))
+    for path in ROOT.glob("*/templates/**/*.html"):
+        for function, args in _CALL.findall(templatize(path.read_text(encoding="utf-8"))):
+            found.add(_key(function, ast.literal_eval(f"({args},)")))
+    return found
+
+
+def test_the_catalogue_holds_every_message_of_the_code_and_no_other(catalogue):
+    """A string marked since the catalogue was refreshed is missing here: refresh it (the command is in the header
+    of django.po) and translate the new entries."""
+    code = messages_of_the_code()
+    assert {"journal entry\x04Posted", "Reversed by %(number)s", "Notifications: %(counter)s unread"} <= code
+    assert sorted(code - {m.key for m in catalogue}) == [], "messages of the code missing from the catalogue"
+    assert sorted({m.key for m in catalogue} - code) == [], "messages of the catalogue no code uses"
 
 
 def test_the_compiled_catalogue_is_the_po_file(catalogue):
