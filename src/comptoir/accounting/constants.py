@@ -1,19 +1,24 @@
-"""Natures, types and statuses of the books, and their allowed transitions, declared as data."""
+"""Natures, types and statuses of the books, and their allowed transitions, declared as data.
+
+Labels are translatable (gettext_lazy). A label whose Russian depends on what it qualifies takes a context naming it
+(pgettext_lazy): a status agrees with its record's gender, an audit action is a noun, not the button's verb."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Nature(models.TextChoices):
-    ASSET = "ASSET"
-    LIABILITY = "LIABILITY"
-    EQUITY = "EQUITY"
-    INCOME = "INCOME"
-    EXPENSE = "EXPENSE"
+    ASSET = "ASSET", _("Asset")
+    LIABILITY = "LIABILITY", _("Liability")
+    EQUITY = "EQUITY", _("Equity")
+    INCOME = "INCOME", _("Income")
+    EXPENSE = "EXPENSE", _("Expense")
 
 
 class ReportType(models.TextChoices):
-    BALANCE_SHEET = "BS"
-    PROFIT_AND_LOSS = "PL"
+    BALANCE_SHEET = "BS", _("Balance sheet")
+    PROFIT_AND_LOSS = "PL", _("Profit and loss")
 
 
 REPORT_TYPE_OF_NATURE = {
@@ -28,58 +33,58 @@ DEBIT_NATURES = frozenset({Nature.ASSET, Nature.EXPENSE})
 
 
 class AccountType(models.TextChoices):
-    BANK = "BANK"
-    CASH = "CASH"
-    CUSTOMER = "CUSTOMER"
-    SUPPLIER = "SUPPLIER"
-    EMPLOYEE = "EMPLOYEE"
-    TAX = "TAX"
-    STOCK = "STOCK"
-    FIXED_ASSET = "FIXED_ASSET"
-    ACCUMULATED_DEPRECIATION = "ACCUMULATED_DEPRECIATION"
-    INCOME = "INCOME"
-    EXPENSE = "EXPENSE"
-    EQUITY = "EQUITY"
-    GENERAL = "GENERAL"
+    BANK = "BANK", _("Bank")
+    CASH = "CASH", _("Cash")
+    CUSTOMER = "CUSTOMER", _("Customer")
+    SUPPLIER = "SUPPLIER", _("Supplier")
+    EMPLOYEE = "EMPLOYEE", _("Employee")
+    TAX = "TAX", _("Tax")
+    STOCK = "STOCK", _("Stock")
+    FIXED_ASSET = "FIXED_ASSET", _("Fixed asset")
+    ACCUMULATED_DEPRECIATION = "ACCUMULATED_DEPRECIATION", _("Accumulated depreciation")
+    INCOME = "INCOME", _("Income")
+    EXPENSE = "EXPENSE", _("Expense")
+    EQUITY = "EQUITY", _("Equity")
+    GENERAL = "GENERAL", _("General")
 
 
 class EntryType(models.TextChoices):
-    DEBIT = "DR"
-    CREDIT = "CR"
+    DEBIT = "DR", _("Debit")
+    CREDIT = "CR", _("Credit")
 
 
 class PeriodStatus(models.TextChoices):
-    OPEN = "OPEN"
-    CLOSED = "CLOSED"
+    OPEN = "OPEN", pgettext_lazy("fiscal period", "Open")
+    CLOSED = "CLOSED", pgettext_lazy("fiscal period", "Closed")
 
 
 PERIOD_TRANSITIONS = {(PeriodStatus.OPEN, PeriodStatus.CLOSED), (PeriodStatus.CLOSED, PeriodStatus.OPEN)}
 
 
 class JournalCategory(models.TextChoices):
-    JOURNAL = "JOURNAL"
-    PAYMENT = "PAYMENT"
-    RECEIPT = "RECEIPT"
-    CONTRA = "CONTRA"
-    SALES = "SALES"
-    PURCHASE = "PURCHASE"
-    CREDIT_NOTE = "CREDIT_NOTE"
-    DEBIT_NOTE = "DEBIT_NOTE"
-    STOCK_JOURNAL = "STOCK_JOURNAL"
-    DELIVERY_NOTE = "DELIVERY_NOTE"
-    RECEIPT_NOTE = "RECEIPT_NOTE"
-    MANUFACTURING = "MANUFACTURING"
-    PAYROLL = "PAYROLL"
-    DEPRECIATION = "DEPRECIATION"
-    OPENING = "OPENING"
-    CLOSING = "CLOSING"
+    JOURNAL = "JOURNAL", _("Journal")
+    PAYMENT = "PAYMENT", _("Payment")
+    RECEIPT = "RECEIPT", _("Receipt")
+    CONTRA = "CONTRA", _("Contra")
+    SALES = "SALES", _("Sales")
+    PURCHASE = "PURCHASE", _("Purchase")
+    CREDIT_NOTE = "CREDIT_NOTE", _("Credit note")
+    DEBIT_NOTE = "DEBIT_NOTE", _("Debit note")
+    STOCK_JOURNAL = "STOCK_JOURNAL", _("Stock journal")
+    DELIVERY_NOTE = "DELIVERY_NOTE", _("Delivery note")
+    RECEIPT_NOTE = "RECEIPT_NOTE", _("Receipt note")
+    MANUFACTURING = "MANUFACTURING", _("Manufacturing")
+    PAYROLL = "PAYROLL", _("Payroll")
+    DEPRECIATION = "DEPRECIATION", _("Depreciation")
+    OPENING = "OPENING", _("Opening")
+    CLOSING = "CLOSING", _("Closing")
 
 
 class EntryStatus(models.TextChoices):
-    DRAFT = "DRAFT"
-    POSTED = "POSTED"
-    CANCELLED = "CANCELLED"
-    REVERSED = "REVERSED"
+    DRAFT = "DRAFT", pgettext_lazy("journal entry", "Draft")
+    POSTED = "POSTED", pgettext_lazy("journal entry", "Posted")
+    CANCELLED = "CANCELLED", pgettext_lazy("journal entry", "Cancelled")
+    REVERSED = "REVERSED", pgettext_lazy("journal entry", "Reversed")
 
 
 ENTRY_TRANSITIONS = frozenset(
@@ -94,35 +99,35 @@ LIVE_ENTRY_STATUSES = [EntryStatus.DRAFT.value, EntryStatus.POSTED.value]
 
 
 class TaxType(models.TextChoices):
-    VAT = "VAT"
-    GST = "GST"
-    CGST = "CGST"
-    SGST = "SGST"
-    IGST = "IGST"
-    CESS = "CESS"
-    SALES_TAX = "SALES_TAX"
-    WITHHOLDING = "WITHHOLDING"
-    OTHER = "OTHER"
+    VAT = "VAT", _("VAT")
+    GST = "GST", _("GST")
+    CGST = "CGST", _("CGST")
+    SGST = "SGST", _("SGST")
+    IGST = "IGST", _("IGST")
+    CESS = "CESS", _("Cess")
+    SALES_TAX = "SALES_TAX", _("Sales tax")
+    WITHHOLDING = "WITHHOLDING", _("Withholding tax")
+    OTHER = "OTHER", _("Other")
 
 
 class BankAccountKind(models.TextChoices):
-    CURRENT = "CURRENT"
-    SAVINGS = "SAVINGS"
-    CARD = "CARD"
-    CASH = "CASH"
-    OTHER = "OTHER"
+    CURRENT = "CURRENT", pgettext_lazy("bank account", "Current")
+    SAVINGS = "SAVINGS", pgettext_lazy("bank account", "Savings")
+    CARD = "CARD", pgettext_lazy("bank account", "Card")
+    CASH = "CASH", pgettext_lazy("bank account", "Cash")
+    OTHER = "OTHER", pgettext_lazy("bank account", "Other")
 
 
 class BankTransactionType(models.TextChoices):
-    CREDIT = "CREDIT"
-    DEBIT = "DEBIT"
+    CREDIT = "CREDIT", pgettext_lazy("bank transaction", "Credit")
+    DEBIT = "DEBIT", pgettext_lazy("bank transaction", "Debit")
 
 
 class BankTransactionStatus(models.TextChoices):
-    UNMATCHED = "UNMATCHED"
-    MATCHED = "MATCHED"
-    RECONCILED = "RECONCILED"
-    IGNORED = "IGNORED"
+    UNMATCHED = "UNMATCHED", pgettext_lazy("statement line", "Unmatched")
+    MATCHED = "MATCHED", pgettext_lazy("statement line", "Matched")
+    RECONCILED = "RECONCILED", pgettext_lazy("statement line", "Reconciled")
+    IGNORED = "IGNORED", pgettext_lazy("statement line", "Ignored")
 
 
 BANK_TRANSACTION_TRANSITIONS = {
@@ -135,9 +140,9 @@ BANK_TRANSACTION_TRANSITIONS = {
 
 
 class BudgetStatus(models.TextChoices):
-    DRAFT = "DRAFT"
-    ACTIVE = "ACTIVE"
-    CLOSED = "CLOSED"
+    DRAFT = "DRAFT", pgettext_lazy("budget", "Draft")
+    ACTIVE = "ACTIVE", pgettext_lazy("budget", "Active")
+    CLOSED = "CLOSED", pgettext_lazy("budget", "Closed")
 
 
 BUDGET_TRANSITIONS = {(BudgetStatus.DRAFT, BudgetStatus.ACTIVE), (BudgetStatus.ACTIVE, BudgetStatus.CLOSED)}

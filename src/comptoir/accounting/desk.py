@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from comptoir.accounting.api.journal import save_journal_entry
 from comptoir.accounting.constants import AccountType, BankAccountKind, BudgetStatus, EntryStatus, Nature, TaxType
@@ -277,7 +278,7 @@ def _entry_body(data: dict) -> dict:
         debit, credit = row.pop("debit", ""), row.pop("credit", "")
         if debit and credit:
             raise ValidationFailed(
-                "Enter a debit or a credit on a line, not both", code="debit_and_credit", field=f"lines[{i}].debit"
+                _("Enter a debit or a credit on a line, not both"), code="debit_and_credit", field=f"lines[{i}].debit"
             )
         if debit or credit:
             row.update(entry_type="DR" if debit else "CR", amount=(debit or credit).replace(" ", "").replace(",", "."))
@@ -473,7 +474,7 @@ years_view = DeskView(
         Column("name", _("Name"), sort="name"),
         Column("start_date", _("Starts"), kind="date", sort="start_date"),
         Column("end_date", _("Ends"), kind="date"),
-        Column("is_current", _("Current"), kind="bool"),
+        Column("is_current", pgettext_lazy("fiscal year", "Current"), kind="bool"),
         Column("is_closed", _("Closed"), kind="bool"),
     ),
     ordering=("-start_date",),
@@ -481,7 +482,7 @@ years_view = DeskView(
     header=(
         Column("start_date", _("Starts"), kind="date"),
         Column("end_date", _("Ends"), kind="date"),
-        Column("is_current", _("Current"), kind="bool"),
+        Column("is_current", pgettext_lazy("fiscal year", "Current"), kind="bool"),
         Column("is_closed", _("Closed"), kind="bool"),
         Column("closed_at", _("Closed at"), kind="datetime"),
     ),

@@ -1,5 +1,7 @@
 """Accounting's declaration (DESIGN §3, §6): the books, switchable per organization."""
 
+from django.utils.translation import gettext_lazy as _
+
 from comptoir.platform.constants import SettingType
 from comptoir.platform.modules import MenuEntry, ModuleSpec, Series, SettingSpec
 
@@ -11,7 +13,7 @@ ENTRY_SERIES = "JE"
 
 MODULE = ModuleSpec(
     name="accounting",
-    label="Accounting",
+    label=_("Accounting"),
     depends_on=("platform",),
     permissions={
         "accounting.close_fiscalyear": "Close a fiscal year (closing entry to retained earnings)",
@@ -41,14 +43,14 @@ MODULE = ModuleSpec(
     api=(("/accounting", "comptoir.accounting.api.router"),),
     urls=(("accounting/", "comptoir.accounting.urls"),),
     menu=(
-        MenuEntry("Journal entries", "accounting.view_journalentry", view="accounting.journal-entries"),
-        MenuEntry("Chart of accounts", "accounting.view_account", url="accounting_chart"),
-        MenuEntry("Financial reports", "accounting.view_report", url="accounting_reports"),
-        MenuEntry("Bank accounts", "accounting.view_bankaccount", view="accounting.bank-accounts"),
-        MenuEntry("Fiscal years", "accounting.view_fiscalyear", view="accounting.fiscal-years"),
-        MenuEntry("Taxes", "accounting.view_taxrate", view="accounting.tax-rates"),
-        MenuEntry("Cost centers", "accounting.view_costcenter", view="accounting.cost-centers"),
-        MenuEntry("Budgets", "accounting.view_budget", view="accounting.budgets"),
+        MenuEntry(_("Journal entries"), "accounting.view_journalentry", view="accounting.journal-entries"),
+        MenuEntry(_("Chart of accounts"), "accounting.view_account", url="accounting_chart"),
+        MenuEntry(_("Financial reports"), "accounting.view_report", url="accounting_reports"),
+        MenuEntry(_("Bank accounts"), "accounting.view_bankaccount", view="accounting.bank-accounts"),
+        MenuEntry(_("Fiscal years"), "accounting.view_fiscalyear", view="accounting.fiscal-years"),
+        MenuEntry(_("Taxes"), "accounting.view_taxrate", view="accounting.tax-rates"),
+        MenuEntry(_("Cost centers"), "accounting.view_costcenter", view="accounting.cost-centers"),
+        MenuEntry(_("Budgets"), "accounting.view_budget", view="accounting.budgets"),
     ),
     desk="comptoir.accounting.desk.DESK",
     posting_documents=("accounting.journalentry", "accounting.fiscalyear"),  # the year-end closing entry

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.desk.models import SavedView
 from comptoir.platform.constants import AuditAction
@@ -28,11 +29,11 @@ def save_view(*, actor, data: SavedViewInput) -> SavedView:
     for the same list."""
     name = data.name.strip()
     if not name:
-        raise ValidationFailed("Give the view a name", code="required", field="name")
+        raise ValidationFailed(_("Give the view a name"), code="required", field="name")
     if len(name) > SavedView._meta.get_field("name").max_length:
-        raise ValidationFailed("The name is too long", code="max_length", field="name")
+        raise ValidationFailed(_("The name is too long"), code="max_length", field="name")
     if len(data.query) > MAX_QUERY:
-        raise ValidationFailed("Too many filters", code="max_length", field="query")
+        raise ValidationFailed(_("Too many filters"), code="max_length", field="query")
     with transaction.atomic():
         if data.is_default:
             SavedView.objects.filter(user=actor, view=data.view, is_default=True).exclude(name=name).update(

@@ -2,13 +2,15 @@
 every organization with their grants over the foundation (platform, identity); each domain module grants its own
 permissions to these roles in its spec."""
 
+from django.utils.translation import gettext_lazy as _
+
 from comptoir.platform.modules import MenuEntry, ModuleSpec
 
 _FOUNDATION_READER = ("platform.view_*",)
 
 MODULE = ModuleSpec(
     name="identity",
-    label="Identity & access",
+    label=_("Identity & access"),
     depends_on=("platform",),
     permissions={
         "identity.assign_role": "Assign roles to members",
@@ -71,7 +73,7 @@ MODULE = ModuleSpec(
         ("/identity", "comptoir.identity.api.identity_router"),
     ),
     menu=(
-        MenuEntry("Roles", "identity.view_role", admin="identity.role"),
-        MenuEntry("API tokens", "identity.view_apitoken", admin="identity.apitoken"),
+        MenuEntry(_("Roles"), "identity.view_role", admin="identity.role"),
+        MenuEntry(_("API tokens"), "identity.view_apitoken", admin="identity.apitoken"),
     ),
 )

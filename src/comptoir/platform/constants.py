@@ -1,24 +1,29 @@
-"""Statuses of the platform's records and their allowed transitions, declared as data."""
+"""Statuses of the platform's records and their allowed transitions, declared as data.
+
+Labels are translatable (gettext_lazy). A label whose Russian depends on what it qualifies takes a context naming it
+(pgettext_lazy): a status agrees with its record's gender, an audit action is a noun, not the button's verb."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OrganizationKind(models.TextChoices):
-    COMPANY = "COMPANY"
-    INDIVIDUAL = "INDIVIDUAL"
+    COMPANY = "COMPANY", _("Company")
+    INDIVIDUAL = "INDIVIDUAL", _("Individual")
 
 
 class OrganizationSize(models.TextChoices):
-    SMALL = "SMALL"
-    MEDIUM = "MEDIUM"
-    LARGE = "LARGE"
-    ENTERPRISE = "ENTERPRISE"
+    SMALL = "SMALL", _("Small")
+    MEDIUM = "MEDIUM", _("Medium")
+    LARGE = "LARGE", _("Large")
+    ENTERPRISE = "ENTERPRISE", _("Enterprise")
 
 
 class OrganizationStatus(models.TextChoices):
-    ACTIVE = "ACTIVE"
-    INACTIVE = "INACTIVE"
-    SUSPENDED = "SUSPENDED"
+    ACTIVE = "ACTIVE", pgettext_lazy("organization", "Active")
+    INACTIVE = "INACTIVE", pgettext_lazy("organization", "Inactive")
+    SUSPENDED = "SUSPENDED", pgettext_lazy("organization", "Suspended")
 
 
 ORGANIZATION_TRANSITIONS = {
@@ -31,17 +36,17 @@ ORGANIZATION_TRANSITIONS = {
 
 
 class WorkspaceType(models.TextChoices):
-    MAIN = "MAIN"
-    DIVISION = "DIVISION"
-    BRANCH = "BRANCH"
-    PROJECT = "PROJECT"
-    DEPARTMENT = "DEPARTMENT"
+    MAIN = "MAIN", _("Main")
+    DIVISION = "DIVISION", _("Division")
+    BRANCH = "BRANCH", _("Branch")
+    PROJECT = "PROJECT", _("Project")
+    DEPARTMENT = "DEPARTMENT", _("Department")
 
 
 class WorkspaceStatus(models.TextChoices):
-    ACTIVE = "ACTIVE"
-    INACTIVE = "INACTIVE"
-    ARCHIVED = "ARCHIVED"
+    ACTIVE = "ACTIVE", pgettext_lazy("workspace", "Active")
+    INACTIVE = "INACTIVE", pgettext_lazy("workspace", "Inactive")
+    ARCHIVED = "ARCHIVED", pgettext_lazy("workspace", "Archived")
 
 
 WORKSPACE_TRANSITIONS = {
@@ -53,78 +58,78 @@ WORKSPACE_TRANSITIONS = {
 
 
 class OrgRole(models.TextChoices):
-    OWNER = "OWNER"
-    ADMIN = "ADMIN"
-    MANAGER = "MANAGER"
-    EMPLOYEE = "EMPLOYEE"
-    INVESTOR = "INVESTOR"
+    OWNER = "OWNER", _("Owner")
+    ADMIN = "ADMIN", _("Admin")
+    MANAGER = "MANAGER", _("Manager")
+    EMPLOYEE = "EMPLOYEE", _("Employee")
+    INVESTOR = "INVESTOR", _("Investor")
 
 
 class WorkspaceRole(models.TextChoices):
-    ADMIN = "ADMIN"
-    MANAGER = "MANAGER"
-    MEMBER = "MEMBER"
+    ADMIN = "ADMIN", _("Admin")
+    MANAGER = "MANAGER", _("Manager")
+    MEMBER = "MEMBER", _("Member")
 
 
 class AddressType(models.TextChoices):
-    REGISTERED = "REGISTERED"
-    CORPORATE = "CORPORATE"
-    BRANCH = "BRANCH"
-    WAREHOUSE = "WAREHOUSE"
-    OTHER = "OTHER"
+    REGISTERED = "REGISTERED", _("Registered")
+    CORPORATE = "CORPORATE", _("Corporate")
+    BRANCH = "BRANCH", _("Branch")
+    WAREHOUSE = "WAREHOUSE", _("Warehouse")
+    OTHER = "OTHER", _("Other")
 
 
 class TaxRegime(models.TextChoices):
-    NONE = "NONE"
-    VAT = "VAT"
-    GST = "GST"
+    NONE = "NONE", _("None")
+    VAT = "VAT", _("VAT")
+    GST = "GST", _("GST")
 
 
 class ResetPeriod(models.TextChoices):
-    NEVER = "NEVER"
-    YEARLY = "YEARLY"
-    MONTHLY = "MONTHLY"
-    DAILY = "DAILY"
+    NEVER = "NEVER", _("Never")
+    YEARLY = "YEARLY", _("Yearly")
+    MONTHLY = "MONTHLY", _("Monthly")
+    DAILY = "DAILY", _("Daily")
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "CREATE"
-    UPDATE = "UPDATE"
-    DELETE = "DELETE"
-    LOGIN = "LOGIN"
-    LOGOUT = "LOGOUT"
-    LOGIN_FAILED = "LOGIN_FAILED"
-    EXPORT = "EXPORT"
-    IMPORT = "IMPORT"
-    POST = "POST"
-    CANCEL = "CANCEL"
-    REVERSE = "REVERSE"
-    APPROVE = "APPROVE"
-    REJECT = "REJECT"
-    TRANSITION = "TRANSITION"
+    CREATE = "CREATE", pgettext_lazy("audit action", "Create")
+    UPDATE = "UPDATE", pgettext_lazy("audit action", "Update")
+    DELETE = "DELETE", pgettext_lazy("audit action", "Delete")
+    LOGIN = "LOGIN", pgettext_lazy("audit action", "Sign-in")
+    LOGOUT = "LOGOUT", pgettext_lazy("audit action", "Sign-out")
+    LOGIN_FAILED = "LOGIN_FAILED", pgettext_lazy("audit action", "Failed sign-in")
+    EXPORT = "EXPORT", pgettext_lazy("audit action", "Export")
+    IMPORT = "IMPORT", pgettext_lazy("audit action", "Import")
+    POST = "POST", pgettext_lazy("audit action", "Post")
+    CANCEL = "CANCEL", pgettext_lazy("audit action", "Cancel")
+    REVERSE = "REVERSE", pgettext_lazy("audit action", "Reverse")
+    APPROVE = "APPROVE", pgettext_lazy("audit action", "Approve")
+    REJECT = "REJECT", pgettext_lazy("audit action", "Reject")
+    TRANSITION = "TRANSITION", pgettext_lazy("audit action", "Transition")
 
 
 class AuditSource(models.TextChoices):
-    WEB = "WEB"
-    API = "API"
-    SYSTEM = "SYSTEM"
-    WORKER = "WORKER"
+    WEB = "WEB", _("Web")
+    API = "API", _("API")
+    SYSTEM = "SYSTEM", _("System")
+    WORKER = "WORKER", _("Worker")
 
 
 class SettingType(models.TextChoices):
-    STRING = "STRING"
-    NUMBER = "NUMBER"
-    BOOLEAN = "BOOLEAN"
-    OBJECT = "OBJECT"
-    ARRAY = "ARRAY"
+    STRING = "STRING", pgettext_lazy("setting type", "String")
+    NUMBER = "NUMBER", pgettext_lazy("setting type", "Number")
+    BOOLEAN = "BOOLEAN", pgettext_lazy("setting type", "Boolean")
+    OBJECT = "OBJECT", pgettext_lazy("setting type", "Object")
+    ARRAY = "ARRAY", pgettext_lazy("setting type", "Array")
 
 
 class EventStatus(models.TextChoices):
-    PENDING = "PENDING"
-    PROCESSING = "PROCESSING"
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-    RETRY = "RETRY"
+    PENDING = "PENDING", pgettext_lazy("integration event", "Pending")
+    PROCESSING = "PROCESSING", pgettext_lazy("integration event", "Processing")
+    SUCCESS = "SUCCESS", pgettext_lazy("integration event", "Success")
+    FAILED = "FAILED", pgettext_lazy("integration event", "Failed")
+    RETRY = "RETRY", pgettext_lazy("integration event", "Retry")
 
 
 EVENT_TRANSITIONS = {
@@ -138,44 +143,44 @@ EVENT_TRANSITIONS = {
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "PENDING"
-    SUCCESS = "SUCCESS"
-    FAILED = "FAILED"
-    RETRY = "RETRY"
+    PENDING = "PENDING", pgettext_lazy("webhook delivery", "Pending")
+    SUCCESS = "SUCCESS", pgettext_lazy("webhook delivery", "Success")
+    FAILED = "FAILED", pgettext_lazy("webhook delivery", "Failed")
+    RETRY = "RETRY", pgettext_lazy("webhook delivery", "Retry")
 
 
 class NotificationType(models.TextChoices):
-    INFO = "INFO"
-    WARNING = "WARNING"
-    ERROR = "ERROR"
-    SUCCESS = "SUCCESS"
+    INFO = "INFO", _("Info")
+    WARNING = "WARNING", _("Warning")
+    ERROR = "ERROR", _("Error")
+    SUCCESS = "SUCCESS", _("Success")
 
 
 class NotificationChannel(models.TextChoices):
-    IN_APP = "IN_APP"
-    EMAIL = "EMAIL"
-    PUSH = "PUSH"
+    IN_APP = "IN_APP", _("In the app")
+    EMAIL = "EMAIL", _("E-mail")
+    PUSH = "PUSH", _("Push")
 
 
 class CalendarEventType(models.TextChoices):
-    EVENT = "EVENT"
-    MEETING = "MEETING"
-    REMINDER = "REMINDER"
-    TASK = "TASK"
+    EVENT = "EVENT", _("Event")
+    MEETING = "MEETING", _("Meeting")
+    REMINDER = "REMINDER", _("Reminder")
+    TASK = "TASK", _("Task")
 
 
 class Recurrence(models.TextChoices):
-    NONE = "NONE"
-    DAILY = "DAILY"
-    WEEKLY = "WEEKLY"
-    MONTHLY = "MONTHLY"
-    YEARLY = "YEARLY"
+    NONE = "NONE", _("None")
+    DAILY = "DAILY", _("Daily")
+    WEEKLY = "WEEKLY", _("Weekly")
+    MONTHLY = "MONTHLY", _("Monthly")
+    YEARLY = "YEARLY", _("Yearly")
 
 
 class CalendarEventStatus(models.TextChoices):
-    CONFIRMED = "CONFIRMED"
-    TENTATIVE = "TENTATIVE"
-    CANCELLED = "CANCELLED"
+    CONFIRMED = "CONFIRMED", pgettext_lazy("calendar event", "Confirmed")
+    TENTATIVE = "TENTATIVE", pgettext_lazy("calendar event", "Tentative")
+    CANCELLED = "CANCELLED", pgettext_lazy("calendar event", "Cancelled")
 
 
 CALENDAR_EVENT_TRANSITIONS = {
@@ -187,7 +192,7 @@ CALENDAR_EVENT_TRANSITIONS = {
 
 
 class AttendeeResponse(models.TextChoices):
-    PENDING = "PENDING"
-    ACCEPTED = "ACCEPTED"
-    DECLINED = "DECLINED"
-    TENTATIVE = "TENTATIVE"
+    PENDING = "PENDING", pgettext_lazy("attendee response", "Pending")
+    ACCEPTED = "ACCEPTED", pgettext_lazy("attendee response", "Accepted")
+    DECLINED = "DECLINED", pgettext_lazy("attendee response", "Declined")
+    TENTATIVE = "TENTATIVE", pgettext_lazy("attendee response", "Tentative")

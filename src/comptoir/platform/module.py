@@ -1,10 +1,12 @@
 """The platform's declaration (DESIGN §3): tenancy, settings, audit, webhooks, calendar; always on."""
 
+from django.utils.translation import gettext_lazy as _
+
 from comptoir.platform.modules import MenuEntry, ModuleSpec
 
 MODULE = ModuleSpec(
     name="platform",
-    label="Platform",
+    label=_("Platform"),
     permissions={
         "platform.invite_member": "Invite members by e-mail",
         "platform.access_admin": "Use the admin site",
@@ -21,11 +23,11 @@ MODULE = ModuleSpec(
     ),
     api=(("/platform", "comptoir.platform.api.router"),),
     menu=(
-        MenuEntry("Workspaces", "platform.view_workspace", admin="platform.workspace"),
-        MenuEntry("Members", "platform.view_organizationmember", admin="platform.organizationmember"),
-        MenuEntry("Settings", "platform.view_setting", admin="platform.setting"),
-        MenuEntry("Audit log", "platform.view_auditlog", admin="platform.auditlog"),
-        MenuEntry("Webhooks", "platform.view_webhooksubscription", admin="platform.webhooksubscription"),
-        MenuEntry("Calendar", "platform.view_calendarevent", admin="platform.calendarevent"),
+        MenuEntry(_("Workspaces"), "platform.view_workspace", admin="platform.workspace"),
+        MenuEntry(_("Members"), "platform.view_organizationmember", admin="platform.organizationmember"),
+        MenuEntry(_("Settings"), "platform.view_setting", admin="platform.setting"),
+        MenuEntry(_("Audit log"), "platform.view_auditlog", admin="platform.auditlog"),
+        MenuEntry(_("Webhooks"), "platform.view_webhooksubscription", admin="platform.webhooksubscription"),
+        MenuEntry(_("Calendar"), "platform.view_calendarevent", admin="platform.calendarevent"),
     ),
 )

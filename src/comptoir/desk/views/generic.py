@@ -250,7 +250,7 @@ def _bulk(request, actor, module: str, view: DeskView):
         except (DomainError, ValueError, DjangoValidationError):
             continue
         if not action.when(obj):
-            refused.append(f"{view.title(obj)}: {_('not possible in its state')}")
+            refused.append(_("%(record)s: not possible in its state") % {"record": view.title(obj)})
             continue
         try:
             action.run(actor, obj, None)
