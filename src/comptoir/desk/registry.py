@@ -31,8 +31,9 @@ def desk_view(module: str, slug: str) -> DeskView:
     raise Http404("No such page")
 
 
-def widgets() -> list[Widget]:
-    return sorted((w for d in desks().values() for w in d.widgets), key=lambda w: w.order)
+def widgets() -> list[tuple[str, Widget]]:
+    """(module name, widget) of every module, by the widgets' order."""
+    return sorted(((m, w) for m, d in desks().items() for w in d.widgets), key=lambda pair: pair[1].order)
 
 
 def search_sources() -> dict[str, SearchSource]:

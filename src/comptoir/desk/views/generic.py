@@ -50,7 +50,11 @@ def _view(request, module: str, slug: str) -> DeskView:
     return view
 
 
-def _record(view: DeskView, pk):
+def _record(actor, view: DeskView, pk):
+    """The record the view's `access_` query gives this member: 404 for a record missing, another organization's,
+    or of a view the member may not read."""
+    if not actor.can(view.permission):
+        raise Http404("No such record")
     try:
         return view.get(pk)
     except NotFound as exc:
@@ -280,9 +284,7 @@ def _actions(actor, view: DeskView, obj) -> list[Action]:
 @desk_page()
 def detail_view(request, actor, module: str, slug: str, pk):
     view = _view(request, module, slug)
-    if not actor.can(view.permission):
-        raise Http404("No such record")
-    obj = _record(view, pk)
+    obj = _record(actor, view, pk)
     lines = None
     if view.lines is not None:
         rows = list(view.lines.rows(obj))
@@ -317,9 +319,7 @@ def detail_view(request, actor, module: str, slug: str, pk):
 def attach_view(request, actor, module: str, slug: str, pk):
     """Uploads a file to the record (the platform's attachment service, as the API's upload)."""
     view = _view(request, module, slug)
-    if not actor.can(view.permission):
-        raise Http404("No such record")
-    obj = _record(view, pk)
+    obj = _record(actor, view, pk)
     if not actor.can(owner_permission(type(obj), "change")):
         raise PermissionDenied("You may not change this record")
     upload = request.FILES.get("file")
@@ -344,9 +344,7 @@ def _status_column(view: DeskView) -> Column:
 @desk_page()
 def action_view(request, actor, module: str, slug: str, pk, action: str):
     view = _view(request, module, slug)
-    obj = _record(view, pk) if actor.can(view.permission) else None
-    if obj is None:
-        raise Http404("No such record")
+    obj = _record(actor, view, pk)
     found = next((a for a in _actions(actor, view, obj) if a.name == action), None)
     if found is None:
         raise Http404("No such action for this record")
@@ -446,7 +444,7 @@ def edit_view(request, actor, module: str, slug: str, pk):
 def _form(request, actor, module: str, view: DeskView, spec: FormSpec, pk):
     if not actor.can(spec.permission):
         raise PermissionDenied(f"Missing permission {spec.permission}")
-    obj = _record(view, pk) if pk is not None else None
+    obj = _record(actor, view, pk) if pk is not None else None
     if obj is not None and not view.edit_when(obj):
         messages.error(request, _("This record can no longer be edited."))
         return redirect(_detail_url(module, view, obj.pk))

@@ -3,13 +3,14 @@ and the quick search over the modules' search sources."""
 
 from __future__ import annotations
 
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from comptoir.desk.access import desk_page, modules_on
-from comptoir.desk.registry import desks, search_sources, widgets
+from comptoir.desk.registry import search_sources, widgets
 
 SEARCH_LIMIT = 8
 PICK_LIMIT = 20
@@ -23,19 +24,17 @@ def _enabled(name: str, enabled: set[str]) -> bool:
 @never_cache
 @require_GET
 def home(request):
+    """Signed-in members without an organization see a welcome (the desk's pages need one)."""
     if not request.user.is_authenticated or getattr(request, "actor", None) is None:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     actor = request.actor
     panels = []
     if actor.organization_id is not None:
         enabled = modules_on(request)
-        module_of = {id(w): m for m, d in desks().items() for w in d.widgets}
         panels = [
             {"name": w.name, "template": w.template, **w.context(actor)}
-            for w in widgets()
-            if module_of[id(w)] in enabled and actor.can(w.permission)
+            for module, w in widgets()
+            if module in enabled and actor.can(w.permission)
         ]
     return TemplateResponse(request, "desk/home.html", {"panels": panels})
 
