@@ -19,13 +19,10 @@ CHART_DATA_ID = "accounting-dashboard-data"
 KIND_LABELS = {"receivable": gettext_lazy("Receivable"), "payable": gettext_lazy("Payable")}
 
 
-def key_figures(actor) -> dict:
-    return {"figures": dashboard.key_figures(today=timezone.localdate())}
-
-
-def trend(actor) -> dict:
-    """The months' figures as the table shows them, and as the JSON the charts read (amounts as strings)."""
-    found = dashboard.monthly_trend(today=timezone.localdate())
+def overview(actor) -> dict:
+    """The key figures, and the months' figures as the table shows them and as the JSON the charts read (amounts
+    as strings): one range query for both."""
+    figures, found = dashboard.overview(today=timezone.localdate())
     months = found["months"]
     chart = {
         "currency": found["currency"],
@@ -37,7 +34,13 @@ def trend(actor) -> dict:
             "cash": {"label": _("Cash at month end"), "values": [str(m["cash"]) for m in months]},
         },
     }
-    return {**found, "chart": chart, "chart_data_id": CHART_DATA_ID, "script": static("accounting/dashboard.js")}
+    return {
+        **found,
+        "figures": figures,
+        "chart": chart,
+        "chart_data_id": CHART_DATA_ID,
+        "script": static("accounting/dashboard.js"),
+    }
 
 
 def overdue(actor) -> dict:
@@ -50,7 +53,6 @@ def overdue(actor) -> dict:
 
 
 WIDGETS = (
-    Widget("accounting.key-figures", PERMISSION, "accounting/dashboard/key_figures.html", key_figures, order=10),
-    Widget("accounting.trend", PERMISSION, "accounting/dashboard/trend.html", trend, order=20),
+    Widget("accounting.overview", PERMISSION, "accounting/dashboard/overview.html", overview, order=10),
     Widget("accounting.overdue", PERMISSION, "accounting/dashboard/overdue.html", overdue, order=30),
 )

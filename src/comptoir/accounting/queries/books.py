@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import BooleanField, F, Prefetch
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Prefetch
 
 from comptoir.accounting.models import (
     Account,
@@ -92,16 +91,14 @@ FEW_ENTRIES = 5000
 
 
 def _narrowed(qs, ids, index_order: str):
-    """`qs` restricted to the entries `ids` selects. When they are few, they are fetched by id and then ordered
-    (an ARRAY of them); when they are many, the journal is read in the list's order and a page is soon found (a
-    semi-join). Row-level security keeps the planner from using the columns' statistics (their operators are not
-    leakproof), so the choice is made here, by counting up to FEW_ENTRIES along the index `index_order` names."""
-    along_index = ids.order_by(index_order)[:FEW_ENTRIES]  # an ordered LIMIT: the planner reads the index
-    if along_index.count() == FEW_ENTRIES:
+    """`qs` restricted to the entries `ids` selects. When they are few, they are read once (along the index
+    `index_order` names) and the page is fetched by id, then ordered; when they are many, the journal is read in the
+    list's order and a page is soon found (a semi-join). Row-level security keeps the planner from using the
+    columns' statistics (their operators are not leakproof), so the choice is made here."""
+    few = list(ids.order_by(index_order).values_list(ids.query.values_select[0], flat=True)[: FEW_ENTRIES + 1])
+    if len(few) > FEW_ENTRIES:
         return qs.filter(pk__in=ids.order_by())
-    sql, params = along_index.query.sql_with_params()
-    few = RawSQL(f"{JournalEntry._meta.db_table}.id = ANY(ARRAY({sql}))", params, output_field=BooleanField())  # noqa: S611
-    return qs.alias(few=few).filter(few=True)
+    return qs.filter(pk__in=few)
 
 
 def _by_id_or_code(ref) -> dict:

@@ -151,46 +151,65 @@ class Change:
         return None if self.percent is None else abs(self.percent)
 
 
-def key_figures(*, today: datetime.date) -> dict:
-    """Cash (cash and bank accounts), receivables and payables as of `today`, each on its normal side; revenue
-    (income, credit − debit) and profit (income − expense) of this month up to `today` against last month's."""
+def _key_ranges(today: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
     this_month, last_month = month_start(today), month_start(today, 1)
-    totals = range_totals(
-        [(BEGINNING, today), (this_month, today), (last_month, this_month - datetime.timedelta(days=1))]
-    )
+    return [(BEGINNING, today), (this_month, today), (last_month, this_month - datetime.timedelta(days=1))]
 
+
+def _trend_ranges(today: datetime.date, months: int) -> list[tuple[datetime.date, datetime.date]]:
+    starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
+    ends = [nxt - datetime.timedelta(days=1) for nxt in starts[1:]] + [today]
+    return [(BEGINNING, starts[0] - datetime.timedelta(days=1)), *zip(starts, ends, strict=True)]
+
+
+def _key_figures(totals: Totals, today: datetime.date, first: int = 1) -> dict:
     def revenue(n: int) -> Decimal:
-        return -totals.of(n, INCOME)
+        return -totals.of(first + n, INCOME)
 
     def profit(n: int) -> Decimal:
-        return -totals.of(n, INCOME) - totals.of(n, EXPENSE)
+        return -totals.of(first + n, INCOME) - totals.of(first + n, EXPENSE)
 
     return {
         "currency": totals.currency,
         "places": totals.places,
         "as_of": today,
-        "month": this_month,
-        "previous_month": last_month,
-        "cash": totals.of(1, CASH),
-        "receivables": totals.of(1, RECEIVABLE),
-        "payables": -totals.of(1, PAYABLE),
-        "revenue": Change(revenue(2), revenue(3)),
-        "profit": Change(profit(2), profit(3)),
+        "month": month_start(today),
+        "previous_month": month_start(today, 1),
+        "cash": totals.of(first, CASH),
+        "receivables": totals.of(first, RECEIVABLE),
+        "payables": -totals.of(first, PAYABLE),
+        "revenue": Change(revenue(1), revenue(2)),
+        "profit": Change(profit(1), profit(2)),
     }
+
+
+def _monthly_trend(totals: Totals, today: datetime.date, months: int, first: int = 1) -> dict:
+    starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
+    cash = totals.of(first, CASH)
+    rows = []
+    for n, start in enumerate(starts, start=first + 1):
+        cash += totals.of(n, CASH)
+        rows.append({"month": start, "revenue": -totals.of(n, INCOME), "expense": totals.of(n, EXPENSE), "cash": cash})
+    return {"currency": totals.currency, "places": totals.places, "months": rows}
+
+
+def key_figures(*, today: datetime.date) -> dict:
+    """Cash (cash and bank accounts), receivables and payables as of `today`, each on its normal side; revenue
+    (income, credit − debit) and profit (income − expense) of this month up to `today` against last month's."""
+    return _key_figures(range_totals(_key_ranges(today)), today)
 
 
 def monthly_trend(*, today: datetime.date, months: int = TREND_MONTHS) -> dict:
     """The last `months` months to `today`'s (which runs to `today`), oldest first: each month's revenue (income,
     credit − debit), expense (debit − credit) and the cash and bank balance at its end."""
-    starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
-    ends = [nxt - datetime.timedelta(days=1) for nxt in starts[1:]] + [today]
-    totals = range_totals([(BEGINNING, starts[0] - datetime.timedelta(days=1)), *zip(starts, ends, strict=True)])
-    cash = totals.of(1, CASH)
-    rows = []
-    for n, start in enumerate(starts, start=2):
-        cash += totals.of(n, CASH)
-        rows.append({"month": start, "revenue": -totals.of(n, INCOME), "expense": totals.of(n, EXPENSE), "cash": cash})
-    return {"currency": totals.currency, "places": totals.places, "months": rows}
+    return _monthly_trend(range_totals(_trend_ranges(today, months)), today, months)
+
+
+def overview(*, today: datetime.date, months: int = TREND_MONTHS) -> tuple[dict, dict]:
+    """(key_figures, monthly_trend) of `today` from one range query: the dashboard shows both."""
+    key = _key_ranges(today)
+    totals = range_totals([*key, *_trend_ranges(today, months)])
+    return _key_figures(totals, today), _monthly_trend(totals, today, months, first=len(key) + 1)
 
 
 def overdue_items(*, today: datetime.date, limit: int = OVERDUE_LIMIT) -> dict:

@@ -154,24 +154,25 @@ def test_another_organization_sees_none_of_these_figures(books, other_tenant):
 
 
 def test_each_widget_costs_a_fixed_number_of_queries(tenant, books):
-    """Two queries for the key figures and two for the twelve months (the balance caches, the base currency), three
+    """Two queries for the key figures, two for the twelve months and two for both at once (the dashboard's
+    overview; the balance caches, the base currency), three
     for the overdue bills (receivable and payable aging, the base currency); the same after the ledger grows."""
 
     def counts() -> list[int]:
         out = []
-        for call in (dashboard.key_figures, dashboard.monthly_trend, dashboard.overdue_items):
+        for call in (dashboard.key_figures, dashboard.monthly_trend, dashboard.overview, dashboard.overdue_items):
             with CaptureStatements(connection) as captured:
                 call(today=AS_OF)
             out.append(len(captured.captured_queries))
         return out
 
     with tenant_context(tenant.organization, user=tenant.owner):
-        assert counts() == [2, 2, 3]
+        assert counts() == [2, 2, 2, 3]
         for month in range(1, 4):
             for dom in (3, 9, 14):
                 post(tenant.owner, ("1200", "DR", "10"), ("4000", "CR", "10"), date=day(Y, month, dom))
                 post(tenant.owner, ("6900", "DR", "4"), ("1100", "CR", "4"), date=day(Y, month, dom))
-        assert counts() == [2, 2, 3]
+        assert counts() == [2, 2, 2, 3]
 
 
 # ---- the widgets on the dashboard page (as of the real today) --------------------------------------------------
@@ -249,3 +250,11 @@ def test_the_dashboard_page_costs_the_same_queries_whatever_the_ledger(tenant, o
     with tenant_context(other_tenant.organization, user=other_tenant.owner):
         today_books(other_tenant.owner, more=10)
     assert page_queries(signed_in(tenant.owner)) == page_queries(signed_in(other_tenant.owner))
+
+
+def test_the_overview_is_the_key_figures_and_the_months_from_one_query(tenant, books):
+    with tenant_context(tenant.organization, user=tenant.owner):
+        assert dashboard.overview(today=AS_OF) == (
+            dashboard.key_figures(today=AS_OF),
+            dashboard.monthly_trend(today=AS_OF),
+        )
