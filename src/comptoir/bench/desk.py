@@ -53,6 +53,8 @@ def _pages(bench: books.Bench, client: Client) -> dict[str, str]:
         "balance sheet": f"/accounting/reports/balance-sheet/?as_of={last.end_date}",
         "general ledger (one account, one month)": f"/accounting/reports/general-ledger/?account={account.code}"
         f"&date_from={month_start}&date_to={month_end}",
+        "receivable aging": f"/accounting/reports/aging/?kind=receivable&as_of={last.end_date}",
+        "cash flow (one year)": f"/accounting/reports/cash-flow/?date_from={last.start_date}&date_to={last.end_date}",
         "dashboard": "/",
     }
 

@@ -29,7 +29,7 @@ from comptoir.accounting.queries.reports import (
     ZERO,
     money,
 )
-from comptoir.accounting.queries.reports_ledger import CASH_TYPES, aging
+from comptoir.accounting.queries.reports_ledger import CASH_TYPES, overdue_bills
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.tenancy import require_org_id
 
@@ -218,9 +218,9 @@ def overdue_items(*, today: datetime.date, limit: int = OVERDUE_LIMIT) -> dict:
     Three queries."""
     found, totals = [], {}
     for kind in ("receivable", "payable"):
-        rows = [dict(row, kind=kind) for row in aging(kind=kind, as_of=today)["rows"] if row["days_overdue"] > 0]
-        found += rows
-        totals[kind] = {"count": len(rows), "total": sum((r["outstanding"] for r in rows), ZERO)}
+        rows, count, total = overdue_bills(kind=kind, as_of=today, limit=limit)
+        found += [dict(row, kind=kind) for row in rows]
+        totals[kind] = {"count": count, "total": total}
     found.sort(key=lambda r: (-r["days_overdue"], -r["outstanding"], r["entry_number"]))
     currency, places = _base_currency()
     return {
@@ -228,6 +228,6 @@ def overdue_items(*, today: datetime.date, limit: int = OVERDUE_LIMIT) -> dict:
         "places": places,
         "as_of": today,
         "rows": found[:limit],
-        "count": len(found),
+        "count": totals["receivable"]["count"] + totals["payable"]["count"],
         **totals,
     }

@@ -178,6 +178,48 @@ SELECT o.entry_id, e.entry_number, o.bill_date, o.due_date, a.code, a.name, o.bi
 """  # noqa: S608 (model tables)
 
 
+# The most overdue of the open bills (then the largest), with the count and the outstanding total of all overdue.
+_OVERDUE = f"""
+SELECT x.*, count(*) OVER (), sum(x.outstanding) OVER ()
+  FROM ({_AGING}) x (entry_id, entry_number, bill_date, due_date, code, name, amount, outstanding, days_overdue,
+                    bucket)
+ WHERE x.days_overdue > 0
+ ORDER BY x.days_overdue DESC, x.outstanding DESC, x.entry_number
+ LIMIT %(limit)s
+"""  # noqa: S608
+
+
+def _aging_params(kind, day) -> dict:
+    account_type, side = AGING_KINDS[kind]
+    return {"org": require_org_id(), "type": account_type, "side": side, "as_of": day, "statuses": LEDGER_STATUSES}
+
+
+def _aging_row(r) -> dict:
+    return {
+        "entry_id": r[0],
+        "entry_number": r[1],
+        "date": r[2],
+        "due_date": r[3],
+        "account": r[4],
+        "account_name": r[5],
+        "amount": money(r[6]),
+        "outstanding": money(r[7]),
+        "days_overdue": r[8],
+        "bucket": r[9],
+    }
+
+
+def overdue_bills(*, kind: str, as_of: datetime.date, limit: int) -> tuple[list[dict], int, Decimal]:
+    """(the `limit` most overdue open bills of `kind`, how many are overdue, their outstanding total): the aging
+    report's bills past their due date, counted and summed in SQL. One query."""
+    with connection.cursor() as db:
+        db.execute(_OVERDUE, {**_aging_params(kind, as_of), "limit": limit})
+        found = db.fetchall()
+    if not found:
+        return [], 0, ZERO
+    return [_aging_row(r) for r in found], found[0][10], money(found[0][11])
+
+
 def aging(*, kind, as_of) -> dict:
     """Open bills of the receivable (CUSTOMER) or payable (SUPPLIER) accounts as of `as_of`, each with its
     outstanding amount (bill − settlements dated up to `as_of`) and its bucket by days past the due date (the
@@ -186,32 +228,10 @@ def aging(*, kind, as_of) -> dict:
     if kind not in AGING_KINDS:
         raise ValidationFailed("kind is receivable or payable", code="invalid", field="kind")
     day = parse_date(as_of, "as_of")
-    account_type, side = AGING_KINDS[kind]
-    params = {
-        "org": require_org_id(),
-        "type": account_type,
-        "side": side,
-        "as_of": day,
-        "statuses": LEDGER_STATUSES,
-    }
     with connection.cursor() as db:
-        db.execute(_AGING, params)
+        db.execute(_AGING, _aging_params(kind, day))
         found = db.fetchall()
-    rows = [
-        {
-            "entry_id": r[0],
-            "entry_number": r[1],
-            "date": r[2],
-            "due_date": r[3],
-            "account": r[4],
-            "account_name": r[5],
-            "amount": money(r[6]),
-            "outstanding": money(r[7]),
-            "days_overdue": r[8],
-            "bucket": r[9],
-        }
-        for r in found
-    ]
+    rows = [_aging_row(r) for r in found]
     buckets = dict.fromkeys(BUCKETS, ZERO)
     for row in rows:  # the report's own rows (one per open bill), not ledger lines
         buckets[row["bucket"]] += row["outstanding"]
