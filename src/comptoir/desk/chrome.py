@@ -4,6 +4,8 @@ processor gives templates `desk`, computed on first use only (the admin's pages 
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
@@ -18,8 +20,10 @@ API_DOCS = "/api/v1/docs"
 LATEST_NOTIFICATIONS = 10
 
 
+@cache
 def menu_link(entry: MenuEntry) -> str:
-    """A menu entry's page: a desk view, a page of the module, an admin changelist, else the API docs."""
+    """A menu entry's page: a desk view, a page of the module, an admin changelist, else the API docs (reversed
+    once per process: every page shows the sidebar)."""
     if entry.view:
         module, slug = entry.view.split(".")
         return reverse("desk:list", args=(module, slug))

@@ -452,12 +452,17 @@ def general_ledger(form: dict, limit: int | None) -> Layout:
     return Layout(_("General ledger"), subtitle, columns, rows, truncated=bool(report["next_cursor"]))
 
 
-def aging(form: dict) -> Layout:
+AGING_PAGE_BILLS = 300
+
+
+def aging(form: dict, limit: int | None = None) -> Layout:
     """Open bills under their account (the customer's or supplier's ledger), the outstanding amount in the column
-    of its age; each account's subtotal, the totals by age at the bottom."""
+    of its age; each account's subtotal, the totals by age at the bottom. A page shows its first `limit` bills
+    (the subtotals and totals count them all); the files have every bill."""
     report = ledger.aging(kind=form["kind"], as_of=form["as_of"])
     as_of, buckets = report["as_of"], list(AGING_BUCKETS)
     rows = []
+    shown = 0
     by_account = sorted(report["rows"], key=lambda r: r["account"])  # stable: each account's bills by due date
     for code, bills in groupby(by_account, key=lambda r: r["account"]):
         bills = list(bills)
@@ -469,6 +474,9 @@ def aging(form: dict) -> Layout:
         for bill in bills:
             ages = [bill["outstanding"] if bill["bucket"] == bucket else ZERO for bucket in buckets]
             _add(subtotal, [*ages, bill["outstanding"]])
+            shown += 1
+            if limit is not None and shown > limit:
+                continue
             overdue = bill["days_overdue"] if bill["days_overdue"] > 0 else None
             cells = [
                 Cell(bill["entry_number"], href=entry_link(bill["entry_id"])),
@@ -486,7 +494,7 @@ def aging(form: dict) -> Layout:
     columns = [Column(_("Entry")), Column(_("Date")), Column(_("Due date")), Column(_("Days overdue"), True)]
     columns += [Column(str(label), True) for label in AGING_BUCKETS.values()] + [Column(_("Outstanding"), True)]
     title = _("Receivables aging") if report["kind"] == "receivable" else _("Payables aging")
-    return Layout(title, _as_of(as_of), columns, rows)
+    return Layout(title, _as_of(as_of), columns, rows, truncated=limit is not None and shown > limit)
 
 
 def cash_flow(form: dict) -> Layout:

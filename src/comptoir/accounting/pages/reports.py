@@ -106,7 +106,7 @@ PAGES: dict[str, ReportPage] = {
         gettext_lazy("Receivable and payable aging"),
         gettext_lazy("Open customer or supplier bills at a date, by how long they are overdue."),
         ("kind", "as_of"),
-        lambda form, whole: layouts.aging(form),
+        lambda form, whole: layouts.aging(form, None if whole else layouts.AGING_PAGE_BILLS),
     ),
     "cash-flow": ReportPage(
         gettext_lazy("Cash flow"),

@@ -415,3 +415,19 @@ def test_comparison_dates():
     assert statements.comparison_day(day(2024, 1, 31), "period") == day(2023, 12, 31)
     assert statements.comparison_day(day(2024, 3, 30), "period") == day(2024, 2, 29)
     assert statements.comparison_day(day(2024, 2, 29), "year") == day(2023, 2, 28)
+
+
+def test_the_aging_page_shows_its_first_bills_and_totals_them_all(owner, books, monkeypatch):
+    from comptoir.accounting.pages import report_layouts
+
+    query = {"kind": "receivable", "as_of": f"{Y}-03-31"}
+    whole, _ = table(owner.get(f"{REPORTS}/aging/", query))
+    monkeypatch.setattr(report_layouts, "AGING_PAGE_BILLS", 0)
+    page = owner.get(f"{REPORTS}/aging/", query)
+    rows, _ = table(page)
+    assert [r["kind"] for r in rows] == ["group", "subtotal", "total"]  # the bill left out, its amounts kept
+    assert rows[-1]["cells"] == whole[-1]["cells"]
+    assert 'data-testid="truncated"' in page.content.decode()
+    download = owner.get(f"{REPORTS}/aging/", {**query, "format": "csv"})
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert books["bill_a"].entry_number in body.decode()  # the file has every bill
