@@ -9,7 +9,6 @@ from functools import cache
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
 
 from comptoir.desk.access import modules_on
 from comptoir.platform.admin_site import user_memberships
@@ -49,9 +48,9 @@ def sidebar(actor, enabled: set[str], path: str = "") -> list[dict]:
         for entry in module.menu:
             if actor.can(entry.permission):
                 url = menu_link(entry)
-                entries.append({"label": _(entry.label), "url": url, "current": url != "/" and path.startswith(url)})
+                entries.append({"label": str(entry.label), "url": url, "current": url != "/" and path.startswith(url)})
         if entries:
-            groups.append({"name": _(module.label), "entries": entries})
+            groups.append({"name": str(module.label), "entries": entries})
     return groups
 
 
