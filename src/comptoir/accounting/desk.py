@@ -12,7 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comptoir.accounting.api.journal import save_journal_entry
-from comptoir.accounting.constants import AccountType, BankAccountKind, BudgetStatus, EntryStatus, Nature, TaxType
+from comptoir.accounting.constants import (
+    AccountType,
+    BankAccountKind,
+    BudgetStatus,
+    EntryStatus,
+    JournalCategory,
+    Nature,
+    TaxType,
+)
 from comptoir.accounting.pages.dashboard import WIDGETS
 from comptoir.accounting.queries import banks as bank_queries
 from comptoir.accounting.queries import books
@@ -266,8 +274,9 @@ groups_view = DeskView(
 
 
 def _journal_type_choices() -> list[Choice]:
-    """The journals a person enters entries in (not the system's, as the year-end closing)."""
-    return [Choice(t.code, f"{t.code} · {t.name}") for t in books.journal_types().filter(is_system=False)]
+    """The journals a person enters entries in (all but the year-end closing's)."""
+    rows = books.journal_types().exclude(category=JournalCategory.CLOSING)
+    return [Choice(t.code, f"{t.code} · {t.name}") for t in rows]
 
 
 def _entry_body(data: dict) -> dict:

@@ -59,7 +59,9 @@ def _count(tenant, model, **filters):
 
 def test_a_three_line_entry_is_saved_and_posted_from_the_form(tenant):
     client = signed_in(tenant.owner)
-    assert client.get(f"{ENTRIES}new/").status_code == 200
+    form = client.get(f"{ENTRIES}new/").content.decode()
+    assert '<option value="JV" selected>' in form and '<option value="PAY"' in form  # the journals to choose from
+    assert 'value="CLOSING"' not in form  # the year-end closing's journal is the system's
     response = client.post(
         f"{ENTRIES}new/", _entry_form(("6000", "100.00", ""), ("2100", "20.00", ""), ("1000", "", "120.00"))
     )
