@@ -31,7 +31,7 @@ def _organization_id(request):
 @login_required
 def switch_organization(request):
     """The admin's switcher (`organization=<id>`, 404 for an organization that is not the user's), then back to
-    the landing page. The view is found by its URL name: identity sits above platform."""
+    the dashboard. The view is found by its URL name: identity sits above platform."""
     switcher = resolve(reverse(SWITCH_URL_NAME)).func
     response = switcher(request)
     if response.status_code == 302:
