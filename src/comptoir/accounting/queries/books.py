@@ -17,6 +17,7 @@ from comptoir.accounting.models import (
     JournalLine,
     JournalType,
 )
+from comptoir.accounting.queries.reports_ledger import resolve_report_account
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.queries.filters import filter_present, within_dates
 
@@ -40,7 +41,11 @@ def access_account_group(group_id) -> AccountGroup:
 def accounts(*, group=None, account_type=None, is_active=None):
     qs = Account.objects.select_related("group")
     if group:
-        found = AccountGroup.objects.filter(**_by_id_or_code(group)).first()
+        try:
+            key = {"pk": uuid.UUID(str(group))}
+        except ValueError:
+            key = {"code": group}
+        found = AccountGroup.objects.filter(**key).first()
         if found is None:
             raise ValidationFailed(f"No account group '{group}'", code="unknown", field="group")
         qs = qs.filter(group__path__startswith=found.path)
@@ -90,22 +95,15 @@ LIST_FIELDS = (
 FEW_ENTRIES = 5000
 
 
-def _narrowed(qs, ids, index_order: str):
-    """`qs` restricted to the entries `ids` selects. When they are few, they are read once (along the index
-    `index_order` names) and the page is fetched by id, then ordered; when they are many, the journal is read in the
-    list's order and a page is soon found (a semi-join). Row-level security keeps the planner from using the
+def _narrowed(qs, rows, column: str, index_order: str):
+    """`qs` restricted to the entries whose ids are `column` of `rows`. When they are few, they are read once
+    (along the index `index_order` names) and the page is fetched by id, then ordered; when they are many, the
+    journal is read in the list's order and a page is soon found (a semi-join). Row-level security keeps the planner from using the
     columns' statistics (their operators are not leakproof), so the choice is made here."""
-    few = list(ids.order_by(index_order).values_list(ids.query.values_select[0], flat=True)[: FEW_ENTRIES + 1])
+    few = list(rows.order_by(index_order).values_list(column, flat=True)[: FEW_ENTRIES + 1])
     if len(few) > FEW_ENTRIES:
-        return qs.filter(pk__in=ids.order_by())
+        return qs.filter(pk__in=rows.order_by().values(column))
     return qs.filter(pk__in=few)
-
-
-def _by_id_or_code(ref) -> dict:
-    try:
-        return {"pk": uuid.UUID(str(ref))}
-    except ValueError:
-        return {"code": ref}
 
 
 def journal_entries(
@@ -120,15 +118,13 @@ def journal_entries(
         .annotate(journal_type_code=F("journal_type__code"))  # a column, not a JournalType per row
     )
     if account:
-        found = Account.objects.filter(**_by_id_or_code(account)).values_list("pk", flat=True).first()
-        if found is None:
-            raise ValidationFailed(f"No account '{account}'", code="unknown", field="account")
-        qs = _narrowed(qs, JournalLine.objects.filter(account_id=found).values("entry_id"), "entry_date")
+        found = resolve_report_account(account)
+        qs = _narrowed(qs, JournalLine.objects.filter(account=found), "entry_id", "entry_date")
     if amount_min is not None and amount_max is not None and amount_min > amount_max:
         raise ValidationFailed("amount_min must not be above amount_max", code="invalid_range", field="amount_max")
     if amount_min is not None or amount_max is not None:
         amounts = filter_present(JournalEntry.objects.all(), total_debit__gte=amount_min, total_debit__lte=amount_max)
-        qs = _narrowed(qs, amounts.values("id"), "total_debit")
+        qs = _narrowed(qs, amounts, "id", "total_debit")
     qs = filter_present(qs, status=status, journal_type__code=journal_type)
     return within_dates(qs, "date", date_from, date_to)
 

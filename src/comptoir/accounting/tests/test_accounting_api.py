@@ -156,6 +156,8 @@ def test_members_without_permission_get_403(tenant):
         ("get", "accounting/account-groups/{group}"),
         ("get", "accounting/fiscal-years/{year}"),
         ("post", "accounting/periods/{period}/close"),
+        ("post", "accounting/periods/{period}/reopen"),
+        ("post", "accounting/fiscal-years/{year}/reopen"),
     ],
 )
 def test_other_organizations_rows_are_not_found(tenant, other_tenant, method, path):

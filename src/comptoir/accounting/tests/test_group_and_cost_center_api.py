@@ -63,3 +63,25 @@ def test_another_organizations_group_and_cost_center_are_not_found(tenant, other
     center = other_tenant.api.post("accounting/cost-centers", {"code": "HQ", "name": "Head office"}).json()
     assert tenant.api.get(f"accounting/cost-centers/{center['id']}").status_code == 404
     assert tenant.api.get("accounting/cost-centers").json()["items"] == []
+
+
+def test_the_journal_filters_refuse_another_organizations_account_and_a_reversed_amount_range(tenant, other_tenant):
+    theirs = other_tenant.api.get("accounting/accounts").json()["items"][0]
+    refused = tenant.api.get("accounting/journal-entries", account=theirs["id"])
+    assert (refused.status_code, refused.json()["code"]) == (422, "unknown")
+    assert refused.json()["errors"][0]["field"] == "account"
+    reversed_range = tenant.api.get("accounting/journal-entries", amount_min="10", amount_max="5")
+    assert (reversed_range.status_code, reversed_range.json()["code"]) == (422, "invalid_range")
+    assert reversed_range.json()["errors"][0]["field"] == "amount_max"
+
+
+def test_a_period_closes_and_reopens_with_its_reason_in_the_audit_log(tenant):
+    from comptoir.platform.models import AuditLog
+
+    year = tenant.api.get("accounting/fiscal-years").json()["items"][0]["id"]
+    period = tenant.api.get(f"accounting/fiscal-years/{year}").json()["periods"][0]["id"]
+    assert tenant.api.post(f"accounting/periods/{period}/close", {"reason": "month end"}).status_code == 200
+    assert tenant.api.post(f"accounting/periods/{period}/reopen", {"reason": "late bill"}).status_code == 200
+    with tenant_context(tenant.organization):
+        reasons = list(AuditLog.objects.filter(object_id=period).order_by("timestamp").values_list("reason", flat=True))
+    assert reasons[-2:] == ["month end", "late bill"]
