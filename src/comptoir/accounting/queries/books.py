@@ -98,8 +98,8 @@ FEW_ENTRIES = 5000
 def _narrowed(qs, rows, column: str, index_order: str):
     """`qs` restricted to the entries whose ids are `column` of `rows`. When they are few, they are read once
     (along the index `index_order` names) and the page is fetched by id, then ordered; when they are many, the
-    journal is read in the list's order and a page is soon found (a semi-join). Row-level security keeps the planner from using the
-    columns' statistics (their operators are not leakproof), so the choice is made here."""
+    journal is read in the list's order and a page is soon found (a semi-join). Row-level security keeps the
+    planner from using the columns' statistics (their operators are not leakproof), so the choice is made here."""
     few = list(rows.order_by(index_order).values_list(column, flat=True)[: FEW_ENTRIES + 1])
     if len(few) > FEW_ENTRIES:
         return qs.filter(pk__in=rows.order_by().values(column))
