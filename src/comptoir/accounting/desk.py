@@ -58,6 +58,7 @@ from comptoir.desk.declarations import (
     SearchHit,
     SearchSource,
 )
+from comptoir.desk.registry import record_url
 from comptoir.platform.errors import ValidationFailed
 
 ACCOUNTS = "accounting.accounts"
@@ -69,10 +70,10 @@ def _choices(enum) -> tuple[Choice, ...]:
 
 
 def _detail(slug: str, pk) -> str:
-    return reverse("desk:detail", args=("accounting", slug, pk))
+    return record_url("accounting", slug, pk)
 
 
-def _today(obj=None) -> dict:
+def _today() -> dict:
     return {"date": timezone.localdate().isoformat()}
 
 
@@ -295,25 +296,6 @@ def _entry_body(data: dict) -> dict:
     return {**data, "lines": lines}
 
 
-def _entry_rows(entry) -> dict:
-    return {
-        "date": entry.date.isoformat(),
-        "journal_type": entry.journal_type.code,
-        "narration": entry.narration,
-        "reference_number": entry.reference_number,
-        "lines": [
-            {
-                "account": line.account.code,
-                "debit": line.amount if line.entry_type == "DR" else "",
-                "credit": line.amount if line.entry_type == "CR" else "",
-                "cost_center": line.cost_center.code if line.cost_center_id else "",
-                "remarks": line.remarks,
-            }
-            for line in entry.lines.all()
-        ],
-    }
-
-
 def _related_entries(entry) -> list[tuple[str, str]]:
     links = []
     if entry.reversed_entry_id:
@@ -413,7 +395,6 @@ entries_view = DeskView(
         permission="accounting.add_journalentry",
         save=lambda actor, body, obj: save_journal_entry(actor, body),
     ),
-    edit_when=lambda e: False,
     actions=(
         Action(
             "post",

@@ -39,6 +39,7 @@ from comptoir.accounting.schemas.banks import BankTransactionFilters, MatchIn, R
 from comptoir.accounting.services import banks as services
 from comptoir.accounting.services import journal
 from comptoir.desk.access import desk_page
+from comptoir.desk.registry import record_url
 from comptoir.desk.templatetags.desk import day as format_day
 from comptoir.platform.errors import DomainError, FieldError, NotFound, ValidationFailed
 from comptoir.platform.problems import pydantic_errors
@@ -121,7 +122,7 @@ def _is_htmx(request) -> bool:
 
 def _links(bank) -> dict:
     return {
-        "bank_url": reverse("desk:detail", args=("accounting", "bank-accounts", bank.pk)),
+        "bank_url": record_url("accounting", "bank-accounts", bank.pk),
         "import_url": reverse("accounting_bank_import", args=(bank.pk,)),
         "reconcile_url": reverse("accounting_bank_reconcile", args=(bank.pk,)),
     }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from comptoir.accounting.queries import dashboard
 from comptoir.desk.declarations import Widget
+from comptoir.desk.registry import record_url
 
 PERMISSION = "accounting.view_report"
 CHART_DATA_ID = "accounting-dashboard-data"
@@ -46,7 +47,7 @@ def overview(actor) -> dict:
 def overdue(actor) -> dict:
     found = dashboard.overdue_items(today=timezone.localdate())
     for row in found["rows"]:
-        row["url"] = reverse("desk:detail", args=("accounting", "journal-entries", row["entry_id"]))
+        row["url"] = record_url("accounting", "journal-entries", row["entry_id"])
         row["kind_label"] = KIND_LABELS[row["kind"]]
     aging = reverse("accounting_report", args=("aging",))
     return {**found, "receivable_url": f"{aging}?kind=receivable", "payable_url": f"{aging}?kind=payable"}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from comptoir.accounting.constants import Nature
 from comptoir.accounting.queries import reports as statements
 from comptoir.accounting.queries import reports_ledger as ledger
+from comptoir.desk.registry import record_url
 from comptoir.desk.templatetags.desk import day, format_amount
 
 ZERO = Decimal("0.00")
@@ -204,7 +205,7 @@ def ledger_link(code: str, lo: datetime.date, hi: datetime.date) -> str:
 
 
 def entry_link(entry_id) -> str:
-    return reverse("desk:detail", args=("accounting", "journal-entries", entry_id))
+    return record_url("accounting", "journal-entries", entry_id)
 
 
 def _amounts(values, *, blank_zero: bool = False) -> list[Cell]:

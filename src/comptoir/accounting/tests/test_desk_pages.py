@@ -346,3 +346,33 @@ def test_a_group_is_edited_through_its_form_and_a_refusal_shows_next_to_the_pare
     with tenant_context(tenant.organization, user=tenant.owner):
         group.refresh_from_db()
     assert (group.name, group.path) == ("Opex", "/5/52/")
+
+
+def test_the_chart_is_imported_after_a_preview_and_each_refusal_writes_nothing(tenant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from comptoir.accounting.models import AccountGroup
+    from comptoir.accounting.tests.test_chart_transfer import HEADER
+
+    def groups() -> int:
+        with tenant_context(tenant.organization, user=tenant.owner):
+            return AccountGroup.objects.count()
+
+    page, before = "/accounting/chart/import/", groups()
+    client = signed_in(tenant.owner)
+    no_file = client.post(page, {})
+    assert no_file.status_code == 422 and "Choose a CSV file." in no_file.content.decode()
+    latin = client.post(page, {"file": SimpleUploadedFile("chart.csv", "é".encode("latin-1"))})
+    assert latin.status_code == 422 and "not UTF-8" in latin.content.decode()
+    refused = client.post(page, {"file": SimpleUploadedFile("chart.csv", (HEADER + "group,54,,5,,,,,\n").encode())})
+    assert refused.status_code == 422 and 'data-testid="form-error"' in refused.content.decode()
+    expired = client.post(page, {"confirm": "1"})
+    assert expired.status_code == 422 and "expired" in expired.content.decode()
+    csv_text = HEADER + "group,53,Marketing,5,,,,,\n"
+    preview = client.post(page, {"file": SimpleUploadedFile("chart.csv", csv_text.encode())})
+    assert preview.status_code == 200 and 'data-testid="preview"' in preview.content.decode()
+    assert groups() == before  # the preview is the service's dry run
+    assert client.post(page, {"confirm": "1"}).status_code == 302
+    assert groups() == before + 1
+    employee, _ = member_client(tenant, org_role="EMPLOYEE")
+    assert signed_in(employee).get(page).status_code == 403

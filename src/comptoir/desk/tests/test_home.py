@@ -175,3 +175,20 @@ def test_a_user_without_organization_sees_no_modules_nor_bell(db):
     assert chrome(page)["organization"] is None and chrome(page)["menu"] == []
     assert 'data-testid="bell"' not in page.content.decode()
     assert browser(user).post(MARK_ALL).status_code == 404
+
+
+def test_a_saved_view_needs_a_short_name_and_a_short_query_and_nothing_is_written(tenant):
+    from comptoir.desk.models import SavedView
+    from comptoir.desk.services import MAX_QUERY, SavedViewInput, save_view
+    from comptoir.platform.errors import ValidationFailed
+
+    with tenant_context(tenant.organization, user=tenant.owner):
+        for data, field in (
+            (SavedViewInput(view="accounting.accounts", name=" "), "name"),
+            (SavedViewInput(view="accounting.accounts", name="x" * 81), "name"),
+            (SavedViewInput(view="accounting.accounts", name="Long", query="a" * (MAX_QUERY + 1)), "query"),
+        ):
+            with pytest.raises(ValidationFailed) as refused:
+                save_view(actor=tenant.owner, data=data)
+            assert refused.value.errors[0].field == field
+        assert not SavedView.objects.exists()
