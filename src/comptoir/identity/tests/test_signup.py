@@ -34,6 +34,7 @@ SEED_ROLES = {
     "COMPLIANCE",
     "INVENTORY",
     "SALES",
+    "PURCHASING",
     "CX",
     "RISK",
     "RECOVERY",

@@ -1,0 +1,5 @@
+"""The catalogue in the desk."""
+
+from comptoir.desk.declarations import Desk
+
+DESK = Desk()

@@ -1,0 +1,95 @@
+"""References by id or by code, as every input of the catalogue accepts them: a unit by its symbol, a tax rate,
+a category and a product by their code. An unknown reference is a field error (`unknown`), never a 404."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.db.models import Q
+
+from comptoir.accounting.queries.taxes import resolve_tax_rate
+from comptoir.catalog.models import PriceList, Product, ProductCategory
+from comptoir.platform.errors import ValidationFailed
+from comptoir.platform.models import UnitOfMeasure
+from comptoir.platform.queries.core import currencies_by_code, current_organization
+
+
+def _as_uuid(ref) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(ref))
+    except ValueError:
+        return None
+
+
+def _required(ref, field: str) -> str:
+    text = str(ref).strip() if ref is not None else ""
+    if not text:
+        raise ValidationFailed(f"{field} is required", code="required", field=field)
+    return text
+
+
+def resolve_unit(ref, field: str = "uom") -> UnitOfMeasure:
+    """The unit named by its id or its symbol (`pcs`, `kg`)."""
+    text = _required(ref, field)
+    key = _as_uuid(text)
+    unit = UnitOfMeasure.objects.filter(Q(pk=key) if key else Q(symbol=text)).first()
+    if unit is None:
+        raise ValidationFailed(f"No unit '{text}'", code="unknown", field=field)
+    return unit
+
+
+def resolve_category(ref, field: str = "category") -> ProductCategory:
+    """A live category named by its id or its code."""
+    text = _required(ref, field)
+    key = _as_uuid(text)
+    row = ProductCategory.objects.filter(Q(pk=key) if key else Q(code=text), deleted_at__isnull=True).first()
+    if row is None:
+        raise ValidationFailed(f"No category '{text}'", code="unknown", field=field)
+    return row
+
+
+def resolve_product(ref, field: str = "product") -> Product:
+    """A live product named by its id or its code."""
+    text = _required(ref, field)
+    key = _as_uuid(text)
+    row = (
+        Product.objects.select_related("currency", "uom")
+        .filter(Q(pk=key) if key else Q(code=text), deleted_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        raise ValidationFailed(f"No product '{text}'", code="unknown", field=field)
+    return row
+
+
+def resolve_price_list(ref, field: str = "price_list") -> PriceList:
+    """A live price list named by its id or its name."""
+    text = _required(ref, field)
+    key = _as_uuid(text)
+    row = (
+        PriceList.objects.select_related("currency")
+        .filter(Q(pk=key) if key else Q(name=text), deleted_at__isnull=True)
+        .first()
+    )
+    if row is None:
+        raise ValidationFailed(f"No price list '{text}'", code="unknown", field=field)
+    return row
+
+
+def resolve_currency(code: str | None, field: str = "currency"):
+    """The currency of an ISO code (any case); the organization's base currency when none is given."""
+    if not code:
+        return current_organization().base_currency
+    currency = currencies_by_code([code.upper()]).get(code.upper())
+    if currency is None:
+        raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=field)
+    return currency
+
+
+def resolve_tax(ref, on_date: datetime.date, field: str = "tax_rate"):
+    """An active tax rate named by its id or its code (the one in force on `on_date`)."""
+    row = resolve_tax_rate(_required(ref, field), on_date, field)
+    if not row.is_active:
+        raise ValidationFailed(f"Tax rate {row.code} is inactive", code="inactive", field=field)
+    return row
