@@ -35,7 +35,8 @@ from comptoir.catalog.schemas import (
     ResolvedPriceOut,
     ResolveParams,
 )
-from comptoir.catalog.services import categories, pricing as price_services, products
+from comptoir.catalog.services import categories, products
+from comptoir.catalog.services import pricing as price_services
 from comptoir.platform.access import authorize
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.pagination import PageParams
@@ -230,7 +231,11 @@ def delete_price_list(request, price_list_id: uuid.UUID):
 
 @router.get("/price-lists/{price_list_id}/items", response=PricePage)
 def list_prices(
-    request, price_list_id: uuid.UUID, page: Query[PageParams], export: Query[ExportParams], filters: Query[PriceFilters]
+    request,
+    price_list_id: uuid.UUID,
+    page: Query[PageParams],
+    export: Query[ExportParams],
+    filters: Query[PriceFilters],
 ):
     """The item prices of a list."""
     authorize(request, "catalog.view_pricelist")
@@ -250,7 +255,9 @@ def list_prices(
 def add_price(request, price_list_id: uuid.UUID, body: PriceIn):
     actor = authorize(request, "catalog.change_pricelist")
     queries.access_price_list(price_list_id)
-    item = price_services.add_price(actor=actor.user, price_list_id=price_list_id, data=price_services.PriceInput(**body.dict()))
+    item = price_services.add_price(
+        actor=actor.user, price_list_id=price_list_id, data=price_services.PriceInput(**body.dict())
+    )
     return Status(201, queries.access_price_list_item(price_list_id, item.pk))
 
 

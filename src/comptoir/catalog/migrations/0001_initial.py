@@ -9,252 +9,560 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounting', '0013_readable_labels'),
-        ('platform', '0010_admin_names'),
+        ("accounting", "0013_readable_labels"),
+        ("platform", "0010_admin_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PriceList',
+            name="PriceList",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('name', models.CharField(max_length=100)),
-                ('kind', models.CharField(choices=[('SELLING', 'Selling'), ('BUYING', 'Buying')], default='SELLING', max_length=8)),
-                ('is_default', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('description', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.currency')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("SELLING", "Selling"), ("BUYING", "Buying")], default="SELLING", max_length=8
+                    ),
+                ),
+                ("is_default", models.BooleanField(default=False)),
+                ("is_active", models.BooleanField(default=True)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "currency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="platform.currency"
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('code', models.CharField(max_length=100)),
-                ('sku', models.CharField(blank=True, max_length=100, null=True)),
-                ('barcode', models.CharField(blank=True, max_length=100)),
-                ('name', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('type', models.CharField(choices=[('PRODUCT', 'Product'), ('MATERIAL', 'Material'), ('SERVICE', 'Service'), ('MANUFACTURED', 'Manufactured'), ('BUNDLE', 'Bundle'), ('DIGITAL', 'Digital')], default='PRODUCT', max_length=12)),
-                ('status', models.CharField(choices=[('ACTIVE', 'Active'), ('INACTIVE', 'Inactive'), ('DISCONTINUED', 'Discontinued')], default='ACTIVE', max_length=12)),
-                ('track_inventory', models.BooleanField(default=True)),
-                ('list_price', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('standard_cost', models.DecimalField(decimal_places=4, default=0, max_digits=18)),
-                ('markup_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
-                ('vat_included', models.BooleanField(default=True)),
-                ('vat_exempt', models.BooleanField(default=False)),
-                ('hsn_code', models.CharField(blank=True, max_length=10)),
-                ('min_stock_level', models.DecimalField(decimal_places=3, default=0, max_digits=18)),
-                ('max_stock_level', models.DecimalField(blank=True, decimal_places=3, max_digits=18, null=True)),
-                ('reorder_point', models.DecimalField(decimal_places=3, default=0, max_digits=18)),
-                ('reorder_quantity', models.DecimalField(decimal_places=3, default=0, max_digits=18)),
-                ('weight', models.DecimalField(blank=True, decimal_places=3, help_text='kg', max_digits=10, null=True)),
-                ('dimensions', models.JSONField(blank=True, default=dict, help_text='{length, width, height, unit}')),
-                ('color', models.CharField(blank=True, max_length=50)),
-                ('lead_time_days', models.PositiveIntegerField(blank=True, null=True)),
-                ('production_time', models.PositiveIntegerField(blank=True, help_text='minutes', null=True)),
-                ('requires_production', models.BooleanField(default=False)),
-                ('images', models.JSONField(blank=True, default=list)),
-                ('specifications', models.JSONField(blank=True, default=dict)),
-                ('custom_fields', models.JSONField(blank=True, default=dict)),
-                ('tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=50), blank=True, default=list, size=None)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.currency')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('tax_rate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.taxrate')),
-                ('uom', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.unitofmeasure')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("code", models.CharField(max_length=100)),
+                ("sku", models.CharField(blank=True, max_length=100, null=True)),
+                ("barcode", models.CharField(blank=True, max_length=100)),
+                ("name", models.CharField(max_length=500)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("PRODUCT", "Product"),
+                            ("MATERIAL", "Material"),
+                            ("SERVICE", "Service"),
+                            ("MANUFACTURED", "Manufactured"),
+                            ("BUNDLE", "Bundle"),
+                            ("DIGITAL", "Digital"),
+                        ],
+                        default="PRODUCT",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("ACTIVE", "Active"), ("INACTIVE", "Inactive"), ("DISCONTINUED", "Discontinued")],
+                        default="ACTIVE",
+                        max_length=12,
+                    ),
+                ),
+                ("track_inventory", models.BooleanField(default=True)),
+                ("list_price", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                ("standard_cost", models.DecimalField(decimal_places=4, default=0, max_digits=18)),
+                ("markup_percent", models.DecimalField(blank=True, decimal_places=2, max_digits=6, null=True)),
+                ("vat_included", models.BooleanField(default=True)),
+                ("vat_exempt", models.BooleanField(default=False)),
+                ("hsn_code", models.CharField(blank=True, max_length=10)),
+                ("min_stock_level", models.DecimalField(decimal_places=3, default=0, max_digits=18)),
+                ("max_stock_level", models.DecimalField(blank=True, decimal_places=3, max_digits=18, null=True)),
+                ("reorder_point", models.DecimalField(decimal_places=3, default=0, max_digits=18)),
+                ("reorder_quantity", models.DecimalField(decimal_places=3, default=0, max_digits=18)),
+                ("weight", models.DecimalField(blank=True, decimal_places=3, help_text="kg", max_digits=10, null=True)),
+                ("dimensions", models.JSONField(blank=True, default=dict, help_text="{length, width, height, unit}")),
+                ("color", models.CharField(blank=True, max_length=50)),
+                ("lead_time_days", models.PositiveIntegerField(blank=True, null=True)),
+                ("production_time", models.PositiveIntegerField(blank=True, help_text="minutes", null=True)),
+                ("requires_production", models.BooleanField(default=False)),
+                ("images", models.JSONField(blank=True, default=list)),
+                ("specifications", models.JSONField(blank=True, default=dict)),
+                ("custom_fields", models.JSONField(blank=True, default=dict)),
+                (
+                    "tags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=50), blank=True, default=list, size=None
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "currency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="platform.currency"
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "tax_rate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.taxrate",
+                    ),
+                ),
+                (
+                    "uom",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="platform.unitofmeasure"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='PriceListItem',
+            name="PriceListItem",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('rate', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('min_quantity', models.DecimalField(decimal_places=3, default=1, max_digits=18)),
-                ('valid_from', models.DateField()),
-                ('valid_to', models.DateField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('price_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='catalog.pricelist')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.product')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("rate", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("min_quantity", models.DecimalField(decimal_places=3, default=1, max_digits=18)),
+                ("valid_from", models.DateField()),
+                ("valid_to", models.DateField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "price_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="catalog.pricelist"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalog.product"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product__code', 'min_quantity', 'valid_from'],
+                "ordering": ["product__code", "min_quantity", "valid_from"],
             },
         ),
         migrations.CreateModel(
-            name='ProductCategory',
+            name="ProductCategory",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('code', models.CharField(blank=True, max_length=50, null=True)),
-                ('name', models.CharField(max_length=255)),
-                ('description', models.TextField(blank=True)),
-                ('path', models.CharField(db_collation='C', max_length=1000)),
-                ('sort_order', models.IntegerField(default=0)),
-                ('is_active', models.BooleanField(default=True)),
-                ('metadata', models.JSONField(blank=True, default=dict)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.productcategory')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("code", models.CharField(blank=True, max_length=50, null=True)),
+                ("name", models.CharField(max_length=255)),
+                ("description", models.TextField(blank=True)),
+                ("path", models.CharField(db_collation="C", max_length=1000)),
+                ("sort_order", models.IntegerField(default=0)),
+                ("is_active", models.BooleanField(default=True)),
+                ("metadata", models.JSONField(blank=True, default=dict)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.productcategory",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'product category',
-                'verbose_name_plural': 'product categories',
-                'ordering': ['path'],
+                "verbose_name": "product category",
+                "verbose_name_plural": "product categories",
+                "ordering": ["path"],
             },
         ),
         migrations.AddField(
-            model_name='product',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='products', to='catalog.productcategory'),
+            model_name="product",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="products",
+                to="catalog.productcategory",
+            ),
         ),
         migrations.AddIndex(
-            model_name='pricelist',
-            index=models.Index(fields=['organization', 'kind', 'is_default'], name='price_list_default'),
+            model_name="pricelist",
+            index=models.Index(fields=["organization", "kind", "is_default"], name="price_list_default"),
         ),
         migrations.AddIndex(
-            model_name='pricelist',
-            index=models.Index(fields=['organization', 'valid_from', 'valid_to'], name='price_list_validity'),
+            model_name="pricelist",
+            index=models.Index(fields=["organization", "valid_from", "valid_to"], name="price_list_validity"),
         ),
         migrations.AddConstraint(
-            model_name='pricelist',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('organization', 'name'), name='price_list_name_unique'),
+            model_name="pricelist",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("organization", "name"),
+                name="price_list_name_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelist',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('is_active', True), ('is_default', True)), fields=('organization', 'kind', 'currency'), name='price_list_one_default'),
+            model_name="pricelist",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True), ("is_active", True), ("is_default", True)),
+                fields=("organization", "kind", "currency"),
+                name="price_list_one_default",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelist',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='price_list_valid_range'),
+            model_name="pricelist",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="price_list_valid_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='pricelistitem',
-            index=models.Index(fields=['organization', 'product', 'price_list', 'valid_from'], name='price_list_item_lookup'),
+            model_name="pricelistitem",
+            index=models.Index(
+                fields=["organization", "product", "price_list", "valid_from"], name="price_list_item_lookup"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelistitem',
-            constraint=models.UniqueConstraint(fields=('organization', 'price_list', 'product', 'min_quantity', 'valid_from'), name='price_list_item_unique'),
+            model_name="pricelistitem",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "price_list", "product", "min_quantity", "valid_from"),
+                name="price_list_item_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelistitem',
-            constraint=models.CheckConstraint(condition=models.Q(('rate__gte', 0)), name='price_list_item_rate_non_negative'),
+            model_name="pricelistitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rate__gte", 0)), name="price_list_item_rate_non_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelistitem',
-            constraint=models.CheckConstraint(condition=models.Q(('min_quantity__gt', 0)), name='price_list_item_min_quantity_positive'),
+            model_name="pricelistitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_quantity__gt", 0)), name="price_list_item_min_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pricelistitem',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_to__isnull', True), ('valid_to__gte', models.F('valid_from')), _connector='OR'), name='price_list_item_valid_range'),
+            model_name="pricelistitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_to__isnull", True), ("valid_to__gte", models.F("valid_from")), _connector="OR"
+                ),
+                name="price_list_item_valid_range",
+            ),
         ),
         migrations.AddIndex(
-            model_name='productcategory',
-            index=models.Index(fields=['organization', 'parent'], name='product_category_parent'),
+            model_name="productcategory",
+            index=models.Index(fields=["organization", "parent"], name="product_category_parent"),
         ),
         migrations.AddIndex(
-            model_name='productcategory',
-            index=models.Index(fields=['organization', 'path'], name='product_category_path'),
+            model_name="productcategory",
+            index=models.Index(fields=["organization", "path"], name="product_category_path"),
         ),
         migrations.AddConstraint(
-            model_name='productcategory',
-            constraint=models.UniqueConstraint(condition=models.Q(('code__isnull', False), ('deleted_at__isnull', True)), fields=('organization', 'code'), name='product_category_code_unique'),
+            model_name="productcategory",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code__isnull", False), ("deleted_at__isnull", True)),
+                fields=("organization", "code"),
+                name="product_category_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='productcategory',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('organization', 'parent', 'name'), name='product_category_name_unique', nulls_distinct=False),
+            model_name="productcategory",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("organization", "parent", "name"),
+                name="product_category_name_unique",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='productcategory',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='product_category_not_own_parent'),
+            model_name="productcategory",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True), name="product_category_not_own_parent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['organization', 'sku'], name='product_sku'),
+            model_name="product",
+            index=models.Index(fields=["organization", "sku"], name="product_sku"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['organization', 'barcode'], name='product_barcode'),
+            model_name="product",
+            index=models.Index(fields=["organization", "barcode"], name="product_barcode"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['organization', 'type'], name='product_type'),
+            model_name="product",
+            index=models.Index(fields=["organization", "type"], name="product_type"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['organization', 'category'], name='product_category'),
+            model_name="product",
+            index=models.Index(fields=["organization", "category"], name="product_category"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['organization', 'status'], name='product_status'),
+            model_name="product",
+            index=models.Index(fields=["organization", "status"], name="product_status"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=models.Index(fields=['organization', 'name'], name='product_name'),
+            model_name="product",
+            index=models.Index(fields=["organization", "name"], name="product_name"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['tags'], name='product_tags'),
+            model_name="product",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["tags"], name="product_tags"),
         ),
         migrations.AddIndex(
-            model_name='product',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['specifications'], name='product_specifications'),
+            model_name="product",
+            index=django.contrib.postgres.indexes.GinIndex(fields=["specifications"], name="product_specifications"),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True)), fields=('organization', 'code'), name='product_code_unique'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True)),
+                fields=("organization", "code"),
+                name="product_code_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('sku__isnull', False)), fields=('organization', 'sku'), name='product_sku_unique'),
+            model_name="product",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True), ("sku__isnull", False)),
+                fields=("organization", "sku"),
+                name="product_sku_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('type__in', ['DIGITAL', 'SERVICE']), _negated=True), ('track_inventory', False), _connector='OR'), name='product_unstocked_types_untracked'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("type__in", ["DIGITAL", "SERVICE"]), _negated=True),
+                    ("track_inventory", False),
+                    _connector="OR",
+                ),
+                name="product_unstocked_types_untracked",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('list_price__gte', 0), ('standard_cost__gte', 0)), name='product_prices_non_negative'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("list_price__gte", 0), ("standard_cost__gte", 0)),
+                name="product_prices_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('min_stock_level__gte', 0), ('reorder_point__gte', 0), ('reorder_quantity__gte', 0), models.Q(('max_stock_level__isnull', True), ('max_stock_level__gte', models.F('min_stock_level')), _connector='OR')), name='product_stock_levels'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("min_stock_level__gte", 0),
+                    ("reorder_point__gte", 0),
+                    ("reorder_quantity__gte", 0),
+                    models.Q(
+                        ("max_stock_level__isnull", True),
+                        ("max_stock_level__gte", models.F("min_stock_level")),
+                        _connector="OR",
+                    ),
+                ),
+                name="product_stock_levels",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('sku', ''), _negated=True), name='product_sku_null_not_blank'),
+            model_name="product",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sku", ""), _negated=True), name="product_sku_null_not_blank"
+            ),
         ),
     ]

@@ -147,9 +147,8 @@ def update_price_list(*, actor, price_list_id, changes: PriceListPatch) -> Price
         outside = row.items.filter(valid_from__lt=row.valid_from)
         if row.valid_to is not None:
             outside = row.items.filter(
-                Q(valid_from__lt=row.valid_from) | Q(valid_from__gt=row.valid_to) | Q(valid_to__isnull=True)
-                | Q(valid_to__gt=row.valid_to)
-            )  # fmt: skip
+                Q(valid_from__lt=row.valid_from) | Q(valid_from__gt=row.valid_to) | Q(valid_to__gt=row.valid_to)
+            )
         if outside.exists():
             raise ValidationFailed(
                 "Some prices of the list fall outside these dates",
@@ -178,12 +177,12 @@ def delete_price_list(*, actor, price_list_id) -> PriceList:
 
 
 def _check_window(price_list: PriceList, start, end, field: str) -> None:
-    if start < price_list.valid_from or (
-        price_list.valid_to is not None and (end is None or end > price_list.valid_to or start > price_list.valid_to)
-    ):
-        raise ValidationFailed(
-            "A price's dates fall within its list's validity", code="outside_validity", field=field
-        )
+    """A price's window lies within its list's validity (an open end stops with the list's)."""
+    ends_after = price_list.valid_to is not None and (
+        start > price_list.valid_to or (end or start) > price_list.valid_to
+    )
+    if start < price_list.valid_from or ends_after:
+        raise ValidationFailed("A price's dates fall within its list's validity", code="outside_validity", field=field)
 
 
 def _check_overlap(item: PriceListItem, field: str) -> None:

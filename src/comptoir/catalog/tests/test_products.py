@@ -131,9 +131,9 @@ def test_product_refusals_write_nothing(owner):
     _refused(lambda: product(owner, "P2", type="SERVICE", track_inventory=True), "untracked_type", "track_inventory")
     _refused(lambda: product(owner, "P2", min_stock_level=Decimal(5), max_stock_level=Decimal(4)),
              "invalid_range", "max_stock_level")  # fmt: skip
-    assert not IntegrationEvent.objects.filter(event_type="catalog.product.created").exclude(
-        payload__code="P1"
-    ).exists()
+    assert (
+        not IntegrationEvent.objects.filter(event_type="catalog.product.created").exclude(payload__code="P1").exists()
+    )
 
 
 def test_service_and_digital_products_never_track_stock(owner):
