@@ -154,6 +154,10 @@ class Product(SoftDeleted, TenantModel):
     def margin(self):
         return self.list_price - self.standard_cost
 
+    @property
+    def tag_list(self) -> str:
+        return ", ".join(self.tags)
+
 
 class PriceList(SoftDeleted, TenantModel):
     """Selling or buying prices in one currency, valid from a date (to another, included)."""
