@@ -16,6 +16,7 @@ from comptoir.catalog.schemas import (
     CategoryOut,
     CategoryPage,
     CategoryPatch,
+    ImportReportOut,
     PriceFilters,
     PriceIn,
     PriceListFilters,
@@ -35,10 +36,11 @@ from comptoir.catalog.schemas import (
     ResolvedPriceOut,
     ResolveParams,
 )
-from comptoir.catalog.services import categories, products
+from comptoir.catalog.services import categories, products, transfer
 from comptoir.catalog.services import pricing as price_services
 from comptoir.platform.access import authorize
-from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.errors import ValidationFailed
+from comptoir.platform.exports import ExportParams, audit_export, export_response, list_or_export
 from comptoir.platform.pagination import PageParams
 from comptoir.platform.services.features import ModuleGuard
 
@@ -122,6 +124,50 @@ def create_product(request, body: ProductIn):
     actor = authorize(request, "catalog.add_product")
     row = products.create_product(actor=actor.user, data=products.ProductInput(**body.input_values()))
     return Status(201, queries.access_product(row.pk))
+
+
+_UPLOAD = {
+    "requestBody": {
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "description": "CSV or XLSX"}},
+                }
+            }
+        }
+    }
+}
+
+
+def _upload(request) -> tuple[bytes, str]:
+    """The bytes and name of the multipart part `file`."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise ValidationFailed("Send the file as the multipart part `file`", code="required", field="file")
+    if upload.size > transfer.MAX_BYTES:
+        raise ValidationFailed("The file is too large", code="too_large", field="file")
+    return upload.read(), upload.name or ""
+
+
+@router.get("/products/export")
+def export_products(request, export: Query[ExportParams]):
+    """The live products as CSV (the default) or XLSX, in the columns the import reads."""
+    authorize(request, "catalog.view_product")
+    format = export.format or "csv"
+    response = export_response(transfer.product_rows(), transfer.PRODUCT_EXPORT, "products", format)
+    audit_export(request, format=format, object_type="catalog.product", columns="import")
+    return response
+
+
+@router.post("/products/import", response=ImportReportOut, openapi_extra=_UPLOAD)
+def import_products(request, dry_run: bool = False):
+    """Create or update products from a CSV or XLSX file, all or nothing (422 with each refused row's errors as
+    `rows[i].<column>`); `?dry_run=true` reports every row and writes nothing."""
+    actor = authorize(request, "catalog.import_product")
+    content, name = _upload(request)
+    return transfer.import_products(actor=actor.user, content=content, filename=name, dry_run=dry_run)
 
 
 @router.get("/products/by-barcode/{barcode}", response=ProductOut)
@@ -248,6 +294,28 @@ def list_prices(
         default_ordering=["product__code", "min_quantity", "valid_from"],
         schema=PriceOut,
         filename="prices",
+    )
+
+
+@router.get("/price-lists/{price_list_id}/items/export")
+def export_prices(request, price_list_id: uuid.UUID, export: Query[ExportParams]):
+    """The prices of a list as CSV (the default) or XLSX, in the columns the import reads."""
+    authorize(request, "catalog.view_pricelist")
+    format = export.format or "csv"
+    rows = queries.price_list_items(price_list_id)
+    response = export_response(rows, transfer.PRICE_EXPORT, "prices", format)
+    audit_export(request, format=format, object_type="catalog.pricelistitem", price_list=str(price_list_id))
+    return response
+
+
+@router.post("/price-lists/{price_list_id}/items/import", response=ImportReportOut, openapi_extra=_UPLOAD)
+def import_prices(request, price_list_id: uuid.UUID, dry_run: bool = False):
+    """Add or update the prices of a list from a CSV or XLSX file, all or nothing; `?dry_run=true` only reports."""
+    actor = authorize(request, "catalog.import_prices")
+    queries.access_price_list(price_list_id)
+    content, name = _upload(request)
+    return transfer.import_prices(
+        actor=actor.user, price_list_id=price_list_id, content=content, filename=name, dry_run=dry_run
     )
 
 

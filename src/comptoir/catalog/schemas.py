@@ -367,3 +367,28 @@ class ResolvedPriceOut(Schema):
     @staticmethod
     def resolve_item(obj):
         return obj.item_id
+
+
+# --- import -------------------------------------------------------------------------------------------------------
+
+
+class RowErrorOut(Schema):
+    field: str
+    code: str
+    message: str
+
+
+class ImportRowOut(Schema):
+    index: int
+    line: int
+    key: str
+    action: str
+    errors: list[RowErrorOut]
+
+
+class ImportReportOut(Schema):
+    dry_run: bool
+    created: int
+    updated: int
+    refused: int
+    rows: list[ImportRowOut]

@@ -11,8 +11,7 @@ from django.db.models import Q
 from comptoir.accounting.queries.taxes import resolve_tax_rate
 from comptoir.catalog.models import PriceList, Product, ProductCategory
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.models import UnitOfMeasure
-from comptoir.platform.queries.core import currencies_by_code, current_organization
+from comptoir.platform.queries.core import currencies_by_code, current_organization, units
 
 
 def _as_uuid(ref) -> uuid.UUID | None:
@@ -29,11 +28,11 @@ def _required(ref, field: str) -> str:
     return text
 
 
-def resolve_unit(ref, field: str = "uom") -> UnitOfMeasure:
+def resolve_unit(ref, field: str = "uom"):
     """The unit named by its id or its symbol (`pcs`, `kg`)."""
     text = _required(ref, field)
     key = _as_uuid(text)
-    unit = UnitOfMeasure.objects.filter(Q(pk=key) if key else Q(symbol=text)).first()
+    unit = units().filter(Q(pk=key) if key else Q(symbol=text)).first()
     if unit is None:
         raise ValidationFailed(f"No unit '{text}'", code="unknown", field=field)
     return unit
