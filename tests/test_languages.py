@@ -25,6 +25,7 @@ from comptoir.accounting import constants as accounting_constants
 from comptoir.accounting.models import FiscalYear, JournalEntry
 from comptoir.accounting.services import journal
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
+from comptoir.catalog import constants as catalog_constants
 from comptoir.identity import constants as identity_constants
 from comptoir.platform import constants as platform_constants
 from comptoir.platform.modules import registry
@@ -170,7 +171,7 @@ def test_every_choice_label_and_menu_entry_is_translated():
     """Statuses and kinds have labels in the catalogue: a member added without one shows its English label."""
     enums = [
         value
-        for module in (accounting_constants, identity_constants, platform_constants)
+        for module in (accounting_constants, catalog_constants, identity_constants, platform_constants)
         for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, models.TextChoices) and value.__module__ == module.__name__
     ]

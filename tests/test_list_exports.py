@@ -47,6 +47,10 @@ LISTS = {
     "identity/roles": {},
     "identity/permissions": {},
     "identity/api-tokens": {},
+    "catalog/categories": {},
+    "catalog/products": {},
+    "catalog/price-lists": {},
+    "catalog/price-lists/{price_list}/items": {},
 }
 
 
@@ -70,7 +74,11 @@ def test_every_list_of_the_api_takes_format_and_is_tested_here(db):
             names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
             assert "format" in names, f"GET {path} is a list without ?format="
     tested = {
-        "/api/v1/" + path.replace("{bank}", "{bank_account_id}").replace("{webhook}", "{webhook_id}") for path in LISTS
+        "/api/v1/"
+        + path.replace("{bank}", "{bank_account_id}")
+        .replace("{webhook}", "{webhook_id}")
+        .replace("{price_list}", "{price_list_id}")
+        for path in LISTS
     }
     assert lists == tested
 
@@ -108,7 +116,17 @@ def books(tenant):
         headers=api._headers(None),
     )
     assert attached.status_code == 201, attached.json()
-    return {"bank": bank.json()["id"], "webhook": webhook.json()["id"], "workspace": workspace}
+    assert api.post("catalog/categories", {"name": "Tools", "code": "TOOLS"}).status_code == 201
+    product = {"code": "SAW", "name": "Saw", "uom": "pcs", "category": "TOOLS", "list_price": "19.90"}
+    assert api.post("catalog/products", product).status_code == 201
+    price_list = api.post("catalog/price-lists", {"name": "Retail", "valid_from": "2020-01-01"}).json()["id"]
+    assert api.post(f"catalog/price-lists/{price_list}/items", {"product": "SAW", "rate": "18"}).status_code == 201
+    return {
+        "bank": bank.json()["id"],
+        "webhook": webhook.json()["id"],
+        "workspace": workspace,
+        "price_list": price_list,
+    }
 
 
 def _csv(response) -> list[list[str]]:

@@ -76,6 +76,7 @@ def create_category(request, body: CategoryIn):
 
 @router.get("/categories/{category_id}", response=CategoryOut)
 def get_category(request, category_id: uuid.UUID):
+    """One category."""
     authorize(request, "catalog.view_productcategory")
     return queries.access_category(category_id)
 
@@ -179,6 +180,7 @@ def product_by_barcode(request, barcode: str):
 
 @router.get("/products/{product_id}", response=ProductOut)
 def get_product(request, product_id: uuid.UUID):
+    """One product."""
     authorize(request, "catalog.view_product")
     return queries.access_product(product_id)
 
@@ -204,6 +206,7 @@ def delete_product(request, product_id: uuid.UUID):
 
 @router.post("/products/{product_id}/deactivate", response=ProductOut)
 def deactivate_product(request, product_id: uuid.UUID, body: ReasonIn | None = None):
+    """Deactivate a product: kept on documents, offered on no new one."""
     actor = authorize(request, "catalog.change_product")
     queries.access_product(product_id)
     products.deactivate_product(actor=actor.user, product_id=product_id, reason=body.reason if body else "")
@@ -212,6 +215,7 @@ def deactivate_product(request, product_id: uuid.UUID, body: ReasonIn | None = N
 
 @router.post("/products/{product_id}/activate", response=ProductOut)
 def activate_product(request, product_id: uuid.UUID):
+    """Reactivate an inactive product."""
     actor = authorize(request, "catalog.change_product")
     queries.access_product(product_id)
     products.activate_product(actor=actor.user, product_id=product_id)
@@ -232,6 +236,7 @@ def discontinue_product(request, product_id: uuid.UUID, body: ReasonIn | None = 
 
 @router.get("/price-lists", response=PriceListPage)
 def list_price_lists(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[PriceListFilters]):
+    """The live price lists, selling and buying."""
     authorize(request, "catalog.view_pricelist")
     return list_or_export(
         request,
@@ -247,6 +252,7 @@ def list_price_lists(request, page: Query[PageParams], export: Query[ExportParam
 
 @router.post("/price-lists", response={201: PriceListOut})
 def create_price_list(request, body: PriceListIn):
+    """A selling or buying price list in one currency; at most one active default per kind and currency."""
     actor = authorize(request, "catalog.add_pricelist")
     row = price_services.create_price_list(actor=actor.user, data=price_services.PriceListInput(**body.dict()))
     return Status(201, queries.access_price_list(row.pk))
@@ -254,12 +260,14 @@ def create_price_list(request, body: PriceListIn):
 
 @router.get("/price-lists/{price_list_id}", response=PriceListOut)
 def get_price_list(request, price_list_id: uuid.UUID):
+    """One price list."""
     authorize(request, "catalog.view_pricelist")
     return queries.access_price_list(price_list_id)
 
 
 @router.patch("/price-lists/{price_list_id}", response=PriceListOut)
 def update_price_list(request, price_list_id: uuid.UUID, body: PriceListPatch):
+    """Change the fields sent; kind and currency are fixed."""
     actor = authorize(request, "catalog.change_pricelist")
     queries.access_price_list(price_list_id)
     changes = price_services.PriceListPatch.from_schema(body)
@@ -269,6 +277,7 @@ def update_price_list(request, price_list_id: uuid.UUID, body: PriceListPatch):
 
 @router.delete("/price-lists/{price_list_id}", response={204: None})
 def delete_price_list(request, price_list_id: uuid.UUID):
+    """Delete a price list: it is no longer used to resolve prices."""
     actor = authorize(request, "catalog.delete_pricelist")
     queries.access_price_list(price_list_id)
     price_services.delete_price_list(actor=actor.user, price_list_id=price_list_id)
@@ -321,6 +330,7 @@ def import_prices(request, price_list_id: uuid.UUID, dry_run: bool = False):
 
 @router.post("/price-lists/{price_list_id}/items", response={201: PriceOut})
 def add_price(request, price_list_id: uuid.UUID, body: PriceIn):
+    """A product's price on the list from a minimum quantity, within the list's validity."""
     actor = authorize(request, "catalog.change_pricelist")
     queries.access_price_list(price_list_id)
     item = price_services.add_price(
@@ -331,6 +341,7 @@ def add_price(request, price_list_id: uuid.UUID, body: PriceIn):
 
 @router.patch("/price-lists/{price_list_id}/items/{item_id}", response=PriceOut)
 def update_price(request, price_list_id: uuid.UUID, item_id: uuid.UUID, body: PricePatch):
+    """Change a price's rate or its end date."""
     actor = authorize(request, "catalog.change_pricelist")
     queries.access_price_list_item(price_list_id, item_id)
     changes = price_services.PricePatch.from_schema(body)
@@ -340,6 +351,7 @@ def update_price(request, price_list_id: uuid.UUID, item_id: uuid.UUID, body: Pr
 
 @router.delete("/price-lists/{price_list_id}/items/{item_id}", response={204: None})
 def remove_price(request, price_list_id: uuid.UUID, item_id: uuid.UUID):
+    """Remove a price from its list."""
     actor = authorize(request, "catalog.change_pricelist")
     queries.access_price_list_item(price_list_id, item_id)
     price_services.remove_price(actor=actor.user, price_list_id=price_list_id, item_id=item_id)

@@ -29,7 +29,7 @@ MODULE = ModuleSpec(
         "IT": ("IT", "IT assets and monitoring"),
         "SECURITY": ("Security", "Security operations"),
         "COMPLIANCE": ("Compliance", "Risk and compliance"),
-        "INVENTORY": ("Inventory", "Catalog and warehouses"),
+        "INVENTORY": ("Inventory", "Products and warehouses"),
         "SALES": ("Sales", "Customers, deals and orders"),
         "PURCHASING": ("Purchasing", "Suppliers, purchase orders and buying prices"),
         "CX": ("Customer experience", "Support and feedback"),

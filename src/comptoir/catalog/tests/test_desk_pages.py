@@ -159,3 +159,39 @@ def test_the_sidebar_links_the_catalog_pages(tenant):
     page = signed_in(tenant.owner).get("/").content.decode()
     for url in (PRODUCTS, CATEGORIES, PRICE_LISTS, "/catalog/import/"):
         assert f'href="{url}"' in page, url
+
+
+def test_products_are_imported_after_a_preview_with_each_row_and_its_errors(tenant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in(tenant.owner)
+    assert client.get("/catalog/import/").status_code == 200
+    bad = b"code,name,uom,list_price\nSAW-1,Hand saw,pcs,19.90\nBAD,Bad,furlong,1\n"
+    preview = client.post("/catalog/import/", {"target": "products", "file": SimpleUploadedFile("p.csv", bad)})
+    page = preview.content.decode()
+    assert preview.status_code == 200 and 'data-testid="row-3"' in page and "furlong" in page
+    assert 'data-testid="confirm-import"' not in page and _count(tenant, Product) == 0
+    good = b"code,name,uom,list_price\nSAW-1,Hand saw,pcs,19.90\n"
+    preview = client.post("/catalog/import/", {"target": "products", "file": SimpleUploadedFile("p.csv", good)})
+    assert 'data-testid="confirm-import"' in preview.content.decode() and _count(tenant, Product) == 0
+    done = client.post("/catalog/import/", {"target": "products", "confirm": "1"})
+    assert done.status_code == 302 and _count(tenant, Product, code="SAW-1") == 1
+    expired = client.post("/catalog/import/", {"target": "products", "confirm": "1"})
+    assert expired.status_code == 422
+
+
+def test_prices_are_imported_into_a_list_and_the_page_needs_its_permission(tenant, other_tenant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _in(tenant, product, "SAW-1")
+    retail = _in(tenant, price_list, "Retail")
+    client = signed_in(tenant.owner)
+    assert "Prices of Retail" in client.get(f"/catalog/import/?price_list={retail.pk}").content.decode()
+    upload = SimpleUploadedFile("prices.csv", b"product,rate\nSAW-1,18.5\n")
+    assert client.post("/catalog/import/", {"target": str(retail.pk), "file": upload}).status_code == 200
+    assert client.post("/catalog/import/", {"target": str(retail.pk), "confirm": "1"}).status_code == 302
+    assert _count(tenant, PriceListItem) == 1
+    user, _api = member_client(tenant, org_role="EMPLOYEE")
+    assert signed_in(user).get("/catalog/import/").status_code == 403
+    outsider = signed_in(other_tenant.owner)
+    assert outsider.get(f"/catalog/import/?price_list={retail.pk}").status_code == 404
