@@ -216,6 +216,7 @@ def ensure_demo() -> tuple[str, str, bool]:
     from django.utils import timezone
 
     from comptoir.accounting.services.demo import seed_demo_books
+    from comptoir.catalog.services.demo import seed_demo_catalog
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.platform.services import OrganizationInput
@@ -231,6 +232,7 @@ def ensure_demo() -> tuple[str, str, bool]:
         )
     with tenant_context(organization, user=owner):
         seed_demo_books(actor=owner, today=timezone.localdate())
+        seed_demo_catalog(actor=owner, today=timezone.localdate())
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 
