@@ -340,6 +340,11 @@ def test_pages_rendered_in_russian_keep_no_english_label(tenant, entry, catalogu
         "/accounting/accounts/new/",
         reverse("accounting_budget_report"),
         f"{reverse('desk:search')}?q=JV",
+        "/catalog/products/",
+        "/catalog/products/new/",
+        "/catalog/categories/",
+        "/catalog/price-lists/new/",
+        "/catalog/import/",
     ]
     for url in pages:
         response = client.get(url)
