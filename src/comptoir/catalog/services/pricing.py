@@ -22,7 +22,7 @@ from comptoir.catalog.services.categories import text_of
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.inputs import UNSET, Patch, _Unset
-from comptoir.platform.locks import lock_row
+from comptoir.platform.locks import advisory_lock, lock_row
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.events import emit_event
 from comptoir.platform.tenancy import require_org_id
@@ -88,6 +88,11 @@ def _check_default(row: PriceList) -> None:
         )
 
 
+def _lock_lists() -> None:
+    """Serialise the writes of price lists in the organization (the name and default checks read, then write)."""
+    advisory_lock("catalog.price_lists")
+
+
 def _save_list(row: PriceList) -> None:
     if PriceList.objects.filter(deleted_at__isnull=True, name=row.name).exclude(pk=row.pk).exists():
         raise ValidationFailed(f"A price list named '{row.name}' exists", code="duplicate", field="name")
@@ -95,13 +100,14 @@ def _save_list(row: PriceList) -> None:
     try:
         with transaction.atomic():
             row.save()
-    except IntegrityError as exc:  # a concurrent list took the name or the default after the checks
+    except IntegrityError as exc:  # a write outside these services took the name or the default
         raise ValidationFailed("A price list clashes with this one", code="duplicate", field="name") from exc
 
 
 def create_price_list(*, actor, data: PriceListInput) -> PriceList:
     _check_range(data.valid_from, data.valid_to)
     with transaction.atomic():
+        _lock_lists()
         row = PriceList(
             organization_id=require_org_id(),
             name=text_of(data.name, "name"),
@@ -136,6 +142,7 @@ def update_price_list(*, actor, price_list_id, changes: PriceListPatch) -> Price
     changes.refuse_nulls("name", "is_default", "is_active", "valid_from")
     given = changes.provided()
     with transaction.atomic():
+        _lock_lists()
         row = _locked_list(price_list_id)
         old = snapshot(row, LIST_AUDITED)
         for name in ("is_default", "is_active", "valid_from", "valid_to", "description"):
