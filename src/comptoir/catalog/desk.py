@@ -186,6 +186,18 @@ products_view = DeskView(
         Column("tag_list", _("Tags")),
         Column("description", _("Description")),
     ),
+    lines=LineTable(
+        label=_("Prices"),
+        rows=lambda p: list(queries.product_prices(p.pk)),
+        columns=(
+            Column("price_list.name", _("Price list")),
+            Column("price_list.kind", _("Kind"), kind="choice"),
+            Column("min_quantity", _("From quantity"), kind="number"),
+            Column("rate", _("Price"), kind="amount", currency="price_list.currency.code"),
+            Column("valid_from", _("Valid from"), kind="date"),
+            Column("valid_to", _("Valid to"), kind="date"),
+        ),
+    ),
     create=FormSpec(
         schema=ProductIn,
         fields=PRODUCT_FIELDS,

@@ -110,3 +110,12 @@ def price_list_items(price_list_id, *, product=None, on_date=None):
 
 def access_price_list_item(price_list_id, item_id) -> PriceListItem:
     return _found(price_list_items(price_list_id).filter(pk=item_id).first(), "price")
+
+
+def product_prices(product_id):
+    """The prices of a product on the live price lists, by list, tier and start."""
+    return (
+        PriceListItem.objects.filter(product_id=product_id, price_list__deleted_at__isnull=True)
+        .select_related("price_list__currency")
+        .order_by("price_list__name", "min_quantity", "valid_from")
+    )

@@ -98,6 +98,10 @@ def test_categories_show_as_a_tree_and_a_price_is_added_to_a_list(tenant):
     assert refused.status_code == 422 and 'data-testid="error-valid_from"' in refused.content.decode()
     page = client.get(f"{PRICE_LISTS}{retail.pk}/").content.decode()
     assert "SAW-1" in page and "18.50" in page
+    with tenant_context(tenant.organization):
+        saw = Product.objects.get(code="SAW-1")
+    on_product = client.get(f"{PRODUCTS}{saw.pk}/").content.decode()
+    assert "Retail" in on_product and "18.50" in on_product and "Selling" in on_product
     assert _count(tenant, PriceListItem) == 1
 
 
