@@ -361,7 +361,7 @@ entries_view = DeskView(
         Column("date", _("Date"), kind="date", sort="date"),
         Column("journal_type_code", _("Journal")),
         Column("narration", _("Narration")),
-        Column("total_debit", _("Amount"), kind="amount"),
+        Column("total_debit", _("Amount"), kind="amount", currency="base_currency"),
         Column("status", _("Status"), kind="badge"),
         Column("posted_at", _("Posted at"), kind="datetime", default=False),
     ),

@@ -115,7 +115,8 @@ def journal_entries(
     qs = (
         JournalEntry.objects.filter(deleted_at__isnull=True)
         .only(*LIST_FIELDS)
-        .annotate(journal_type_code=F("journal_type__code"))  # a column, not a JournalType per row
+        # columns, not a JournalType per row; the totals are in the organization's base currency
+        .annotate(journal_type_code=F("journal_type__code"), base_currency=F("organization__base_currency__code"))
     )
     if account:
         found = resolve_report_account(account)

@@ -43,9 +43,12 @@ ENTRY = JournalEntry._meta.db_table
 LINE = JournalLine._meta.db_table
 YEAR = FiscalYear._meta.db_table
 
-# Debit and credit totals per account over [lo, hi]: the period cache for the periods inside the range, plus the day
-# cache for the days of the (at most two) periods the range cuts through. No journal line is read.
-MOVEMENTS = f"""
+
+def movements_sql(period_table: str, day_table: str) -> str:
+    """Debit and credit totals per account over [lo, hi] from a pair of caches (services/books.py): the period cache
+    for the periods inside the range, plus the day cache for the days of the (at most two) periods the range cuts
+    through. No journal line is read. `{closing}` is left for the caller."""
+    return f"""
 WITH edge AS (
     SELECT greatest(p.start_date, %(lo)s) AS lo, least(p.end_date, %(hi)s) AS hi
       FROM {PERIOD} p
@@ -53,16 +56,19 @@ WITH edge AS (
        AND (p.start_date < %(lo)s OR p.end_date > %(hi)s)
 ), moves AS (
     SELECT b.account_id, b.debit_total AS debit, b.credit_total AS credit
-      FROM {BALANCE} b JOIN {PERIOD} p ON p.id = b.fiscal_period_id
+      FROM {period_table} b JOIN {PERIOD} p ON p.id = b.fiscal_period_id
      WHERE b.organization_id = %(org)s AND p.organization_id = %(org)s
        AND p.start_date >= %(lo)s AND p.end_date <= %(hi)s
     UNION ALL
     SELECT d.account_id, d.debit_total, d.credit_total
-      FROM edge g JOIN {DAY_BALANCE} d ON d.organization_id = %(org)s AND d.day BETWEEN g.lo AND g.hi
+      FROM edge g JOIN {day_table} d ON d.organization_id = %(org)s AND d.day BETWEEN g.lo AND g.hi
     {{closing}}
 )
 SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM moves GROUP BY account_id
 """  # noqa: S608 (model tables)
+
+
+MOVEMENTS = movements_sql(BALANCE, DAY_BALANCE)
 
 # For the profit and loss: take the year-end closing entries dated in the range back out — the entries the closed
 # fiscal years point to (a reopened year's closing entry is cancelled by its reversal already).

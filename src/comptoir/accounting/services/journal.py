@@ -16,7 +16,6 @@ import datetime
 import hashlib
 import re
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -33,7 +32,7 @@ from comptoir.accounting.module import (
     JOURNAL_ENTRY_POSTED,
     JOURNAL_ENTRY_REVERSED,
 )
-from comptoir.accounting.services.books import add_to_balances
+from comptoir.accounting.services.books import record_posting
 from comptoir.accounting.services.budgets import check_budgets
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.platform.constants import AuditAction
@@ -98,7 +97,7 @@ class _Books:
 _ACCOUNT_FIELDS = tuple(  # in the model's field order, as Model.from_db expects them
     f.attname
     for f in Account._meta.concrete_fields
-    if f.attname in {"id", "code", "name", "is_active", "is_cost_center_applicable"}
+    if f.attname in {"id", "code", "name", "account_type", "is_active", "is_cost_center_applicable"}
 )
 _BOOKS_SQL = f"""
 SELECT c.id, c.code, c.decimal_places,
@@ -375,13 +374,8 @@ def _to_ledger(*, actor, entry: JournalEntry, lines, books: _Books) -> None:
     # Budgets (services/budgets.py): refuse or warn when the entry takes an active budget over its allocation.
     if books.has_active_budget:
         check_budgets(actor=actor, entry=entry)
-    per_account: dict = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for line in lines:
-        per_account[line.account_id][0 if line.entry_type == EntryType.DEBIT else 1] += line.base_amount
     entry.total_debit, entry.total_credit = debit, credit
-    add_to_balances(
-        period_id=entry.fiscal_period_id, day=entry.date, totals={k: tuple(v) for k, v in per_account.items()}
-    )
+    record_posting(entry=entry, lines=lines)
 
 
 def _payload(entry: JournalEntry) -> dict:
