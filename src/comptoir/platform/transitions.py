@@ -66,7 +66,7 @@ def transition(
     current = getattr(obj, field)
     if (current, to) not in allowed:
         raise InvalidTransition(
-            _("Cannot change %(field)s from %(current)s to %(to)s") % {"field": field, "current": current, "to": to},
+            _("Cannot change %(field)s from %(current)s to %(target)s") % {"field": field, "current": current, "target": to},
             field=field,
         )
     now = timezone.now()
