@@ -66,7 +66,8 @@ def transition(
     current = getattr(obj, field)
     if (current, to) not in allowed:
         raise InvalidTransition(
-            _("Cannot change %(field)s from %(current)s to %(target)s") % {"field": field, "current": current, "target": to},
+            _("Cannot change %(field)s from %(current)s to %(target)s")
+            % {"field": field, "current": current, "target": to},
             field=field,
         )
     now = timezone.now()
