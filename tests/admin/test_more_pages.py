@@ -52,7 +52,16 @@ MODELS = [
 # Shown on their parent's page (inlines) or edited through a role: no page of their own.
 INLINE_ONLY = {"CalendarEventAttendee", "FiscalPeriod", "JournalLine", "RolePermission"}
 # Internal tables: derived caches, stored API replays, one-time codes, throttles of unknown e-mails.
-INTERNAL = {"AccountBalance", "AccountDayBalance", "IdempotencyKey", "VerificationToken", "SignInThrottle"}
+INTERNAL = {
+    "AccountBalance",
+    "AccountDayBalance",
+    "CashFlowBalance",
+    "CashFlowDayBalance",
+    "OpenItem",
+    "IdempotencyKey",
+    "VerificationToken",
+    "SignInThrottle",
+}
 
 
 @pytest.fixture

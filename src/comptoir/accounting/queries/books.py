@@ -151,7 +151,10 @@ def access_journal_entry(entry_id) -> JournalEntry:
         "lines", queryset=JournalLine.objects.select_related("account", "currency", "cost_center").order_by("line_no")
     )
     return _get(
-        JournalEntry.objects.filter(deleted_at__isnull=True).select_related("journal_type").prefetch_related(lines),
+        JournalEntry.objects.filter(deleted_at__isnull=True)
+        .select_related("journal_type")
+        .annotate(base_currency=F("organization__base_currency__code"))  # the totals' currency
+        .prefetch_related(lines),
         entry_id,
         gettext_lazy("No such journal entry"),
     )

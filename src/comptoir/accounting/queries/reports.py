@@ -48,7 +48,9 @@ YEAR = FiscalYear._meta.db_table
 def movements_sql(period_table: str, day_table: str) -> str:
     """Debit and credit totals per account over [lo, hi] from a pair of caches (services/books.py): the period cache
     for the periods inside the range, plus the day cache for the days of the (at most two) periods the range cuts
-    through. No journal line is read. `{closing}` is left for the caller."""
+    through. No journal line is read. `{closing}` is left for the caller; `%(account)s`, when not null, restricts the
+    totals to that account."""
+    only = "AND (%(account)s::uuid IS NULL OR {alias}.account_id = %(account)s)"
     return f"""
 WITH edge AS (
     SELECT greatest(p.start_date, %(lo)s) AS lo, least(p.end_date, %(hi)s) AS hi
@@ -59,10 +61,11 @@ WITH edge AS (
     SELECT b.account_id, b.debit_total AS debit, b.credit_total AS credit
       FROM {period_table} b JOIN {PERIOD} p ON p.id = b.fiscal_period_id
      WHERE b.organization_id = %(org)s AND p.organization_id = %(org)s
-       AND p.start_date >= %(lo)s AND p.end_date <= %(hi)s
+       AND p.start_date >= %(lo)s AND p.end_date <= %(hi)s {only.format(alias="b")}
     UNION ALL
     SELECT d.account_id, d.debit_total, d.credit_total
       FROM edge g JOIN {day_table} d ON d.organization_id = %(org)s AND d.day BETWEEN g.lo AND g.hi
+     WHERE true {only.format(alias="d")}
     {{closing}}
 )
 SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM moves GROUP BY account_id
@@ -82,6 +85,7 @@ _WITHOUT_CLOSING = f"""
       JOIN {ENTRY} e ON e.id = y.closing_entry_id AND e.organization_id = %(org)s
       JOIN {LINE} l ON l.organization_id = e.organization_id AND l.entry_id = e.id
      WHERE y.organization_id = %(org)s AND e.date BETWEEN %(lo)s AND %(hi)s
+       AND (%(account)s::uuid IS NULL OR l.account_id = %(account)s)
 """  # noqa: S608 (model tables)
 
 # MATERIALIZED: the totals are computed once, whatever the planner guesses of the rows row-level security filters.
@@ -92,7 +96,6 @@ SELECT a.id, a.code, a.name, a.account_type, g.code, g.name, g.nature, g.path,
   FROM m
   JOIN {ACCOUNT} a ON a.id = m.account_id AND a.organization_id = %(org)s
   JOIN {GROUP} g ON g.id = a.group_id
- {{account}}
  ORDER BY g.path, a.code
 """  # noqa: S608 (model tables)
 
@@ -155,10 +158,7 @@ def account_movements(
     """Debit and credit totals of every account (or of `account_id`) with posted lines dated in [lo, hi], in chart
     order; `without_closing` leaves the year-end closing entries out. One query."""
     params = {"org": require_org_id(), "lo": lo, "hi": hi, "account": account_id}
-    sql = _ACCOUNT_MOVEMENTS.format(
-        account="WHERE a.id = %(account)s" if account_id else "",
-        closing=_WITHOUT_CLOSING if without_closing else "",
-    )
+    sql = _ACCOUNT_MOVEMENTS.format(closing=_WITHOUT_CLOSING if without_closing else "")
     with connection.cursor() as cursor:
         # A few thousand cache rows: starting parallel workers would cost more than they save. Sent with the query
         # in one round trip (one implicit transaction when none is open, so the setting ends with it).

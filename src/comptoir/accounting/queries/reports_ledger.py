@@ -327,7 +327,7 @@ def cash_flow(*, date_from, date_to) -> dict:
     lo, hi = date_range(date_from, date_to)
     opening = _cash(BEGINNING, lo - datetime.timedelta(days=1)) if lo > BEGINNING else ZERO
     with connection.cursor() as db:
-        db.execute(_CASH_COUNTERPARTS, {"org": require_org_id(), "lo": lo, "hi": hi})
+        db.execute(_CASH_COUNTERPARTS, {"org": require_org_id(), "lo": lo, "hi": hi, "account": None})
         found = db.fetchall()
     net_change = sum((money(amount) for *_row, amount in found), ZERO)
     rows, categories = [], {}

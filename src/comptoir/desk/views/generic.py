@@ -289,6 +289,10 @@ def detail_view(request, actor, module: str, slug: str, pk):
     if view.lines is not None:
         rows = list(view.lines.rows(obj))
         totals = {key: sum((getattr(r, key) or 0) for r in rows) for key in view.lines.totals}
+        for column in view.lines.columns:  # a total's currency, when its rows share one
+            found = {raw(r, column.currency) for r in rows} if column.key in totals and column.currency else ()
+            if len(found) == 1:
+                totals[column.currency] = found.pop()
         lines = {
             "label": view.lines.label,
             "headers": [{"label": c.label, "num": c.kind in ("amount", "number")} for c in view.lines.columns],
@@ -374,6 +378,8 @@ def action_view(request, actor, module: str, slug: str, pk, action: str):
                     return redirect(_detail_url(module, view, obj.pk))
             else:
                 messages.success(request, _("%(action)s: done.") % {"action": found.label})
+                if found.removes:
+                    return redirect(reverse("desk:list", args=(module, view.slug)))
                 target = result if result is not None and hasattr(result, "pk") else obj
                 return redirect(_detail_url(module, view, target.pk))
     elif not found.fields:
