@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import DEBIT_NATURES, Nature
 from comptoir.accounting.models import (
@@ -132,20 +133,22 @@ def parse_date(value, field: str, *, required: bool = True) -> datetime.date | N
     """A date or ISO date string; refusals name the field (codes `required`, `invalid_date`)."""
     if value is None or value == "":
         if required:
-            raise ValidationFailed(f"{field} is required", code="required", field=field)
+            raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
         return None
     if isinstance(value, datetime.date):
         return value
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationFailed(f"{field} is not a date (YYYY-MM-DD)", code="invalid_date", field=field) from None
+        raise ValidationFailed(
+            _("%(field)s is not a date (YYYY-MM-DD)") % {"field": field}, code="invalid_date", field=field
+        ) from None
 
 
 def date_range(date_from, date_to) -> tuple[datetime.date, datetime.date]:
     lo, hi = parse_date(date_from, "date_from"), parse_date(date_to, "date_to")
     if lo > hi:
-        raise ValidationFailed("date_from must not be after date_to", code="invalid_range", field="date_to")
+        raise ValidationFailed(_("date_from must not be after date_to"), code="invalid_range", field="date_to")
     return lo, hi
 
 

@@ -117,7 +117,7 @@ def _chosen_columns(view: DeskView, query: QueryDict, default: list[str] | None)
 def list_view(request, actor, module: str, slug: str):
     view = _view(request, module, slug)
     if not actor.can(view.permission):
-        raise PermissionDenied(f"Missing permission {view.permission}")
+        raise PermissionDenied(_("Missing permission %(permission)s") % {"permission": view.permission})
     key = f"{module}.{view.slug}"
     if request.method == "POST":
         if request.POST.get("bulk"):
@@ -246,7 +246,7 @@ def _bulk(request, actor, module: str, view: DeskView):
     record is its own transaction, as if its button had been pressed; the refusals are reported by record."""
     action = next((a for a in view.actions if a.bulk and a.name == request.POST["bulk"]), None)
     if action is None or not actor.can(action.permission):
-        raise PermissionDenied("No such bulk action")
+        raise PermissionDenied(_("No such bulk action"))
     done, refused = 0, []
     for pk in request.POST.getlist("ids")[:MAX_LIMIT]:
         try:
@@ -325,7 +325,7 @@ def attach_view(request, actor, module: str, slug: str, pk):
     view = _view(request, module, slug)
     obj = _record(actor, view, pk)
     if not actor.can(owner_permission(type(obj), "change")):
-        raise PermissionDenied("You may not change this record")
+        raise PermissionDenied(_("You may not change this record"))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
@@ -413,7 +413,7 @@ def attachment_view(request, actor, attachment_id):
         attachment = access_attachment(attachment_id)
         model = owner_model(attachment.owner_type)
         if not actor.can(owner_permission(model, "view")):
-            raise NotFound("Attachment not found")
+            raise NotFound(_("Attachment not found"))
         access_owner(model, attachment.owner_id)
     except DomainError as exc:
         raise Http404(str(exc)) from exc
@@ -449,7 +449,7 @@ def edit_view(request, actor, module: str, slug: str, pk):
 
 def _form(request, actor, module: str, view: DeskView, spec: FormSpec, pk):
     if not actor.can(spec.permission):
-        raise PermissionDenied(f"Missing permission {spec.permission}")
+        raise PermissionDenied(_("Missing permission %(permission)s") % {"permission": spec.permission})
     obj = _record(actor, view, pk) if pk is not None else None
     if obj is not None and not view.edit_when(obj):
         messages.error(request, _("This record can no longer be edited."))
