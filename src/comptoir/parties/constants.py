@@ -37,12 +37,14 @@ class PartyStatus(models.TextChoices):
     BLACKLISTED = "BLACKLISTED", pgettext_lazy("party", "Blacklisted")
 
 
-P, A, I, C, B = (PartyStatus.PROSPECT, PartyStatus.ACTIVE, PartyStatus.INACTIVE, PartyStatus.CHURNED,
-                 PartyStatus.BLACKLISTED)  # fmt: skip
+_P, _A, _I, _C, _B = (PartyStatus.PROSPECT, PartyStatus.ACTIVE, PartyStatus.INACTIVE, PartyStatus.CHURNED,
+                      PartyStatus.BLACKLISTED)  # fmt: skip
 # PROSPECT → ACTIVE ↔ INACTIVE; ACTIVE/INACTIVE → CHURNED → ACTIVE (win-back); any → BLACKLISTED → INACTIVE.
-PARTY_TRANSITIONS = frozenset({(P, A), (A, I), (I, A), (A, C), (I, C), (C, A), (P, B), (A, B), (I, B), (C, B), (B, I)})
+PARTY_TRANSITIONS = frozenset(
+    {(_P, _A), (_A, _I), (_I, _A), (_A, _C), (_I, _C), (_C, _A), (_P, _B), (_A, _B), (_I, _B), (_C, _B), (_B, _I)}
+)
 # Moves into or out of BLACKLISTED need parties.blacklist_party (restricted: never granted by a wildcard).
-BLACKLIST_MOVES = frozenset({(s, B) for s in (P, A, I, C)} | {(B, I)})
+BLACKLIST_MOVES = frozenset({(s, _B) for s in (_P, _A, _I, _C)} | {(_B, _I)})
 # The statuses a party may be created in.
 INITIAL_STATUSES = (PartyStatus.PROSPECT, PartyStatus.ACTIVE)
 

@@ -47,7 +47,6 @@ from comptoir.parties.schemas import (
     PartyFilters,
     PartyIn,
     PartyPatch,
-    StatusIn,
 )
 from comptoir.parties.services import children
 from comptoir.parties.services import parties as services

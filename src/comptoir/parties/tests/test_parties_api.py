@@ -5,6 +5,7 @@ its statuses; refusals name their field and write nothing."""
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from tests.support.api import member_client
 from tests.support.queries import CaptureStatements
 
@@ -13,7 +14,6 @@ from comptoir.parties.models import Party
 from comptoir.parties.tests.factories import BIN, GSTIN, IIN, PAN, VAT, create, entry_data
 from comptoir.platform.models import AuditLog, IntegrationEvent
 from comptoir.platform.tenancy import tenant_context
-from django.db import connection
 
 
 def test_a_customer_opens_a_receivable_account_and_shows_its_balance(tenant):
