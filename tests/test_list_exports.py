@@ -47,6 +47,7 @@ LISTS = {
     "identity/roles": {},
     "identity/permissions": {},
     "identity/api-tokens": {},
+    "parties": {},
 }
 
 
@@ -97,6 +98,7 @@ def books(tenant):
     rate = {"code": "VAT", "name": "VAT", "rate": "20", "effective_from": "2020-01-01"}
     assert api.post("accounting/tax-rates", rate).status_code == 201
     assert api.post("accounting/cost-centers", {"code": "SHOP", "name": "Shop"}).status_code == 201
+    assert api.post("parties", {"name": "Atelier Morel", "party_type": "CUSTOMER"}).status_code == 201
     webhook = api.post("platform/webhooks", {"url": "https://example.com/hook", "event_types": ["*"]})
     event = {"title": "Close", "start_time": WINDOW["start"], "end_time": WINDOW["start"].replace("T00", "T01")}
     assert api.post("platform/calendar/events", event).status_code == 201

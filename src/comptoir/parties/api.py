@@ -146,6 +146,7 @@ def list_contacts(request, party_id: uuid.UUID):
 
 @router.post("/{party_id}/contacts", response={201: ContactOut})
 def create_contact(request, party_id: uuid.UUID, body: ContactIn):
+    """Add a contact; the first one, or one sent with is_primary, is the primary contact."""
     actor = authorize(request, CHANGE)
     queries.access_party(party_id)
     contact = children.create_contact(actor=actor.user, party_id=party_id, data=children.ContactInput(**body.dict()))
@@ -154,6 +155,7 @@ def create_contact(request, party_id: uuid.UUID, body: ContactIn):
 
 @router.patch("/{party_id}/contacts/{contact_id}", response=ContactOut)
 def update_contact(request, party_id: uuid.UUID, contact_id: uuid.UUID, body: ContactPatch):
+    """Change the fields sent; is_primary=true makes it the one primary contact."""
     actor = authorize(request, CHANGE)
     queries.access_contact(party_id, contact_id)
     changes = children.ContactPatch.from_schema(body)
@@ -163,6 +165,7 @@ def update_contact(request, party_id: uuid.UUID, contact_id: uuid.UUID, body: Co
 
 @router.delete("/{party_id}/contacts/{contact_id}", response={204: None})
 def delete_contact(request, party_id: uuid.UUID, contact_id: uuid.UUID):
+    """Remove a contact."""
     actor = authorize(request, CHANGE)
     queries.access_contact(party_id, contact_id)
     children.delete_contact(actor=actor.user, party_id=party_id, contact_id=contact_id)
@@ -178,6 +181,7 @@ def list_addresses(request, party_id: uuid.UUID):
 
 @router.post("/{party_id}/addresses", response={201: AddressOut})
 def create_address(request, party_id: uuid.UUID, body: AddressIn):
+    """Add an address; the first of its type, or one sent with is_default, is its type's default."""
     actor = authorize(request, CHANGE)
     queries.access_party(party_id)
     address = children.create_address(actor=actor.user, party_id=party_id, data=children.AddressInput(**body.dict()))
@@ -186,6 +190,7 @@ def create_address(request, party_id: uuid.UUID, body: AddressIn):
 
 @router.patch("/{party_id}/addresses/{address_id}", response=AddressOut)
 def update_address(request, party_id: uuid.UUID, address_id: uuid.UUID, body: AddressPatch):
+    """Change the fields sent; is_default=true makes it the one default of its type."""
     actor = authorize(request, CHANGE)
     queries.access_address(party_id, address_id)
     changes = children.AddressPatch.from_schema(body)
@@ -195,6 +200,7 @@ def update_address(request, party_id: uuid.UUID, address_id: uuid.UUID, body: Ad
 
 @router.delete("/{party_id}/addresses/{address_id}", response={204: None})
 def delete_address(request, party_id: uuid.UUID, address_id: uuid.UUID):
+    """Remove an address."""
     actor = authorize(request, CHANGE)
     queries.access_address(party_id, address_id)
     children.delete_address(actor=actor.user, party_id=party_id, address_id=address_id)
@@ -210,6 +216,8 @@ def list_bank_accounts(request, party_id: uuid.UUID):
 
 @router.post("/{party_id}/bank-accounts", response={201: BankAccountOut})
 def create_bank_account(request, party_id: uuid.UUID, body: BankAccountIn):
+    """Add a bank account (number and IBAN stored encrypted); the first one, or one sent with is_primary, is
+    the primary one."""
     actor = authorize(request, CHANGE)
     queries.access_party(party_id)
     data = children.BankAccountInput(**body.dict())
@@ -219,6 +227,7 @@ def create_bank_account(request, party_id: uuid.UUID, body: BankAccountIn):
 
 @router.patch("/{party_id}/bank-accounts/{bank_account_id}", response=BankAccountOut)
 def update_bank_account(request, party_id: uuid.UUID, bank_account_id: uuid.UUID, body: BankAccountPatch):
+    """Change the fields sent; is_primary=true makes it the one primary account (an inactive one cannot be)."""
     actor = authorize(request, CHANGE)
     queries.access_bank_account(party_id, bank_account_id)
     changes = children.BankAccountPatch.from_schema(body)
@@ -228,6 +237,7 @@ def update_bank_account(request, party_id: uuid.UUID, bank_account_id: uuid.UUID
 
 @router.delete("/{party_id}/bank-accounts/{bank_account_id}", response={204: None})
 def delete_bank_account(request, party_id: uuid.UUID, bank_account_id: uuid.UUID):
+    """Remove a bank account."""
     actor = authorize(request, CHANGE)
     queries.access_bank_account(party_id, bank_account_id)
     children.delete_bank_account(actor=actor.user, party_id=party_id, bank_account_id=bank_account_id)

@@ -13,9 +13,10 @@ from stdnum.eu import vat
 from stdnum.exceptions import ValidationError
 from stdnum.in_ import gstin, pan
 
+from comptoir.parties.errors import PartiesError
 from comptoir.platform.errors import ValidationFailed
 
-INVALID = "invalid_tax_id"
+INVALID = PartiesError.INVALID_TAX_ID
 _KZ_WEIGHTS = (tuple(range(1, 12)), (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2))
 _IFSC_RE = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
 # The EU VAT prefix of a country whose ISO code differs (Greece).
