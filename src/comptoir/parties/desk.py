@@ -110,9 +110,11 @@ EDITED = ("name", "kind", "legal_name", "email", "phone", "website", "industry",
 EDITED += ("credit_limit", "payment_terms", "credit_days", "tier", "rating", "is_retailer", "notes")
 
 
-def _status_action(name: str, label, target: str, *, style: str = "", confirm: str = "") -> Action:
-    sources = {a for a, b in PARTY_TRANSITIONS if b == target}
-    restricted = {a for a, b in BLACKLIST_MOVES if b == target}
+def _status_action(name: str, label, target: str, *, style: str = "") -> Action:
+    """A button moving a party to `target` from the statuses that may move there; a move into or out of
+    BLACKLISTED is its own button, asking for a reason and parties.blacklist_party."""
+    restricted = name in ("blacklist", "lift-blacklist")
+    sources = {a for a, b in PARTY_TRANSITIONS if b == target and ((a, b) in BLACKLIST_MOVES) == restricted}
     return Action(
         name,
         label,
@@ -122,7 +124,6 @@ def _status_action(name: str, label, target: str, *, style: str = "", confirm: s
         ),
         when=lambda p: p.status in sources,
         style=style,
-        confirm=confirm,
         fields=(Field("reason", _("Reason"), wide=True),) if restricted else (),
         schema=StatusReasonIn if restricted else None,
     )
