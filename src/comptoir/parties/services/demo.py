@@ -55,11 +55,12 @@ def _trade(actor, rng: random.Random, party, today: datetime.date) -> int:
         tax = (net * VAT).quantize(CENT)
         due = day + datetime.timedelta(days=party.credit_days)
         if selling:
-            lines = [_line(code, "DR", net + tax, party, due_date=due), _line(REVENUE, "CR", net),
-                     _line(TAX_OUT, "CR", tax)]  # fmt: skip
+            lines = [_line(code, "DR", net + tax, party, due_date=due)]
+            lines += [_line(REVENUE, "CR", net), _line(TAX_OUT, "CR", tax)]
             narration, journal = f"Invoice {day:%y%m}-{n + 1} to {party.name}", "SALES"
         else:
-            lines = [_line(code, "CR", net + tax, party, due_date=due), _line(STOCK, "DR", net), _line(TAX_IN, "DR", tax)]
+            lines = [_line(code, "CR", net + tax, party, due_date=due)]
+            lines += [_line(STOCK, "DR", net), _line(TAX_IN, "DR", tax)]
             narration, journal = f"Bill {day:%y%m}-{n + 1} from {party.name}", "PURCHASE"
         bill = create_and_post(
             actor=actor, data=EntryInput(date=day, journal_type=journal, narration=narration, lines=lines)
