@@ -9,6 +9,7 @@ from django.db import connection
 from tests.support.api import member_client
 from tests.support.queries import CaptureStatements
 
+from comptoir.accounting.models import Account
 from comptoir.accounting.services import create_and_post
 from comptoir.parties.models import Party
 from comptoir.parties.tests.factories import BIN, GSTIN, IIN, PAN, VAT, create, entry_data
@@ -224,3 +225,20 @@ def test_a_credit_limit_in_yen_has_no_decimals(tenant):
     assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "too_many_decimals"
     assert create(tenant.api, currency="JPY", credit_limit="1000")["credit_limit"] == "1000.00"
     assert Decimal("1000") == Decimal(create(tenant.api, name="Y", currency="JPY", credit_limit="1000")["credit_limit"])
+
+
+def test_a_chart_without_the_type_s_control_account_is_refused(tenant):
+    with tenant_context(tenant.organization):
+        Account.objects.filter(code="2200").update(is_system=False)
+    refused = tenant.api.post("parties", {"name": "Ada", "party_type": "EMPLOYEE"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "party_type"
+    assert refused.json()["errors"][0]["code"] == "no_ledger_group"
+    with tenant_context(tenant.organization):
+        assert Party.objects.count() == 0 and not Account.objects.filter(code__startswith="P-").exists()
+
+
+def test_the_module_switched_off_refuses_its_api(tenant):
+    party = create(tenant.api)
+    assert tenant.api.patch("platform/features", {"modules": {"parties": False}}).status_code == 200
+    refused = tenant.api.get(f"parties/{party['id']}")
+    assert refused.status_code == 403 and refused.json()["code"] == "module_disabled"
