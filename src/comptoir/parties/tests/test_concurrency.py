@@ -11,6 +11,7 @@ from tests.support.api import make_tenant
 from comptoir.parties.models import Party, PartyContact
 from comptoir.parties.services.children import ContactInput, create_contact
 from comptoir.parties.services.parties import PartyInput, create_party
+from comptoir.parties.tests.factories import GSTIN
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import tenant_context
 
@@ -75,3 +76,23 @@ def test_concurrent_primary_contacts_leave_exactly_one():
         assert PartyContact.objects.count() == THREADS * PER_THREAD
         primary = list(PartyContact.objects.filter(is_primary=True))
     assert len(primary) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_parties_with_one_tax_id_leave_one_and_no_gap():
+    tenant = make_tenant()
+    refused: list[str] = []
+
+    def work(slot: int) -> None:
+        try:
+            create_party(actor=tenant.owner, data=PartyInput(name=f"P{slot}", party_type="CUSTOMER", gstin=GSTIN))
+        except ValidationFailed as exc:
+            refused.append(f"{exc.errors[0].field}:{exc.code}")
+
+    assert _run(tenant, work) == []
+    assert refused == ["gstin:duplicate"] * (THREADS - 1)
+    with tenant_context(tenant.organization, user=tenant.owner):
+        assert list(Party.objects.values_list("party_number", flat=True)) == ["P-000001"]
+        assert create_party(actor=tenant.owner, data=PartyInput(name="Next", party_type="CUSTOMER")).party_number == (
+            "P-000002"
+        )
