@@ -32,8 +32,8 @@ schema.config.phases.update(phases=["examples", "fuzzing"])
 
 @pytest.fixture(scope="module")
 def owner(django_db_setup, django_db_blocker):
-    """An organization's owner with a workspace, a posted entry, a budget, a calendar event and a party to list, made once
-    per module inside a transaction rolled back at its end (each test runs in a savepoint of it)."""
+    """An organization's owner with a workspace, a posted entry, a budget, a calendar event and a party to list, made
+    once per module inside a transaction rolled back at its end (each test runs in a savepoint of it)."""
     with django_db_blocker.unblock(), transaction.atomic():
         tenant = make_tenant()
         _seed(tenant.api)
