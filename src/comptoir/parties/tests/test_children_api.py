@@ -2,7 +2,7 @@
 bank account (its number and IBAN encrypted, shown masked); refusals name their field and write nothing."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
 from comptoir.parties.models import PartyAddress, PartyBankAccount, PartyContact
 from comptoir.parties.tests.factories import IBAN, create
@@ -135,3 +135,21 @@ def test_a_child_of_another_party_is_not_found(tenant):
     assert api.patch(f"parties/{other['id']}/contacts/{contact['id']}", {"position": "x"}).status_code == 404
     assert api.delete(f"parties/{other['id']}/contacts/{contact['id']}").status_code == 404
     assert api.get(f"parties/{mine['id']}/contacts").json()[0]["position"] == ""
+
+
+def test_postgresql_holds_one_primary_and_one_default_per_type(tenant):
+    api, party = tenant.api, create(tenant.api)
+    _contact(api, party)
+    _address(api, party)
+    api.post(f"parties/{party['id']}/bank-accounts", {"account_number": "123456"})
+    with tenant_context(tenant.organization, user=tenant.owner):
+        for model, values in (
+            (PartyContact, {"first_name": "B", "last_name": "C", "is_primary": True}),
+            (PartyAddress, {"address_type": "BILLING", "line1": "x", "city": "y", "is_default": True}),
+            (PartyBankAccount, {"account_number_encrypted": "x", "account_number_last4": "0000", "is_primary": True}),
+        ):  # fmt: skip
+            row = model(party_id=party["id"], **values)
+            if model is PartyAddress:
+                row.country = PartyAddress.objects.get().country
+            with pytest.raises(IntegrityError), transaction.atomic():
+                row.save()

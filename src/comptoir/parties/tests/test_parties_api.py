@@ -136,6 +136,12 @@ def test_an_edit_renames_the_account_and_follows_the_terms(tenant):
             refused.json()["errors"][0]["code"],
         ) == (field, code)
     assert tenant.api.get(f"parties/{party['id']}").json()["name"] == "Morel SARL"
+    with tenant_context(tenant.organization):
+        changed = IntegrationEvent.objects.filter(event_type="parties.party.updated").order_by("created_at")
+        assert [e.payload["changed"] for e in changed] == [
+            ["credit_days", "name", "payment_terms", "rating"],
+            ["credit_days", "payment_terms"],
+        ]
 
 
 def test_a_type_change_moves_the_account_until_it_has_lines(tenant):
