@@ -83,6 +83,7 @@ class Party(TenantModel):
             models.Index(fields=["organization", "party_type", "name"], name="party_type_idx"),
             models.Index(fields=["organization", "status", "name"], name="party_status_idx"),
             models.Index(fields=["organization", "tier", "name"], name="party_tier_idx"),
+            models.Index(fields=["organization", "kind", "name"], name="party_kind_idx"),
             models.Index(fields=["organization", "name"], name="party_name_idx"),
             models.Index(fields=["organization", "email"], name="party_email_idx"),
             GinIndex(fields=["tags"], name="party_tags_gin"),
