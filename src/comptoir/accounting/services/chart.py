@@ -11,7 +11,7 @@ import dataclasses
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 
 from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Nature
 from comptoir.accounting.models import Account, AccountBalance, AccountGroup, CostCenter, JournalLine
@@ -289,7 +289,8 @@ def activate_account(*, actor, account_id) -> Account:
 
 
 def delete_account(*, actor, account_id) -> None:
-    """Refused for a system account and for an account that has journal lines (deactivate it instead)."""
+    """Refused for a system account, for an account that has journal lines, and for one another record keeps as its
+    ledger (a bank account, a party): deactivate it instead."""
     with transaction.atomic():
         account = _lock_account(account_id)
         if account.is_system:
@@ -297,7 +298,14 @@ def delete_account(*, actor, account_id) -> None:
         if JournalLine.objects.filter(account=account).exists():
             raise Conflict("The account has journal lines; deactivate it instead", code="account_in_use")
         record_audit(actor=actor, action=AuditAction.DELETE, obj=account, old=snapshot(account, ACCOUNT_AUDITED))
-        account.delete()
+        try:
+            with transaction.atomic():
+                account.delete()
+        except ProtectedError as exc:  # a record of another module is kept on it (a bank account, a party…)
+            holder = next(iter(exc.protected_objects))._meta.verbose_name
+            raise Conflict(
+                f"The account is the ledger of a {holder}; deactivate it instead", code="account_in_use"
+            ) from exc
 
 
 def create_cost_center(*, actor, data: CostCenterInput) -> CostCenter:

@@ -248,3 +248,11 @@ def test_the_module_switched_off_refuses_its_api(tenant):
     assert tenant.api.patch("platform/features", {"modules": {"parties": False}}).status_code == 200
     refused = tenant.api.get(f"parties/{party['id']}")
     assert refused.status_code == 403 and refused.json()["code"] == "module_disabled"
+
+
+def test_the_party_s_account_cannot_be_deleted_from_the_chart(tenant):
+    party = create(tenant.api)
+    refused = tenant.api.delete(f"accounting/accounts/{party['account']['id']}")
+    assert refused.status_code == 409 and refused.json()["code"] == "account_in_use"
+    assert refused.json()["detail"] == "The account is the ledger of a party; deactivate it instead"
+    assert tenant.api.get(f"parties/{party['id']}").json()["account"]["code"] == "P-000001"
