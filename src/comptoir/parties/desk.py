@@ -161,7 +161,7 @@ parties_view = DeskView(
         Column("party_type", _("Type"), kind="choice"),
         Column("status", _("Status"), kind="badge"),
         Column("email", _("E-mail")),
-        Column("balance", _("Balance"), kind="amount"),
+        Column("balance", _("Balance"), kind="amount", currency="balance_currency"),
         Column("tier", _("Tier"), kind="choice", default=False),
     ),
     ordering=("name",),
@@ -170,7 +170,7 @@ parties_view = DeskView(
     header=(
         Column("party_type", _("Type"), kind="choice"),
         Column("kind", _("Kind"), kind="choice"),
-        Column("balance", _("Balance"), kind="amount"),
+        Column("balance", _("Balance"), kind="amount", currency="balance_currency"),
         Column("account.code", _("Ledger account")),
         Column("legal_name", _("Legal name")),
         Column("email", _("E-mail")),

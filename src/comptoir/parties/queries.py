@@ -51,10 +51,15 @@ def parties(*, party_type=None, status=None, kind=None, tier=None, tag=None, q=N
 
 
 def with_balances(rows: list[Party]) -> list[Party]:
-    """The rows, each with `balance` set (one query for all)."""
+    """The rows, each with `balance` and `balance_currency` (the base currency: the books') set; two queries for
+    all."""
+    if not rows:
+        return rows
     balances = balances_of(row.account_id for row in rows)
+    currency = current_organization().base_currency.code
     for row in rows:
         row.balance = balances.get(row.account_id, summed(0))
+        row.balance_currency = currency
     return rows
 
 
