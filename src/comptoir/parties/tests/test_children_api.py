@@ -153,3 +153,40 @@ def test_postgresql_holds_one_primary_and_one_default_per_type(tenant):
                 row.country = PartyAddress.objects.get().country
             with pytest.raises(IntegrityError), transaction.atomic():
                 row.save()
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "field", "code"),
+    [
+        ("contacts", {"first_name": None}, "first_name", "required"),
+        ("contacts", {"email": "x@"}, "email", "invalid"),
+        ("addresses", {"country": "QQ"}, "country", "unknown"),
+        ("addresses", {"line1": " "}, "line1", "required"),
+        ("bank-accounts", {"iban": "FR00 0000"}, "iban", "invalid_tax_id"),
+        ("bank-accounts", {"account_number": "1"}, "account_number", "invalid"),
+    ],
+)
+def test_bad_changes_to_children_are_refused_and_nothing_changes(tenant, kind, body, field, code):
+    api, party = tenant.api, create(tenant.api)
+    base = f"parties/{party['id']}/{kind}"
+    first = {
+        "contacts": {"first_name": "Ada", "last_name": "Morel", "email": "ada@morel.fr"},
+        "addresses": {"address_type": "BILLING", "line1": "1 rue", "city": "Paris", "country": "FR"},
+        "bank-accounts": {"account_number": "123456", "iban": IBAN},
+    }[kind]
+    row = api.post(base, first).json()
+    refused = api.patch(f"{base}/{row['id']}", body)
+    assert refused.status_code == 422
+    assert (refused.json()["errors"][0]["field"], refused.json()["errors"][0]["code"]) == (field, code)
+    assert api.get(base).json() == [row]
+
+
+@pytest.mark.parametrize("field", ["name", "party_type", "kind", "currency", "payment_terms", "tier", "credit_limit"])
+def test_a_party_field_that_cannot_be_cleared_is_refused(tenant, field):
+    party = create(tenant.api)
+    refused = tenant.api.patch(f"parties/{party['id']}", {field: None})
+    assert refused.status_code == 422 and refused.json()["errors"][0] == {
+        "field": field,
+        "code": "required",
+        "message": f"{field} cannot be null",
+    }
