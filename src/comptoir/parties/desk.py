@@ -133,6 +133,11 @@ class StatusReasonIn(Schema):
     reason: str = SchemaField("", max_length=500)
 
 
+def _of_party(page: str, slug: str, party) -> str:
+    """The list of a party's children, or the form of a new one, with the party set."""
+    return f"{reverse(f'desk:{page}', args=('parties', slug))}?party={party.pk}"
+
+
 def _party_initial(party) -> dict:
     return {name: getattr(party, name) for name in EDITED}
 
@@ -223,9 +228,11 @@ parties_view = DeskView(
     ),
     related=lambda p: [
         (_("Statement"), reverse("parties_statement", args=(p.pk,))),
-        (_("Add a contact"), f"{reverse('desk:create', args=('parties', 'contacts'))}?party={p.pk}"),
-        (_("Addresses"), f"{reverse('desk:list', args=('parties', 'addresses'))}?party={p.pk}"),
-        (_("Bank accounts"), f"{reverse('desk:list', args=('parties', 'bank-accounts'))}?party={p.pk}"),
+        (_("Add a contact"), _of_party("create", "contacts", p)),
+        (_("Addresses"), _of_party("list", "addresses", p)),
+        (_("Add an address"), _of_party("create", "addresses", p)),
+        (_("Bank accounts"), _of_party("list", "bank-accounts", p)),
+        (_("Add a bank account"), _of_party("create", "bank-accounts", p)),
         (_("Ledger account"), record_url("accounting", "accounts", p.account_id)),
     ],
     empty=_("No party yet: add your customers and suppliers; each gets its own ledger account."),
