@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from comptoir.accounting.pages.report_layouts import Cell, Column, Layout, Row, entry_link
-from comptoir.accounting.pages.reports import FILES, _download
+from comptoir.accounting.pages.reports import FILES, download_layout
 from comptoir.desk.access import desk_page
 from comptoir.desk.registry import record_url
 from comptoir.desk.templatetags.desk import day
@@ -76,7 +76,8 @@ def statement_page(request, actor, pk):
     except ValidationFailed as exc:
         error = exc.message
     if layout is not None and file_format in FILES:
-        return _download(request, f"statement-{party.party_number}", layout, file_format)
+        slug = f"statement-{party.party_number}"
+        return download_layout(request, slug, layout, file_format, object_type="parties.party")
     query = urlencode(form)
     context = {
         "party": party,

@@ -84,6 +84,8 @@ def test_the_statement_page_shows_and_downloads(tenant, traded):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     csv = client.get(f"{page}?{span}&format=csv")
     assert csv.status_code == 200 and "Closing balance" in b"".join(csv.streaming_content).decode()
+    with tenant_context(tenant.organization):
+        assert AuditLog.objects.filter(action="EXPORT", object_type="parties.party").count() == 2
     refused = client.get(f"{page}?date_from=nope")
     assert refused.status_code == 422 and "date_from" in refused.content.decode()
 
