@@ -38,6 +38,7 @@ SEED_ROLES = {
     "RISK",
     "RECOVERY",
     "CLIENT",
+    "PURCHASING",  # declared by the parties module
 }
 
 
