@@ -53,7 +53,16 @@ MODELS = [
 INLINE_ONLY = {"CalendarEventAttendee", "FiscalPeriod", "JournalLine", "RolePermission"}
 INLINE_ONLY |= {"PartyContact", "PartyAddress", "PartyBankAccount"}
 # Internal tables: derived caches, stored API replays, one-time codes, throttles of unknown e-mails.
-INTERNAL = {"AccountBalance", "AccountDayBalance", "IdempotencyKey", "VerificationToken", "SignInThrottle"}
+INTERNAL = {
+    "AccountBalance",
+    "AccountDayBalance",
+    "CashFlowBalance",
+    "CashFlowDayBalance",
+    "OpenItem",
+    "IdempotencyKey",
+    "VerificationToken",
+    "SignInThrottle",
+}
 
 
 @pytest.fixture

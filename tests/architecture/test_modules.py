@@ -78,7 +78,12 @@ def test_role_templates_gather_the_grants_of_every_module():
     the parties module."""
     templates = role_templates()
     assert templates["ACCOUNTANT"][:2] == ("Accountant", "Keeps the books")
-    assert set(templates["ACCOUNTANT"][2]) == {"platform.view_*", "accounting.*", "parties.*"}
+    assert set(templates["ACCOUNTANT"][2]) == {
+        "platform.view_*",
+        "platform.*_exchangerate",
+        "accounting.*",
+        "parties.*",
+    }
     catalogue = permission_catalogue()
     assert catalogue["accounting.reopen_period"] == ("Reopen a closed fiscal period or year", "accounting")
     granted = template_codenames("FINANCE", catalogue)

@@ -153,3 +153,7 @@ BALANCE_SLOTS = 8
 
 # Entries whose lines are in the ledger (and in the balance caches): a reversal is its own posted entry.
 LEDGER_STATUSES = [EntryStatus.POSTED.value, EntryStatus.REVERSED.value]
+# Accounts whose movements are cash (the cash flow statement).
+CASH_TYPES = [AccountType.CASH.value, AccountType.BANK.value]
+# The accounts with open items (bills and their settlements, the aging), and each one's bill side.
+OPEN_ITEM_SIDES = {AccountType.CUSTOMER.value: "DR", AccountType.SUPPLIER.value: "CR"}

@@ -4,9 +4,12 @@ from comptoir.accounting.models.chart import Account, AccountGroup, CostCenter
 from comptoir.accounting.models.journal import (
     AccountBalance,
     AccountDayBalance,
+    CashFlowBalance,
+    CashFlowDayBalance,
     JournalEntry,
     JournalLine,
     JournalType,
+    OpenItem,
 )
 from comptoir.accounting.models.periods import FiscalPeriod, FiscalYear
 from comptoir.accounting.models.tax import TaxRate
@@ -19,11 +22,14 @@ __all__ = [
     "BankAccount",
     "BankTransaction",
     "Budget",
+    "CashFlowBalance",
+    "CashFlowDayBalance",
     "CostCenter",
     "FiscalPeriod",
     "FiscalYear",
     "JournalEntry",
     "JournalLine",
     "JournalType",
+    "OpenItem",
     "TaxRate",
 ]

@@ -1,4 +1,5 @@
-"""Double-entry journal (the vouchers of seed 004) and the account-period balance cache."""
+"""Double-entry journal (the vouchers of seed 004) and the caches derived from it: account balances, cash-flow
+counterparts, open items."""
 
 from django.db import models
 from django.db.models import Q
@@ -195,3 +196,53 @@ class AccountDayBalance(BalanceCache):
 
     class Meta:
         constraints, indexes = _cache_meta("day", "account_day_balance")
+
+
+class CashFlowBalance(BalanceCache):
+    """The counterpart totals of the entries that touch cash, per account and fiscal period: for each posted entry
+    with a line on a cash or bank account, its lines on the other accounts (the cash flow's direct method)."""
+
+    fiscal_period = models.ForeignKey("accounting.FiscalPeriod", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints, indexes = _cache_meta("fiscal_period", "cash_flow_balance")
+
+
+class CashFlowDayBalance(BalanceCache):
+    """The same counterpart totals per account and day, for the days of a period a report cuts through."""
+
+    day = models.DateField()
+
+    class Meta:
+        constraints, indexes = _cache_meta("day", "cash_flow_day_balance")
+
+
+class OpenItem(TenantModel):
+    """A derived cache row: one bill on a receivable (CUSTOMER) or payable (SUPPLIER) account — the lines of a posted
+    entry on that account that settle nothing — with what its settlements (lines `against` it) left outstanding.
+    Amounts are signed on the account's bill side (debit for receivables, credit for payables). Maintained in the
+    posting transaction, rebuildable from the lines; the aging reads it instead of the ledger."""
+
+    account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, related_name="+")
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="+")
+    account_type = models.CharField(max_length=20, help_text="the account's type: CUSTOMER or SUPPLIER")
+    bill_date = models.DateField()
+    due_date = models.DateField()
+    amount = models.DecimalField(max_digits=AMOUNT_DIGITS + 2, decimal_places=AMOUNT_DECIMALS)
+    outstanding = models.DecimalField(max_digits=AMOUNT_DIGITS + 2, decimal_places=AMOUNT_DECIMALS)
+    last_settled_on = models.DateField(null=True, blank=True, help_text="the date of its latest settlement")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organization", "entry", "account"], name="open_item_unique")]
+        indexes = [
+            models.Index(
+                fields=["organization", "account_type", "due_date"],
+                condition=~Q(outstanding=0),
+                name="open_item_open",
+            ),
+            models.Index(
+                fields=["organization", "account_type", "last_settled_on"],
+                condition=Q(last_settled_on__isnull=False),
+                name="open_item_settled",
+            ),
+        ]

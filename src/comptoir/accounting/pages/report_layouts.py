@@ -460,24 +460,16 @@ def aging(form: dict, limit: int | None = None) -> Layout:
     """Open bills under their account (the customer's or supplier's ledger), the outstanding amount in the column
     of its age; each account's subtotal, the totals by age at the bottom. A page shows its first `limit` bills
     (the subtotals and totals count them all); the files have every bill."""
-    report = ledger.aging(kind=form["kind"], as_of=form["as_of"])
+    report = ledger.aging_by_account(kind=form["kind"], as_of=form["as_of"], limit=limit)
     as_of, buckets = report["as_of"], list(AGING_BUCKETS)
+    bills = {code: list(group) for code, group in groupby(report["rows"], key=lambda r: r["account"])}
     rows = []
-    shown = 0
-    by_account = sorted(report["rows"], key=lambda r: r["account"])  # stable: each account's bills by due date
-    for code, bills in groupby(by_account, key=lambda r: r["account"]):
-        bills = list(bills)
-        name, path = bills[0]["account_name"], f"/{code}/"
-        start = min(bill["date"] for bill in bills)
-        header = Cell(name, href=ledger_link(code, start, as_of), code=code)
+    for account in report["accounts"]:
+        code, name, path = account["code"], account["name"], f"/{account['code']}/"
+        header = Cell(name, href=ledger_link(code, account["first"], as_of), code=code)
         rows.append(Row("group", [header] + [Cell()] * (4 + len(buckets)), 0, "", section=path))
-        subtotal = [ZERO] * (len(buckets) + 1)
-        for bill in bills:
+        for bill in bills.get(code, ()):
             ages = [bill["outstanding"] if bill["bucket"] == bucket else ZERO for bucket in buckets]
-            _add(subtotal, [*ages, bill["outstanding"]])
-            shown += 1
-            if limit is not None and shown > limit:
-                continue
             overdue = bill["days_overdue"] if bill["days_overdue"] > 0 else None
             cells = [
                 Cell(bill["entry_number"], href=entry_link(bill["entry_id"])),
@@ -488,6 +480,7 @@ def aging(form: dict, limit: int | None = None) -> Layout:
                 Cell(bill["outstanding"]),
             ]
             rows.append(Row("line", cells, 1, path))
+        subtotal = [account["buckets"][bucket] for bucket in buckets] + [account["total"]]
         label = _("Total %(name)s") % {"name": name}
         rows.append(Row("subtotal", [Cell(label), Cell(), Cell(), Cell(), *_amounts(subtotal)], 0, ""))
     totals = [report["buckets"][bucket] for bucket in buckets]
@@ -495,7 +488,8 @@ def aging(form: dict, limit: int | None = None) -> Layout:
     columns = [Column(_("Entry")), Column(_("Date")), Column(_("Due date")), Column(_("Days overdue"), True)]
     columns += [Column(str(label), True) for label in AGING_BUCKETS.values()] + [Column(_("Outstanding"), True)]
     title = _("Receivables aging") if report["kind"] == "receivable" else _("Payables aging")
-    return Layout(title, _as_of(as_of), columns, rows, truncated=limit is not None and shown > limit)
+    truncated = len(report["rows"]) < report["count"]
+    return Layout(title, _as_of(as_of), columns, rows, truncated=truncated)
 
 
 def cash_flow(form: dict) -> Layout:

@@ -162,12 +162,12 @@ def _trend_ranges(today: datetime.date, months: int) -> list[tuple[datetime.date
     return [(BEGINNING, starts[0] - datetime.timedelta(days=1)), *zip(starts, ends, strict=True)]
 
 
-def _key_figures(totals: Totals, today: datetime.date, first: int = 1) -> dict:
+def _key_figures(totals: Totals, today: datetime.date) -> dict:
     def revenue(n: int) -> Decimal:
-        return -totals.of(first + n, INCOME)
+        return -totals.of(1 + n, INCOME)
 
     def profit(n: int) -> Decimal:
-        return -totals.of(first + n, INCOME) - totals.of(first + n, EXPENSE)
+        return -totals.of(1 + n, INCOME) - totals.of(1 + n, EXPENSE)
 
     return {
         "currency": totals.currency,
@@ -175,19 +175,19 @@ def _key_figures(totals: Totals, today: datetime.date, first: int = 1) -> dict:
         "as_of": today,
         "month": month_start(today),
         "previous_month": month_start(today, 1),
-        "cash": totals.of(first, CASH),
-        "receivables": totals.of(first, RECEIVABLE),
-        "payables": -totals.of(first, PAYABLE),
+        "cash": totals.of(1, CASH),
+        "receivables": totals.of(1, RECEIVABLE),
+        "payables": -totals.of(1, PAYABLE),
         "revenue": Change(revenue(1), revenue(2)),
         "profit": Change(profit(1), profit(2)),
     }
 
 
-def _monthly_trend(totals: Totals, today: datetime.date, months: int, first: int = 1) -> dict:
+def _monthly_trend(totals: Totals, today: datetime.date, months: int) -> dict:
     starts = [month_start(today, back) for back in range(months - 1, -1, -1)]
-    cash = totals.of(first, CASH)
+    cash = totals.of(1, CASH)
     rows = []
-    for n, start in enumerate(starts, start=first + 1):
+    for n, start in enumerate(starts, start=2):
         cash += totals.of(n, CASH)
         rows.append({"month": start, "revenue": -totals.of(n, INCOME), "expense": totals.of(n, EXPENSE), "cash": cash})
     return {"currency": totals.currency, "places": totals.places, "months": rows}
@@ -206,10 +206,17 @@ def monthly_trend(*, today: datetime.date, months: int = TREND_MONTHS) -> dict:
 
 
 def overview(*, today: datetime.date, months: int = TREND_MONTHS) -> tuple[dict, dict]:
-    """(key_figures, monthly_trend) of `today` from one range query: the dashboard shows both."""
-    key = _key_ranges(today)
-    totals = range_totals([*key, *_trend_ranges(today, months)])
-    return _key_figures(totals, today), _monthly_trend(totals, today, months, first=len(key) + 1)
+    """(key_figures, monthly_trend) of `today` from the trend's ranges alone (one query, `months` ≥ 2): the balances
+    as of today are the sum of all its ranges, this month and last month its last two."""
+    totals = range_totals(_trend_ranges(today, months))
+    last = months + 1
+    kinds = {kind for _n, kind in totals.balances}
+    key = {}
+    for kind in kinds:
+        key[(1, kind)] = sum((totals.of(n, kind) for n in range(1, last + 1)), ZERO)
+        key[(2, kind)], key[(3, kind)] = totals.of(last, kind), totals.of(last - 1, kind)
+    key_totals = Totals(totals.currency, totals.places, key)
+    return _key_figures(key_totals, today), _monthly_trend(totals, today, months)
 
 
 def overdue_items(*, today: datetime.date, limit: int = OVERDUE_LIMIT) -> dict:

@@ -12,9 +12,10 @@ import uuid
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
-from comptoir.accounting.constants import LEDGER_STATUSES, AccountType
-from comptoir.accounting.models import Account
+from comptoir.accounting.constants import CASH_TYPES, LEDGER_STATUSES, OPEN_ITEM_SIDES, AccountType
+from comptoir.accounting.models import Account, CashFlowBalance, CashFlowDayBalance, OpenItem
 from comptoir.accounting.queries.reports import (
     ACCOUNT,
     BEGINNING,
@@ -25,27 +26,30 @@ from comptoir.accounting.queries.reports import (
     account_movements,
     date_range,
     money,
+    movements_sql,
     parse_date,
 )
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import require_org_id
 
 MAX_LEDGER_LIMIT = 5000
-CASH_TYPES = [AccountType.CASH.value, AccountType.BANK.value]
+OPEN_ITEM = OpenItem._meta.db_table
+CASH_FLOW = CashFlowBalance._meta.db_table
+CASH_FLOW_DAY = CashFlowDayBalance._meta.db_table
 
 
 def resolve_report_account(ref) -> Account:
     """The account named by its id or its code in the organization in context; another organization's id is as
     unknown as a missing one."""
     if ref is None or str(ref).strip() == "":
-        raise ValidationFailed("account is required", code="required", field="account")
+        raise ValidationFailed(_("account is required"), code="required", field="account")
     try:
         key = {"pk": uuid.UUID(str(ref))}
     except ValueError:
         key = {"code": str(ref).strip()}
     account = Account.objects.select_related("group").filter(**key).first()
     if account is None:
-        raise ValidationFailed(f"No account '{ref}'", code="unknown", field="account")
+        raise ValidationFailed(_("No account '%(ref)s'") % {"ref": ref}, code="unknown", field="account")
     return account
 
 
@@ -58,7 +62,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID]:
         day, line_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return datetime.date.fromisoformat(day), uuid.UUID(line_id)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise ValidationFailed("Malformed cursor", code="invalid_cursor", field="cursor") from None
+        raise ValidationFailed(_("Malformed cursor"), code="invalid_cursor", field="cursor") from None
 
 
 _LEDGER_LINES = f"""
@@ -86,7 +90,11 @@ def general_ledger(*, account, date_from, date_to, cursor: str | None = None, li
     `limit=None` (exports) gives every line."""
     lo, hi = date_range(date_from, date_to)
     if limit is not None and not 1 <= limit <= MAX_LEDGER_LIMIT:
-        raise ValidationFailed(f"limit is between 1 and {MAX_LEDGER_LIMIT}", code="invalid", field="limit")
+        raise ValidationFailed(
+            _("limit is between 1 and %(max_ledger_limit)s") % {"max_ledger_limit": MAX_LEDGER_LIMIT},
+            code="invalid",
+            field="limit",
+        )
     after = _decode_cursor(cursor) if cursor else None
     row = resolve_report_account(account)
     opening = ZERO
@@ -139,62 +147,72 @@ def general_ledger(*, account, date_from, date_to, cursor: str | None = None, li
     }
 
 
-AGING_KINDS = {"receivable": (AccountType.CUSTOMER.value, "DR"), "payable": (AccountType.SUPPLIER.value, "CR")}
+AGING_KINDS = {kind: (t, OPEN_ITEM_SIDES[t]) for kind, t in (("receivable", "CUSTOMER"), ("payable", "SUPPLIER"))}
 BUCKETS = ("not_due", "0-30", "31-60", "61-90", "90+")
 
-# Bills: (entry, account) of posted lines with no against_entry on the kind's accounts, signed on the bill's side
-# (receivable: debit +, payable: credit +). Settlements: posted lines on the same account that name the bill's entry
-# in against_entry (a payment, a credit note, or a reversal's mirror lines), signed the same way.
-_AGING = f"""
-WITH bills AS (
-    SELECT l.entry_id, l.account_id, min(l.entry_date) AS bill_date,
-           min(COALESCE(l.due_date, l.entry_date)) AS due_date,
-           sum(CASE WHEN l.entry_type = %(side)s THEN l.base_amount ELSE -l.base_amount END) AS amount
-      FROM {LINE} l
-      JOIN {ACCOUNT} a ON a.id = l.account_id AND a.account_type = %(type)s
-      JOIN {ENTRY} e ON e.id = l.entry_id AND e.status = ANY(%(statuses)s)
-     WHERE l.organization_id = %(org)s AND l.against_entry_id IS NULL AND l.entry_date <= %(as_of)s
-     GROUP BY l.entry_id, l.account_id
-), settled AS (
-    SELECT l.against_entry_id AS entry_id, l.account_id,
-           sum(CASE WHEN l.entry_type = %(side)s THEN l.base_amount ELSE -l.base_amount END) AS amount
-      FROM {LINE} l
-      JOIN {ACCOUNT} a ON a.id = l.account_id AND a.account_type = %(type)s
-      JOIN {ENTRY} e ON e.id = l.entry_id AND e.status = ANY(%(statuses)s)
-     WHERE l.organization_id = %(org)s AND l.against_entry_id IS NOT NULL AND l.entry_date <= %(as_of)s
-     GROUP BY l.against_entry_id, l.account_id
-), open_items AS (
-    SELECT b.entry_id, b.account_id, b.bill_date, b.due_date, b.amount AS bill_amount,
-           b.amount + COALESCE(s.amount, 0) AS outstanding, %(as_of)s - b.due_date AS days_overdue
-      FROM bills b LEFT JOIN settled s ON s.entry_id = b.entry_id AND s.account_id = b.account_id
+# The open items (services/books.py) of the kind's accounts that are open on `as_of`: billed by then, and either
+# still outstanding or settled after it. An item settled after `as_of` is taken back to that day from its
+# settlement lines (posted lines on its account against its entry, dated up to `as_of`); the others are as cached.
+# Each with its account's code and name, its days overdue and its bucket.
+_OPEN_ON = f"""
+WITH items AS (
+    SELECT o.entry_id, o.account_id, o.bill_date, o.due_date, o.amount,
+           CASE WHEN o.last_settled_on > %(as_of)s THEN o.amount + COALESCE((
+               SELECT sum(CASE WHEN l.entry_type = %(side)s THEN l.base_amount ELSE -l.base_amount END)
+                 FROM {LINE} l JOIN {ENTRY} s ON s.id = l.entry_id AND s.status = ANY(%(statuses)s)
+                WHERE l.organization_id = %(org)s AND l.against_entry_id = o.entry_id
+                  AND l.account_id = o.account_id AND l.entry_date <= %(as_of)s), 0)
+           ELSE o.outstanding END AS outstanding
+      FROM {OPEN_ITEM} o
+     WHERE o.organization_id = %(org)s AND o.account_type = %(type)s AND o.bill_date <= %(as_of)s
+       AND (o.outstanding <> 0 OR o.last_settled_on > %(as_of)s)
+), open AS (
+    SELECT o.*, a.code, a.name, %(as_of)s - o.due_date AS days_overdue,
+           CASE WHEN %(as_of)s - o.due_date < 0 THEN 'not_due' WHEN %(as_of)s - o.due_date <= 30 THEN '0-30'
+                WHEN %(as_of)s - o.due_date <= 60 THEN '31-60' WHEN %(as_of)s - o.due_date <= 90 THEN '61-90'
+                ELSE '90+' END AS bucket
+      FROM items o JOIN {ACCOUNT} a ON a.id = o.account_id
+     WHERE o.outstanding <> 0
+)"""  # noqa: S608 (model tables)
+
+# Open bills as rows: `order` picks the first `limit` of them (with ties, so the entry numbers, read for those only,
+# break the ties), then the entry number makes the order total.
+_BILLS = f"""{_OPEN_ON}
+SELECT o.entry_id, e.entry_number, o.bill_date, o.due_date, o.code, o.name, o.amount, o.outstanding,
+       o.days_overdue, o.bucket {{more}}
+  FROM (SELECT * FROM open o {{where}} ORDER BY {{order}} FETCH FIRST %(limit)s ROWS WITH TIES) o
+  JOIN {ENTRY} e ON e.id = o.entry_id
+ ORDER BY {{order}}, e.entry_number, o.code
+ LIMIT %(limit)s
+"""  # noqa: S608 (model tables)
+_BILLS_BY_DUE_DATE = _BILLS.format(more="", where="", order="o.due_date")
+_BILLS_BY_ACCOUNT = _BILLS.format(more="", where="", order="o.code, o.due_date")
+# The most overdue, then the largest, each with the number and the outstanding total of all the overdue bills.
+_MOST_OVERDUE = _BILLS.format(
+    more=", (SELECT count(*) FROM open WHERE days_overdue > 0), "
+    "(SELECT sum(outstanding) FROM open WHERE days_overdue > 0)",
+    where="WHERE o.days_overdue > 0",
+    order="o.days_overdue DESC, o.outstanding DESC",
 )
-SELECT o.entry_id, e.entry_number, o.bill_date, o.due_date, a.code, a.name, o.bill_amount, o.outstanding,
-       o.days_overdue,
-       CASE WHEN o.days_overdue < 0 THEN 'not_due' WHEN o.days_overdue <= 30 THEN '0-30'
-            WHEN o.days_overdue <= 60 THEN '31-60' WHEN o.days_overdue <= 90 THEN '61-90' ELSE '90+' END
-  FROM open_items o JOIN {ENTRY} e ON e.id = o.entry_id JOIN {ACCOUNT} a ON a.id = o.account_id
- WHERE o.outstanding <> 0
- ORDER BY o.due_date, e.entry_number, a.code
+
+# Outstanding totals per account and bucket, with each account's earliest bill date and number of bills.
+_BY_ACCOUNT = f"""{_OPEN_ON}
+SELECT code, name, bucket, sum(outstanding), min(bill_date), count(*) FROM open GROUP BY code, name, bucket
+ ORDER BY code
 """  # noqa: S608 (model tables)
 
-
-# The most overdue of the open bills (then the largest), with the count and the outstanding total of all overdue.
-_OVERDUE = f"""
-SELECT x.*, count(*) OVER (), sum(x.outstanding) OVER ()
-  FROM ({_AGING}) x (entry_id, entry_number, bill_date, due_date, code, name, amount, outstanding, days_overdue,
-                    bucket)
- WHERE x.days_overdue > 0
- ORDER BY x.days_overdue DESC, x.outstanding DESC, x.entry_number
- LIMIT %(limit)s
-"""  # noqa: S608
+ALL = 2**31 - 1  # "no limit" for FETCH FIRST … WITH TIES, which takes no NULL
 
 
-def _aging_params(kind, day) -> dict:
+def _aging_params(kind, as_of) -> dict:
+    if kind not in AGING_KINDS:
+        raise ValidationFailed(_("kind is receivable or payable"), code="invalid", field="kind")
     account_type, side = AGING_KINDS[kind]
+    day = parse_date(as_of, "as_of")
     return {"org": require_org_id(), "type": account_type, "side": side, "as_of": day, "statuses": LEDGER_STATUSES}
 
 
-def _aging_row(r) -> dict:
+def _bill(r) -> dict:
     return {
         "entry_id": r[0],
         "entry_number": r[1],
@@ -209,33 +227,66 @@ def _aging_row(r) -> dict:
     }
 
 
-def overdue_bills(*, kind: str, as_of: datetime.date, limit: int) -> tuple[list[dict], int, Decimal]:
-    """(the `limit` most overdue open bills of `kind`, how many are overdue, their outstanding total): the aging
-    report's bills past their due date, counted and summed in SQL. One query."""
+def _bills(sql: str, params: dict, limit: int | None) -> list[tuple]:
     with connection.cursor() as db:
-        db.execute(_OVERDUE, {**_aging_params(kind, as_of), "limit": limit})
-        found = db.fetchall()
+        db.execute(sql, {**params, "limit": ALL if limit is None else limit})
+        return db.fetchall()
+
+
+def overdue_bills(*, kind: str, as_of: datetime.date, limit: int) -> tuple[list[dict], int, Decimal]:
+    """(the `limit` most overdue open bills of `kind`, then the largest; how many are overdue; their outstanding
+    total): the aging report's bills past their due date. One query."""
+    found = _bills(_MOST_OVERDUE, _aging_params(kind, as_of), limit)
     if not found:
         return [], 0, ZERO
-    return [_aging_row(r) for r in found], found[0][10], money(found[0][11])
+    return [_bill(r) for r in found], found[0][10], money(found[0][11])
 
 
 def aging(*, kind, as_of) -> dict:
-    """Open bills of the receivable (CUSTOMER) or payable (SUPPLIER) accounts as of `as_of`, each with its
-    outstanding amount (bill − settlements dated up to `as_of`) and its bucket by days past the due date (the
+    """Open bills of the receivable (CUSTOMER) or payable (SUPPLIER) accounts as of `as_of`, by due date, each with
+    its outstanding amount (bill − settlements dated up to `as_of`) and its bucket by days past the due date (the
     line's due_date, else the entry date): not_due, 0-30, 31-60, 61-90, 90+. A reversed bill is settled by its
-    reversal's mirror lines and disappears. One query."""
-    if kind not in AGING_KINDS:
-        raise ValidationFailed("kind is receivable or payable", code="invalid", field="kind")
-    day = parse_date(as_of, "as_of")
-    with connection.cursor() as db:
-        db.execute(_AGING, _aging_params(kind, day))
-        found = db.fetchall()
-    rows = [_aging_row(r) for r in found]
+    reversal's mirror lines and disappears. One query, over the open items."""
+    params = _aging_params(kind, as_of)
+    rows = [_bill(r) for r in _bills(_BILLS_BY_DUE_DATE, params, None)]
     buckets = dict.fromkeys(BUCKETS, ZERO)
     for row in rows:  # the report's own rows (one per open bill), not ledger lines
         buckets[row["bucket"]] += row["outstanding"]
-    return {"kind": kind, "as_of": day, "rows": rows, "buckets": buckets, "total": sum(buckets.values(), ZERO)}
+    return {
+        "kind": kind,
+        "as_of": params["as_of"],
+        "rows": rows,
+        "buckets": buckets,
+        "total": sum(buckets.values(), ZERO),
+    }
+
+
+def aging_by_account(*, kind, as_of, limit: int | None = None) -> dict:
+    """The aging as a page shows it: `accounts`, each with its outstanding total per bucket, its earliest bill date
+    and its number of bills (over every open bill), and the first `limit` bills (all when None) by account and
+    due date. Two queries whatever the number of bills."""
+    params = _aging_params(kind, as_of)
+    accounts: dict[str, dict] = {}
+    with connection.cursor() as db:
+        db.execute(_BY_ACCOUNT, params)
+        for code, name, bucket, outstanding, first, count in db.fetchall():
+            account = accounts.setdefault(
+                code, {"code": code, "name": name, "first": first, "count": 0, "buckets": dict.fromkeys(BUCKETS, ZERO)}
+            )
+            account["buckets"][bucket] = money(outstanding)
+            account["first"], account["count"] = min(account["first"], first), account["count"] + count
+    for account in accounts.values():
+        account["total"] = sum(account["buckets"].values(), ZERO)
+    buckets = {bucket: sum((a["buckets"][bucket] for a in accounts.values()), ZERO) for bucket in BUCKETS}
+    return {
+        "kind": kind,
+        "as_of": params["as_of"],
+        "accounts": list(accounts.values()),
+        "rows": [_bill(r) for r in _bills(_BILLS_BY_ACCOUNT, params, limit)],
+        "count": sum(a["count"] for a in accounts.values()),
+        "buckets": buckets,
+        "total": sum(buckets.values(), ZERO),
+    }
 
 
 # (category, activity) of the counterpart account's type; GENERAL accounts fall in "other".
@@ -253,25 +304,17 @@ CASH_FLOW_CATEGORIES = {
 }
 OTHER = ("other", "operating")
 
-# The counterpart lines of the posted entries dated in the range that touch a cash or bank account, signed as
-# cash: a credit to the counterpart is cash in. In a balanced entry they sum to the cash lines' net movement.
+# The counterparts of the entries dated in the range that touch a cash or bank account — their lines on the other
+# accounts, from the cash-flow caches — signed as cash: a credit to the counterpart is cash in. In a balanced entry
+# they sum to the cash lines' net movement.
 _CASH_COUNTERPARTS = f"""
-WITH touched AS (
-    SELECT DISTINCT e.id
-      FROM {ENTRY} e
-      JOIN {LINE} l ON l.organization_id = e.organization_id AND l.entry_id = e.id
-      JOIN {ACCOUNT} a ON a.id = l.account_id AND a.account_type = ANY(%(cash)s)
-     WHERE e.organization_id = %(org)s AND e.date BETWEEN %(lo)s AND %(hi)s AND e.status = ANY(%(statuses)s)
-)
-SELECT a.id, a.code, a.name, a.account_type, g.code,
-       sum(CASE WHEN l.entry_type = 'CR' THEN l.base_amount ELSE -l.base_amount END)
-  FROM touched t
-  JOIN {LINE} l ON l.organization_id = %(org)s AND l.entry_id = t.id
-  JOIN {ACCOUNT} a ON a.id = l.account_id AND NOT a.account_type = ANY(%(cash)s)
+WITH m AS MATERIALIZED ({movements_sql(CASH_FLOW, CASH_FLOW_DAY)})
+SELECT a.id, a.code, a.name, a.account_type, g.code, m.credit - m.debit
+  FROM m
+  JOIN {ACCOUNT} a ON a.id = m.account_id AND a.organization_id = %(org)s
   JOIN {GROUP} g ON g.id = a.group_id
- GROUP BY a.id, a.code, a.name, a.account_type, g.code, g.path
  ORDER BY g.path, a.code
-"""  # noqa: S608 (model tables)
+""".format(closing="")  # noqa: S608 (model tables)
 
 
 def _cash(lo: datetime.date, hi: datetime.date) -> Decimal:
@@ -283,11 +326,10 @@ def cash_flow(*, date_from, date_to) -> dict:
     that touch cash (cash in positive), by category; opening cash (before date_from) + net_change = closing cash."""
     lo, hi = date_range(date_from, date_to)
     opening = _cash(BEGINNING, lo - datetime.timedelta(days=1)) if lo > BEGINNING else ZERO
-    net_change = _cash(lo, hi)
-    params = {"org": require_org_id(), "lo": lo, "hi": hi, "statuses": LEDGER_STATUSES, "cash": CASH_TYPES}
     with connection.cursor() as db:
-        db.execute(_CASH_COUNTERPARTS, params)
+        db.execute(_CASH_COUNTERPARTS, {"org": require_org_id(), "lo": lo, "hi": hi, "account": None})
         found = db.fetchall()
+    net_change = sum((money(amount) for *_row, amount in found), ZERO)
     rows, categories = [], {}
     for account_id, code, name, account_type, group, amount in found:  # one row per counterpart account
         category, activity = CASH_FLOW_CATEGORIES.get(account_type, OTHER)

@@ -1,5 +1,6 @@
 """Property test of the books: random entries → only balanced ones post, the trial balance always balances, and
-the cache equals the ledger. Plus check_books() catching a tampered cache and rebuild_balances() repairing it."""
+the caches equal the ledger. Plus check_books() catching a tampered cache (balances, cash-flow counterparts, open
+items) and rebuild_balances() repairing it."""
 
 from decimal import Decimal
 
@@ -7,9 +8,10 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comptoir.accounting.services import create_and_post
+from comptoir.accounting.services import create_and_post, reverse_entry
 from comptoir.accounting.services.books import check_books, rebuild_balances
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
+from comptoir.accounting.tests.factories import line as posting_line
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.tenancy import tenant_context
 
@@ -85,7 +87,8 @@ def test_check_books_finds_a_tampered_cache_and_rebuild_repairs_it(tenant):
         [difference] = check_books()
         assert (difference.ledger_debit, difference.cache_debit) == (Decimal("30.00"), Decimal("31.00"))
         assert difference.cache == "period"
-        assert rebuild_balances() == 4  # two accounts × (one period + one day)
+        # two accounts × (one period + one day), and the cash entry's counterpart (4000) in the cash-flow caches
+        assert rebuild_balances() == 6
         assert check_books() == []
         with connection.cursor() as cursor:  # the day cache is checked as well
             cursor.execute("DELETE FROM accounting_accountdaybalance WHERE credit_total > 0")
@@ -113,3 +116,29 @@ def test_check_books_command_exits_1_on_differences_and_rebuilds(tenant):
         call_command("check_books", "--rebuild", stdout=io.StringIO())
     assert caught.value.returncode == 1
     call_command("check_books", stdout=out)
+
+
+def test_open_items_follow_bills_settlements_and_reversals_and_a_tampered_one_is_caught(tenant):
+    with tenant_context(tenant.organization, user=tenant.owner):
+        bill = create_and_post(
+            actor=tenant.owner,
+            data=entry_data(posting_line("1200", "DR", "90.00", due_date=IN_YEAR), ("4000", "CR", "90.00")),
+        )
+        receipt = entry_data(("1000", "DR", "40.00"), posting_line("1200", "CR", "40.00", against_entry=bill.pk))
+        paid = create_and_post(actor=tenant.owner, data=receipt)
+        assert check_books() == []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT amount, outstanding, last_settled_on FROM accounting_openitem")
+            assert cursor.fetchall() == [(Decimal("90.000"), Decimal("50.000"), IN_YEAR)]
+        reverse_entry(actor=tenant.owner, entry_id=paid.pk, date=IN_YEAR)  # its mirror re-opens the bill
+        assert check_books() == []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT outstanding FROM accounting_openitem WHERE entry_id = %s", [bill.pk])
+            assert cursor.fetchone() == (Decimal("90.000"),)
+            cursor.execute("UPDATE accounting_openitem SET outstanding = 0")
+            cursor.execute("DELETE FROM accounting_cashflowdaybalance")
+        found = {(d.cache, d.bucket) for d in check_books()}
+        assert ("open_item", bill.pk) in found
+        assert {cache for cache, _ in found} == {"open_item", "cash_flow_day"}
+        rebuild_balances()
+        assert check_books() == []
