@@ -9,6 +9,7 @@ import uuid
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.queries.books import balances_of
 from comptoir.accounting.queries.reports_ledger import general_ledger
@@ -67,21 +68,21 @@ def access_party(party_id) -> Party:
     """The party with its balance."""
     party = Party.objects.select_related("account", "currency").filter(pk=party_id).first()
     if party is None:
-        raise NotFound("No such party")
+        raise NotFound(_("No such party"))
     return with_balances([party])[0]
 
 
 def resolve_party(ref, field: str = "party") -> Party:
     """The party named by its id or its number (a reference field's value), else a field error."""
     if ref is None or str(ref).strip() == "":
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     try:
         key = {"pk": uuid.UUID(str(ref))}
     except ValueError:
         key = {"party_number": str(ref).strip()}
     party = Party.objects.filter(**key).first()
     if party is None:
-        raise ValidationFailed(f"No party '{ref}'", code="unknown", field=field)
+        raise ValidationFailed(_("No party “%(ref)s”") % {"ref": ref}, code="unknown", field=field)
     return party
 
 
@@ -98,31 +99,35 @@ def bank_accounts(*, party=None, is_active=None):
     return filter_present(PartyBankAccount.objects.select_related("party"), party=party, is_active=is_active)
 
 
-def _child(qs, party_id, child_id, label: str):
+def _child(qs, party_id, child_id, missing: str):
     row = qs.filter(party_id=party_id, pk=child_id).first()
     if row is None:
-        raise NotFound(f"No such {label}")
+        raise NotFound(missing)
     return row
 
 
 def access_contact(party_id, contact_id) -> PartyContact:
-    return _child(contacts(), party_id, contact_id, "contact")
+    return _child(contacts(), party_id, contact_id, _("No such contact"))
 
 
 def access_address(party_id, address_id) -> PartyAddress:
-    return _child(addresses(), party_id, address_id, "address")
+    return _child(addresses(), party_id, address_id, _("No such address"))
 
 
 def access_bank_account(party_id, bank_account_id) -> PartyBankAccount:
-    return _child(bank_accounts(), party_id, bank_account_id, "bank account")
+    return _child(bank_accounts(), party_id, bank_account_id, _("No such bank account"))
 
 
 def access_child(model_name: str, child_id):
     """A contact, address or bank account by its id alone (the desk's pages of each)."""
-    qs = {"contact": contacts(), "address": addresses(), "bank account": bank_accounts()}[model_name]
+    qs, missing = {
+        "contact": (contacts(), _("No such contact")),
+        "address": (addresses(), _("No such address")),
+        "bank account": (bank_accounts(), _("No such bank account")),
+    }[model_name]
     row = qs.filter(pk=child_id).first()
     if row is None:
-        raise NotFound(f"No such {model_name}")
+        raise NotFound(missing)
     return row
 
 

@@ -12,6 +12,7 @@ import dataclasses
 import re
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.parties.locks import lock_party
 from comptoir.parties.models import Party, PartyAddress, PartyBankAccount, PartyContact
@@ -117,21 +118,22 @@ class BankAccountPatch(Patch):
 def _text(value, field: str) -> str:
     text = (value or "").strip()
     if not text and field in REQUIRED:
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     return text
 
 
 def _country(code: str):
     country = countries().filter(code=(code or "").strip().upper()).first()
     if country is None:
-        raise ValidationFailed(f"Unknown country {code}", code="unknown", field="country")
+        raise ValidationFailed(_("Unknown country %(code)s") % {"code": code}, code="unknown", field="country")
     return country
 
 
-def _child(model, party: Party, child_id, label: str):
+def _child(model, party: Party, child_id, missing: str):
+    """The child `child_id` of `party`, locked; else NotFound with the message `missing`."""
     row = model.objects.select_for_update().filter(pk=child_id, party=party).first()
     if row is None:
-        raise NotFound(f"No such {label}")
+        raise NotFound(missing)
     return row
 
 
@@ -163,9 +165,9 @@ def _apply(row, given: dict, *, special=()) -> None:
         setattr(row, field, value if isinstance(value, bool) else _text(value, field))
 
 
-def _delete(actor, model, party_id, child_id, audited, label: str) -> None:
+def _delete(actor, model, party_id, child_id, audited, missing: str) -> None:
     with transaction.atomic():
-        row = _child(model, lock_party(party_id), child_id, label)
+        row = _child(model, lock_party(party_id), child_id, missing)
         record_audit(actor=actor, action=AuditAction.DELETE, obj=row, old=snapshot(row, audited))
         row.delete()
 
@@ -188,7 +190,7 @@ def update_contact(*, actor, party_id, contact_id, changes: ContactPatch) -> Par
     """is_primary=true makes it the primary contact (the former one is not anymore); false leaves none."""
     with transaction.atomic():
         party = lock_party(party_id)
-        contact = _child(PartyContact, party, contact_id, "contact")
+        contact = _child(PartyContact, party, contact_id, _("No such contact"))
         before = snapshot(contact, CONTACT_AUDITED)
         _apply(contact, changes.provided())
         if contact.is_primary:
@@ -198,7 +200,7 @@ def update_contact(*, actor, party_id, contact_id, changes: ContactPatch) -> Par
 
 
 def delete_contact(*, actor, party_id, contact_id) -> None:
-    _delete(actor, PartyContact, party_id, contact_id, CONTACT_AUDITED, "contact")
+    _delete(actor, PartyContact, party_id, contact_id, CONTACT_AUDITED, _("No such contact"))
 
 
 # ---- addresses ---------------------------------------------------------------------------------------------------
@@ -219,7 +221,7 @@ def update_address(*, actor, party_id, address_id, changes: AddressPatch) -> Par
     given = changes.provided()
     with transaction.atomic():
         party = lock_party(party_id)
-        address = _child(PartyAddress, party, address_id, "address")
+        address = _child(PartyAddress, party, address_id, _("No such address"))
         before = snapshot(address, ADDRESS_AUDITED)
         if "country" in given:
             address.country = _country(given["country"])
@@ -231,7 +233,7 @@ def update_address(*, actor, party_id, address_id, changes: AddressPatch) -> Par
 
 
 def delete_address(*, actor, party_id, address_id) -> None:
-    _delete(actor, PartyAddress, party_id, address_id, ADDRESS_AUDITED, "address")
+    _delete(actor, PartyAddress, party_id, address_id, ADDRESS_AUDITED, _("No such address"))
 
 
 # ---- bank accounts -----------------------------------------------------------------------------------------------
@@ -240,7 +242,7 @@ def delete_address(*, actor, party_id, address_id) -> None:
 def _set_number(bank: PartyBankAccount, raw) -> None:
     number = re.sub(r"[\s-]", "", str(raw or "")).upper()
     if not _NUMBER_RE.match(number):
-        raise ValidationFailed("account_number is 4 to 50 letters or digits", code="invalid", field="account_number")
+        raise ValidationFailed(_("account_number is 4 to 50 letters or digits"), code="invalid", field="account_number")
     bank.account_number_encrypted = crypto.encrypt(number)
     bank.account_number_last4 = number[-4:]
 
@@ -283,11 +285,11 @@ def update_bank_account(*, actor, party_id, bank_account_id, changes: BankAccoun
     given = changes.provided()
     with transaction.atomic():
         party = lock_party(party_id)
-        bank = _child(PartyBankAccount, party, bank_account_id, "bank account")
+        bank = _child(PartyBankAccount, party, bank_account_id, _("No such bank account"))
         before = snapshot(bank, BANK_AUDITED)
         _bank_fields(bank, given)
         if bank.is_primary and not bank.is_active:
-            raise ValidationFailed("An inactive bank account cannot be primary", code="inactive", field="is_primary")
+            raise ValidationFailed(_("An inactive bank account cannot be primary"), code="inactive", field="is_primary")
         if bank.is_primary:
             _mark(bank, "is_primary", party.bank_accounts.all())
         _write(actor, bank, BANK_AUDITED, before)
@@ -297,4 +299,4 @@ def update_bank_account(*, actor, party_id, bank_account_id, changes: BankAccoun
 
 
 def delete_bank_account(*, actor, party_id, bank_account_id) -> None:
-    _delete(actor, PartyBankAccount, party_id, bank_account_id, BANK_AUDITED, "bank account")
+    _delete(actor, PartyBankAccount, party_id, bank_account_id, BANK_AUDITED, _("No such bank account"))

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.queries.books import subledger_group
 from comptoir.accounting.services.chart import AccountInput, AccountPatch, create_account, update_account
@@ -118,7 +119,7 @@ class PartyPatch(Patch):
 def _required_text(value, field: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     return text
 
 
@@ -129,20 +130,20 @@ def clean_email(value) -> str:
         try:
             validate_email(text)
         except DjangoValidationError:
-            raise ValidationFailed("email is not an e-mail address", code="invalid", field="email") from None
+            raise ValidationFailed(_("email is not an e-mail address"), code="invalid", field="email") from None
     return text
 
 
 def _currency(code: str):
     currency = currencies_by_code([code]).get(code)
     if currency is None:
-        raise ValidationFailed(f"Unknown currency {code}", code="unknown", field="currency")
+        raise ValidationFailed(_("Unknown currency %(code)s") % {"code": code}, code="unknown", field="currency")
     return currency
 
 
 def _credit_limit(value: Decimal, currency) -> Decimal:
     if value < 0:
-        raise ValidationFailed("credit_limit must not be negative", code="negative_amount", field="credit_limit")
+        raise ValidationFailed(_("credit_limit must not be negative"), code="negative_amount", field="credit_limit")
     return check_amount(value, currency, field="credit_limit")
 
 
@@ -164,8 +165,12 @@ def _set_tax_ids(party: Party, given: dict[str, str | None]) -> None:
             setattr(party, field, value)
         lookup = {"iin_hash": party.iin_hash} if field == "iin" else {field: value}
         if value and Party.objects.filter(**lookup).exclude(pk=party.pk).exists():
-            raise ValidationFailed(f"Another party has this {field.upper()}", code="duplicate", field=field)
+            raise ValidationFailed(_duplicate(field), code="duplicate", field=field)
     check_pan_in_gstin(party.gstin, party.pan)
+
+
+def _duplicate(field: str) -> str:
+    return _("Another party has this %(tax_id)s") % {"tax_id": field.upper()}
 
 
 def _save(party: Party, **kwargs) -> None:
@@ -178,7 +183,7 @@ def _save(party: Party, **kwargs) -> None:
         field = TAX_CONSTRAINTS.get(constraint)
         if field is None:
             raise
-        raise ValidationFailed(f"Another party has this {field.upper()}", code="duplicate", field=field) from exc
+        raise ValidationFailed(_duplicate(field), code="duplicate", field=field) from exc
 
 
 def _event(party: Party, event_type: str, **extra) -> None:
@@ -190,7 +195,7 @@ def create_party(*, actor, data: PartyInput) -> Party:
     """A party and its ledger account, in one transaction; its number is taken after every check."""
     name = _required_text(data.name, "name")
     if data.status not in INITIAL_STATUSES:
-        raise ValidationFailed("A party starts as PROSPECT or ACTIVE", code="invalid", field="status")
+        raise ValidationFailed(_("A party starts as PROSPECT or ACTIVE"), code="invalid", field="status")
     with transaction.atomic():
         currency = _currency(data.currency) if data.currency else current_organization().base_currency
         party = Party(
@@ -242,7 +247,7 @@ def _retype(actor, party: Party, party_type: str) -> None:
             )
         except DomainError as exc:
             raise Conflict(
-                "The party's account has journal lines: its type cannot change",
+                _("The party's account has journal lines: its type cannot change"),
                 code="account_in_use",
                 field="party_type",
             ) from exc
@@ -303,7 +308,9 @@ def change_party_status(*, actor, party_id, status: str, reason: str = "") -> Pa
         party = lock_party(party_id)
         before = party.status
         if before == status:
-            raise Conflict(f"The party is already {status}", code="invalid_transition", field="status")
+            raise Conflict(
+                _("The party is already %(status)s") % {"status": status}, code="invalid_transition", field="status"
+            )
         transition(party, status, actor=actor, transitions=PARTY_TRANSITIONS, reason=reason)
         _event(party, PARTY_STATUS_CHANGED, previous_status=before)
     return party

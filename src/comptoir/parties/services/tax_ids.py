@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 
+from django.utils.translation import gettext as _
 from stdnum import bic, iban
 from stdnum.eu import vat
 from stdnum.exceptions import ValidationError
@@ -24,7 +25,11 @@ _VAT_PREFIX = {"GR": "EL"}
 
 
 def _refuse(field: str, label: str, why: str = "") -> ValidationFailed:
-    return ValidationFailed(f"{label} is not valid{f': {why}' if why else ''}", code=INVALID, field=field)
+    if why:
+        message = _("%(label)s is not valid: %(why)s") % {"label": label, "why": why}
+    else:
+        message = _("%(label)s is not valid") % {"label": label}
+    return ValidationFailed(message, code=INVALID, field=field)
 
 
 def _stdnum(module, value: str, field: str, label: str) -> str:
@@ -46,9 +51,9 @@ def kz_check_digit(digits: str) -> int | None:
 def _kz_number(value: str, field: str, label: str) -> str:
     number = re.sub(r"[\s-]", "", value)
     if not re.fullmatch(r"\d{12}", number):
-        raise _refuse(field, label, "12 digits")
+        raise _refuse(field, label, _("12 digits"))
     if kz_check_digit(number) != int(number[11]):
-        raise _refuse(field, label, "the check digit does not match")
+        raise _refuse(field, label, _("the check digit does not match"))
     return number
 
 
@@ -56,7 +61,7 @@ def normalize_bin(value: str) -> str:
     """A Kazakh business identification number: registration year and month, entity type (4, 5 or 6), check digit."""
     number = _kz_number(value, "bin", "BIN")
     if not 1 <= int(number[2:4]) <= 12 or number[4] not in "456":
-        raise _refuse("bin", "BIN", "not a legal entity's number")
+        raise _refuse("bin", "BIN", _("not a legal entity's number"))
     return number
 
 
@@ -69,7 +74,7 @@ def normalize_iin(value: str) -> str:
             raise ValueError
         datetime.date(century + int(number[:2]), int(number[2:4]), int(number[4:6]))
     except ValueError:
-        raise _refuse("iin", "IIN", "no date of birth in it") from None
+        raise _refuse("iin", "IIN", _("no date of birth in it")) from None
     return number
 
 
@@ -100,7 +105,7 @@ def normalize_bic(value: str, field: str = "swift_code") -> str:
 def normalize_ifsc(value: str, field: str = "ifsc") -> str:
     code = value.strip().upper()
     if not _IFSC_RE.match(code):
-        raise _refuse(field, "IFSC", "4 letters, 0 and 6 letters or digits")
+        raise _refuse(field, "IFSC", _("4 letters, 0 and 6 letters or digits"))
     return code
 
 
@@ -124,4 +129,4 @@ def normalized_tax_ids(given: dict[str, str], *, country: str) -> dict[str, str]
 
 def check_pan_in_gstin(gstin_value: str, pan_value: str) -> None:
     if gstin_value and pan_value and gstin_value[2:12] != pan_value:
-        raise ValidationFailed("The PAN is not the one the GSTIN contains", code="pan_mismatch", field="pan")
+        raise ValidationFailed(_("The PAN is not the one the GSTIN contains"), code="pan_mismatch", field="pan")
