@@ -256,3 +256,12 @@ def test_the_party_s_account_cannot_be_deleted_from_the_chart(tenant):
     assert refused.status_code == 409 and refused.json()["code"] == "account_in_use"
     assert refused.json()["detail"] == "The account is the ledger of a party; deactivate it instead"
     assert tenant.api.get(f"parties/{party['id']}").json()["account"]["code"] == "P-000001"
+
+
+def test_a_refusal_speaks_the_member_s_language(tenant):
+    body = {"name": "X", "party_type": "CUSTOMER", "bin": "900440000032"}
+    english = tenant.api.post("parties", body).json()["errors"][0]
+    russian = tenant.api.post("parties", body, headers={"Accept-Language": "ru"}).json()["errors"][0]
+    assert english["message"] == "BIN is not valid: the check digit does not match"
+    assert russian["message"] == "BIN недействителен: контрольная цифра не совпадает"
+    assert (russian["field"], russian["code"]) == (english["field"], english["code"]) == ("bin", "invalid_tax_id")
