@@ -43,6 +43,7 @@ LISTS = {
     "platform/currencies": {},
     "platform/countries": {},
     "platform/units": {},
+    "platform/exchange-rates": {},
     "platform/members": {},
     "identity/roles": {},
     "identity/permissions": {},
