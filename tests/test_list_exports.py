@@ -43,10 +43,12 @@ LISTS = {
     "platform/currencies": {},
     "platform/countries": {},
     "platform/units": {},
+    "platform/exchange-rates": {},
     "platform/members": {},
     "identity/roles": {},
     "identity/permissions": {},
     "identity/api-tokens": {},
+    "parties": {},
     "catalog/categories": {},
     "catalog/products": {},
     "catalog/price-lists": {},
@@ -105,6 +107,7 @@ def books(tenant):
     rate = {"code": "VAT", "name": "VAT", "rate": "20", "effective_from": "2020-01-01"}
     assert api.post("accounting/tax-rates", rate).status_code == 201
     assert api.post("accounting/cost-centers", {"code": "SHOP", "name": "Shop"}).status_code == 201
+    assert api.post("parties", {"name": "Atelier Morel", "party_type": "CUSTOMER"}).status_code == 201
     webhook = api.post("platform/webhooks", {"url": "https://example.com/hook", "event_types": ["*"]})
     event = {"title": "Close", "start_time": WINDOW["start"], "end_time": WINDOW["start"].replace("T00", "T01")}
     assert api.post("platform/calendar/events", event).status_code == 201

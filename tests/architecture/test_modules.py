@@ -29,7 +29,7 @@ NOTES = ModuleSpec(name="notes", label="Notes", depends_on=("platform",))
 
 def test_the_installed_modules_are_discovered_in_dependency_order():
     names = [m.name for m in registry().modules]
-    assert names == ["platform", "identity", "accounting", "catalog"]
+    assert names == ["platform", "identity", "accounting", "parties", "catalog"]
     assert registry().module("accounting").depends_on == ("platform",)
     with pytest.raises(UnknownModule):
         registry().module("astrology")
@@ -74,13 +74,15 @@ def test_a_bad_declaration_stops_the_registry(specs, message):
 
 
 def test_role_templates_gather_the_grants_of_every_module():
-    """ACCOUNTANT is declared by identity (a seed role) and granted the books by the accounting module."""
+    """ACCOUNTANT is declared by identity (a seed role) and granted the books by the accounting module, the parties by
+    the parties module."""
     templates = role_templates()
     assert templates["ACCOUNTANT"][:2] == ("Accountant", "Keeps the books")
     assert set(templates["ACCOUNTANT"][2]) == {
         "platform.view_*",
         "platform.*_exchangerate",
         "accounting.*",
+        "parties.*",
         "catalog.view_*",
     }
     catalogue = permission_catalogue()
@@ -124,7 +126,7 @@ def test_the_example_of_the_guide_is_a_valid_module():
     exec(compile(code, str(GUIDE), "exec"), namespace)  # noqa: S102 (our own documentation)
     helpdesk = namespace["MODULE"]
     extended = Registry([*registry().modules, helpdesk])
-    assert [m.name for m in extended.switchable()] == ["accounting", "catalog", "helpdesk"]
+    assert [m.name for m in extended.switchable()] == ["accounting", "parties", "catalog", "helpdesk"]
     assert "helpdesk.ticket.opened" in extended.events
     assert extended.setting("helpdesk.first_response_hours").problem(0) == ("invalid_value", "must be > 0")
     assert extended.role_templates()["CX"][2] == ("platform.view_*", "helpdesk.*")

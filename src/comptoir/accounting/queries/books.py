@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from comptoir.accounting.models import (
     Account,
+    AccountBalance,
     AccountGroup,
     CostCenter,
     FiscalPeriod,
@@ -21,6 +22,7 @@ from comptoir.accounting.models import (
 )
 from comptoir.accounting.queries.reports_ledger import resolve_report_account
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.money import summed
 from comptoir.platform.queries.filters import filter_present, within_dates
 
 
@@ -60,6 +62,37 @@ def accounts(*, group=None, account_type=None, is_active=None):
 
 def access_account(account_id) -> Account:
     return _get(Account.objects.select_related("group"), account_id, gettext_lazy("No such account"))
+
+
+def subledger_group(account_type: str) -> AccountGroup:
+    """The group where accounts of `account_type` (CUSTOMER, SUPPLIER, EMPLOYEE) are opened one per counterparty:
+    the group of the organization's system account of that type (the default chart's Accounts receivable,
+    Accounts payable, Salaries payable). System accounts cannot be deleted nor change type, so it is always found
+    in an organization set up with the default chart; an organization without one is refused on `party_type`."""
+    account = (
+        Account.objects.filter(account_type=account_type, is_system=True)
+        .select_related("group")
+        .order_by("code")
+        .first()
+    )
+    if account is None:
+        raise ValidationFailed(
+            f"The chart has no system {account_type} account to open this account beside",
+            code="no_ledger_group",
+            field="party_type",
+        )
+    return account.group
+
+
+def balances_of(account_ids) -> dict:
+    """Debit − credit of each account of `account_ids` over every posted line (from the period balance cache, one
+    query); an account with no posted line is left out."""
+    totals = (
+        AccountBalance.objects.filter(account_id__in=list(account_ids))
+        .values("account_id")
+        .annotate(debit=Sum("debit_total"), credit=Sum("credit_total"))
+    )
+    return {row["account_id"]: summed(row["debit"] - row["credit"]) for row in totals}
 
 
 def fiscal_years():

@@ -11,7 +11,7 @@ import dataclasses
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
 from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Nature
@@ -304,7 +304,8 @@ def activate_account(*, actor, account_id) -> Account:
 
 
 def delete_account(*, actor, account_id) -> None:
-    """Refused for a system account and for an account that has journal lines (deactivate it instead)."""
+    """Refused for a system account, for an account that has journal lines, and for one another record keeps as its
+    ledger (a bank account, a party): deactivate it instead."""
     with transaction.atomic():
         account = _lock_account(account_id)
         if account.is_system:
@@ -312,7 +313,15 @@ def delete_account(*, actor, account_id) -> None:
         if JournalLine.objects.filter(account=account).exists():
             raise Conflict(_("The account has journal lines; deactivate it instead"), code="account_in_use")
         record_audit(actor=actor, action=AuditAction.DELETE, obj=account, old=snapshot(account, ACCOUNT_AUDITED))
-        account.delete()
+        try:
+            with transaction.atomic():
+                account.delete()
+        except ProtectedError as exc:  # a record of another module is kept on it (a bank account, a party…)
+            holder = next(iter(exc.protected_objects))._meta.verbose_name
+            raise Conflict(
+                _("The account is the ledger of a %(holder)s; deactivate it instead") % {"holder": holder},
+                code="account_in_use",
+            ) from exc
 
 
 def create_cost_center(*, actor, data: CostCenterInput) -> CostCenter:
