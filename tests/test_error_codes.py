@@ -47,8 +47,6 @@ def test_domain_error_classes_use_declared_codes():
             yield from subclasses(sub)
 
     declared = {
-        c.value
-        for enum in (PlatformError, IdentityError, AccountingError, PartiesError, CatalogError)
-        for c in enum
+        c.value for enum in (PlatformError, IdentityError, AccountingError, PartiesError, CatalogError) for c in enum
     }
     assert {cls.code for cls in [DomainError, *subclasses(DomainError)]} <= declared

@@ -53,6 +53,7 @@ LISTS = {
     "catalog/products": {},
     "catalog/price-lists": {},
     "catalog/price-lists/{price_list}/items": {},
+    "catalog/party-price-lists": {},
 }
 
 
