@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import F, Prefetch, Sum
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -138,7 +139,9 @@ def _narrowed(qs, rows, column: str, index_order: str):
     few = list(rows.order_by(index_order).values_list(column, flat=True)[: FEW_ENTRIES + 1])
     if len(few) > FEW_ENTRIES:
         return qs.filter(pk__in=rows.order_by().values(column))
-    return qs.filter(pk__in=few)
+    if not few:
+        return qs.none()
+    return qs.filter(pk__in=RawSQL("SELECT unnest(%s::uuid[])", [few]))  # one parameter, not thousands
 
 
 def journal_entries(
