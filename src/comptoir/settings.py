@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "comptoir.desk.apps.DeskConfig",
     "comptoir.accounting.apps.AccountingConfig",
     "comptoir.catalog.apps.CatalogConfig",
+    "comptoir.inventory.apps.InventoryConfig",
 ]
 
 MIDDLEWARE = [
