@@ -17,7 +17,12 @@ from comptoir.inventory.constants import WarehouseType
 from comptoir.inventory.errors import InventoryError
 from comptoir.inventory.models import StockBalance, StockBatch, StockMovement, Warehouse
 from comptoir.inventory.module import WAREHOUSE_CREATED, WAREHOUSE_UPDATED
-from comptoir.inventory.queries.refs import resolve_account, resolve_product, resolve_warehouse
+from comptoir.inventory.queries.refs import (
+    resolve_account,
+    resolve_product,
+    resolve_warehouse,
+    system_stock_account,
+)
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.inputs import UNSET, Patch, _Unset
@@ -139,7 +144,8 @@ def update_warehouse(*, actor, warehouse_id, changes: WarehousePatch) -> Warehou
                 setattr(row, name, given[name])
         if "inventory_account" in given:
             account = _stock_account(given["inventory_account"])
-            if account != row.inventory_account and _has_movements(row):
+            default = system_stock_account()  # where a warehouse naming no account values its stock
+            if (account or default) != (row.inventory_account or default) and _has_movements(row):
                 raise Conflict(
                     "The stock of this warehouse is on the books already; its account cannot change",
                     code=InventoryError.ACCOUNT_IN_USE,
