@@ -57,6 +57,7 @@ LISTS = {
     "inventory/movements": {},
     "inventory/stock-balance": {},
     "inventory/reservations": {},
+    "inventory/stock-counts": {},
 }
 
 
@@ -134,6 +135,7 @@ def books(tenant):
     assert api.post("inventory/stock-entries", receipt).status_code == 201
     hold = {"product": "SAW", "warehouse": "MAIN", "batch": "B1", "quantity": "2"}
     assert api.post("inventory/reservations", hold).status_code == 201
+    assert api.post("inventory/stock-counts", {"warehouse": "MAIN", "count_date": str(IN_YEAR)}).status_code == 201
     return {
         "bank": bank.json()["id"],
         "webhook": webhook.json()["id"],

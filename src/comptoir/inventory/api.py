@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
+from django.utils import timezone
 from ninja import Query, Router, Status
 
+from comptoir.inventory.queries import reports
 from comptoir.inventory.queries import stock as queries
 from comptoir.inventory.schemas import (
     BalanceFilters,
@@ -15,14 +18,29 @@ from comptoir.inventory.schemas import (
     BatchIn,
     BatchOut,
     BatchPage,
+    CountsIn,
+    ExpiryOut,
+    ExpiryParams,
+    LedgerOut,
+    LedgerParams,
     MovementFilters,
     MovementOut,
     MovementPage,
+    OnHandOut,
+    OnHandParams,
     ReasonIn,
+    ReorderOut,
     ReservationFilters,
     ReservationIn,
     ReservationOut,
     ReservationPage,
+    StatusOut,
+    StatusParams,
+    StockCountDetail,
+    StockCountFilters,
+    StockCountIn,
+    StockCountOut,
+    StockCountPage,
     StockEntryDetail,
     StockEntryFilters,
     StockEntryIn,
@@ -34,7 +52,7 @@ from comptoir.inventory.schemas import (
     WarehousePage,
     WarehousePatch,
 )
-from comptoir.inventory.services import entries, reservations, warehouses
+from comptoir.inventory.services import counts, entries, reservations, warehouses
 from comptoir.platform.access import authorize
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.pagination import PageParams
@@ -255,3 +273,113 @@ def consume_reservation(request, reservation_id: uuid.UUID):
     queries.access_reservation(reservation_id)
     reservations.consume_reservation(actor=actor.user, reservation_id=reservation_id)
     return queries.access_reservation(reservation_id)
+
+
+# --- stock counts -------------------------------------------------------------------------------------------------
+
+
+@router.get("/stock-counts", response=StockCountPage)
+def list_stock_counts(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[StockCountFilters]):
+    """The stock counts, latest first."""
+    authorize(request, "inventory.view_stockcount")
+    return list_or_export(
+        request,
+        queries.stock_counts(**filters.dict()),
+        page,
+        export,
+        allowed_ordering={"count_date", "created_at"},
+        default_ordering=["-count_date", "-created_at"],
+        schema=StockCountOut,
+        filename="stock-counts",
+    )
+
+
+@router.post("/stock-counts", response={201: StockCountDetail})
+def create_stock_count(request, body: StockCountIn):
+    """A DRAFT count of a warehouse."""
+    actor = authorize(request, "inventory.add_stockcount")
+    row = counts.create_stock_count(actor=actor.user, data=counts.StockCountInput(**body.dict()))
+    return Status(201, queries.access_stock_count(row.pk))
+
+
+@router.get("/stock-counts/{count_id}", response=StockCountDetail)
+def get_stock_count(request, count_id: uuid.UUID):
+    """One count with its lines: the snapshot, what was counted and the difference."""
+    authorize(request, "inventory.view_stockcount")
+    return queries.access_stock_count(count_id)
+
+
+@router.post("/stock-counts/{count_id}/start", response=StockCountDetail)
+def start_stock_count(request, count_id: uuid.UUID):
+    """DRAFT → IN_PROGRESS: what the books hold at the warehouse, snapshotted."""
+    actor = authorize(request, "inventory.change_stockcount")
+    queries.access_stock_count(count_id)
+    counts.start_stock_count(actor=actor.user, count_id=count_id)
+    return queries.access_stock_count(count_id)
+
+
+@router.post("/stock-counts/{count_id}/counts", response=StockCountDetail)
+def record_counts(request, count_id: uuid.UUID, body: CountsIn):
+    """Record what was counted (a product not on the list is added)."""
+    actor = authorize(request, "inventory.change_stockcount")
+    queries.access_stock_count(count_id)
+    lines = [counts.CountedLine(**line.dict()) for line in body.lines]
+    counts.record_counts(actor=actor.user, count_id=count_id, lines=lines)
+    return queries.access_stock_count(count_id)
+
+
+@router.post("/stock-counts/{count_id}/complete", response=StockCountDetail)
+def complete_stock_count(request, count_id: uuid.UUID):
+    """IN_PROGRESS → COMPLETED: every difference posted as an adjustment, in one journal entry."""
+    actor = authorize(request, "inventory.complete_stockcount")
+    queries.access_stock_count(count_id)
+    counts.complete_stock_count(actor=actor.user, count_id=count_id)
+    return queries.access_stock_count(count_id)
+
+
+@router.post("/stock-counts/{count_id}/cancel", response=StockCountDetail)
+def cancel_stock_count(request, count_id: uuid.UUID, body: ReasonIn | None = None):
+    """DRAFT or IN_PROGRESS → CANCELLED."""
+    actor = authorize(request, "inventory.change_stockcount")
+    queries.access_stock_count(count_id)
+    counts.cancel_stock_count(actor=actor.user, count_id=count_id, reason=body.reason if body else "")
+    return queries.access_stock_count(count_id)
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+
+@router.get("/reports/stock-ledger", response=LedgerOut)
+def stock_ledger(request, params: Query[LedgerParams]):
+    """One product's movements between two dates, after its opening figures, with running quantity and value."""
+    authorize(request, "inventory.view_stockmovement")
+    return reports.stock_ledger(**params.dict())
+
+
+@router.get("/reports/stock-on-hand", response=OnHandOut)
+def stock_on_hand(request, params: Query[OnHandParams]):
+    """Quantity and value per product and warehouse as of a date (the stock valuation)."""
+    authorize(request, "inventory.view_stockbalance")
+    return reports.stock_on_hand(**params.dict())
+
+
+@router.get("/reports/reorder", response=ReorderOut)
+def reorder_report(request):
+    """Products at or below their reorder point, with the quantity to order."""
+    authorize(request, "inventory.view_stockbalance")
+    return {"rows": reports.reorder_report()}
+
+
+@router.get("/reports/expiry", response=ExpiryOut)
+def expiry_report(request, params: Query[ExpiryParams]):
+    """Stock in batches expiring before a date."""
+    authorize(request, "inventory.view_stockbalance")
+    before = params.before or timezone.localdate() + datetime.timedelta(days=30)
+    return {"before": before, "rows": reports.expiry_report(before=before)}
+
+
+@router.get("/reports/inventory-status", response=StatusOut)
+def inventory_status(request, params: Query[StatusParams]):
+    """The inventory_status view: stock level, reservations, status, margin and value at standard cost."""
+    authorize(request, "inventory.view_stockbalance")
+    return {"rows": reports.inventory_status(**params.dict())}

@@ -68,3 +68,30 @@ RESERVATION_TRANSITIONS = frozenset(
 class ValuationMethod(models.TextChoices):
     FIFO = "FIFO", _("First in, first out")
     MOVING_AVERAGE = "MOVING_AVERAGE", _("Moving average")
+
+
+class StockCountStatus(models.TextChoices):
+    DRAFT = "DRAFT", pgettext_lazy("stock count", "Draft")
+    IN_PROGRESS = "IN_PROGRESS", pgettext_lazy("stock count", "In progress")
+    COMPLETED = "COMPLETED", pgettext_lazy("stock count", "Completed")
+    CANCELLED = "CANCELLED", pgettext_lazy("stock count", "Cancelled")
+
+
+# Started, a count snapshots what the books say is there; completed, it posts the differences as adjustments.
+STOCK_COUNT_TRANSITIONS = frozenset(
+    {
+        (StockCountStatus.DRAFT, StockCountStatus.IN_PROGRESS),
+        (StockCountStatus.IN_PROGRESS, StockCountStatus.COMPLETED),
+        (StockCountStatus.DRAFT, StockCountStatus.CANCELLED),
+        (StockCountStatus.IN_PROGRESS, StockCountStatus.CANCELLED),
+    }
+)
+
+
+class InventoryStatus(models.TextChoices):
+    """A product's stock status in the `inventory_status` view (§29), tested in this order."""
+
+    OUT_OF_STOCK = "OUT_OF_STOCK", _("Out of stock")
+    LOW_STOCK = "LOW_STOCK", _("Low stock")
+    REORDER_NEEDED = "REORDER_NEEDED", _("Reorder needed")
+    IN_STOCK = "IN_STOCK", _("In stock")

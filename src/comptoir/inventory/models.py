@@ -7,9 +7,11 @@ from django.db.models import F, Q
 
 from comptoir.inventory.constants import (
     RESERVATION_TRANSITIONS,
+    STOCK_COUNT_TRANSITIONS,
     STOCK_ENTRY_TRANSITIONS,
     MovementType,
     ReservationStatus,
+    StockCountStatus,
     StockEntryStatus,
     StockEntryType,
     WarehouseType,
@@ -295,3 +297,62 @@ class StockReservation(TenantModel):
                 fields=["organization", "expires_at"], condition=Q(status="ACTIVE"), name="stock_reservation_expiry"
             ),
         ]
+
+
+class StockCount(PostableDocument):
+    """A physical count of one warehouse: DRAFT → IN_PROGRESS (the system quantities snapshotted) → COMPLETED (the
+    differences posted as adjustments in one STOCK journal entry, numbered STC-…) or CANCELLED."""
+
+    TRANSITIONS = STOCK_COUNT_TRANSITIONS
+    NUMBER_FIELD = "count_number"
+
+    count_number = models.CharField(max_length=50, null=True, blank=True)
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    count_date = models.DateField()
+    status = models.CharField(max_length=12, choices=StockCountStatus.choices, default=StockCountStatus.DRAFT)
+    journal_entry = models.ForeignKey(
+        "accounting.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    in_progress_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-count_date", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "count_number"],
+                condition=Q(count_number__isnull=False),
+                name="stock_count_number_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status", "count_date"], name="stock_count_status_date")]
+
+    def __str__(self) -> str:
+        return self.count_number or f"{self.warehouse_id} {self.count_date}"
+
+
+class StockCountLine(TenantModel):
+    """What the books said (`system_quantity`, snapshotted when the count started) and what was counted."""
+
+    count = models.ForeignKey(StockCount, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(StockBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    system_quantity = models.DecimalField(**QTY)
+    counted_quantity = models.DecimalField(**QTY, null=True, blank=True)
+
+    class Meta:
+        ordering = ["product__code", "batch__batch_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "count", "product", "batch"], nulls_distinct=False, name="stock_count_line_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(counted_quantity__isnull=True) | Q(counted_quantity__gte=0),
+                name="stock_count_line_counted_non_negative",
+            ),
+        ]
+
+    @property
+    def difference(self):
+        return None if self.counted_quantity is None else self.counted_quantity - self.system_quantity

@@ -9,6 +9,8 @@ from comptoir.platform.modules import BookCheck, ModuleSpec, Series, SettingSpec
 
 STOCK_ENTRY_SERIES = "STE"
 STOCK_ENTRY_DOCUMENT = "inventory.stockentry"
+STOCK_COUNT_SERIES = "STC"
+STOCK_COUNT_DOCUMENT = "inventory.stockcount"
 
 WAREHOUSE_CREATED = "inventory.warehouse.created"
 WAREHOUSE_UPDATED = "inventory.warehouse.updated"
@@ -19,6 +21,9 @@ STOCK_RESERVED = "inventory.reservation.created"
 RESERVATION_RELEASED = "inventory.reservation.released"
 RESERVATION_CONSUMED = "inventory.reservation.consumed"
 RESERVATION_EXPIRED = "inventory.reservation.expired"
+STOCK_COUNT_STARTED = "inventory.stock_count.started"
+STOCK_COUNT_COMPLETED = "inventory.stock_count.completed"
+STOCK_COUNT_CANCELLED = "inventory.stock_count.cancelled"
 
 VALUATION_SETTING = "inventory.valuation_method"
 RECEIPT_ACCOUNT_SETTING = "inventory.receipt_account"
@@ -27,6 +32,7 @@ ADJUSTMENT_ACCOUNT_SETTING = "inventory.adjustment_account"
 
 _READ = ("inventory.view_*",)
 _MOVE = ("inventory.add_stockentry", "inventory.post_stockentry", "inventory.change_stockentry")
+_COUNT = ("inventory.add_stockcount", "inventory.change_stockcount", "inventory.complete_stockcount")
 _RESERVE = ("inventory.add_stockreservation", "inventory.change_stockreservation")
 
 
@@ -39,17 +45,23 @@ MODULE = ModuleSpec(
     name="inventory",
     label=_("Inventory"),
     depends_on=("platform", "accounting", "catalog"),
-    permissions={"inventory.post_stockentry": "Post a stock entry (writes its movements and its journal entry)"},
+    permissions={
+        "inventory.post_stockentry": "Post a stock entry (writes its movements and its journal entry)",
+        "inventory.complete_stockcount": "Complete a stock count (posts its differences as adjustments)",
+    },
     role_grants={
         "INVENTORY": ("inventory.*",),
-        "STOCK_KEEPER": (*_READ, *_MOVE, *_RESERVE, "inventory.add_stockbatch"),
+        "STOCK_KEEPER": (*_READ, *_MOVE, *_COUNT, *_RESERVE, "inventory.add_stockbatch"),
         "SALES": (*_READ, *_RESERVE),
         "PURCHASING": _READ,
         "ACCOUNTANT": _READ,
     },
     switchable=True,
     default_enabled=True,
-    numbering=(Series(document_type=STOCK_ENTRY_SERIES, prefix="STE-{year}-"),),
+    numbering=(
+        Series(document_type=STOCK_ENTRY_SERIES, prefix="STE-{year}-"),
+        Series(document_type=STOCK_COUNT_SERIES, prefix="STC-{year}-"),
+    ),
     settings=(
         SettingSpec(
             VALUATION_SETTING,
@@ -90,9 +102,12 @@ MODULE = ModuleSpec(
         RESERVATION_RELEASED,
         RESERVATION_CONSUMED,
         RESERVATION_EXPIRED,
+        STOCK_COUNT_STARTED,
+        STOCK_COUNT_COMPLETED,
+        STOCK_COUNT_CANCELLED,
     ),
     api=(("/inventory", "comptoir.inventory.api.router"),),
-    posting_documents=(STOCK_ENTRY_DOCUMENT,),
+    posting_documents=(STOCK_ENTRY_DOCUMENT, STOCK_COUNT_DOCUMENT),
     book_checks=(
         BookCheck(
             check="comptoir.inventory.services.books.check_stock",

@@ -11,8 +11,10 @@ from ninja import Schema
 from pydantic import Field
 
 from comptoir.inventory.constants import (
+    InventoryStatus,
     MovementType,
     ReservationStatus,
+    StockCountStatus,
     StockEntryStatus,
     StockEntryType,
     WarehouseType,
@@ -368,3 +370,191 @@ class ReservationOut(Schema):
 
 class ReservationPage(Page):
     items: list[ReservationOut]
+
+
+# --- stock counts -------------------------------------------------------------------------------------------------
+
+
+class StockCountIn(Input):
+    warehouse: str = Field(min_length=1, description="id or code")
+    count_date: datetime.date
+    notes: str = Field("", max_length=5000)
+
+
+class CountedLineIn(Input):
+    product: str = Field(min_length=1, description="id or code")
+    counted_quantity: Decimal = Field(ge=0, max_digits=18, decimal_places=3)
+    batch: str | None = None
+
+
+class CountsIn(Input):
+    lines: list[CountedLineIn] = Field(min_length=1, max_length=5000)
+
+
+class StockCountFilters(Schema):
+    status: StockCountStatus | None = None
+    warehouse: str | None = None
+
+
+class StockCountLineOut(Schema):
+    product: str
+    batch: str | None
+    system_quantity: DecimalString
+    counted_quantity: DecimalString | None
+    difference: DecimalString | None
+
+    @staticmethod
+    def resolve_product(obj):
+        return obj.product.code
+
+    @staticmethod
+    def resolve_batch(obj):
+        return obj.batch.batch_number if obj.batch_id else None
+
+
+class StockCountOut(Schema):
+    id: uuid.UUID
+    count_number: str | None
+    warehouse: str
+    count_date: datetime.date
+    status: str
+    journal_entry: uuid.UUID | None
+    notes: str
+
+    @staticmethod
+    def resolve_warehouse(obj):
+        return obj.warehouse.code
+
+    @staticmethod
+    def resolve_journal_entry(obj):
+        return obj.journal_entry_id
+
+
+class StockCountDetail(StockCountOut):
+    lines: list[StockCountLineOut]
+
+    @staticmethod
+    def resolve_lines(obj):
+        return list(obj.lines.all())
+
+
+class StockCountPage(Page):
+    items: list[StockCountOut]
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+
+class LedgerParams(Schema):
+    product: str = Field(description="id or code")
+    warehouse: str | None = Field(None, description="id or code; includes its bins; default: every warehouse")
+    date_from: datetime.date
+    date_to: datetime.date
+
+
+class Figures(Schema):
+    quantity: DecimalString
+    value: AmountString
+
+
+class LedgerRow(Schema):
+    date: datetime.date
+    movement_type: str
+    from_warehouse: str | None
+    to_warehouse: str | None
+    batch: str | None
+    quantity: DecimalString
+    rate: DecimalString
+    value: AmountString
+    running_quantity: DecimalString
+    running_value: AmountString
+    source_type: str
+    source_id: uuid.UUID
+
+
+class LedgerOut(Schema):
+    product: str
+    date_from: datetime.date
+    date_to: datetime.date
+    opening: Figures
+    movements: list[LedgerRow]
+    closing: Figures
+
+
+class OnHandParams(Schema):
+    as_of: datetime.date | None = Field(None, description="default: today (from the balance cache)")
+    warehouse: str | None = None
+    product: str | None = None
+
+
+class OnHandRow(Schema):
+    product: str
+    product_name: str
+    warehouse: str
+    quantity: DecimalString
+    value: AmountString
+
+
+class OnHandOut(Schema):
+    as_of: datetime.date
+    rows: list[OnHandRow]
+    total_value: AmountString
+
+
+class ReorderRow(Schema):
+    product: str
+    name: str
+    on_hand: DecimalString
+    reserved: DecimalString
+    available: DecimalString
+    reorder_point: DecimalString
+    to_order: DecimalString
+
+
+class ReorderOut(Schema):
+    rows: list[ReorderRow]
+
+
+class ExpiryParams(Schema):
+    before: datetime.date | None = Field(None, description="default: 30 days from today")
+
+
+class ExpiryRow(Schema):
+    product: str
+    warehouse: str
+    batch: str
+    exp_date: datetime.date
+    quantity: DecimalString
+    value: AmountString
+
+
+class ExpiryOut(Schema):
+    before: datetime.date
+    rows: list[ExpiryRow]
+
+
+class StatusParams(Schema):
+    status: InventoryStatus | None = None
+
+
+class StatusRow(Schema):
+    id: uuid.UUID
+    code: str
+    name: str
+    type: str
+    status: str
+    stock_level: DecimalString
+    reserved_quantity: DecimalString
+    available_quantity: DecimalString
+    min_stock_level: DecimalString
+    reorder_point: DecimalString
+    inventory_status: str
+    price: DecimalString
+    cost: DecimalString
+    margin: DecimalString
+    margin_percent: DecimalString
+    inventory_value: DecimalString
+
+
+class StatusOut(Schema):
+    rows: list[StatusRow]

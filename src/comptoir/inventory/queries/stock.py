@@ -8,6 +8,8 @@ from django.db.models import F, Prefetch, Q
 from comptoir.inventory.models import (
     StockBalance,
     StockBatch,
+    StockCount,
+    StockCountLine,
     StockEntry,
     StockEntryLine,
     StockMovement,
@@ -119,3 +121,18 @@ def reservations(*, product=None, warehouse=None, status=None):
 
 def access_reservation(reservation_id) -> StockReservation:
     return _found(reservations().filter(pk=reservation_id).first(), "reservation")
+
+
+def stock_counts(*, status=None, warehouse=None):
+    qs = StockCount.objects.filter(deleted_at__isnull=True).select_related("warehouse")
+    if status:
+        qs = qs.filter(status=status)
+    if warehouse:
+        qs = qs.filter(warehouse=resolve_warehouse(warehouse))
+    return qs
+
+
+def access_stock_count(count_id) -> StockCount:
+    lines = StockCountLine.objects.select_related("product", "batch")
+    row = stock_counts().prefetch_related(Prefetch("lines", queryset=lines)).filter(pk=count_id).first()
+    return _found(row, "stock count")

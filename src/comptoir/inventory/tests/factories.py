@@ -28,8 +28,9 @@ def entry(api, entry_type, lines, *, date=None, post=True, expect=201, **fields)
     return response.json()
 
 
-def receive(api, product_code, warehouse_code, quantity, unit_cost, **kw):
-    line = {"product": product_code, "to_warehouse": warehouse_code, "quantity": quantity, "unit_cost": unit_cost}
+def receive(api, product_code, warehouse_code, quantity, unit_cost, batch=None, **kw):
+    line = {"product": product_code, "to_warehouse": warehouse_code, "quantity": quantity, "unit_cost": unit_cost,
+            "batch": batch}  # fmt: skip
     return entry(api, "RECEIPT", [line], **kw)
 
 
