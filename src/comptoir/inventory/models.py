@@ -169,6 +169,9 @@ class StockMovement(TenantModel):
     journal_entry = models.ForeignKey(
         "accounting.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    account = models.ForeignKey(  # the other side of the books of a movement in or out (none for a transfer)
+        "accounting.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reference_number = models.CharField(max_length=100, blank=True)
     reason = models.TextField(blank=True)
 
@@ -207,6 +210,32 @@ class StockMovement(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.movement_type} {self.quantity} {self.product_id}"
+
+
+class StockRevaluation(TenantModel):
+    """A change of the value of an outgoing movement, written when a back-dated movement changes what the stock it
+    took was worth (DESIGN §6: only that product × warehouse, from the back-dated day on). `amount` is new − old; the
+    movement's value is its own plus its revaluations'. Append-only, like the ledger."""
+
+    movement = models.ForeignKey(StockMovement, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(StockBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revaluation_date = models.DateField()
+    amount = models.DecimalField(**MONEY)
+    source_type = models.CharField(max_length=50)
+    source_id = models.UUIDField()
+    journal_entry = models.ForeignKey(
+        "accounting.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["revaluation_date", "id"]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="stock_revaluation_not_zero")]
+        indexes = [
+            models.Index(fields=["organization", "movement"], name="stock_revaluation_movement"),
+            models.Index(fields=["organization", "product", "warehouse"], name="stock_revaluation_key"),
+        ]
 
 
 class StockBalance(TenantModel):

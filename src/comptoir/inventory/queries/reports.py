@@ -18,7 +18,7 @@ from django.db import connection
 from django.db.models import Q, Sum
 
 from comptoir.catalog.queries.products import products as catalog_products
-from comptoir.inventory.models import StockBalance, StockMovement, Warehouse
+from comptoir.inventory.models import StockBalance, StockMovement, StockRevaluation, Warehouse
 from comptoir.inventory.queries.refs import resolve_product, resolve_warehouse
 from comptoir.platform.tenancy import require_org_id
 
@@ -27,6 +27,7 @@ NONE = Decimal("0.000")  # a quantity
 MOVEMENT = StockMovement._meta.db_table
 WAREHOUSE = Warehouse._meta.db_table
 BALANCE = StockBalance._meta.db_table
+REVALUATION = StockRevaluation._meta.db_table
 
 
 def _rows(sql: str, params: dict) -> list[dict]:
@@ -100,6 +101,9 @@ SELECT t.product_id, t.warehouse_id, SUM(t.q) AS quantity, SUM(t.v) AS value FRO
     UNION ALL
     SELECT product_id, from_warehouse_id, -quantity, -value FROM {MOVEMENT}
      WHERE organization_id = %(org)s AND from_warehouse_id IS NOT NULL AND movement_date <= %(as_of)s
+    UNION ALL
+    SELECT product_id, warehouse_id, 0, -amount FROM {REVALUATION}
+     WHERE organization_id = %(org)s AND revaluation_date <= %(as_of)s
 ) t GROUP BY t.product_id, t.warehouse_id HAVING SUM(t.q) <> 0 OR SUM(t.v) <> 0
 """  # noqa: S608 (model table)
 

@@ -1,5 +1,6 @@
 """The proof of the stock (DESIGN §6), run by `comptoir check-books` for every organization (declared in the
-module's `book_checks`): the balance cache equals the ledger (on hand and value per product, warehouse and batch;
+module's `book_checks`): the balance cache equals the ledger (on hand and value per product, warehouse and batch,
+the movements' values with their revaluations;
 reserved = Σ active reservations), the FIFO layers hold what the balances hold, and the stock's value on each
 inventory account equals that account's balance in the books. `rebuild_stock()` recomputes the cache and the
 layers from the ledger."""
@@ -14,12 +15,19 @@ from django.db import connection, transaction
 
 from comptoir.accounting.queries.reports import BEGINNING, account_movements
 from comptoir.inventory.constants import ReservationStatus, ValuationMethod
-from comptoir.inventory.models import StockBalance, StockLayer, StockMovement, StockReservation, Warehouse
+from comptoir.inventory.models import (
+    StockBalance,
+    StockLayer,
+    StockMovement,
+    StockReservation,
+    StockRevaluation,
+    Warehouse,
+)
 from comptoir.inventory.module import VALUATION_SETTING
 from comptoir.inventory.queries.refs import system_stock_account
+from comptoir.inventory.services.valuation import take_layers
 from comptoir.platform.db import insert_rows
 from comptoir.platform.ids import uuid7
-from comptoir.platform.money import round_money
 from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.tenancy import require_org_id
@@ -29,6 +37,7 @@ MOVEMENT = StockMovement._meta.db_table
 BALANCE = StockBalance._meta.db_table
 LAYER = StockLayer._meta.db_table
 RESERVATION = StockReservation._meta.db_table
+REVALUATION = StockRevaluation._meta.db_table
 WAREHOUSE = Warehouse._meta.db_table
 
 # Σ into − Σ out of each (product, warehouse, batch), from the ledger.
@@ -39,6 +48,8 @@ SELECT product_id, warehouse_id, batch_id, SUM(q) AS quantity, SUM(v) AS value F
     UNION ALL
     SELECT product_id, from_warehouse_id, batch_id, -quantity, -value
       FROM {MOVEMENT} WHERE organization_id = %(org)s AND from_warehouse_id IS NOT NULL
+    UNION ALL
+    SELECT product_id, warehouse_id, batch_id, 0, -amount FROM {REVALUATION} WHERE organization_id = %(org)s
 ) t GROUP BY product_id, warehouse_id, batch_id
 """  # noqa: S608 (model tables)
 
@@ -91,6 +102,8 @@ SELECT COALESCE(w.inventory_account_id, %(default)s), SUM(t.value) FROM (
      WHERE organization_id = %(org)s AND to_warehouse_id IS NOT NULL
     UNION ALL
     SELECT from_warehouse_id, -value FROM {MOVEMENT} WHERE organization_id = %(org)s AND from_warehouse_id IS NOT NULL
+    UNION ALL
+    SELECT warehouse_id, -amount FROM {REVALUATION} WHERE organization_id = %(org)s
 ) t JOIN {WAREHOUSE} w ON w.id = t.warehouse_id
  GROUP BY 1
 """  # noqa: S608 (model tables)
@@ -159,21 +172,10 @@ def _replayed_layers() -> list[StockLayer]:
     queues: dict[tuple, deque] = defaultdict(deque)
     for movement in StockMovement.objects.order_by("movement_date", "id").iterator(chunk_size=5000):
         if movement.from_warehouse_id is not None:
-            left = movement.quantity
             queue = queues[(movement.product_id, movement.from_warehouse_id, movement.batch_id)]
-            while left and queue:
-                layer = queue[0]
-                take = min(left, layer.remaining_quantity)
-                part = (
-                    layer.remaining_value
-                    if take == layer.remaining_quantity
-                    else round_money(layer.remaining_value * take / layer.remaining_quantity, currency)
-                )
-                layer.remaining_quantity -= take
-                layer.remaining_value -= part
-                left -= take
-                if layer.remaining_quantity == 0:
-                    queue.popleft()
+            _value, _lacking = take_layers(queue, movement.quantity, currency)
+            while queue and queue[0].remaining_quantity == 0:
+                queue.popleft()
         if movement.to_warehouse_id is not None:
             layer = StockLayer(
                 id=uuid7(),

@@ -5,8 +5,9 @@ Rules (each refused with a problem+json code, nothing written):
 - a product that tracks stock (`untracked_product`), active warehouses (`inactive`);
 - never below zero: an outgoing quantity must be available (on hand − reserved) at its (product, warehouse, batch)
   (`insufficient_stock`), checked under the balance row's lock and again by the guarded UPDATE;
-- the date in an open period (`period_closed`, `fiscal_year_closed`, `no_fiscal_period`) and no later movement of
-  the same product at the same warehouse (`back_dated`: the valuation of what followed would change).
+- the date in an open period (`period_closed`, `fiscal_year_closed`, `no_fiscal_period`). A date before later
+  movements of the same product at the same warehouse replays those keys and revalues what followed
+  (`services.backdating`).
 
 Lock order, the same for every writer (and for reservations): the balance rows of every key the document touches,
 created when missing and locked `FOR UPDATE` in (product, warehouse, batch) order; then the FIFO layers of the
@@ -26,11 +27,13 @@ from django.db.models import Q
 from comptoir.accounting.constants import EntryType, PeriodStatus
 from comptoir.accounting.services import PostingLine, SourceRef, post_document
 from comptoir.accounting.services.periods import period_of
-from comptoir.inventory.constants import ValuationMethod
+from comptoir.inventory.constants import MovementType, ValuationMethod
 from comptoir.inventory.errors import InventoryError
-from comptoir.inventory.models import StockBalance, StockLayer, StockMovement
+from comptoir.inventory.models import StockBalance, StockLayer, StockMovement, StockRevaluation
 from comptoir.inventory.module import VALUATION_SETTING
 from comptoir.inventory.queries.refs import system_stock_account
+from comptoir.inventory.services.backdating import later_keys, replay
+from comptoir.inventory.services.valuation import share, take_layers
 from comptoir.platform.db import insert_rows
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.ids import uuid7
@@ -86,8 +89,7 @@ def check_period(day: datetime.date) -> None:
         raise Conflict(f"The period of {day} is closed", code="period_closed", field="date")
 
 
-def _check_moves(moves: list[Move], day: datetime.date) -> None:
-    later = Q()
+def _check_moves(moves: list[Move]) -> None:
     for move in moves:
         if not move.product.track_inventory:
             raise ValidationFailed(
@@ -97,20 +99,12 @@ def _check_moves(moves: list[Move], day: datetime.date) -> None:
             )
         for side in ("from_warehouse", "to_warehouse"):
             warehouse = getattr(move, side)
-            if warehouse is not None:
-                if not warehouse.is_active:
-                    raise ValidationFailed(
-                        f"Warehouse {warehouse.code} is inactive",
-                        code=InventoryError.INACTIVE,
-                        field=f"{move.field}.{side}",
-                    )
-                later |= Q(product=move.product) & (Q(from_warehouse=warehouse) | Q(to_warehouse=warehouse))
-    if StockMovement.objects.filter(later, movement_date__gt=day).exists():
-        raise ValidationFailed(
-            "A later movement of this stock exists: a back-dated movement would change its valuation",
-            code=InventoryError.BACK_DATED,
-            field="date",
-        )
+            if warehouse is not None and not warehouse.is_active:
+                raise ValidationFailed(
+                    f"Warehouse {warehouse.code} is inactive",
+                    code=InventoryError.INACTIVE,
+                    field=f"{move.field}.{side}",
+                )
 
 
 _ENSURE_SQL = f"""
@@ -196,30 +190,10 @@ def _take(balance: _Balance, quantity: Decimal, move: Move, fifo: list[StockLaye
             field=f"{move.field}.quantity",
         )
     if fifo is None:  # moving average: the balance's own average
-        value = (
-            balance.value
-            if quantity == balance.quantity
-            else round_money(balance.value * quantity / balance.quantity, currency)
-        )
+        value = share(balance.value, quantity, balance.quantity, currency)
     else:
-        value, left = ZERO, quantity
-        for layer in fifo:
-            if left == 0:
-                break
-            if layer.remaining_quantity == 0:
-                continue
-            take = min(left, layer.remaining_quantity)
-            part = (
-                layer.remaining_value
-                if take == layer.remaining_quantity
-                else round_money(layer.remaining_value * take / layer.remaining_quantity, currency)
-            )
-            layer.remaining_quantity -= take
-            layer.remaining_value -= part
-            layer._changed = True
-            value += part
-            left -= take
-        if left:  # the layers must hold what the balance holds: check-books reports the difference
+        value, lacking = take_layers(fifo, quantity, currency)
+        if lacking:  # the layers must hold what the balance holds: check-books reports the difference
             raise Conflict(
                 f"The valuation layers of {move.product.code} hold less than its balance",
                 code=InventoryError.INSUFFICIENT_STOCK,
@@ -234,11 +208,15 @@ def _inventory_account(warehouse, default) -> object:
     return warehouse.inventory_account_id or default
 
 
-def _posting_lines(moves: list[Move]) -> list[PostingLine]:
-    """The journal lines of the movements: per account, the net of what enters and leaves it, in base currency."""
+def _posting_lines(moves: list[Move], revaluations=()) -> list[PostingLine]:
+    """The journal lines of the movements (and of the revaluations of later ones a back-dated document makes): per
+    account, the net of what enters and leaves it, in base currency."""
     default = system_stock_account()
     default_id = default.pk if default else None
     net: dict = defaultdict(lambda: ZERO)
+    for movement, _key, amount in revaluations:  # the outgoing movement took `amount` more out of inventory
+        net[_inventory_account(movement.from_warehouse, default_id)] -= amount
+        net[movement.account_id] += amount
     for move in moves:
         if move.value == 0:
             continue
@@ -263,6 +241,54 @@ def _posting_lines(moves: list[Move]) -> list[PostingLine]:
     ]
 
 
+def _write_replayed(replayed, moves, movements, entry, *, fifo: bool, source: tuple, day) -> None:
+    """The revaluations a back-dated document made, and (FIFO) the replayed keys' layers in place of theirs."""
+    organization_id = require_org_id()
+    insert_rows(
+        [
+            StockRevaluation(
+                id=uuid7(),
+                organization_id=organization_id,
+                movement=movement,
+                product_id=key[0],
+                warehouse_id=key[1],
+                batch_id=key[2],
+                revaluation_date=day,
+                amount=amount,
+                source_type=source[0],
+                source_id=source[1],
+                journal_entry=entry,
+            )
+            for movement, key, amount in replayed.revaluations
+        ]
+    )
+    if not fifo:
+        return
+    condition = Q()
+    for product, warehouse, batch in replayed.layers:
+        condition |= Q(product_id=product, warehouse_id=warehouse, batch_id=batch)
+    StockLayer.objects.filter(condition).delete()
+    written = {id(move): movement for move, movement in zip(moves, movements, strict=True)}
+    insert_rows(
+        [
+            StockLayer(
+                id=uuid7(),
+                organization_id=organization_id,
+                product_id=key[0],
+                warehouse_id=key[1],
+                batch_id=key[2],
+                movement=written.get(id(layer.source), layer.source),
+                layer_date=layer.layer_date,
+                quantity=layer.quantity,
+                remaining_quantity=layer.remaining_quantity,
+                remaining_value=layer.remaining_value,
+            )
+            for key, queue in replayed.layers.items()
+            for layer in queue
+        ]
+    )
+
+
 def write_movements(
     *,
     actor,
@@ -276,7 +302,8 @@ def write_movements(
     """Value and write `moves` dated `day` for the document (`source_type`, `source_id`), with its journal entry
     (None when the movements move no value between accounts). Returns (movements, journal entry)."""
     check_period(day)
-    _check_moves(moves, day)
+    _check_moves(moves)
+    backdated = later_keys(moves, day)
     currency = current_organization().base_currency
     method = get_setting(VALUATION_SETTING)
     keys = []
@@ -292,12 +319,19 @@ def write_movements(
         for m in moves
         if m.from_warehouse is not None
     ]
-    layers = _open_layers(outgoing) if method == ValuationMethod.FIFO and outgoing else {}
+    fifo = method == ValuationMethod.FIFO
+    replayed = replay(moves, day, fifo=fifo, currency=currency) if backdated else None
+    if replayed is not None:
+        for key, (quantity, value) in replayed.figures.items():
+            balances[key].quantity, balances[key].value = quantity, value
+    layers = _open_layers(outgoing) if fifo and outgoing and not backdated else {}
     new_layers: list[StockLayer] = []
     movements: list[StockMovement] = []
     for move in moves:
         batch_id = move.batch.pk if move.batch else None
-        if move.from_warehouse is not None:
+        if backdated:
+            pass  # valued by the replay
+        elif move.from_warehouse is not None:
             key = (move.product.pk, move.from_warehouse.pk, batch_id)
             fifo = layers.get(key, []) if method == ValuationMethod.FIFO else None
             move.value = _take(balances[key], move.quantity, move, fifo, currency)
@@ -317,6 +351,7 @@ def write_movements(
             value=move.value,
             movement_date=day,
             movement_type=move.movement_type,
+            account=move.offset_account if move.movement_type != MovementType.TRANSFER else None,
             source_type=source_type,
             source_id=source_id,
             reference_number=reference,
@@ -324,7 +359,7 @@ def write_movements(
             updated_by=actor,
         )
         movements.append(movement)
-        if move.to_warehouse is not None:
+        if move.to_warehouse is not None and not backdated:
             key = (move.product.pk, move.to_warehouse.pk, batch_id)
             balances[key].quantity += move.quantity
             balances[key].value += move.value
@@ -344,7 +379,7 @@ def write_movements(
             )
             new_layers.append(layer)
             layers.setdefault(key, []).append(layer)  # a later line of this document may take from it
-    lines = _posting_lines(moves)
+    lines = _posting_lines(moves, replayed.revaluations if replayed else ())
     entry = None
     if lines:
         entry = post_document(
@@ -359,6 +394,8 @@ def write_movements(
     for movement in movements:
         movement.journal_entry = entry
     insert_rows(movements)
+    if replayed is not None:
+        _write_replayed(replayed, moves, movements, entry, fifo=fifo, source=(source_type, source_id), day=day)
     fresh = {layer.pk for layer in new_layers}
     consumed = [
         layer
