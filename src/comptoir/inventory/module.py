@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.inventory.constants import ValuationMethod
 from comptoir.platform.constants import SettingType
-from comptoir.platform.modules import BookCheck, ModuleSpec, Series, SettingSpec
+from comptoir.platform.modules import BookCheck, MenuEntry, ModuleSpec, Series, SettingSpec
 
 STOCK_ENTRY_SERIES = "STE"
 STOCK_ENTRY_DOCUMENT = "inventory.stockentry"
@@ -107,6 +107,14 @@ MODULE = ModuleSpec(
         STOCK_COUNT_CANCELLED,
     ),
     api=(("/inventory", "comptoir.inventory.api.router"),),
+    menu=(
+        MenuEntry(_("Stock on hand"), "inventory.view_stockbalance", view="inventory.stock"),
+        MenuEntry(_("Stock entries"), "inventory.view_stockentry", view="inventory.stock-entries"),
+        MenuEntry(_("Stock counts"), "inventory.view_stockcount", view="inventory.stock-counts"),
+        MenuEntry(_("Stock ledger"), "inventory.view_stockmovement", view="inventory.movements"),
+        MenuEntry(_("Warehouses"), "inventory.view_warehouse", view="inventory.warehouses"),
+    ),
+    desk="comptoir.inventory.desk.DESK",
     posting_documents=(STOCK_ENTRY_DOCUMENT, STOCK_COUNT_DOCUMENT),
     book_checks=(
         BookCheck(

@@ -136,3 +136,11 @@ def access_stock_count(count_id) -> StockCount:
     lines = StockCountLine.objects.select_related("product", "batch")
     row = stock_counts().prefetch_related(Prefetch("lines", queryset=lines)).filter(pk=count_id).first()
     return _found(row, "stock count")
+
+
+def access_balance(balance_id) -> StockBalance:
+    return _found(stock_balance(include_empty=True).filter(pk=balance_id).first(), "stock balance")
+
+
+def access_movement(movement_id) -> StockMovement:
+    return _found(movements().filter(pk=movement_id).first(), "movement")
