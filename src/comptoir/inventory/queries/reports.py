@@ -56,7 +56,7 @@ def stock_ledger(*, product, warehouse=None, date_from: datetime.date, date_to: 
     qs = StockMovement.objects.filter(product=item).select_related("from_warehouse", "to_warehouse", "batch")
     if inside is not None:
         qs = qs.filter(Q(from_warehouse_id__in=inside) | Q(to_warehouse_id__in=inside))
-    quantity, value = NONE, ZERO
+    quantity, value = NONE, Decimal("0.0000")  # as the amount columns hold it
     before = qs.filter(movement_date__lt=date_from).values_list("quantity", "value", "from_warehouse", "to_warehouse")
     for moved, worth, from_id, to_id in before:
         sign = _sign(from_id, to_id)
