@@ -103,7 +103,8 @@ def _payload(row: Warehouse) -> dict:
 
 
 def create_warehouse(*, actor, data: WarehouseInput) -> Warehouse:
-    """A new active warehouse, a root or a child of `parent`."""
+    """A new active warehouse, a root or a child of `parent` (whose inventory account it takes unless it names
+    one)."""
     with transaction.atomic():
         row = Warehouse(
             organization_id=require_org_id(),
@@ -118,6 +119,8 @@ def create_warehouse(*, actor, data: WarehouseInput) -> Warehouse:
         )
         row.pk = row._meta.pk.get_default()
         _place(row, data.parent)
+        if row.inventory_account is None and row.parent is not None:  # a bin values its stock as its warehouse
+            row.inventory_account = row.parent.inventory_account
         _save(row)
         record_audit(actor=actor, action=AuditAction.CREATE, obj=row, new=snapshot(row, AUDITED))
         emit_event(event_type=WAREHOUSE_CREATED, payload=_payload(row), source=row)
