@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import connection
 from django.db.models import Q, Sum
 
@@ -94,7 +95,14 @@ def stock_ledger(*, product, warehouse=None, date_from: datetime.date, date_to: 
     }
 
 
-_ON_HAND_AS_OF = f"""
+PRODUCT = apps.get_model("catalog", "Product")._meta.db_table  # read in SQL only, never imported
+
+_CACHED = f"""
+SELECT product_id, warehouse_id, SUM(quantity) AS quantity, SUM(value) AS value FROM {BALANCE}
+ WHERE organization_id = %(org)s GROUP BY product_id, warehouse_id
+"""  # noqa: S608 (model table)
+
+_AS_OF = f"""
 SELECT t.product_id, t.warehouse_id, SUM(t.q) AS quantity, SUM(t.v) AS value FROM (
     SELECT product_id, to_warehouse_id AS warehouse_id, quantity AS q, value AS v FROM {MOVEMENT}
      WHERE organization_id = %(org)s AND to_warehouse_id IS NOT NULL AND movement_date <= %(as_of)s
@@ -104,49 +112,39 @@ SELECT t.product_id, t.warehouse_id, SUM(t.q) AS quantity, SUM(t.v) AS value FRO
     UNION ALL
     SELECT product_id, warehouse_id, 0, -amount FROM {REVALUATION}
      WHERE organization_id = %(org)s AND revaluation_date <= %(as_of)s
-) t GROUP BY t.product_id, t.warehouse_id HAVING SUM(t.q) <> 0 OR SUM(t.v) <> 0
-"""  # noqa: S608 (model table)
+) t GROUP BY t.product_id, t.warehouse_id
+"""  # noqa: S608 (model tables)
+
+_ON_HAND = """
+SELECT p.code, p.name, w.code, f.quantity, f.value
+  FROM ({figures}) f
+  JOIN {product} p ON p.id = f.product_id AND p.deleted_at IS NULL
+  JOIN {warehouse} w ON w.id = f.warehouse_id
+ WHERE (f.quantity <> 0 OR f.value <> 0)
+   AND (%(product)s::uuid IS NULL OR f.product_id = %(product)s::uuid)
+   AND (%(path)s::text IS NULL OR starts_with(w.path, %(path)s::text))
+ ORDER BY p.code, w.code
+"""
 
 
 def stock_on_hand(*, as_of: datetime.date | None = None, warehouse=None, product=None) -> dict:
-    """Quantity and value per (product, warehouse) as of `as_of` (today when None: read from the balance cache),
-    with the total value."""
+    """Quantity and value per (product, warehouse) as of `as_of` (today when None: from the balance cache; an
+    earlier day from the ledger and the revaluations), with the total value. One query."""
     today = datetime.date.today()  # noqa: DTZ011 (the organization's calendar day is the server's)
-    filters = Q()
-    if product:
-        filters &= Q(product=resolve_product(product))
-    if warehouse:
-        filters &= Q(warehouse__path__startswith=resolve_warehouse(warehouse).path)
-    if as_of is None or as_of >= today:
-        figures = (
-            StockBalance.objects.filter(filters)
-            .values("product_id", "warehouse_id")
-            .annotate(quantity=Sum("quantity"), value=Sum("value"))
-            .exclude(quantity=0, value=0)
-        )
-        found = {(f["product_id"], f["warehouse_id"]): f for f in figures}
-    else:
-        rows = _rows(_ON_HAND_AS_OF, {"org": require_org_id(), "as_of": as_of})
-        found = {(r["product_id"], r["warehouse_id"]): r for r in rows}
-        if filters:
-            allowed = set(StockBalance.objects.filter(filters).values_list("product_id", "warehouse_id").distinct())
-            found = {k: v for k, v in found.items() if k in allowed}
-    codes = {p.pk: (p.code, p.name) for p in catalog_products().filter(pk__in={k[0] for k in found})}
-    places = dict(Warehouse.objects.filter(pk__in={k[1] for k in found}).values_list("id", "code"))
-    items = sorted(
-        (
-            {
-                "product": codes[product_id][0],
-                "product_name": codes[product_id][1],
-                "warehouse": places[warehouse_id],
-                "quantity": row["quantity"],
-                "value": row["value"],
-            }
-            for (product_id, warehouse_id), row in found.items()
-            if product_id in codes
-        ),
-        key=lambda item: (item["product"], item["warehouse"]),
-    )
+    cached = as_of is None or as_of >= today
+    sql = _ON_HAND.format(figures=_CACHED if cached else _AS_OF, product=PRODUCT, warehouse=WAREHOUSE)
+    params = {
+        "org": require_org_id(),
+        "as_of": as_of,
+        "product": resolve_product(product).pk if product else None,
+        "path": resolve_warehouse(warehouse).path if warehouse else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        items = [
+            {"product": code, "product_name": name, "warehouse": place, "quantity": quantity, "value": value}
+            for code, name, place, quantity, value in cursor.fetchall()
+        ]
     return {"as_of": as_of or today, "rows": items, "total_value": sum((i["value"] for i in items), ZERO)}
 
 

@@ -34,7 +34,7 @@ from comptoir.inventory.module import (
     STOCK_ENTRY_SERIES,
 )
 from comptoir.inventory.queries.refs import resolve_account, resolve_batch, resolve_product, resolve_warehouse
-from comptoir.inventory.services.ledger import Move, check_period, write_movements
+from comptoir.inventory.services.ledger import Move, write_movements
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.db import insert_rows
 from comptoir.platform.documents import move_document
@@ -245,7 +245,6 @@ def _post(actor, entry: StockEntry) -> None:
             "to_warehouse__inventory_account",
         )
     )
-    check_period(entry.date)
     offset = entry.account
     if offset is None and entry.entry_type in OFFSET_SETTING:
         offset = resolve_account(get_setting(OFFSET_SETTING[entry.entry_type]), "account")

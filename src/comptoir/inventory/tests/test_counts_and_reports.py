@@ -110,6 +110,8 @@ def test_on_hand_as_of_a_date_reorder_expiry_and_status(stocked):
         ("NUT", "MAIN", "4.000", "4.00"),
     ]
     assert today["total_value"] == "16.00"
+    assert [i["product"] for i in api.get("inventory/reports/stock-on-hand", product="NUT").json()["rows"]] == ["NUT"]
+    assert api.get("inventory/reports/stock-on-hand", warehouse="SHOP").json()["rows"] == []
     before = api.get("inventory/reports/stock-on-hand", as_of=day(3, 5)).json()
     assert [(i["product"], i["quantity"]) for i in before["rows"]] == [("BOLT", "10.000"), ("NUT", "4.000")]
     assert before["total_value"] == "34.00"
