@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import AccountType
 from comptoir.accounting.queries.books import accounts
@@ -29,7 +30,7 @@ def _as_uuid(ref) -> uuid.UUID | None:
 def _text(ref, field: str) -> str:
     text = str(ref).strip() if ref is not None else ""
     if not text:
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     return text
 
 
@@ -39,7 +40,7 @@ def resolve_warehouse(ref, field: str = "warehouse") -> Warehouse:
     key = _as_uuid(text)
     row = Warehouse.objects.filter(Q(pk=key) if key else Q(code=text)).first()
     if row is None:
-        raise ValidationFailed(f"No warehouse '{text}'", code="unknown", field=field)
+        raise ValidationFailed(_("No warehouse %(ref)s") % {"ref": text}, code="unknown", field=field)
     return row
 
 
@@ -49,10 +50,12 @@ def resolve_batch(ref, product, field: str = "batch") -> StockBatch:
     key = _as_uuid(text)
     row = StockBatch.objects.filter(Q(pk=key) if key else Q(batch_number=text, product=product)).first()
     if row is None:
-        raise ValidationFailed(f"No batch '{text}'", code="unknown", field=field)
+        raise ValidationFailed(_("No batch %(ref)s") % {"ref": text}, code="unknown", field=field)
     if row.product_id != product.pk:
         raise ValidationFailed(
-            f"Batch {row.batch_number} is not a batch of {product.code}", code="batch_mismatch", field=field
+            _("Batch %(number)s is not a batch of %(code)s") % {"number": row.batch_number, "code": product.code},
+            code="batch_mismatch",
+            field=field,
         )
     return row
 

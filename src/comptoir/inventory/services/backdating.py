@@ -12,6 +12,7 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q, Sum
+from django.utils.translation import gettext as _
 
 from comptoir.inventory.constants import MovementType
 from comptoir.inventory.errors import InventoryError
@@ -57,7 +58,7 @@ def later_keys(moves, day: datetime.date) -> bool:
     products = {m.product.pk for m in moves}
     if after.filter(movement_type=MovementType.TRANSFER, from_warehouse__in=places, product__in=products).exists():
         raise ValidationFailed(
-            "A later transfer took this stock to another warehouse: a back-dated movement cannot revalue it",
+            _("A later transfer took this stock to another warehouse: a back-dated movement cannot revalue it"),
             code=InventoryError.BACK_DATED,
             field="date",
         )
@@ -126,7 +127,7 @@ def _replay_key(key, moves, day, *, fifo: bool, currency, into: Replayed) -> Non
             if event.quantity > quantity:
                 field = f"{event.field}.quantity" if is_new else "date"
                 raise Conflict(
-                    "Not enough stock at the time of this movement or of a later one",
+                    _("Not enough stock at the time of this movement or of a later one"),
                     code=InventoryError.INSUFFICIENT_STOCK,
                     field=field,
                 )

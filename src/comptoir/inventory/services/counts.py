@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.inventory.constants import MovementType, StockCountStatus
 from comptoir.inventory.errors import InventoryError
@@ -78,7 +79,9 @@ def create_stock_count(*, actor, data: StockCountInput) -> StockCount:
         warehouse = resolve_warehouse(data.warehouse)
         if not warehouse.is_active:
             raise ValidationFailed(
-                f"Warehouse {warehouse.code} is inactive", code=InventoryError.INACTIVE, field="warehouse"
+                _("Warehouse %(code)s is inactive") % {"code": warehouse.code},
+                code=InventoryError.INACTIVE,
+                field="warehouse",
             )
         count = StockCount(
             organization_id=require_org_id(),
@@ -139,13 +142,13 @@ def record_counts(*, actor, count_id, lines: Sequence[CountedLine]) -> StockCoun
         count = _locked(count_id)
         if count.status != StockCountStatus.IN_PROGRESS:
             raise Conflict(
-                "Counts are recorded while the count is in progress", code="invalid_transition", field="status"
+                _("Counts are recorded while the count is in progress"), code="invalid_transition", field="status"
             )
         for i, line in enumerate(lines):
             product = resolve_product(line.product, f"lines[{i}].product")
             if not product.track_inventory:
                 raise ValidationFailed(
-                    f"Product {product.code} tracks no stock",
+                    _("Product %(code)s tracks no stock") % {"code": product.code},
                     code=InventoryError.UNTRACKED_PRODUCT,
                     field=f"lines[{i}].product",
                 )
@@ -173,7 +176,7 @@ def _post(actor, count: StockCount) -> None:
     missing = [i for i, line in enumerate(lines) if line.counted_quantity is None]
     if missing:
         raise ValidationFailed(
-            "Every line must be counted first",
+            _("Every line must be counted first"),
             code=InventoryError.REQUIRED,
             field=f"lines[{missing[0]}].counted_quantity",
         )

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import AccountType
 from comptoir.inventory.constants import MovementType, StockEntryStatus, StockEntryType
@@ -96,45 +97,59 @@ def _warehouses(entry_type: str, line: StockEntryLineInput, field: str):
     if needs is None:  # an adjustment goes one way: in (to) or out (from)
         if source and target:
             _refuse(
-                "An adjustment goes into one warehouse or out of one",
+                _("An adjustment goes into one warehouse or out of one"),
                 InventoryError.NOT_ALLOWED,
                 f"{field}.to_warehouse",
             )
         needs = (source is not None, source is None)
     for side, wanted, given in (("from_warehouse", needs[0], source), ("to_warehouse", needs[1], target)):
         if wanted and given is None:
-            _refuse(f"A {entry_type.lower()} line needs {side}", InventoryError.REQUIRED, f"{field}.{side}")
+            _refuse(
+                _("This kind of line needs %(field)s") % {"field": side}, InventoryError.REQUIRED, f"{field}.{side}"
+            )
         if not wanted and given is not None:
-            _refuse(f"A {entry_type.lower()} line takes no {side}", InventoryError.NOT_ALLOWED, f"{field}.{side}")
+            _refuse(
+                _("This kind of line takes no %(field)s") % {"field": side},
+                InventoryError.NOT_ALLOWED,
+                f"{field}.{side}",
+            )
     if source is not None and source == target:
-        _refuse("A transfer moves stock between two warehouses", InventoryError.SAME_WAREHOUSE, f"{field}.to_warehouse")
+        _refuse(
+            _("A transfer moves stock between two warehouses"), InventoryError.SAME_WAREHOUSE, f"{field}.to_warehouse"
+        )
     return source, target
 
 
 def _offset_account(entry_type: str, ref):
     if entry_type == StockEntryType.TRANSFER:
         if ref not in (None, ""):
-            _refuse("A transfer posts only between inventory accounts", InventoryError.NOT_ALLOWED, "account")
+            _refuse(_("A transfer posts only between inventory accounts"), InventoryError.NOT_ALLOWED, "account")
         return None
     account = resolve_account(ref, "account") if ref not in (None, "") else None
     if account is not None and account.account_type == AccountType.STOCK:
-        _refuse(f"Account {account.code} is a stock account", InventoryError.INVALID_ACCOUNT, "account")
+        _refuse(
+            _("Account %(code)s is a stock account") % {"code": account.code}, InventoryError.INVALID_ACCOUNT, "account"
+        )
     return account
 
 
 def _build_lines(data: StockEntryInput, entry: StockEntry) -> list[StockEntryLine]:
     if not data.lines:
-        _refuse("A stock entry needs at least one line", InventoryError.REQUIRED, "lines")
+        _refuse(_("A stock entry needs at least one line"), InventoryError.REQUIRED, "lines")
     rows = []
     for i, line in enumerate(data.lines):
         field = f"lines[{i}]"
         product = resolve_product(line.product, f"{field}.product")
         if not product.track_inventory:
-            _refuse(f"Product {product.code} tracks no stock", InventoryError.UNTRACKED_PRODUCT, f"{field}.product")
+            _refuse(
+                _("Product %(code)s tracks no stock") % {"code": product.code},
+                InventoryError.UNTRACKED_PRODUCT,
+                f"{field}.product",
+            )
         source, target = _warehouses(data.entry_type, line, field)
         if line.unit_cost is not None and source is not None:
             _refuse(
-                "Outgoing stock is valued from the stock it leaves", InventoryError.NOT_ALLOWED, f"{field}.unit_cost"
+                _("Outgoing stock is valued from the stock it leaves"), InventoryError.NOT_ALLOWED, f"{field}.unit_cost"
             )
         batch = resolve_batch(line.batch, product, f"{field}.batch") if line.batch else None
         rows.append(

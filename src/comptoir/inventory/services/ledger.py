@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import EntryType, PeriodStatus
 from comptoir.accounting.services import PostingLine, SourceRef, post_document
@@ -82,18 +83,24 @@ def check_period(day: datetime.date) -> None:
     nothing to them)."""
     period = period_of(day)
     if period is None:
-        raise ValidationFailed(f"No fiscal period contains {day}", code="no_fiscal_period", field="date")
+        raise ValidationFailed(
+            _("No fiscal period contains %(date)s") % {"date": day}, code="no_fiscal_period", field="date"
+        )
     if period.fiscal_year.is_closed:
-        raise Conflict(f"Fiscal year {period.fiscal_year.name} is closed", code="fiscal_year_closed", field="date")
+        raise Conflict(
+            _("Fiscal year %(name)s is closed") % {"name": period.fiscal_year.name},
+            code="fiscal_year_closed",
+            field="date",
+        )
     if period.status != PeriodStatus.OPEN:
-        raise Conflict(f"The period of {day} is closed", code="period_closed", field="date")
+        raise Conflict(_("The period of %(date)s is closed") % {"date": day}, code="period_closed", field="date")
 
 
 def _check_moves(moves: list[Move]) -> None:
     for move in moves:
         if not move.product.track_inventory:
             raise ValidationFailed(
-                f"Product {move.product.code} tracks no stock",
+                _("Product %(code)s tracks no stock") % {"code": move.product.code},
                 code=InventoryError.UNTRACKED_PRODUCT,
                 field=f"{move.field}.product",
             )
@@ -101,7 +108,7 @@ def _check_moves(moves: list[Move]) -> None:
             warehouse = getattr(move, side)
             if warehouse is not None and not warehouse.is_active:
                 raise ValidationFailed(
-                    f"Warehouse {warehouse.code} is inactive",
+                    _("Warehouse %(code)s is inactive") % {"code": warehouse.code},
                     code=InventoryError.INACTIVE,
                     field=f"{move.field}.{side}",
                 )
@@ -161,7 +168,7 @@ def _apply_balances(balances: dict[tuple, _Balance]) -> None:
             params,
         )
         if cursor.rowcount != len(changed):
-            raise Conflict("Not enough stock", code=InventoryError.INSUFFICIENT_STOCK, field="lines")
+            raise Conflict(_("Not enough stock"), code=InventoryError.INSUFFICIENT_STOCK, field="lines")
 
 
 def _open_layers(keys) -> dict[tuple, list[StockLayer]]:
@@ -185,7 +192,8 @@ def _take(balance: _Balance, quantity: Decimal, move: Move, fifo: list[StockLaye
     """Take `quantity` out of `balance` (and its FIFO layers when given); the value it leaves with."""
     if balance.quantity - balance.reserved < quantity:
         raise Conflict(
-            f"Only {balance.quantity - balance.reserved} of {move.product.code} available",
+            _("Only %(quantity)s of %(code)s available")
+            % {"quantity": balance.quantity - balance.reserved, "code": move.product.code},
             code=InventoryError.INSUFFICIENT_STOCK,
             field=f"{move.field}.quantity",
         )
@@ -195,7 +203,7 @@ def _take(balance: _Balance, quantity: Decimal, move: Move, fifo: list[StockLaye
         value, lacking = take_layers(fifo, quantity, currency)
         if lacking:  # the layers must hold what the balance holds: check-books reports the difference
             raise Conflict(
-                f"The valuation layers of {move.product.code} hold less than its balance",
+                _("The valuation layers of %(code)s hold less than its balance") % {"code": move.product.code},
                 code=InventoryError.INSUFFICIENT_STOCK,
                 field=f"{move.field}.quantity",
             )
@@ -230,7 +238,7 @@ def _posting_lines(moves: list[Move], revaluations=()) -> list[PostingLine]:
             net[move.offset_account.pk] += move.value
     if None in net and net[None]:
         raise ValidationFailed(
-            "The chart has no system stock account; name one on the warehouse",
+            _("The chart has no system stock account; name one on the warehouse"),
             code=InventoryError.INVALID_ACCOUNT,
             field="inventory_account",
         )

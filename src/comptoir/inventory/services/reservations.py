@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.inventory.constants import ReservationStatus
 from comptoir.inventory.errors import InventoryError
@@ -85,15 +86,19 @@ def reserve_stock(*, actor, data: ReservationInput) -> StockReservation:
         product = resolve_product(data.product)
         if not product.track_inventory:
             raise ValidationFailed(
-                f"Product {product.code} tracks no stock", code=InventoryError.UNTRACKED_PRODUCT, field="product"
+                _("Product %(code)s tracks no stock") % {"code": product.code},
+                code=InventoryError.UNTRACKED_PRODUCT,
+                field="product",
             )
         warehouse = resolve_warehouse(data.warehouse)
         if not warehouse.is_active:
             raise ValidationFailed(
-                f"Warehouse {warehouse.code} is inactive", code=InventoryError.INACTIVE, field="warehouse"
+                _("Warehouse %(code)s is inactive") % {"code": warehouse.code},
+                code=InventoryError.INACTIVE,
+                field="warehouse",
             )
         if data.expires_at is not None and data.expires_at <= timezone.now():
-            raise ValidationFailed("A reservation expires in the future", code="invalid_range", field="expires_at")
+            raise ValidationFailed(_("A reservation expires in the future"), code="invalid_range", field="expires_at")
         row = StockReservation(
             organization_id=require_org_id(),
             product=product,
@@ -110,7 +115,8 @@ def reserve_stock(*, actor, data: ReservationInput) -> StockReservation:
             cursor.execute(_RESERVE_SQL, _params(row))
             if cursor.rowcount != 1:
                 raise Conflict(
-                    f"Not enough {product.code} available at {warehouse.code}",
+                    _("Not enough %(product)s available at %(warehouse)s")
+                    % {"product": product.code, "warehouse": warehouse.code},
                     code=InventoryError.INSUFFICIENT_STOCK,
                     field="quantity",
                 )
@@ -128,7 +134,7 @@ def _end(actor, reservation_id, to: str, event_type: str, reason: str = "") -> S
             cursor.execute(_UNRESERVE_SQL, _params(row))
             if cursor.rowcount != 1:  # the cache lost what the reservation holds: check-books shows it
                 raise Conflict(
-                    "The reserved quantity is below this reservation", code=InventoryError.INSUFFICIENT_STOCK
+                    _("The reserved quantity is below this reservation"), code=InventoryError.INSUFFICIENT_STOCK
                 )
         emit_event(event_type=event_type, payload=_payload(row), source=row)
     return row

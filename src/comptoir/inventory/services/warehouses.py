@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import AccountType
 from comptoir.inventory.constants import WarehouseType
@@ -62,7 +63,7 @@ class WarehousePatch(Patch):
 def _text(value, field: str) -> str:
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     return text
 
 
@@ -72,7 +73,7 @@ def _stock_account(ref):
     account = resolve_account(ref, "inventory_account")
     if account.account_type != AccountType.STOCK:
         raise ValidationFailed(
-            f"Account {account.code} is not a stock account",
+            _("Account %(code)s is not a stock account") % {"code": account.code},
             code=InventoryError.INVALID_ACCOUNT,
             field="inventory_account",
         )
@@ -83,19 +84,21 @@ def _place(row: Warehouse, parent_ref) -> None:
     """Put `row` under the warehouse `parent_ref` (None: a root), refusing a cycle; sets its path."""
     parent = resolve_warehouse(parent_ref, "parent") if parent_ref not in (None, "") else None
     if parent is not None and row.pk is not None and f"/{row.pk}/" in parent.path:
-        raise ValidationFailed("A warehouse cannot move under itself", code=InventoryError.CYCLE, field="parent")
+        raise ValidationFailed(_("A warehouse cannot move under itself"), code=InventoryError.CYCLE, field="parent")
     row.parent = parent
     row.path = f"{parent.path if parent else '/'}{row.pk}/"
 
 
 def _save(row: Warehouse) -> None:
     if Warehouse.objects.filter(code=row.code).exclude(pk=row.pk).exists():
-        raise ValidationFailed(f"A warehouse with code '{row.code}' exists", code="duplicate", field="code")
+        raise ValidationFailed(
+            _("A warehouse with code %(code)s exists") % {"code": row.code}, code="duplicate", field="code"
+        )
     try:
         with transaction.atomic():
             row.save()
     except IntegrityError as exc:  # a concurrent warehouse took the code after the check
-        raise ValidationFailed("A warehouse with this code exists", code="duplicate", field="code") from exc
+        raise ValidationFailed(_("A warehouse with this code exists"), code="duplicate", field="code") from exc
 
 
 def _payload(row: Warehouse) -> dict:
@@ -150,7 +153,7 @@ def update_warehouse(*, actor, warehouse_id, changes: WarehousePatch) -> Warehou
             default = system_stock_account()  # where a warehouse naming no account values its stock
             if (account or default) != (row.inventory_account or default) and _has_movements(row):
                 raise Conflict(
-                    "The stock of this warehouse is on the books already; its account cannot change",
+                    _("The stock of this warehouse is on the books already; its account cannot change"),
                     code=InventoryError.ACCOUNT_IN_USE,
                     field="inventory_account",
                 )
@@ -158,7 +161,9 @@ def update_warehouse(*, actor, warehouse_id, changes: WarehousePatch) -> Warehou
         holds_stock = StockBalance.objects.filter(warehouse__path__startswith=row.path).exclude(quantity=0)
         if given.get("is_active") is False and row.is_active and holds_stock.exists():
             raise Conflict(
-                "A warehouse holding stock cannot be deactivated", code=InventoryError.STOCK_ON_HAND, field="is_active"
+                _("A warehouse holding stock cannot be deactivated"),
+                code=InventoryError.STOCK_ON_HAND,
+                field="is_active",
             )
         if "is_active" in given:
             row.is_active = given["is_active"]
@@ -196,13 +201,17 @@ def create_batch(*, actor, data: BatchInput) -> StockBatch:
         product = resolve_product(data.product)
         if not product.track_inventory:
             raise ValidationFailed(
-                f"Product {product.code} tracks no stock", code=InventoryError.UNTRACKED_PRODUCT, field="product"
+                _("Product %(code)s tracks no stock") % {"code": product.code},
+                code=InventoryError.UNTRACKED_PRODUCT,
+                field="product",
             )
         if data.mfg_date and data.exp_date and data.exp_date < data.mfg_date:
-            raise ValidationFailed("A batch cannot expire before it is made", code="invalid_range", field="exp_date")
+            raise ValidationFailed(_("A batch cannot expire before it is made"), code="invalid_range", field="exp_date")
         number = _text(data.batch_number, "batch_number")
         if StockBatch.objects.filter(product=product, batch_number=number).exists():
-            raise ValidationFailed(f"Batch {number} exists", code="duplicate", field="batch_number")
+            raise ValidationFailed(
+                _("Batch %(number)s exists") % {"number": number}, code="duplicate", field="batch_number"
+            )
         row = StockBatch(
             organization_id=require_org_id(),
             product=product,
@@ -216,7 +225,9 @@ def create_batch(*, actor, data: BatchInput) -> StockBatch:
             with transaction.atomic():
                 row.save()
         except IntegrityError as exc:
-            raise ValidationFailed(f"Batch {number} exists", code="duplicate", field="batch_number") from exc
+            raise ValidationFailed(
+                _("Batch %(number)s exists") % {"number": number}, code="duplicate", field="batch_number"
+            ) from exc
         record_audit(
             actor=actor,
             action=AuditAction.CREATE,
