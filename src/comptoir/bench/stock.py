@@ -32,6 +32,7 @@ from comptoir.inventory.models import StockMovement, Warehouse
 from comptoir.inventory.queries import reports
 from comptoir.inventory.services import entries, warehouses
 from comptoir.inventory.services.books import rebuild_stock
+from comptoir.platform.db import owner_mode
 from comptoir.platform.ids import uuid7
 from comptoir.platform.queries.core import current_organization, units
 from comptoir.platform.services import OrganizationInput
@@ -79,6 +80,8 @@ def set_up(today: datetime.date, products: int) -> Bench:
             ],
             batch_size=5000,
         )
+    with owner_mode(), connection.cursor() as cursor:  # bulk-loaded: let the planner know the products
+        cursor.execute("ANALYZE catalog_product")
     return Bench(org_id=org.pk, owner=owner, today=today, products=codes)
 
 
@@ -281,10 +284,10 @@ def grow_ledger(bench: Bench, first: int, last: int, chunk: int = 500_000) -> No
             }
             with transaction.atomic():
                 cursor.execute(_GROW_SQL, params)
-        cursor.execute("ANALYZE inventory_stockmovement")
     with tenant_context(bench.org_id):
         rebuild_stock()
-    with connection.cursor() as cursor:
+    with owner_mode(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE inventory_stockmovement")
         cursor.execute("ANALYZE inventory_stockbalance")
 
 

@@ -97,13 +97,20 @@ def stock_ledger(*, product, warehouse=None, date_from: datetime.date, date_to: 
 
 PRODUCT = apps.get_model("catalog", "Product")._meta.db_table  # read in SQL only, never imported
 
+# Today's figures: the balance rows joined to their product and warehouse, then summed over the batches.
 _CACHED = f"""
-SELECT product_id, warehouse_id, SUM(quantity) AS quantity, SUM(value) AS value FROM {BALANCE}
- WHERE organization_id = %(org)s GROUP BY product_id, warehouse_id
-"""  # noqa: S608 (model table)
+SELECT p.code, p.name, w.code, SUM(b.quantity), SUM(b.value)
+  FROM {BALANCE} b
+  JOIN {PRODUCT} p ON p.id = b.product_id AND p.deleted_at IS NULL
+  JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
+ WHERE b.organization_id = %(org)s {{where}}
+ GROUP BY p.code, p.name, w.code HAVING SUM(b.quantity) <> 0 OR SUM(b.value) <> 0
+ ORDER BY p.code, w.code
+"""  # noqa: S608 (model tables)
 
+# An earlier day's: the ledger and the revaluations up to it.
 _AS_OF = f"""
-SELECT t.product_id, t.warehouse_id, SUM(t.q) AS quantity, SUM(t.v) AS value FROM (
+SELECT p.code, p.name, w.code, SUM(t.q), SUM(t.v) FROM (
     SELECT product_id, to_warehouse_id AS warehouse_id, quantity AS q, value AS v FROM {MOVEMENT}
      WHERE organization_id = %(org)s AND to_warehouse_id IS NOT NULL AND movement_date <= %(as_of)s
     UNION ALL
@@ -112,33 +119,28 @@ SELECT t.product_id, t.warehouse_id, SUM(t.q) AS quantity, SUM(t.v) AS value FRO
     UNION ALL
     SELECT product_id, warehouse_id, 0, -amount FROM {REVALUATION}
      WHERE organization_id = %(org)s AND revaluation_date <= %(as_of)s
-) t GROUP BY t.product_id, t.warehouse_id
-"""  # noqa: S608 (model tables)
-
-_ON_HAND = """
-SELECT p.code, p.name, w.code, f.quantity, f.value
-  FROM ({figures}) f
-  JOIN {product} p ON p.id = f.product_id AND p.deleted_at IS NULL
-  JOIN {warehouse} w ON w.id = f.warehouse_id
- WHERE (f.quantity <> 0 OR f.value <> 0)
-   AND (%(product)s::uuid IS NULL OR f.product_id = %(product)s::uuid)
-   AND (%(path)s::text IS NULL OR starts_with(w.path, %(path)s::text))
+) t
+  JOIN {PRODUCT} p ON p.id = t.product_id AND p.deleted_at IS NULL
+  JOIN {WAREHOUSE} w ON w.id = t.warehouse_id
+ WHERE true {{where}}
+ GROUP BY p.code, p.name, w.code HAVING SUM(t.q) <> 0 OR SUM(t.v) <> 0
  ORDER BY p.code, w.code
-"""
+"""  # noqa: S608 (model tables)
 
 
 def stock_on_hand(*, as_of: datetime.date | None = None, warehouse=None, product=None) -> dict:
     """Quantity and value per (product, warehouse) as of `as_of` (today when None: from the balance cache; an
     earlier day from the ledger and the revaluations), with the total value. One query."""
     today = datetime.date.today()  # noqa: DTZ011 (the organization's calendar day is the server's)
-    cached = as_of is None or as_of >= today
-    sql = _ON_HAND.format(figures=_CACHED if cached else _AS_OF, product=PRODUCT, warehouse=WAREHOUSE)
-    params = {
-        "org": require_org_id(),
-        "as_of": as_of,
-        "product": resolve_product(product).pk if product else None,
-        "path": resolve_warehouse(warehouse).path if warehouse else None,
-    }
+    params = {"org": require_org_id(), "as_of": as_of}
+    where = ""
+    if product:
+        params["product"] = resolve_product(product).pk
+        where += " AND p.id = %(product)s"
+    if warehouse:
+        params["path"] = resolve_warehouse(warehouse).path
+        where += " AND starts_with(w.path, %(path)s)"
+    sql = (_CACHED if as_of is None or as_of >= today else _AS_OF).format(where=where)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         items = [
