@@ -43,14 +43,17 @@ LISTS = {
     "platform/currencies": {},
     "platform/countries": {},
     "platform/units": {},
+    "platform/exchange-rates": {},
     "platform/members": {},
     "identity/roles": {},
     "identity/permissions": {},
     "identity/api-tokens": {},
+    "parties": {},
     "catalog/categories": {},
     "catalog/products": {},
     "catalog/price-lists": {},
     "catalog/price-lists/{price_list}/items": {},
+    "catalog/party-price-lists": {},
     "inventory/warehouses": {},
     "inventory/batches": {},
     "inventory/stock-entries": {},
@@ -112,6 +115,7 @@ def books(tenant):
     rate = {"code": "VAT", "name": "VAT", "rate": "20", "effective_from": "2020-01-01"}
     assert api.post("accounting/tax-rates", rate).status_code == 201
     assert api.post("accounting/cost-centers", {"code": "SHOP", "name": "Shop"}).status_code == 201
+    assert api.post("parties", {"name": "Atelier Morel", "party_type": "CUSTOMER"}).status_code == 201
     webhook = api.post("platform/webhooks", {"url": "https://example.com/hook", "event_types": ["*"]})
     event = {"title": "Close", "start_time": WINDOW["start"], "end_time": WINDOW["start"].replace("T00", "T01")}
     assert api.post("platform/calendar/events", event).status_code == 201

@@ -8,6 +8,7 @@ import re
 
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -141,15 +142,15 @@ def on_validation_error(request, exc: NinjaValidationError):
         request,
         status=422,
         code="validation_error",
-        title="Validation failed",
-        detail="The request has invalid fields",
+        title=_("Validation failed"),
+        detail=_("The request has invalid fields"),
         errors=pydantic_errors(exc.errors),
     )
 
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request, exc):
-    error = getattr(request, "auth_error", None) or NotAuthenticated("Send Authorization: Bearer <token>")
+    error = getattr(request, "auth_error", None) or NotAuthenticated(_("Send Authorization: Bearer <token>"))
     return domain_error_response(request, error)
 
 
@@ -166,13 +167,13 @@ def on_http_error(request, exc: HttpError):
 @api.exception_handler(MultiPartParserError)
 def on_malformed_multipart(request, exc):
     return problem_response(
-        request, status=400, code="malformed_body", title="Malformed multipart body", detail=str(exc)
+        request, status=400, code="malformed_body", title=_("Malformed multipart body"), detail=str(exc)
     )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return problem_response(request, status=404, code="not_found", title="Not found")
+    return problem_response(request, status=404, code="not_found", title=_("Not found"))
 
 
 @api.exception_handler(Exception)
@@ -186,6 +187,6 @@ def on_unexpected(request, exc):
         request,
         status=500,
         code="server_error",
-        title="Internal error",
-        detail="Something went wrong; the request id identifies it in the logs",
+        title=_("Internal error"),
+        detail=_("Something went wrong; the request id identifies it in the logs"),
     )

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "comptoir.identity.apps.IdentityConfig",
     "comptoir.desk.apps.DeskConfig",
     "comptoir.accounting.apps.AccountingConfig",
+    "comptoir.parties.apps.PartiesConfig",
     "comptoir.catalog.apps.CatalogConfig",
     "comptoir.inventory.apps.InventoryConfig",
 ]

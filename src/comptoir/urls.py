@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.utils.translation import gettext as _
 
 from comptoir.api import api
 from comptoir.desk.views.home import home
@@ -11,7 +12,7 @@ from comptoir.platform.problems import problem_response
 
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
-        return problem_response(request, status=404, code="not_found", title="Not found")
+        return problem_response(request, status=404, code="not_found", title=_("Not found"))
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)

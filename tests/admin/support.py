@@ -28,6 +28,12 @@ from comptoir.accounting.services.taxes import TaxComponentInput, TaxRateInput, 
 from comptoir.accounting.tests.factories import IN_YEAR, entry_data
 from comptoir.identity.queries import member_permissions
 from comptoir.identity.services import api_tokens, roles
+from comptoir.parties.models import Party, PartyBankAccount
+from comptoir.parties.services.children import BankAccountInput as PartyBankAccountInput
+from comptoir.parties.services.children import ContactInput, create_contact
+from comptoir.parties.services.children import create_bank_account as create_bank_account_of_party
+from comptoir.parties.services.parties import PartyInput, create_party
+from comptoir.parties.services.tax_ids import kz_check_digit
 from comptoir.platform.models import (
     Country,
     Currency,
@@ -113,6 +119,14 @@ STATEMENT = "Date,Amount,Details,Ref,Balance\n{day},250.00,Deposit {label},REF-{
 MAPPING = ColumnMapping(date="Date", amount="Amount", description="Details", reference="Ref", balance="Balance")
 
 
+def _iin() -> str:
+    """A valid Kazakh IIN (born 12 May 1985), new at each call."""
+    while True:
+        head = f"8505123{uuid.uuid4().int % 10_000:04d}"
+        if kz_check_digit(head) is not None:
+            return f"{head}{kz_check_digit(head)}"
+
+
 def build_records(tenant, label: str) -> dict:
     """One row of each kind of the books and the cross-cutting records in `tenant` (through the services), named after
     `label`; returns the secrets. Attachments are stored under MEDIA_ROOT (the `media_root` fixture)."""
@@ -120,6 +134,7 @@ def build_records(tenant, label: str) -> dict:
     member, _api = member_client(tenant, org_role="ADMIN", email=f"member-{label}@example.com")
     number = "ZZ" + uuid.uuid4().hex[:18].upper()
     iban = "FR76" + uuid.uuid4().hex[:19].upper()
+    iin = _iin()
     with tenant_context(tenant.organization, user=owner):
         workspace = create_workspace(actor=owner, data=WorkspaceInput(name=f"Branch {label}"))
         next_number(document_type=f"doc-{label}", on=IN_YEAR)
@@ -185,8 +200,16 @@ def build_records(tenant, label: str) -> dict:
         emit_event(event_type="accounting.journal_entry.posted", payload={"label": label}, source=workspace)
         upload = SimpleUploadedFile(f"note-{label}.pdf", PDF)
         upload_attachment(actor=owner, owner_type="platform.workspace", owner_id=workspace.pk, upload=upload)
+        party = create_party(actor=owner, data=PartyInput(name=f"Customer {label}", party_type="CUSTOMER", iin=iin))
+        create_contact(actor=owner, party_id=party.pk, data=ContactInput(first_name="Ada", last_name=label))
+        party_bank = create_bank_account_of_party(
+            actor=owner, party_id=party.pk, data=PartyBankAccountInput(account_number=f"77{number[2:]}")
+        )
         bank = BankAccount.objects.get(pk=bank.pk)
         secrets = [
+            iin,
+            Party.objects.get(pk=party.pk).iin_encrypted,
+            PartyBankAccount.objects.get(pk=party_bank.pk).account_number_encrypted,
             secret,
             WebhookSubscription.objects.get(pk=subscription.pk).encrypted_secret,
             f"s3cret-{label}",

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 
 from comptoir.accounting.models import BankAccount, JournalEntry
 from comptoir.accounting.services.demo import seed_demo_books
+from comptoir.parties.models import Party
+from comptoir.parties.services.demo import seed_demo_parties
 from comptoir.platform.tenancy import tenant_context
 from tests.support.browser import sign_in
 
@@ -23,6 +25,8 @@ VIEWPORT = {"width": 1400, "height": 900}
 def test_the_main_pages_are_photographed(page, tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         seed_demo_books(actor=tenant.owner, today=timezone.localdate())
+        seed_demo_parties(actor=tenant.owner, today=timezone.localdate())
+        party = Party.objects.order_by("party_number").first()
         entry = JournalEntry.objects.filter(status="POSTED", journal_type__code="SALES").order_by("-date").first()
         bank = BankAccount.objects.get()
     errors: list[str] = []
@@ -42,6 +46,9 @@ def test_the_main_pages_are_photographed(page, tenant):
         "aging": "/accounting/reports/aging/",
         "bank-reconciliation": f"/accounting/banks/{bank.pk}/reconcile/",
         "budget-vs-actual": "/accounting/budget-report/",
+        "parties": "/parties/parties/",
+        "party": f"/parties/parties/{party.pk}/",
+        "party-statement": f"/parties/{party.pk}/statement/",
     }
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, path in shots.items():

@@ -32,8 +32,8 @@ schema.config.phases.update(phases=["examples", "fuzzing"])
 
 @pytest.fixture(scope="module")
 def owner(django_db_setup, django_db_blocker):
-    """An organization's owner with a workspace, a posted entry, a budget and a calendar event to list, made once
-    per module inside a transaction rolled back at its end (each test runs in a savepoint of it)."""
+    """An organization's owner with a workspace, a posted entry, a budget, a calendar event and a party to list, made
+    once per module inside a transaction rolled back at its end (each test runs in a savepoint of it)."""
     with django_db_blocker.unblock(), transaction.atomic():
         tenant = make_tenant()
         _seed(tenant.api)
@@ -64,6 +64,7 @@ def _seed(api_client) -> None:
             "platform/calendar/events",
             {"title": "Review", "start_time": f"{year}-03-01T10:00:00Z", "end_time": f"{year}-03-01T11:00:00Z"},
         ),
+        api_client.post("parties", {"name": "Atelier Morel", "party_type": "CUSTOMER"}),
     ]
     assert all(r.status_code == 201 for r in created), [(r.status_code, r.content[:300]) for r in created]
 

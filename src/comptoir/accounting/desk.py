@@ -60,6 +60,10 @@ from comptoir.desk.declarations import (
 )
 from comptoir.desk.registry import record_url
 from comptoir.platform.errors import ValidationFailed
+from comptoir.platform.queries import core as platform_queries
+from comptoir.platform.queries import rates as rate_queries
+from comptoir.platform.schemas.rates import ExchangeRateFilters, ExchangeRateIn, ExchangeRatePatchIn
+from comptoir.platform.services import rates as rate_services
 
 ACCOUNTS = "accounting.accounts"
 COST_CENTERS = "accounting.cost-centers"
@@ -373,18 +377,19 @@ entries_view = DeskView(
         Column("journal_type.name", _("Journal")),
         Column("reference_number", _("Reference")),
         Column("narration", _("Narration")),
-        Column("total_debit", _("Total debit"), kind="amount", currency="currency.code"),
-        Column("total_credit", _("Total credit"), kind="amount", currency="currency.code"),
+        Column("total_debit", _("Total debit"), kind="amount", currency="base_currency"),
+        Column("total_credit", _("Total credit"), kind="amount", currency="base_currency"),
         Column("posted_at", _("Posted at"), kind="datetime"),
     ),
     lines=LineTable(
         label=_("Lines"),
-        rows=lambda e: [_LineRow(line) for line in e.lines.all()],
+        rows=lambda e: [_LineRow(line, e.base_currency) for line in e.lines.all()],
         columns=(
             Column("account", _("Account")),
-            Column("debit", _("Debit"), kind="amount"),
-            Column("credit", _("Credit"), kind="amount"),
-            Column("currency", _("Currency")),
+            Column("debit", _("Debit"), kind="amount", currency="base_currency"),
+            Column("credit", _("Credit"), kind="amount", currency="base_currency"),
+            Column("foreign_amount", _("In currency"), kind="amount", currency="currency"),
+            Column("rate", _("Rate"), kind="number"),
             Column("cost_center", _("Cost center")),
             Column("remarks", _("Remarks")),
         ),
@@ -438,13 +443,18 @@ entries_view = DeskView(
 
 
 class _LineRow:
-    """A journal line as the detail shows it: debit and credit columns, codes with names."""
+    """A journal line as the detail shows it: debit and credit in the base currency (so they total as the books
+    do), and for a line in another currency its amount in that currency and the rate; codes with names."""
 
-    def __init__(self, line):
+    def __init__(self, line, base_currency: str):
         self.account = f"{line.account.code} {line.account.name}"
-        self.debit = line.amount if line.entry_type == "DR" else None
-        self.credit = line.amount if line.entry_type == "CR" else None
+        self.base_currency = base_currency
+        self.debit = line.base_amount if line.entry_type == "DR" else None
+        self.credit = line.base_amount if line.entry_type == "CR" else None
         self.currency = line.currency.code
+        foreign = line.currency.code != base_currency
+        self.foreign_amount = line.amount if foreign else None
+        self.rate = line.exchange_rate.normalize() if foreign else None
         self.cost_center = line.cost_center.code if line.cost_center_id else ""
         self.remarks = line.remarks
 
@@ -726,6 +736,83 @@ cost_centers_view = DeskView(
 )
 
 
+# --- exchange rates (platform's, kept here because the books convert with them) ------------------------------
+
+
+def _currency_choices() -> list[Choice]:
+    return [Choice(c.code, f"{c.code} · {c.name}") for c in platform_queries.currencies()]
+
+
+rates_view = DeskView(
+    slug="exchange-rates",
+    label=_("Exchange rates"),
+    singular=_("exchange rate"),
+    model="platform.exchangerate",
+    permission="platform.view_exchangerate",
+    query=rate_queries.exchange_rates,
+    get=rate_queries.access_exchange_rate,
+    filters=ExchangeRateFilters,
+    filter_labels={
+        "from_currency": _("From currency"),
+        "to_currency": _("To currency"),
+        "date_from": _("From"),
+        "date_to": _("To"),
+    },
+    columns=(
+        Column("rate_date", _("Date"), kind="date", sort="rate_date"),
+        Column("from_currency.code", _("From")),
+        Column("to_currency.code", _("To")),
+        Column("rate", _("Rate"), kind="number"),
+        Column("source", _("Source")),
+    ),
+    ordering=("-rate_date",),
+    title=lambda r: f"{r.from_currency.code} → {r.to_currency.code}, {r.rate_date.isoformat()}",
+    header=(
+        Column("rate_date", _("Date"), kind="date"),
+        Column("from_currency.code", _("From")),
+        Column("to_currency.code", _("To")),
+        Column("rate", _("Rate"), kind="number"),
+        Column("source", _("Source")),
+    ),
+    create=FormSpec(
+        schema=ExchangeRateIn,
+        fields=(
+            Field("from_currency", _("From currency"), widget="select", required=True, choices=_currency_choices),
+            Field("to_currency", _("To currency"), widget="select", required=True, choices=_currency_choices),
+            Field("rate", _("Rate"), widget="decimal", required=True, help=_("One unit of the first currency")),
+            Field("rate_date", _("Date"), widget="date", required=True),
+            Field("source", _("Source")),
+        ),
+        permission="platform.add_exchangerate",
+        initial=lambda obj: {"rate_date": timezone.localdate().isoformat()},
+        save=lambda actor, body, obj: rate_services.create_exchange_rate(
+            actor=actor.user, data=rate_services.ExchangeRateInput(**body.dict())
+        ),
+    ),
+    edit=FormSpec(
+        schema=ExchangeRatePatchIn,
+        fields=(Field("rate", _("Rate"), widget="decimal", required=True), Field("source", _("Source"))),
+        permission="platform.change_exchangerate",
+        initial=lambda r: {"rate": r.rate.normalize(), "source": r.source},
+        save=lambda actor, body, obj: rate_services.update_exchange_rate(
+            actor=actor.user, rate_id=obj.pk, patch=rate_services.ExchangeRatePatch.from_schema(body)
+        ),
+    ),
+    actions=(
+        Action(
+            "delete",
+            _("Delete"),
+            "platform.delete_exchangerate",
+            run=lambda actor, obj, body: rate_services.delete_exchange_rate(actor=actor.user, rate_id=obj.pk),
+            confirm=_("Delete this exchange rate? Entries posted with it keep their rate."),
+            style="danger",
+            removes=True,
+        ),
+    ),
+    empty=_("No exchange rate yet: enter the rates of the currencies you invoice or pay in."),
+)
+
+
 def _fiscal_year_choices() -> list[Choice]:
     return [Choice(y.name, y.name) for y in books.fiscal_years().order_by("-start_date")]
 
@@ -943,6 +1030,7 @@ DESK = Desk(
         cost_centers_view,
         budgets_view,
         bank_accounts_view,
+        rates_view,
     ),
     widgets=WIDGETS,
     search=(

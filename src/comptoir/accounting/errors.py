@@ -55,6 +55,7 @@ class AccountingError(StrEnum):
     NOT_PL_GROUP = "not_pl_group"
     NOT_POSTED = "not_posted"
     NO_FISCAL_PERIOD = "no_fiscal_period"
+    NO_LEDGER_GROUP = "no_ledger_group"
     OVERLAPPING_DATES = "overlapping_dates"
     OVERLAPPING_FISCAL_YEAR = "overlapping_fiscal_year"
     PERIOD_CLOSED = "period_closed"

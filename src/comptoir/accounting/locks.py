@@ -13,6 +13,8 @@ Within step 3 of the platform's order, a posting of the books takes, in this ord
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from comptoir.accounting.models import JournalEntry
 from comptoir.platform.locks import lock_row
 
@@ -20,5 +22,7 @@ from comptoir.platform.locks import lock_row
 def lock_entry(entry_id) -> JournalEntry:
     """The journal entry, locked, with its journal type, fiscal year and currency."""
     return lock_row(
-        JournalEntry.objects.select_related("journal_type", "fiscal_year", "currency"), entry_id, what="journal entry"
+        JournalEntry.objects.select_related("journal_type", "fiscal_year", "currency"),
+        entry_id,
+        what=gettext_lazy("journal entry"),
     )

@@ -50,6 +50,7 @@ MODULE = ModuleSpec(
         MenuEntry(_("Fiscal years"), "accounting.view_fiscalyear", view="accounting.fiscal-years"),
         MenuEntry(_("Taxes"), "accounting.view_taxrate", view="accounting.tax-rates"),
         MenuEntry(_("Cost centers"), "accounting.view_costcenter", view="accounting.cost-centers"),
+        MenuEntry(_("Exchange rates"), "platform.view_exchangerate", view="accounting.exchange-rates"),
         MenuEntry(_("Budgets"), "accounting.view_budget", view="accounting.budgets"),
     ),
     desk="comptoir.accounting.desk.DESK",

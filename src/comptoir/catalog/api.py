@@ -9,7 +9,7 @@ from ninja import Query, Router, Status
 
 from comptoir.catalog.queries import pricing
 from comptoir.catalog.queries import products as queries
-from comptoir.catalog.queries.refs import resolve_product
+from comptoir.catalog.queries.refs import resolve_product, resolve_trading_party
 from comptoir.catalog.schemas import (
     CategoryFilters,
     CategoryIn,
@@ -17,6 +17,10 @@ from comptoir.catalog.schemas import (
     CategoryPage,
     CategoryPatch,
     ImportReportOut,
+    PartyPriceListFilters,
+    PartyPriceListIn,
+    PartyPriceListOut,
+    PartyPriceListPage,
     PriceFilters,
     PriceIn,
     PriceListFilters,
@@ -360,13 +364,56 @@ def remove_price(request, price_list_id: uuid.UUID, item_id: uuid.UUID):
 
 @router.get("/prices/resolve", response=ResolvedPriceOut)
 def resolve_price(request, params: Query[ResolveParams]):
-    """The price of a product for a date and a quantity: the default list of the kind in the currency, then the
-    product's own price."""
+    """The price of a product for a party, a date and a quantity: the party's list of the kind, then the default
+    list of the kind in the currency, then the product's own price."""
     authorize(request, "catalog.view_pricelist")
     return pricing.resolve_price(
         product=resolve_product(params.product),
+        party=resolve_trading_party(params.party, params.kind) if params.party else None,
         on_date=params.date or timezone.localdate(),
         quantity=params.quantity,
         kind=params.kind,
         currency=params.currency,
     )
+
+
+@router.get("/party-price-lists", response=PartyPriceListPage)
+def list_party_price_lists(
+    request, page: Query[PageParams], export: Query[ExportParams], filters: Query[PartyPriceListFilters]
+):
+    """Which list each customer is sold at and each supplier bought from at."""
+    authorize(request, "catalog.view_partypricelist")
+    return list_or_export(
+        request,
+        queries.party_price_lists(**filters.dict()),
+        page,
+        export,
+        allowed_ordering={"party__name", "kind"},
+        default_ordering=["party__name", "kind"],
+        schema=PartyPriceListOut,
+        filename="party-price-lists",
+    )
+
+
+@router.post("/party-price-lists", response=PartyPriceListOut)
+def assign_price_list(request, body: PartyPriceListIn):
+    """Give a customer its selling list, or a supplier its buying list (replacing the one it had)."""
+    actor = authorize(request, "catalog.change_partypricelist")
+    row = price_services.assign_price_list(actor=actor.user, data=price_services.PartyPriceListInput(**body.dict()))
+    return queries.access_party_price_list(row.pk)
+
+
+@router.get("/party-price-lists/{assignment_id}", response=PartyPriceListOut)
+def get_party_price_list(request, assignment_id: uuid.UUID):
+    """One party's list of one kind."""
+    authorize(request, "catalog.view_partypricelist")
+    return queries.access_party_price_list(assignment_id)
+
+
+@router.delete("/party-price-lists/{assignment_id}", response={204: None})
+def unassign_price_list(request, assignment_id: uuid.UUID):
+    """The party goes back to the default list."""
+    actor = authorize(request, "catalog.delete_partypricelist")
+    queries.access_party_price_list(assignment_id)
+    price_services.unassign_price_list(actor=actor.user, assignment_id=assignment_id)
+    return Status(204, None)

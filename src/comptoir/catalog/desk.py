@@ -15,6 +15,8 @@ from comptoir.catalog.schemas import (
     CategoryFilters,
     CategoryIn,
     CategoryPatch,
+    PartyPriceListFilters,
+    PartyPriceListIn,
     PriceIn,
     PriceListFilters,
     PriceListIn,
@@ -40,6 +42,7 @@ from comptoir.desk.registry import record_url
 from comptoir.platform.queries.core import units
 
 PRODUCTS = "catalog.products"
+PARTIES = "parties.parties"  # the parties module's picker
 
 
 def _choices(enum) -> tuple[Choice, ...]:
@@ -112,6 +115,7 @@ PRODUCT_FIELDS = (
     Field("reorder_quantity", _("Reorder quantity"), widget="decimal"),
     Field("weight", _("Weight (kg)"), widget="decimal"),
     Field("lead_time_days", _("Lead time (days)"), widget="number"),
+    Field("default_supplier", _("Default supplier"), widget="picker", picker=PARTIES),
     Field("tags", _("Tags"), help=_("Separated by commas.")),
     Field("description", _("Description"), widget="textarea", wide=True),
 )
@@ -120,12 +124,14 @@ PRODUCT_FIELDS = (
 def _product_initial(p) -> dict:
     if p is None:
         return {"type": ProductType.PRODUCT, "uom": "pcs", "track_inventory": True, "vat_included": True}
-    values = {f.name: getattr(p, f.name) for f in PRODUCT_FIELDS if f.name not in ("uom", "category", "tax_rate")}
+    references = ("uom", "category", "tax_rate", "default_supplier")
+    values = {f.name: getattr(p, f.name) for f in PRODUCT_FIELDS if f.name not in references}
     return {
         **{k: ("" if v is None else v) for k, v in values.items()},
         "uom": p.uom.symbol,
         "category": (p.category.code or str(p.category_id)) if p.category_id else "",
         "tax_rate": p.tax_rate.code if p.tax_rate_id else "",
+        "default_supplier": p.default_supplier.party_number if p.default_supplier_id else "",
         "currency": p.currency.code,
         "tags": ", ".join(p.tags),
     }
@@ -148,6 +154,7 @@ products_view = DeskView(
         "track_inventory": _("Tracks stock"),
         "tag": _("Tag"),
         "barcode": _("Barcode"),
+        "supplier": _("Default supplier (number)"),
     },
     columns=(
         Column("code", _("Code"), sort="code"),
@@ -183,6 +190,7 @@ products_view = DeskView(
         Column("reorder_quantity", _("Reorder quantity"), kind="number"),
         Column("weight", _("Weight (kg)"), kind="number"),
         Column("lead_time_days", _("Lead time (days)"), kind="number"),
+        Column("default_supplier.name", _("Default supplier")),
         Column("tag_list", _("Tags")),
         Column("description", _("Description")),
     ),
@@ -471,7 +479,55 @@ price_lists_view = DeskView(
 )
 
 
+def _price_list_choices() -> list[Choice]:
+    rows = queries.price_lists(is_active=True)
+    return [Choice(p.name, f"{p.name} · {p.get_kind_display()} · {p.currency.code}") for p in rows]
+
+
+party_price_lists_view = DeskView(
+    slug="party-price-lists",
+    label=_("Price lists of parties"),
+    singular=_("price list of a party"),
+    model="catalog.partypricelist",
+    permission="catalog.view_partypricelist",
+    query=queries.party_price_lists,
+    get=queries.access_party_price_list,
+    filters=PartyPriceListFilters,
+    filter_labels={"party": _("Party (number)"), "kind": _("Kind"), "price_list": _("Price list")},
+    columns=(
+        Column("party.name", _("Party"), sort="party__name"),
+        Column("kind", _("Kind"), kind="choice", sort="kind"),
+        Column("price_list.name", _("Price list")),
+        Column("price_list.currency.code", _("Currency")),
+    ),
+    ordering=("party__name", "kind"),
+    title=lambda a: f"{a.party.name} · {a.get_kind_display()}",
+    header=(
+        Column("party.name", _("Party")),
+        Column("kind", _("Kind"), kind="choice"),
+        Column("price_list.name", _("Price list")),
+        Column("price_list.currency.code", _("Currency")),
+    ),
+    create=FormSpec(
+        schema=PartyPriceListIn,
+        fields=(
+            Field("party", _("Party"), widget="picker", picker=PARTIES, required=True),
+            Field("kind", _("Kind"), widget="select", required=True, choices=_choices(PriceListKind)),
+            Field("price_list", _("Price list"), widget="select", required=True, choices=_price_list_choices),
+        ),
+        permission="catalog.change_partypricelist",
+        initial=lambda a: {"kind": PriceListKind.SELLING},
+        save=lambda actor, body, obj: pricing.assign_price_list(
+            actor=actor.user, data=pricing.PartyPriceListInput(**body.dict())
+        ),
+    ),
+    related=lambda a: [(_("The price list"), record_url("catalog", "price-lists", a.price_list_id))],
+    empty=_("No party has its own price list: they are all priced by the default lists."),
+    export_name="party-price-lists",
+)
+
+
 DESK = Desk(
-    views=(products_view, categories_view, price_lists_view),
+    views=(products_view, categories_view, price_lists_view, party_price_lists_view),
     search=(SearchSource(PRODUCTS.split(".")[1], _("Products"), "catalog.view_product", find_products),),
 )

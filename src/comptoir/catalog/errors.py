@@ -22,3 +22,5 @@ class CatalogError(StrEnum):
     UNKNOWN = "unknown"
     UNKNOWN_COLUMN = "unknown_column"
     UNTRACKED_TYPE = "untracked_type"
+    WRONG_KIND = "wrong_kind"
+    WRONG_PARTY_TYPE = "wrong_party_type"

@@ -101,6 +101,9 @@ class Product(SoftDeleted, TenantModel):
     weight = models.DecimalField(max_digits=10, decimal_places=3, null=True, blank=True, help_text="kg")
     dimensions = models.JSONField(default=dict, blank=True, help_text="{length, width, height, unit}")
     color = models.CharField(max_length=50, blank=True)
+    default_supplier = models.ForeignKey(
+        "parties.Party", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     lead_time_days = models.PositiveIntegerField(null=True, blank=True)
     production_time = models.PositiveIntegerField(null=True, blank=True, help_text="minutes")
     requires_production = models.BooleanField(default=False)
@@ -143,6 +146,7 @@ class Product(SoftDeleted, TenantModel):
             models.Index(fields=["organization", "category"], name="product_category"),
             models.Index(fields=["organization", "status"], name="product_status"),
             models.Index(fields=["organization", "name"], name="product_name"),
+            models.Index(fields=["organization", "default_supplier"], name="product_default_supplier"),
             GinIndex(fields=["tags"], name="product_tags"),
             GinIndex(fields=["specifications"], name="product_specifications"),
         ]
@@ -226,3 +230,23 @@ class PriceListItem(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.price_list_id}:{self.product_id}≥{self.min_quantity}"
+
+
+class PartyPriceList(TenantModel):
+    """The list we sell to a party at (SELLING) or buy from it at (BUYING): at most one of each kind per party. The
+    price resolution tries it before the default list (catalog.queries.pricing)."""
+
+    party = models.ForeignKey("parties.Party", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=PriceListKind.choices)
+    price_list = models.ForeignKey(PriceList, on_delete=models.PROTECT, related_name="party_assignments")
+
+    class Meta:
+        ordering = ["party__name", "kind"]
+        verbose_name = "party price list"
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "party", "kind"], name="party_price_list_unique"),
+        ]
+        indexes = [models.Index(fields=["organization", "price_list"], name="party_price_list_list")]
+
+    def __str__(self) -> str:
+        return f"{self.party_id}:{self.kind}"

@@ -114,6 +114,7 @@ class ProductIn(Input):
     specifications: dict = Field(default_factory=dict)
     custom_fields: dict = Field(default_factory=dict)
     tags: list[str] = Field(default_factory=list, max_length=50)
+    default_supplier: str | None = Field(None, description="id or number of the supplier")
 
     def input_values(self) -> dict:
         """The fields as the service's input takes them (dimensions as a plain object, tags as a tuple)."""
@@ -156,6 +157,7 @@ class ProductPatch(Input):
     specifications: dict = None
     custom_fields: dict = None
     tags: list[str] = Field(None, max_length=50)
+    default_supplier: str | None = Field(None, description="id or number of the supplier; null clears it")
 
     def patch_values(self) -> dict:
         values = self.model_dump(exclude_unset=True)
@@ -172,6 +174,7 @@ class ProductFilters(Schema):
     track_inventory: bool | None = None
     tag: str | None = None
     barcode: str | None = None
+    supplier: str | None = Field(None, description="id or number of the default supplier")
 
 
 class ProductOut(Schema):
@@ -210,6 +213,8 @@ class ProductOut(Schema):
     specifications: dict
     custom_fields: dict
     tags: list[str]
+    default_supplier: uuid.UUID | None
+    default_supplier_name: str | None
     created_at: datetime.datetime
     updated_at: datetime.datetime
 
@@ -232,6 +237,14 @@ class ProductOut(Schema):
     @staticmethod
     def resolve_tax_rate(obj):
         return obj.tax_rate.code if obj.tax_rate_id else None
+
+    @staticmethod
+    def resolve_default_supplier(obj):
+        return obj.default_supplier_id
+
+    @staticmethod
+    def resolve_default_supplier_name(obj):
+        return obj.default_supplier.name if obj.default_supplier_id else None
 
 
 class ProductPage(Page):
@@ -340,6 +353,7 @@ class PricePage(Page):
 
 class ResolveParams(Schema):
     product: str = Field(min_length=1, description="id or code of the product")
+    party: str | None = Field(None, description="id or number of the customer (SELLING) or the supplier (BUYING)")
     date: datetime.date | None = Field(None, description="default: today")
     quantity: Decimal = Field(Decimal(1), gt=0, max_digits=18, decimal_places=3)
     kind: PriceListKind = PriceListKind.SELLING
@@ -367,6 +381,52 @@ class ResolvedPriceOut(Schema):
     @staticmethod
     def resolve_item(obj):
         return obj.item_id
+
+
+class PartyPriceListIn(Input):
+    party: str = Field(min_length=1, description="id or number of the party")
+    kind: PriceListKind = PriceListKind.SELLING
+    price_list: str = Field(min_length=1, description="id or name of the price list")
+
+
+class PartyPriceListFilters(Schema):
+    party: str | None = Field(None, description="id or number")
+    kind: PriceListKind | None = None
+    price_list: uuid.UUID | None = None
+
+
+class PartyPriceListOut(Schema):
+    id: uuid.UUID
+    party: uuid.UUID
+    party_name: str
+    kind: str
+    price_list: uuid.UUID
+    price_list_name: str
+    currency: str
+
+    @staticmethod
+    def resolve_party(obj):
+        return obj.party_id
+
+    @staticmethod
+    def resolve_party_name(obj):
+        return obj.party.name
+
+    @staticmethod
+    def resolve_price_list(obj):
+        return obj.price_list_id
+
+    @staticmethod
+    def resolve_price_list_name(obj):
+        return obj.price_list.name
+
+    @staticmethod
+    def resolve_currency(obj):
+        return obj.price_list.currency.code
+
+
+class PartyPriceListPage(Page):
+    items: list[PartyPriceListOut]
 
 
 # --- import -------------------------------------------------------------------------------------------------------

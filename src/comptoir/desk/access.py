@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from comptoir.platform.access import SAFE_METHODS, Actor, is_suspended
 from comptoir.platform.queries.configuration import enabled_modules
@@ -21,9 +22,9 @@ def member_actor(request, permission: str | None = None) -> Actor:
     if actor is None or actor.organization_id is None:
         raise Http404("No organization")
     if permission and not actor.can(permission):
-        raise PermissionDenied(f"Missing permission {permission}")
+        raise PermissionDenied(_("Missing permission %(permission)s") % {"permission": permission})
     if request.method not in SAFE_METHODS and is_suspended(actor):
-        raise PermissionDenied("The organization is suspended; it can be read but not changed")
+        raise PermissionDenied(_("The organization is suspended; it can be read but not changed"))
     return actor
 
 

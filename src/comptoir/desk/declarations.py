@@ -90,7 +90,8 @@ class FormSpec:
 class Action:
     """A button of the detail page: a transition (`post`, `cancel`, `reverse`…) named by its verb, offered when
     the actor holds `permission` and `when(obj)` holds. `fields` (parsed by `schema`) are asked first (a
-    reversal's date); `run(actor, obj, body)` calls the service and returns the record to show next."""
+    reversal's date); `run(actor, obj, body)` calls the service and returns the record to show next (the list
+    when the action `removes` it)."""
 
     name: str
     label: str
@@ -103,6 +104,7 @@ class Action:
     style: str = ""
     initial: Callable[[Any], dict] | None = None
     bulk: bool = False  # offered on the list for the selected rows (actions without fields only)
+    removes: bool = False  # the record is gone afterwards (a delete): the list is shown next
 
 
 @dataclass(frozen=True)

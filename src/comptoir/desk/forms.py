@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from comptoir.desk.declarations import Choice, Field, FormSpec, LineGrid
 from comptoir.platform.errors import DomainError
+from comptoir.platform.problems import pydantic_message
 
 ROW_FIELD = re.compile(r"^(?P<grid>\w+)-(?P<row>\d+)-(?P<name>\w+)$")
 MAX_ROWS = 1000
@@ -97,9 +98,8 @@ def parse(spec: FormSpec, values: dict, rows: list[dict], extra: Mapping | None 
 
 
 def message_of(error: dict) -> str:
-    """A pydantic error's message, without pydantic's "Value error, " prefix."""
-    message = error.get("msg", "Invalid value")
-    return message.removeprefix("Value error, ")
+    """A pydantic error's message in the member's language, without pydantic's "Value error, " prefix."""
+    return pydantic_message(error, bare=True)
 
 
 def _shown_at(spec: FormSpec, name: str) -> str:

@@ -70,6 +70,6 @@ def delete_saved_view(*, actor, saved_view_id) -> None:
     with transaction.atomic():
         saved = SavedView.objects.filter(user=actor, pk=saved_view_id).first()
         if saved is None:
-            raise NotFound("No such saved view")
+            raise NotFound(_("No such saved view"))
         record_audit(actor=actor, action=AuditAction.DELETE, obj=saved, old={"view": saved.view, "name": saved.name})
         saved.delete()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from comptoir.identity import queries
@@ -97,21 +98,21 @@ def logout(request):
 def password_reset_request(request, payload: PasswordResetRequestIn):
     """E-mail a password-reset code, if the address belongs to an account; the answer is the same either way."""
     accounts.request_password_reset(email=payload.email)
-    return Status(202, {"detail": "If the address is registered, a code was sent to it."})
+    return Status(202, {"detail": _("If the address is registered, a code was sent to it.")})
 
 
 @auth_router.post("/password-reset/confirm", response=MessageOut, auth=None)
 def password_reset_confirm(request, payload: PasswordResetConfirmIn):
     """Set a new password with the e-mailed reset code; every session of the user is revoked."""
     accounts.confirm_password_reset(email=payload.email, code=payload.code, new_password=payload.new_password)
-    return {"detail": "Password changed; every session was signed out."}
+    return {"detail": _("Password changed; every session was signed out.")}
 
 
 @auth_router.post("/verify-email", response=MessageOut, auth=None)
 def verify_email(request, payload: EmailVerifyIn):
     """Mark the e-mail address verified with the code sent to it."""
     accounts.verify_email(email=payload.email, code=payload.code)
-    return {"detail": "E-mail verified."}
+    return {"detail": _("E-mail verified.")}
 
 
 @auth_router.post("/verify-email/resend", response={202: MessageOut})
@@ -119,7 +120,7 @@ def resend_verification(request):
     """Send the verification e-mail again to the signed-in user."""
     actor = actor_of(request)
     accounts.send_email_verification(user=actor.user)
-    return Status(202, {"detail": "A new code was sent."})
+    return Status(202, {"detail": _("A new code was sent.")})
 
 
 @auth_router.post("/invitations/accept", response=MessageOut, auth=None)
@@ -127,7 +128,7 @@ def accept_invitation(request, payload: InvitationAcceptIn):
     """Join every organization that invited the e-mail, with the invitation code and the password (a new account
     sets it, an existing one confirms it)."""
     accounts.accept_invitation(**payload.dict(), request=request)
-    return {"detail": "Invitation accepted; sign in with your new password."}
+    return {"detail": _("Invitation accepted; sign in with your new password.")}
 
 
 @me_router.get("/me", response=MeOut)

@@ -6,10 +6,12 @@ an e-mail change locks the user first, so it queues behind a concurrent one inst
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from comptoir.identity.models import User
 from comptoir.platform.locks import lock_row
 
 
 def lock_user(user_id) -> User:
     """The user, locked `FOR UPDATE` (users are global rows: no organization filter)."""
-    return lock_row(User.objects, user_id, what="user")
+    return lock_row(User.objects, user_id, what=gettext_lazy("user"))

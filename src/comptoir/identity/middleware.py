@@ -16,6 +16,8 @@ from __future__ import annotations
 import uuid
 from contextlib import AbstractContextManager, nullcontext
 
+from django.utils.translation import gettext as _
+
 from comptoir.identity.queries import Membership, candidate_memberships, member_permissions, session_identity
 from comptoir.identity.services.auth import access_token_claims, api_token_organization, resolve_api_token
 from comptoir.identity.tokens import api_token_prefix
@@ -58,11 +60,13 @@ def pick_membership(user_id, memberships: list[Membership], wanted: str | None) 
     """The membership named by `wanted` (organization id or code), else the default one, else the only one;
     its organization is remembered as the hint for this user's next request with the same `wanted`."""
     if wanted and not memberships:
-        raise PermissionDenied("You are not a member of this organization", code="not_a_member")
+        raise PermissionDenied(_("You are not a member of this organization"), code="not_a_member")
     if not memberships:
         return None
     if not (wanted or memberships[0].is_default or len(memberships) == 1):
-        raise PermissionDenied("You belong to several organizations: send X-Organization", code="organization_required")
+        raise PermissionDenied(
+            _("You belong to several organizations: send X-Organization"), code="organization_required"
+        )
     _remember((user_id, wanted), memberships[0].organization_id)
     return memberships[0]
 
@@ -135,9 +139,11 @@ class TenantAuthenticationMiddleware:
             members = candidate_memberships(user.pk, str(org_id))
             wanted = request.headers.get("X-Organization")
             if members and wanted and not candidate_memberships(user.pk, wanted):  # RLS: only the token's own
-                raise PermissionDenied("This API token acts only in its own organization", code="organization_mismatch")
+                raise PermissionDenied(
+                    _("This API token acts only in its own organization"), code="organization_mismatch"
+                )
         if not members:
-            raise NotAuthenticated("The token's owner left the organization", code="invalid_token")
+            raise NotAuthenticated(_("The token's owner left the organization"), code="invalid_token")
         _remember(key, (org_id, user.pk))
         return user, members[0], {"auth_method": "api_token", "scopes": api_token.scopes}
 
@@ -147,7 +153,7 @@ class TenantAuthenticationMiddleware:
         with _hinted_context(user_id, wanted, started_in):
             user, memberships = session_identity(session_id, user_id, wanted)
         if user is None or not user.is_active:
-            raise NotAuthenticated("The session was revoked", code="invalid_token")
+            raise NotAuthenticated(_("The session was revoked"), code="invalid_token")
         return user, pick_membership(user_id, memberships, wanted), {"session_id": session_id}
 
     def _run(self, request, user, member, **extra):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 PERSONAL_ATTRIBUTES = ("email", "first_name", "last_name", "organization_name", "organization_code")
 
@@ -27,9 +28,9 @@ class PersonalDataValidator:
             parts = [value, *value.split("@")[:1]] if attribute == "email" else [value]
             if any(core in _letters(part) for part in parts if part):
                 raise ValidationError(
-                    "The password is too close to your own data (e-mail, name or organization).",
+                    gettext("The password is too close to your own data (e-mail, name or organization)."),
                     code="password_personal_data",
                 )
 
     def get_help_text(self) -> str:
-        return "Your password cannot be built from your e-mail, your name or your organization."
+        return gettext("Your password cannot be built from your e-mail, your name or your organization.")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.identity.models import ApiToken, Permission, Role, User
 from comptoir.platform.constants import OrganizationStatus
@@ -130,7 +131,7 @@ def roles():
 def access_role(role_id) -> Role:
     role = roles().filter(pk=role_id).first()
     if role is None:
-        raise NotFound("Role not found")
+        raise NotFound(_("Role not found"))
     return role
 
 

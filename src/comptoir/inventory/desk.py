@@ -436,7 +436,7 @@ movements_view = DeskView(
         Column("to_warehouse.code", _("To warehouse")),
         Column("batch.batch_number", _("Batch")),
         Column("quantity", _("Quantity"), kind="number"),
-        Column("rate", _("Rate"), kind="number"),
+        Column("rate", _("Unit rate"), kind="number"),
         Column("value", _("Value"), kind="amount"),
     ),
     ordering=("movement_date",),

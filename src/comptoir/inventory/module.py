@@ -38,7 +38,7 @@ _RESERVE = ("inventory.add_stockreservation", "inventory.change_stockreservation
 
 def _account_code(value) -> None:
     if not value.strip():
-        raise ValueError("an account code is required")
+        raise ValueError(str(_("An account code is required")))
 
 
 MODULE = ModuleSpec(

@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from comptoir.platform.errors import NotAuthenticated, PermissionDenied
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -36,7 +38,7 @@ class Actor:
 def actor_of(request) -> Actor:
     actor = getattr(request, "actor", None)
     if actor is None:
-        raise NotAuthenticated("Sign in or send an access token")
+        raise NotAuthenticated(_("Sign in or send an access token"))
     return actor
 
 
@@ -44,12 +46,12 @@ def authorize(request, codename: str) -> Actor:
     """The request's actor, if it holds `codename` in its current organization; else 401/403."""
     actor = actor_of(request)
     if actor.organization_id is None:
-        raise PermissionDenied("Choose an organization with the X-Organization header", code="organization_required")
+        raise PermissionDenied(_("Choose an organization with the X-Organization header"), code="organization_required")
     if not actor.can(codename):
-        raise PermissionDenied(f"Missing permission {codename}")
+        raise PermissionDenied(_("Missing permission %(codename)s") % {"codename": codename})
     if request.method not in SAFE_METHODS and is_suspended(actor):
         raise PermissionDenied(
-            "The organization is suspended; it can be read but not changed", code="organization_suspended"
+            _("The organization is suspended; it can be read but not changed"), code="organization_suspended"
         )
     return actor
 

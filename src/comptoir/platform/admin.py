@@ -57,6 +57,7 @@ from comptoir.platform.models import (
     WorkspaceMember,
 )
 from comptoir.platform.queries.calendar import visible_events
+from comptoir.platform.services import rates
 from comptoir.platform.services.features import FeaturesPatch, update_features
 from comptoir.platform.tenancy import current_org_id, require_org_id
 
@@ -226,8 +227,9 @@ class OrganizationAddressAdmin(DirectWriteMixin, SoftDeleteMixin, TenantAdmin):
 
 
 @admin.register(ExchangeRate, site=site)
-class ExchangeRateAdmin(DirectWriteMixin, TenantAdmin):
-    """The rates the books convert with; written by the admin itself (no service writes them), audited."""
+class ExchangeRateAdmin(TenantAdmin):
+    """The rates the books convert with, written through the rate services (one per pair and day; the pair and the
+    day of a saved rate are fixed: delete it and add another)."""
 
     list_display = ("rate_date", "from_currency", "to_currency", "rate", "source")
     list_filter = (
@@ -240,8 +242,29 @@ class ExchangeRateAdmin(DirectWriteMixin, TenantAdmin):
     ordering = ("-rate_date", "from_currency__code", "to_currency__code")
     fields = ("from_currency", "to_currency", "rate", "rate_date", "source")
 
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ("from_currency", "to_currency", "rate_date") if obj else ()
+        return (*super().get_readonly_fields(request, obj), *fixed)
+
     def get_changeform_initial_data(self, request):
         return {"rate_date": timezone.localdate(), **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            patch = rates.ExchangeRatePatch(**{name: form.cleaned_data[name] for name in form.changed_data})
+            adopt(obj, rates.update_exchange_rate(actor=request.user, rate_id=obj.pk, patch=patch))
+            return
+        data = rates.ExchangeRateInput(
+            from_currency=obj.from_currency.code,
+            to_currency=obj.to_currency.code,
+            rate=obj.rate,
+            rate_date=obj.rate_date,
+            source=obj.source,
+        )
+        adopt(obj, rates.create_exchange_rate(actor=request.user, data=data))
+
+    def delete_model(self, request, obj):
+        rates.delete_exchange_rate(actor=request.user, rate_id=obj.pk)
 
 
 # --- global masters ------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import InvalidTransition
@@ -40,7 +41,11 @@ def move_document(
         doc = lock()
         model = type(doc)
         if (doc.status, to) not in declared_transitions(model):  # refused before any work
-            raise InvalidTransition(f"Cannot move a {doc.status} {model._meta.verbose_name} to {to}", field="status")
+            raise InvalidTransition(
+                _("Cannot move a %(status)s %(verbose_name)s to %(to)s")
+                % {"status": doc.status, "verbose_name": model._meta.verbose_name, "to": to},
+                field="status",
+            )
         if post is not None:
             post(doc)
         fields = list(also)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -21,7 +23,7 @@ class FieldError:
 class DomainError(Exception):
     status = 400
     code = "bad_request"
-    title = "Bad request"
+    title = _("Bad request")
 
     def __init__(
         self,
@@ -31,8 +33,9 @@ class DomainError(Exception):
         field: str | None = None,
         errors: list[FieldError] | None = None,
     ):
-        super().__init__(message or self.title)
-        self.message = message or self.title
+        # The message in the language of the request, as the service raises it (a title is translated then).
+        self.message = str(message or self.title)
+        super().__init__(self.message)
         if code:
             self.code = code
         self.errors = list(errors or [])
@@ -43,60 +46,60 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"
-    title = "Validation failed"
+    title = _("Validation failed")
 
 
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"
-    title = "Authentication required"
+    title = _("Authentication required")
 
 
 class PermissionDenied(DomainError):
     status = 403
     code = "permission_denied"
-    title = "Permission denied"
+    title = _("Permission denied")
 
 
 class NotFound(DomainError):
     status = 404
     code = "not_found"
-    title = "Not found"
+    title = _("Not found")
 
 
 class Conflict(DomainError):
     status = 409
     code = "conflict"
-    title = "Conflict"
+    title = _("Conflict")
 
 
 class InvalidTransition(Conflict):
     code = "invalid_transition"
-    title = "Transition not allowed"
+    title = _("Transition not allowed")
 
 
 class PreconditionFailed(DomainError):
     status = 412
     code = "precondition_failed"
-    title = "The record changed since you read it"
+    title = _("The record changed since you read it")
 
 
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"
-    title = "Request body too large"
+    title = _("Request body too large")
 
 
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "unsupported_media_type"
-    title = "Unsupported media type"
+    title = _("Unsupported media type")
 
 
 class TooManyAttempts(DomainError):
     status = 429
     code = "too_many_attempts"
-    title = "Too many attempts"
+    title = _("Too many attempts")
 
 
 class TransactionConflict(DomainError):
@@ -104,7 +107,7 @@ class TransactionConflict(DomainError):
 
     status = 503
     code = "transaction_conflict"
-    title = "Too much contention; try again"
+    title = _("Too much contention; try again")
 
 
 class PlatformError(StrEnum):
@@ -131,6 +134,7 @@ class PlatformError(StrEnum):
     INVALID_ORDERING = "invalid_ordering"
     INVALID_PAYLOAD = "invalid_payload"
     INVALID_RANGE = "invalid_range"
+    INVALID_RATE = "invalid_rate"
     INVALID_TRANSITION = "invalid_transition"
     INVALID_TYPE = "invalid_type"
     INVALID_URL = "invalid_url"
@@ -155,6 +159,7 @@ class PlatformError(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     PRECONDITION_FAILED = "precondition_failed"
     REQUIRED = "required"
+    SAME_CURRENCY = "same_currency"
     SERVER_ERROR = "server_error"
     SETTING_READONLY = "setting_readonly"
     TOO_MANY_ATTEMPTS = "too_many_attempts"

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from django.db.models import QuerySet
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from comptoir.platform.access import actor_of
@@ -174,7 +175,11 @@ def export_response(rows: Iterable, columns: list[Column], filename: str, format
     row; `prepare` maps each chunk of rows before they are read (to add computed figures, or to validate them
     into the item schema)."""
     if format not in FORMATS:
-        raise ValidationFailed(f"format must be one of {', '.join(FORMATS)}", code="unsupported_format", field="format")
+        raise ValidationFailed(
+            _("format must be one of %(formats)s") % {"formats": ", ".join(FORMATS)},
+            code="unsupported_format",
+            field="format",
+        )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     name = f"{filename}-{stamp}.{format}"
     if format == "csv":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from comptoir.platform.errors import PreconditionFailed, ValidationFailed
 
 
@@ -17,14 +19,17 @@ def if_match_version(request) -> int | None:
     value = header.strip().removeprefix("W/").strip('"')
     if not value.isdigit():
         raise ValidationFailed(
-            "If-Match must be an ETag returned by this API", code="invalid_if_match", field="If-Match"
+            _("If-Match must be an ETag returned by this API"), code="invalid_if_match", field="If-Match"
         )
     return int(value)
 
 
 def check_version(current: int, expected: int | None) -> None:
     if expected is not None and current != expected:
-        raise PreconditionFailed(f"The record is at version {current}, you sent {expected}")
+        raise PreconditionFailed(
+            _("The record is at version %(current)s, you sent %(expected)s")
+            % {"current": current, "expected": expected}
+        )
 
 
 def with_etag(response, version: int):

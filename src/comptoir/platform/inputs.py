@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Final, TypeVar
 
+from django.utils.translation import gettext as _
+
 from comptoir.platform.errors import ValidationFailed
 
 
@@ -45,7 +47,7 @@ class Patch:
         """422 `required` for the first of `names` sent as None: a field the caller may leave out, not clear."""
         for name in names:
             if getattr(self, name) is None:
-                raise ValidationFailed(f"{name} cannot be null", code="required", field=name)
+                raise ValidationFailed(_("%(name)s cannot be null") % {"name": name}, code="required", field=name)
 
     @classmethod
     def from_schema(cls: type[P], body: Any) -> P:

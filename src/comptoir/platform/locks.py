@@ -15,6 +15,8 @@ outermost layer runs the whole operation again: `platform.retry.retry_on_conflic
 from __future__ import annotations
 
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.platform.errors import NotFound
 from comptoir.platform.models import OrganizationMember
@@ -28,12 +30,13 @@ def advisory_lock(noun: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"{noun}:{require_org_id()}"])
 
 
-def lock_row(queryset, pk, *, what: str = "record"):
+def lock_row(queryset, pk, *, what: str = gettext_lazy("record")):
     """The row `pk` of `queryset` (a tenant-scoped queryset or manager, with its `select_related`), locked
-    `FOR UPDATE` on its own table only; NotFound when there is none (also for another organization's)."""
+    `FOR UPDATE` on its own table only; NotFound when there is none (also for another organization's). `what` names
+    the row in the message (a gettext_lazy noun)."""
     row = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
     if row is None:
-        raise NotFound(f"No such {what}")
+        raise NotFound(_("No such %(what)s") % {"what": what})
     return row
 
 
@@ -41,5 +44,5 @@ def lock_member(member_id) -> OrganizationMember:
     """A membership of the organization in context, locked `FOR UPDATE`; NotFound when there is none."""
     member = OrganizationMember.objects.select_for_update().filter(pk=member_id).first()
     if member is None:
-        raise NotFound("Member not found")
+        raise NotFound(_("Member not found"))
     return member

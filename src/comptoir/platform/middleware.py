@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.http import HttpResponse
 from django.http.multipartparser import MultiPartParser
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from comptoir.platform import services
 from comptoir.platform.audit import RequestContext, request_scope
@@ -47,13 +49,17 @@ class RequestLimitsMiddleware:
     def __call__(self, request):
         request.request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         with request_scope(RequestContext.from_http(request)):
-            try:
-                _check_request(request)
-            except DomainError as exc:
-                response = domain_error_response(request, exc)
-                if exc.status == PayloadTooLarge.status:
-                    response["Connection"] = "close"
-            else:
+            # Refused before LocaleMiddleware runs: in the language it would choose (the cookie, Accept-Language).
+            with translation.override(translation.get_language_from_request(request)):
+                try:
+                    _check_request(request)
+                except DomainError as exc:
+                    response = domain_error_response(request, exc)
+                    if exc.status == PayloadTooLarge.status:
+                        response["Connection"] = "close"
+                else:
+                    response = None
+            if response is None:
                 response = _api_problem(request, self.get_response(request))
         response["X-Request-ID"] = request.request_id
         return response
@@ -69,24 +75,29 @@ def _check_request(request) -> None:
     if multipart:  # files are spooled to disk, capped per attachment
         limit = max(limit, settings.COMPTOIR_MAX_UPLOAD_BYTES + 64 * 1024)
     if length > limit:
-        raise PayloadTooLarge(f"The body is {length} bytes; the limit is {limit}")
+        raise PayloadTooLarge(
+            _("The body is %(length)s bytes; the limit is %(limit)s") % {"length": length, "limit": limit}
+        )
     if (
         "\x00" in request.path
         or "%00" in request.META.get("QUERY_STRING", "")
         or "\x00" in request.META.get("QUERY_STRING", "")
     ):
-        raise ValidationFailed("The path or query contains a NUL character", code="nul_character")
+        raise ValidationFailed(_("The path or query contains a NUL character"), code="nul_character")
     if any(
         "\x00" in value for key, value in request.META.items() if key.startswith("HTTP_") and isinstance(value, str)
     ):
-        raise ValidationFailed("A header contains a NUL character", code="nul_character")
+        raise ValidationFailed(_("A header contains a NUL character"), code="nul_character")
     if multipart and not MultiPartParser.boundary_re.match(request.content_params.get("boundary", "")):
-        raise DomainError("A multipart body needs a valid boundary parameter", code="malformed_body")
+        raise DomainError(_("A multipart body needs a valid boundary parameter"), code="malformed_body")
     if length and request.path.startswith("/api/") and request.content_type not in FORM_TYPES:
         if request.content_type and not is_json(request.content_type):
-            raise UnsupportedMediaType(f"Send JSON (Content-Type: application/json), not {request.content_type}")
+            raise UnsupportedMediaType(
+                _("Send JSON (Content-Type: application/json), not %(content_type)s")
+                % {"content_type": request.content_type}
+            )
         if _JSON_NUL.search(request.body):
-            raise ValidationFailed("A NUL character (\\u0000) cannot be stored", code="nul_character", field="body")
+            raise ValidationFailed(_("A NUL character (\\u0000) cannot be stored"), code="nul_character", field="body")
 
 
 def is_json(content_type: str) -> bool:
@@ -103,13 +114,14 @@ def _api_problem(request, response):
     ):
         return response
     if response.status_code == 404:
-        return problem_response(request, status=404, code="not_found", title="Not found")
+        return problem_response(request, status=404, code="not_found", title=_("Not found"))
     problem = problem_response(
         request,
         status=405,
         code="method_not_allowed",
-        title="Method not allowed",
-        detail=f"{request.method} is not allowed here; allowed: {response.get('Allow', '')}",
+        title=_("Method not allowed"),
+        detail=_("%(method)s is not allowed here; allowed: %(allowed)s")
+        % {"method": request.method, "allowed": response.get("Allow", "")},
     )
     problem["Allow"] = response.get("Allow", "")
     return problem
@@ -140,7 +152,7 @@ class IdempotencyMiddleware:
         try:
             if len(key) > 255:
                 raise ValidationFailed(
-                    "Idempotency-Key is longer than 255 characters",
+                    _("Idempotency-Key is longer than 255 characters"),
                     code="invalid_idempotency_key",
                     field="Idempotency-Key",
                 )
@@ -177,7 +189,7 @@ class IdempotencyMiddleware:
                 if is_retryable(exc) and attempt < ATTEMPTS:
                     continue
                 logger.exception("the transaction of %s %s failed", request.method, request.path)
-                return problem_response(request, status=500, code="server_error", title="Internal error")
+                return problem_response(request, status=500, code="server_error", title=_("Internal error"))
             return response
 
 
@@ -186,7 +198,7 @@ def _replay(request, record, fingerprint: str, user_id) -> HttpResponse:
         return domain_error_response(
             request,
             ValidationFailed(
-                "This Idempotency-Key was used with another request",
+                _("This Idempotency-Key was used with another request"),
                 code="idempotency_key_reused",
                 field="Idempotency-Key",
             ),

@@ -21,6 +21,8 @@ MODULE = ModuleSpec(
             "platform.view_webhooksubscription",
         }
     ),
+    # the books convert foreign-currency lines with the organization's exchange rates
+    role_grants={role: ("platform.*_exchangerate",) for role in ("ACCOUNTANT", "FINANCE")},
     api=(("/platform", "comptoir.platform.api.router"),),
     menu=(
         MenuEntry(_("Workspaces"), "platform.view_workspace", admin="platform.workspace"),

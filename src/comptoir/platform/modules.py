@@ -22,6 +22,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 
 from comptoir.platform.constants import SettingType
 
@@ -66,11 +67,11 @@ class SettingSpec:
     def problem(self, value) -> tuple[str, str] | None:
         """(code, message) when `value` is not acceptable, else None."""
         if value is None:
-            return "required", "A value is required"
+            return "required", gettext("A value is required")
         if not TYPE_CHECKS[self.type](value):
-            return "invalid_type", f"The value must be of type {self.type}"
+            return "invalid_type", gettext("The value must be of type %(type)s") % {"type": self.type}
         if self.choices and value not in self.choices:
-            return "invalid_choice", f"The value must be one of {list(self.choices)}"
+            return "invalid_choice", gettext("The value must be one of %(choices)s") % {"choices": list(self.choices)}
         if self.validator is not None:
             try:
                 self.validator(value)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from comptoir.platform.errors import ValidationFailed
 
 AMOUNT_DIGITS = 20
@@ -25,7 +28,7 @@ def decimal_of(value, *, field: str) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         number = None
     if number is None or not number.is_finite():
-        raise ValidationFailed("Not a number", code="invalid", field=field)
+        raise ValidationFailed(_("Not a number"), code="invalid", field=field)
     return number
 
 
@@ -48,11 +51,21 @@ def amount_error(value: Decimal, currency) -> tuple[str, str] | None:
     """(code, message) when `value` is not an amount of `currency` — more decimals than it allows
     (`too_many_decimals`) or more digits than an amount column holds (`too_large`) — else None."""
     if abs(value) >= MAX_AMOUNT:
-        return "too_large", f"An amount is less than {MAX_AMOUNT:,} in absolute value"
+        return "too_large", _("An amount is less than %(max)s in absolute value") % {"max": f"{MAX_AMOUNT:,}"}
     if value != value.quantize(quantum(currency)):
         decimals = _decimals(currency)
-        label = f"{currency.code} amounts" if not isinstance(currency, int) else "Amounts"
-        return "too_many_decimals", f"{label} have at most {decimals} decimal{'s' if decimals != 1 else ''}"
+        if isinstance(currency, int):
+            message = ngettext(
+                "Amounts have at most %(decimals)d decimal", "Amounts have at most %(decimals)d decimals", decimals
+            )
+        else:
+            message = ngettext(
+                "%(currency)s amounts have at most %(decimals)d decimal",
+                "%(currency)s amounts have at most %(decimals)d decimals",
+                decimals,
+            )
+        code = getattr(currency, "code", "")
+        return "too_many_decimals", message % {"currency": code, "decimals": decimals}
     return None
 
 

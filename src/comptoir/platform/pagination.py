@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field
 
@@ -34,7 +35,8 @@ def _parse_ordering(ordering: str | None, allowed: set[str], default: list[str])
         for key in keys:
             if key.lstrip("-") not in allowed:
                 raise ValidationFailed(
-                    f"Cannot order by '{key}'; allowed: {', '.join(sorted(allowed))}",
+                    _("Cannot order by '%(key)s'; allowed: %(allowed)s")
+                    % {"key": key, "allowed": ", ".join(sorted(allowed))},
                     code="invalid_ordering",
                     field="ordering",
                 )
@@ -52,9 +54,9 @@ def _decode(cursor: str, size: int) -> list[Any]:
     try:
         values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed("Malformed cursor", code="invalid_cursor", field="cursor") from exc
+        raise ValidationFailed(_("Malformed cursor"), code="invalid_cursor", field="cursor") from exc
     if not isinstance(values, list) or len(values) != size:
-        raise ValidationFailed("Cursor does not match the ordering", code="invalid_cursor", field="cursor")
+        raise ValidationFailed(_("Cursor does not match the ordering"), code="invalid_cursor", field="cursor")
     return values
 
 
@@ -80,7 +82,7 @@ def paginate(
         try:
             queryset = queryset.filter(_after(keys, _decode(params.cursor, len(keys))))
         except (ValueError, TypeError) as exc:
-            raise ValidationFailed("Malformed cursor", code="invalid_cursor", field="cursor") from exc
+            raise ValidationFailed(_("Malformed cursor"), code="invalid_cursor", field="cursor") from exc
     rows = list(queryset[: params.limit + 1])
     has_more = len(rows) > params.limit
     rows = rows[: params.limit]

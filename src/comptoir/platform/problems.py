@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy, pgettext_lazy
 
 from comptoir.platform.errors import DomainError
 
@@ -17,10 +19,10 @@ def problem_response(
 ) -> HttpResponse:
     body = {
         "type": PROBLEM_TYPE_BASE + code,
-        "title": title,
+        "title": str(title),
         "status": status,
         "code": code,
-        "detail": detail or title,
+        "detail": str(detail or title),
         "instance": request.path if request is not None else "",
     }
     if errors:
@@ -56,7 +58,7 @@ def pydantic_errors(raw_errors) -> list[dict]:
             {
                 "field": ".".join(loc) or "body",
                 "code": err.get("type", "invalid"),
-                "message": err.get("msg", "Invalid value"),
+                "message": pydantic_message(err),
             }
         )
     return out
@@ -126,3 +128,110 @@ def document_problems(schema: dict) -> dict:
             for status in sorted(statuses):
                 responses.setdefault(status, {"description": PROBLEM_STATUSES[status], "content": content})
     return schema
+
+
+# Pydantic's messages for the error types our schemas produce, in the language of the request: the English text is
+# pydantic's, less the parser's detail after a comma ("…, input is too short") that no catalogue could translate.
+# A type missing here keeps pydantic's English message.
+_PYDANTIC_MESSAGES = {
+    "missing": gettext_lazy("Field required"),
+    "extra_forbidden": gettext_lazy("Extra inputs are not permitted"),
+    "string_type": gettext_lazy("Input should be a valid string"),
+    "string_pattern_mismatch": gettext_lazy("String should match pattern '%(pattern)s'"),
+    "int_type": gettext_lazy("Input should be a valid integer"),
+    "int_parsing": gettext_lazy("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": gettext_lazy("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": gettext_lazy("Input should be a valid number"),
+    "float_parsing": gettext_lazy("Input should be a valid number, unable to parse string as a number"),
+    "bool_type": gettext_lazy("Input should be a valid boolean"),
+    "bool_parsing": gettext_lazy("Input should be a valid boolean, unable to interpret input"),
+    "decimal_type": gettext_lazy("Decimal input should be an integer, float, string or Decimal object"),
+    "decimal_parsing": gettext_lazy("Input should be a valid decimal"),
+    "finite_number": gettext_lazy("Input should be a finite number"),
+    "greater_than": gettext_lazy("Input should be greater than %(gt)s"),
+    "greater_than_equal": gettext_lazy("Input should be greater than or equal to %(ge)s"),
+    "less_than": gettext_lazy("Input should be less than %(lt)s"),
+    "less_than_equal": gettext_lazy("Input should be less than or equal to %(le)s"),
+    "enum": gettext_lazy("Input should be %(expected)s"),
+    "literal_error": gettext_lazy("Input should be %(expected)s"),
+    "date_type": gettext_lazy("Input should be a valid date"),
+    "date_parsing": gettext_lazy("Input should be a valid date in the format YYYY-MM-DD"),
+    "date_from_datetime_parsing": gettext_lazy("Input should be a valid date or datetime"),
+    "date_from_datetime_inexact": gettext_lazy(
+        "Datetimes provided to dates should have zero time - e.g. be exact dates"
+    ),
+    "datetime_type": gettext_lazy("Input should be a valid datetime"),
+    "datetime_parsing": gettext_lazy("Input should be a valid datetime"),
+    "datetime_from_date_parsing": gettext_lazy("Input should be a valid datetime or date"),
+    "time_type": gettext_lazy("Input should be a valid time"),
+    "time_parsing": gettext_lazy("Input should be in a valid time format"),
+    "uuid_type": gettext_lazy("UUID input should be a string, bytes or UUID object"),
+    "uuid_parsing": gettext_lazy("Input should be a valid UUID"),
+    "url_parsing": gettext_lazy("Input should be a valid URL"),
+    "url_type": gettext_lazy("URL input should be a string or URL"),
+    "list_type": gettext_lazy("Input should be a valid list"),
+    "dict_type": gettext_lazy("Input should be a valid dictionary"),
+    "model_attributes_type": gettext_lazy("Input should be a valid dictionary or object to extract fields from"),
+    "json_invalid": gettext_lazy("Invalid JSON"),
+    # The messages that name a number of things: the ctx value that counts picks the plural form.
+    "string_too_short": ngettext_lazy(
+        "String should have at least %(min_length)s character",
+        "String should have at least %(min_length)s characters",
+        "min_length",
+    ),
+    "string_too_long": ngettext_lazy(
+        "String should have at most %(max_length)s character",
+        "String should have at most %(max_length)s characters",
+        "max_length",
+    ),
+    "too_short": ngettext_lazy(
+        "%(field_type)s should have at least %(min_length)s item after validation, not %(actual_length)s",
+        "%(field_type)s should have at least %(min_length)s items after validation, not %(actual_length)s",
+        "min_length",
+    ),
+    "too_long": ngettext_lazy(
+        "%(field_type)s should have at most %(max_length)s item after validation, not %(actual_length)s",
+        "%(field_type)s should have at most %(max_length)s items after validation, not %(actual_length)s",
+        "max_length",
+    ),
+    "decimal_max_digits": ngettext_lazy(
+        "Decimal input should have no more than %(max_digits)s digit in total",
+        "Decimal input should have no more than %(max_digits)s digits in total",
+        "max_digits",
+    ),
+    "decimal_max_places": ngettext_lazy(
+        "Decimal input should have no more than %(decimal_places)s decimal place",
+        "Decimal input should have no more than %(decimal_places)s decimal places",
+        "decimal_places",
+    ),
+    "decimal_whole_digits": ngettext_lazy(
+        "Decimal input should have no more than %(whole_digits)s digit before the decimal point",
+        "Decimal input should have no more than %(whole_digits)s digits before the decimal point",
+        "whole_digits",
+    ),
+}
+# What pydantic calls a collection in too_short / too_long.
+_FIELD_TYPES = {
+    "List": pgettext_lazy("a collection", "List"),
+    "Tuple": pgettext_lazy("a collection", "Tuple"),
+    "Set": pgettext_lazy("a collection", "Set"),
+    "Dictionary": pgettext_lazy("a collection", "Dictionary"),
+    "Value": pgettext_lazy("a collection", "Value"),
+}
+
+
+def pydantic_message(error: dict, *, bare: bool = False) -> str:
+    """A pydantic error's message in the active language, from its `type` and `ctx`. A validator's own message
+    (`value_error`, translated where the validator raised it) keeps pydantic's "Value error, " prefix unless `bare`."""
+    kind, ctx = error.get("type", ""), dict(error.get("ctx") or {})
+    if kind == "value_error" and "error" in ctx:
+        return str(ctx["error"]) if bare else _("Value error, %(error)s") % {"error": ctx["error"]}
+    if kind == "too_short" or kind == "too_long":
+        ctx["field_type"] = _FIELD_TYPES.get(ctx.get("field_type"), ctx.get("field_type", ""))
+    template = _PYDANTIC_MESSAGES.get(kind)
+    if template is not None:
+        try:
+            return str(template % ctx)
+        except (KeyError, TypeError, ValueError):  # a ctx without the values the message names
+            pass
+    return str(error.get("msg") or _("Invalid value"))

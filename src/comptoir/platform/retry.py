@@ -12,6 +12,7 @@ import random
 import time
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from comptoir.platform.errors import TransactionConflict
 
@@ -49,7 +50,9 @@ def retry_on_conflict(fn=None, *, attempts: int = ATTEMPTS, backoff: float = 0.0
                     raise
                 logger.warning("%s: %s (attempt %d of %d)", fn.__qualname__, exc, attempt, attempts)
                 if attempt >= attempts:
-                    raise TransactionConflict(f"Gave up after {attempts} attempts") from exc
+                    raise TransactionConflict(
+                        _("Gave up after %(attempts)s attempts") % {"attempts": attempts}
+                    ) from exc
                 time.sleep(random.uniform(0, backoff * attempt))  # noqa: S311 (jitter, not a secret)
                 attempt += 1
 

@@ -12,6 +12,7 @@ import functools
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import InvalidTransition
@@ -23,7 +24,11 @@ def check_transition(transitions: set[tuple[str, str]], current: str, target: st
     if current == target:
         return
     if (current, target) not in transitions:
-        raise InvalidTransition(f"Cannot change {field} from {current} to {target}", field=field)
+        raise InvalidTransition(
+            _("Cannot change %(field)s from %(current)s to %(target)s")
+            % {"field": field, "current": current, "target": target},
+            field=field,
+        )
 
 
 def declared_transitions(model, field: str = "status") -> set[tuple[str, str]]:
@@ -60,7 +65,11 @@ def transition(
     allowed = declared_transitions(type(obj), field) if transitions is None else set(transitions)
     current = getattr(obj, field)
     if (current, to) not in allowed:
-        raise InvalidTransition(f"Cannot change {field} from {current} to {to}", field=field)
+        raise InvalidTransition(
+            _("Cannot change %(field)s from %(current)s to %(target)s")
+            % {"field": field, "current": current, "target": to},
+            field=field,
+        )
     now = timezone.now()
     setattr(obj, field, to)
     changed = [field, *also]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 
 import pydantic
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -146,9 +147,9 @@ def _import_request(request) -> dict:
         if request.content_type == "multipart/form-data":
             upload = request.FILES.get("file")
             if upload is None:
-                raise ValidationFailed("file is required", code="required", field="file")
+                raise ValidationFailed(_("file is required"), code="required", field="file")
             if upload.size > MAX_UPLOAD:
-                raise ValidationFailed("The file is larger than 10 MB", code="too_large", field="file")
+                raise ValidationFailed(_("The file is larger than 10 MB"), code="too_large", field="file")
             mapping = StatementMapping.model_validate_json(request.POST.get("mapping") or "{}")
             skip = request.POST.get("skip_duplicates", "").lower() in ("1", "true", "yes", "on")
             return {"file": upload.read(), "mapping": services.ColumnMapping(**mapping.dict()), "skip_duplicates": skip}

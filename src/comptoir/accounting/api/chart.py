@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from pydantic import ValidationError
 
@@ -201,17 +202,21 @@ def _csv_of(request) -> str:
     if request.content_type == "multipart/form-data":
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationFailed("Send the CSV as the file part", code="required", field="file")
+            raise ValidationFailed(_("Send the CSV as the file part"), code="required", field="file")
         if upload.size > MAX_CSV_BYTES:
-            raise ValidationFailed(f"The file is larger than {MAX_CSV_BYTES} bytes", code="too_large", field="file")
+            raise ValidationFailed(
+                _("The file is larger than %(max_csv_bytes)s bytes") % {"max_csv_bytes": MAX_CSV_BYTES},
+                code="too_large",
+                field="file",
+            )
         try:
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ValidationFailed("The file is not UTF-8 text", code="invalid_encoding", field="file") from exc
+            raise ValidationFailed(_("The file is not UTF-8 text"), code="invalid_encoding", field="file") from exc
     try:
         return ChartImportIn.model_validate(json.loads(request.body or b"null")).csv
     except (ValueError, ValidationError) as exc:
-        raise ValidationFailed('Send {"csv": "..."} or a multipart file', code="invalid", field="csv") from exc
+        raise ValidationFailed(_('Send {"csv": "..."} or a multipart file'), code="invalid", field="csv") from exc
 
 
 @router.post("/chart/import", response=ChartImportOut, openapi_extra=_IMPORT_BODY)

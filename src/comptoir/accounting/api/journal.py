@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from comptoir.accounting.queries import books as queries
@@ -71,7 +72,7 @@ def save_journal_entry(actor: Actor, body: JournalEntryIn):
     """A draft, or a posted entry with `post` (which needs accounting.change_journalentry too)."""
     if body.post:
         if not actor.can("accounting.change_journalentry"):
-            raise PermissionDenied("Missing permission accounting.change_journalentry")
+            raise PermissionDenied(_("Missing permission accounting.change_journalentry"))
         return journal.create_and_post(actor=actor.user, data=entry_input(body))
     return journal.create_entry(actor=actor.user, data=entry_input(body))
 

@@ -96,7 +96,7 @@ FORM_FIELDS = {"file", "csv_text", "date_format", "decimal_separator", "delimite
 def _require(actor, *permissions: str) -> None:
     for permission in permissions:
         if not actor.can(permission):
-            raise PermissionDenied(f"Missing permission {permission}")
+            raise PermissionDenied(_("Missing permission %(permission)s") % {"permission": permission})
 
 
 def _bank(pk):

@@ -29,7 +29,7 @@ def chart_tree() -> list[dict]:
     """The groups in tree order (by materialized path), each with its depth and its accounts' rows (HTML built
     here: a template tag per cell is slow over hundreds of accounts). Two queries."""
     rows: dict = {}
-    active, inactive = escape(_("Yes")), escape(_("Inactive"))  # outside the f-string, where xgettext sees it
+    active, inactive = escape(_("Yes")), escape(_("Inactive"))  # (no message inside an f-string: xgettext skips it)
     inactive = f'<span class="badge inactive">{inactive}</span>'
     kinds = {value: escape(str(label)) for value, label in AccountType.choices}  # translated once, not per row
     fields = ("pk", "group_id", "code", "name", "account_type", "is_active")

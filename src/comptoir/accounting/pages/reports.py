@@ -201,7 +201,7 @@ def report_page(request, actor, slug: str):
         except ValidationFailed as exc:
             errors = _errors(exc, page, form)
     if layout is not None and file_format in FILES:
-        return _download(request, slug, layout, file_format)
+        return download_layout(request, slug, layout, file_format)
     query = urlencode({_name(field): form[_name(field)] for field in page.fields})
     context = {
         "slug": slug,
@@ -215,9 +215,12 @@ def report_page(request, actor, slug: str):
     return TemplateResponse(request, "accounting/reports/report.html", context, status=422 if errors else 200)
 
 
-def _download(request, slug: str, layout: layouts.Layout, file_format: str):
-    """The layout as a file (the export is audited, as the API's are)."""
-    audit_export(request, format=file_format, object_type="accounting.report", report=slug)
+def download_layout(
+    request, slug: str, layout: layouts.Layout, file_format: str, *, object_type: str = "accounting.report"
+):
+    """The layout as a PDF, CSV or XLSX file named by `slug` (the export is audited, as the API's are, on
+    `object_type`). Other modules' report-like pages (a party's statement) download through it too."""
+    audit_export(request, format=file_format, object_type=object_type, report=slug)
     if file_format == "pdf":
         return _pdf(request, slug, layout)
     columns, rows = layout.file_table()

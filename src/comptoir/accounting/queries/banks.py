@@ -25,6 +25,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import LEDGER_STATUSES, BankTransactionStatus, BankTransactionType, EntryType
 from comptoir.accounting.models import BankAccount, BankTransaction, JournalLine
@@ -54,7 +55,7 @@ def bank_accounts(*, is_active: bool | None = None):
 def access_bank_account(bank_account_id) -> BankAccount:
     bank = bank_accounts().filter(pk=bank_account_id).first()
     if bank is None:
-        raise NotFound("No such bank account")
+        raise NotFound(_("No such bank account"))
     return bank
 
 
@@ -71,7 +72,7 @@ def access_bank_transaction(bank_transaction_id) -> BankTransaction:
         .first()
     )
     if row is None:
-        raise NotFound("No such bank transaction")
+        raise NotFound(_("No such bank transaction"))
     return row
 
 
@@ -90,7 +91,7 @@ def suggest_matches(bank_tx: BankTransaction, *, days: int = DEFAULT_MATCH_DAYS)
     """Posted, unmatched lines of the bank's ledger account with the statement line's amount and direction (a
     deposit is a debit), dated within ±`days`; a reference match first, then the nearest date."""
     if not 0 <= days <= 366:
-        raise ValidationFailed("days is between 0 and 366", code="invalid", field="days")
+        raise ValidationFailed(_("days is between 0 and 366"), code="invalid", field="days")
     day = bank_tx.transaction_date
     entry_type = EntryType.DEBIT if bank_tx.transaction_type == BankTransactionType.CREDIT else EntryType.CREDIT
     ref = bank_tx.reference_number.strip()

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import uuid
 
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.accounting.models import (
     Account,
+    AccountBalance,
     AccountGroup,
     CostCenter,
     FiscalPeriod,
@@ -19,13 +22,14 @@ from comptoir.accounting.models import (
 )
 from comptoir.accounting.queries.reports_ledger import resolve_report_account
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.money import summed
 from comptoir.platform.queries.filters import filter_present, within_dates
 
 
-def _get(queryset, pk, label: str):
+def _get(queryset, pk, message: str):
     row = queryset.filter(pk=pk).first()
     if row is None:
-        raise NotFound(f"No such {label}")
+        raise NotFound(message)
     return row
 
 
@@ -35,7 +39,7 @@ def account_groups(*, nature=None):
 
 
 def access_account_group(group_id) -> AccountGroup:
-    return _get(AccountGroup.objects.select_related("parent"), group_id, "account group")
+    return _get(AccountGroup.objects.select_related("parent"), group_id, gettext_lazy("No such account group"))
 
 
 def accounts(*, group=None, account_type=None, is_active=None):
@@ -47,7 +51,7 @@ def accounts(*, group=None, account_type=None, is_active=None):
             key = {"code": group}
         found = AccountGroup.objects.filter(**key).first()
         if found is None:
-            raise ValidationFailed(f"No account group '{group}'", code="unknown", field="group")
+            raise ValidationFailed(_("No account group '%(group)s'") % {"group": group}, code="unknown", field="group")
         qs = qs.filter(group__path__startswith=found.path)
     if account_type:
         qs = qs.filter(account_type=account_type)
@@ -57,7 +61,38 @@ def accounts(*, group=None, account_type=None, is_active=None):
 
 
 def access_account(account_id) -> Account:
-    return _get(Account.objects.select_related("group"), account_id, "account")
+    return _get(Account.objects.select_related("group"), account_id, gettext_lazy("No such account"))
+
+
+def subledger_group(account_type: str) -> AccountGroup:
+    """The group where accounts of `account_type` (CUSTOMER, SUPPLIER, EMPLOYEE) are opened one per counterparty:
+    the group of the organization's system account of that type (the default chart's Accounts receivable,
+    Accounts payable, Salaries payable). System accounts cannot be deleted nor change type, so it is always found
+    in an organization set up with the default chart; an organization without one is refused on `party_type`."""
+    account = (
+        Account.objects.filter(account_type=account_type, is_system=True)
+        .select_related("group")
+        .order_by("code")
+        .first()
+    )
+    if account is None:
+        raise ValidationFailed(
+            f"The chart has no system {account_type} account to open this account beside",
+            code="no_ledger_group",
+            field="party_type",
+        )
+    return account.group
+
+
+def balances_of(account_ids) -> dict:
+    """Debit − credit of each account of `account_ids` over every posted line (from the period balance cache, one
+    query); an account with no posted line is left out."""
+    totals = (
+        AccountBalance.objects.filter(account_id__in=list(account_ids))
+        .values("account_id")
+        .annotate(debit=Sum("debit_total"), credit=Sum("credit_total"))
+    )
+    return {row["account_id"]: summed(row["debit"] - row["credit"]) for row in totals}
 
 
 def fiscal_years():
@@ -66,7 +101,7 @@ def fiscal_years():
 
 def access_fiscal_year(year_id) -> FiscalYear:
     periods = Prefetch("periods", queryset=FiscalPeriod.objects.order_by("period_no"))
-    return _get(FiscalYear.objects.prefetch_related(periods), year_id, "fiscal year")
+    return _get(FiscalYear.objects.prefetch_related(periods), year_id, gettext_lazy("No such fiscal year"))
 
 
 def fiscal_periods():
@@ -74,7 +109,7 @@ def fiscal_periods():
 
 
 def access_period(period_id) -> FiscalPeriod:
-    return _get(FiscalPeriod.objects.select_related("fiscal_year"), period_id, "fiscal period")
+    return _get(FiscalPeriod.objects.select_related("fiscal_year"), period_id, gettext_lazy("No such fiscal period"))
 
 
 LIST_FIELDS = (
@@ -122,7 +157,7 @@ def journal_entries(
         found = resolve_report_account(account)
         qs = _narrowed(qs, JournalLine.objects.filter(account=found), "entry_id", "entry_date")
     if amount_min is not None and amount_max is not None and amount_min > amount_max:
-        raise ValidationFailed("amount_min must not be above amount_max", code="invalid_range", field="amount_max")
+        raise ValidationFailed(_("amount_min must not be above amount_max"), code="invalid_range", field="amount_max")
     if amount_min is not None or amount_max is not None:
         amounts = filter_present(JournalEntry.objects.all(), total_debit__gte=amount_min, total_debit__lte=amount_max)
         qs = _narrowed(qs, amounts, "id", "total_debit")
@@ -141,7 +176,7 @@ def cost_centers(*, is_active=None):
 
 
 def access_cost_center(cost_center_id) -> CostCenter:
-    return _get(CostCenter.objects.all(), cost_center_id, "cost center")
+    return _get(CostCenter.objects.all(), cost_center_id, gettext_lazy("No such cost center"))
 
 
 def access_journal_entry(entry_id) -> JournalEntry:
@@ -149,7 +184,10 @@ def access_journal_entry(entry_id) -> JournalEntry:
         "lines", queryset=JournalLine.objects.select_related("account", "currency", "cost_center").order_by("line_no")
     )
     return _get(
-        JournalEntry.objects.filter(deleted_at__isnull=True).select_related("journal_type").prefetch_related(lines),
+        JournalEntry.objects.filter(deleted_at__isnull=True)
+        .select_related("journal_type")
+        .annotate(base_currency=F("organization__base_currency__code"))  # the totals' currency
+        .prefetch_related(lines),
         entry_id,
-        "journal entry",
+        gettext_lazy("No such journal entry"),
     )

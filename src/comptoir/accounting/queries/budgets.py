@@ -15,6 +15,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import LEDGER_STATUSES, JournalCategory, Nature
 from comptoir.accounting.models import (
@@ -227,7 +228,7 @@ def resolve_fiscal_year(ref, field: str = "fiscal_year") -> FiscalYear:
         key = {"name": str(ref)}
     year = FiscalYear.objects.filter(**key).first()
     if year is None:
-        raise ValidationFailed(f"No fiscal year '{ref}'", code="unknown", field=field)
+        raise ValidationFailed(_("No fiscal year '%(ref)s'") % {"ref": ref}, code="unknown", field=field)
     return year
 
 
@@ -250,7 +251,7 @@ def with_figures(rows: list[Budget]) -> list[Budget]:
 def access_budget(budget_id) -> Budget:
     found = list(budgets().filter(pk=budget_id))
     if not found:
-        raise NotFound("No such budget")
+        raise NotFound(_("No such budget"))
     return with_figures(found)[0]
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import DEBIT_NATURES, Nature
 from comptoir.accounting.models import (
@@ -47,7 +48,9 @@ YEAR = FiscalYear._meta.db_table
 def movements_sql(period_table: str, day_table: str) -> str:
     """Debit and credit totals per account over [lo, hi] from a pair of caches (services/books.py): the period cache
     for the periods inside the range, plus the day cache for the days of the (at most two) periods the range cuts
-    through. No journal line is read. `{closing}` is left for the caller."""
+    through. No journal line is read. `{closing}` is left for the caller; `%(account)s`, when not null, restricts the
+    totals to that account."""
+    only = "AND (%(account)s::uuid IS NULL OR {alias}.account_id = %(account)s)"
     return f"""
 WITH edge AS (
     SELECT greatest(p.start_date, %(lo)s) AS lo, least(p.end_date, %(hi)s) AS hi
@@ -58,10 +61,11 @@ WITH edge AS (
     SELECT b.account_id, b.debit_total AS debit, b.credit_total AS credit
       FROM {period_table} b JOIN {PERIOD} p ON p.id = b.fiscal_period_id
      WHERE b.organization_id = %(org)s AND p.organization_id = %(org)s
-       AND p.start_date >= %(lo)s AND p.end_date <= %(hi)s
+       AND p.start_date >= %(lo)s AND p.end_date <= %(hi)s {only.format(alias="b")}
     UNION ALL
     SELECT d.account_id, d.debit_total, d.credit_total
       FROM edge g JOIN {day_table} d ON d.organization_id = %(org)s AND d.day BETWEEN g.lo AND g.hi
+     WHERE true {only.format(alias="d")}
     {{closing}}
 )
 SELECT account_id, sum(debit) AS debit, sum(credit) AS credit FROM moves GROUP BY account_id
@@ -81,6 +85,7 @@ _WITHOUT_CLOSING = f"""
       JOIN {ENTRY} e ON e.id = y.closing_entry_id AND e.organization_id = %(org)s
       JOIN {LINE} l ON l.organization_id = e.organization_id AND l.entry_id = e.id
      WHERE y.organization_id = %(org)s AND e.date BETWEEN %(lo)s AND %(hi)s
+       AND (%(account)s::uuid IS NULL OR l.account_id = %(account)s)
 """  # noqa: S608 (model tables)
 
 # MATERIALIZED: the totals are computed once, whatever the planner guesses of the rows row-level security filters.
@@ -91,7 +96,6 @@ SELECT a.id, a.code, a.name, a.account_type, g.code, g.name, g.nature, g.path,
   FROM m
   JOIN {ACCOUNT} a ON a.id = m.account_id AND a.organization_id = %(org)s
   JOIN {GROUP} g ON g.id = a.group_id
- {{account}}
  ORDER BY g.path, a.code
 """  # noqa: S608 (model tables)
 
@@ -129,20 +133,22 @@ def parse_date(value, field: str, *, required: bool = True) -> datetime.date | N
     """A date or ISO date string; refusals name the field (codes `required`, `invalid_date`)."""
     if value is None or value == "":
         if required:
-            raise ValidationFailed(f"{field} is required", code="required", field=field)
+            raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
         return None
     if isinstance(value, datetime.date):
         return value
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationFailed(f"{field} is not a date (YYYY-MM-DD)", code="invalid_date", field=field) from None
+        raise ValidationFailed(
+            _("%(field)s is not a date (YYYY-MM-DD)") % {"field": field}, code="invalid_date", field=field
+        ) from None
 
 
 def date_range(date_from, date_to) -> tuple[datetime.date, datetime.date]:
     lo, hi = parse_date(date_from, "date_from"), parse_date(date_to, "date_to")
     if lo > hi:
-        raise ValidationFailed("date_from must not be after date_to", code="invalid_range", field="date_to")
+        raise ValidationFailed(_("date_from must not be after date_to"), code="invalid_range", field="date_to")
     return lo, hi
 
 
@@ -152,10 +158,7 @@ def account_movements(
     """Debit and credit totals of every account (or of `account_id`) with posted lines dated in [lo, hi], in chart
     order; `without_closing` leaves the year-end closing entries out. One query."""
     params = {"org": require_org_id(), "lo": lo, "hi": hi, "account": account_id}
-    sql = _ACCOUNT_MOVEMENTS.format(
-        account="WHERE a.id = %(account)s" if account_id else "",
-        closing=_WITHOUT_CLOSING if without_closing else "",
-    )
+    sql = _ACCOUNT_MOVEMENTS.format(closing=_WITHOUT_CLOSING if without_closing else "")
     with connection.cursor() as cursor:
         # A few thousand cache rows: starting parallel workers would cost more than they save. Sent with the query
         # in one round trip (one implicit transaction when none is open, so the setting ends with it).

@@ -12,6 +12,7 @@ import uuid
 from decimal import Decimal
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import CASH_TYPES, LEDGER_STATUSES, OPEN_ITEM_SIDES, AccountType
 from comptoir.accounting.models import Account, CashFlowBalance, CashFlowDayBalance, OpenItem
@@ -41,14 +42,14 @@ def resolve_report_account(ref) -> Account:
     """The account named by its id or its code in the organization in context; another organization's id is as
     unknown as a missing one."""
     if ref is None or str(ref).strip() == "":
-        raise ValidationFailed("account is required", code="required", field="account")
+        raise ValidationFailed(_("account is required"), code="required", field="account")
     try:
         key = {"pk": uuid.UUID(str(ref))}
     except ValueError:
         key = {"code": str(ref).strip()}
     account = Account.objects.select_related("group").filter(**key).first()
     if account is None:
-        raise ValidationFailed(f"No account '{ref}'", code="unknown", field="account")
+        raise ValidationFailed(_("No account '%(ref)s'") % {"ref": ref}, code="unknown", field="account")
     return account
 
 
@@ -61,7 +62,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime.date, uuid.UUID]:
         day, line_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         return datetime.date.fromisoformat(day), uuid.UUID(line_id)
     except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise ValidationFailed("Malformed cursor", code="invalid_cursor", field="cursor") from None
+        raise ValidationFailed(_("Malformed cursor"), code="invalid_cursor", field="cursor") from None
 
 
 _LEDGER_LINES = f"""
@@ -89,7 +90,11 @@ def general_ledger(*, account, date_from, date_to, cursor: str | None = None, li
     `limit=None` (exports) gives every line."""
     lo, hi = date_range(date_from, date_to)
     if limit is not None and not 1 <= limit <= MAX_LEDGER_LIMIT:
-        raise ValidationFailed(f"limit is between 1 and {MAX_LEDGER_LIMIT}", code="invalid", field="limit")
+        raise ValidationFailed(
+            _("limit is between 1 and %(max_ledger_limit)s") % {"max_ledger_limit": MAX_LEDGER_LIMIT},
+            code="invalid",
+            field="limit",
+        )
     after = _decode_cursor(cursor) if cursor else None
     row = resolve_report_account(account)
     opening = ZERO
@@ -201,7 +206,7 @@ ALL = 2**31 - 1  # "no limit" for FETCH FIRST … WITH TIES, which takes no NULL
 
 def _aging_params(kind, as_of) -> dict:
     if kind not in AGING_KINDS:
-        raise ValidationFailed("kind is receivable or payable", code="invalid", field="kind")
+        raise ValidationFailed(_("kind is receivable or payable"), code="invalid", field="kind")
     account_type, side = AGING_KINDS[kind]
     day = parse_date(as_of, "as_of")
     return {"org": require_org_id(), "type": account_type, "side": side, "as_of": day, "statuses": LEDGER_STATUSES}
@@ -322,7 +327,7 @@ def cash_flow(*, date_from, date_to) -> dict:
     lo, hi = date_range(date_from, date_to)
     opening = _cash(BEGINNING, lo - datetime.timedelta(days=1)) if lo > BEGINNING else ZERO
     with connection.cursor() as db:
-        db.execute(_CASH_COUNTERPARTS, {"org": require_org_id(), "lo": lo, "hi": hi})
+        db.execute(_CASH_COUNTERPARTS, {"org": require_org_id(), "lo": lo, "hi": hi, "account": None})
         found = db.fetchall()
     net_change = sum((money(amount) for *_row, amount in found), ZERO)
     rows, categories = [], {}

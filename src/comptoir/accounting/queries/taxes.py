@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.models import TaxRate
 from comptoir.platform.errors import NotFound, ValidationFailed
@@ -37,7 +38,7 @@ def tax_rates(*, code=None, is_active=None, on_date=None):
 def access_tax_rate(tax_rate_id) -> TaxRate:
     row = _with_components(TaxRate.objects.all()).filter(pk=tax_rate_id).first()
     if row is None:
-        raise NotFound("No such tax rate")
+        raise NotFound(_("No such tax rate"))
     return row
 
 
@@ -53,7 +54,11 @@ def resolve_tax_rate(ref, on_date: datetime.date, field: str = "tax_rate") -> Ta
     except ValueError:
         row = tax_rate_for(str(ref), on_date)
     if row is None:
-        raise ValidationFailed(f"No tax rate '{ref}' in force on {on_date}", code="unknown", field=field)
+        raise ValidationFailed(
+            _("No tax rate '%(ref)s' in force on %(on_date)s") % {"ref": ref, "on_date": on_date},
+            code="unknown",
+            field=field,
+        )
     return row
 
 
@@ -63,5 +68,5 @@ def currency_for(code: str | None, field: str = "currency"):
         return current_organization().base_currency
     currency = currencies_by_code([code.upper()]).get(code.upper())
     if currency is None:
-        raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=field)
+        raise ValidationFailed(_("Unknown currency %(code)s") % {"code": code}, code="unknown", field=field)
     return currency

@@ -6,6 +6,7 @@ import datetime
 import uuid
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Schema
 from pydantic import Field, field_validator
 
@@ -125,7 +126,7 @@ class ReopenIn(Input):
     @classmethod
     def _not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("Say why the books reopen")
+            raise ValueError(_("Say why the books reopen"))
         return value.strip()
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from comptoir.accounting.constants import (
     BANK_TRANSACTION_TRANSITIONS,
@@ -92,7 +93,9 @@ class BankAccountPatch(Patch):
 def _normalized_number(value) -> str:
     number = re.sub(r"[\s-]", "", str(value or "")).upper()
     if not _NUMBER_RE.match(number):
-        raise ValidationFailed("account_number is 4 to 50 letters or digits", code="invalid", field="account_number")
+        raise ValidationFailed(
+            gettext("account_number is 4 to 50 letters or digits"), code="invalid", field="account_number"
+        )
     return number
 
 
@@ -108,7 +111,7 @@ def _set_iban(bank: BankAccount, raw) -> None:
     iban = re.sub(r"\s", "", str(raw or "")).upper()
     if iban and not _IBAN_RE.match(iban):
         raise ValidationFailed(
-            "iban is 2 letters, 2 digits and 11 to 30 letters or digits", code="invalid", field="iban"
+            gettext("iban is 2 letters, 2 digits and 11 to 30 letters or digits"), code="invalid", field="iban"
         )
     bank.iban_encrypted = crypto.encrypt(iban) if iban else ""
     bank.iban_masked = f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""
@@ -117,7 +120,7 @@ def _set_iban(bank: BankAccount, raw) -> None:
 def _text(value: str | None, name: str, *, required: bool = False) -> str:
     text = (value or "").strip()
     if required and not text:
-        raise ValidationFailed(f"{name} is required", code="required", field=name)
+        raise ValidationFailed(gettext("%(field)s is required") % {"field": name}, code="required", field=name)
     return text
 
 
@@ -127,7 +130,7 @@ def _save_unique(bank: BankAccount) -> None:
             bank.save()
     except IntegrityError as exc:
         raise ValidationFailed(
-            "A bank account with this number exists", code="duplicate", field="account_number"
+            gettext("A bank account with this number exists"), code="duplicate", field="account_number"
         ) from exc
 
 
@@ -137,25 +140,38 @@ def create_bank_account(*, actor, data: BankAccountInput) -> BankAccount:
     with transaction.atomic():
         account = resolve_account(data.account)
         if not account.is_active:
-            raise ValidationFailed(f"Account {account.code} is inactive", code="inactive_account", field="account")
+            raise ValidationFailed(
+                gettext("Account %(code)s is inactive") % {"code": account.code},
+                code="inactive_account",
+                field="account",
+            )
         if account.account_type not in (AccountType.BANK, AccountType.CASH):
             raise ValidationFailed(
-                f"Account {account.code} is not a BANK or CASH account", code="not_a_bank_account", field="account"
+                gettext("Account %(code)s is not a BANK or CASH account") % {"code": account.code},
+                code="not_a_bank_account",
+                field="account",
             )
         if BankAccount.objects.filter(account=account).exists():
             raise ValidationFailed(
-                f"Account {account.code} already has a bank account", code="already_linked", field="account"
+                gettext("Account %(code)s already has a bank account") % {"code": account.code},
+                code="already_linked",
+                field="account",
             )
         code = data.currency
         if code:
             currency = currencies_by_code([code]).get(code)
             if currency is None:
-                raise ValidationFailed(f"Unknown currency {code}", code="unknown", field="currency")
+                raise ValidationFailed(
+                    gettext("Unknown currency %(code)s") % {"code": code}, code="unknown", field="currency"
+                )
         else:
             currency = account.currency or current_organization().base_currency
         if account.currency_id and account.currency_id != currency.pk:
             raise ValidationFailed(
-                f"Account {account.code} is kept in {account.currency.code}", code="currency_mismatch", field="currency"
+                gettext("Account %(account_code)s is kept in %(currency_code)s")
+                % {"account_code": account.code, "currency_code": account.currency.code},
+                code="currency_mismatch",
+                field="currency",
             )
         bank = BankAccount(
             account=account,
@@ -181,7 +197,7 @@ def _lock_bank_account(bank_account_id) -> BankAccount:
         .first()
     )
     if bank is None:
-        raise NotFound("No such bank account")
+        raise NotFound(gettext("No such bank account"))
     return bank
 
 
@@ -199,7 +215,7 @@ def update_bank_account(*, actor, bank_account_id, changes: BankAccountPatch) ->
                 _set_iban(bank, value)
             elif name == "kind":
                 if value is None:
-                    raise ValidationFailed("kind cannot be cleared", code="invalid", field="kind")
+                    raise ValidationFailed(gettext("kind cannot be cleared"), code="invalid", field="kind")
                 bank.kind = value
             elif name == "is_active":
                 bank.is_active = bool(value)
@@ -218,7 +234,7 @@ def deactivate_bank_account(*, actor, bank_account_id) -> BankAccount:
     with transaction.atomic():
         bank = _lock_bank_account(bank_account_id)
         if not bank.is_active:
-            raise Conflict("The bank account is already inactive", code="already_inactive")
+            raise Conflict(gettext("The bank account is already inactive"), code="already_inactive")
         bank.is_active = False
         bank.updated_by = actor
         bank.save(update_fields=["is_active", "updated_by", "updated_at"])
@@ -253,12 +269,18 @@ def _check_mapping(m: ColumnMapping, header: list[str]) -> None:
     has_amount, has_split = bool(m.amount), bool(m.debit or m.credit)
     if has_amount == has_split or (has_split and not (m.debit and m.credit)):
         raise ValidationFailed(
-            "Map either amount (signed) or both debit and credit", code="invalid_mapping", field="mapping.amount"
+            gettext("Map either amount (signed) or both debit and credit"),
+            code="invalid_mapping",
+            field="mapping.amount",
         )
     for key in ("date", "amount", "debit", "credit", "description", "reference", "balance"):
         column = getattr(m, key)
         if column and column not in header:
-            raise ValidationFailed(f"No column '{column}' in the file", code="unknown_column", field=f"mapping.{key}")
+            raise ValidationFailed(
+                gettext("No column '%(column)s' in the file") % {"column": column},
+                code="unknown_column",
+                field=f"mapping.{key}",
+            )
 
 
 class _RowError(Exception):
@@ -283,7 +305,7 @@ def _number(row: dict, column: str | None, separator: str, field: str, currency)
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise _RowError(field, "invalid", "Not a number")
+        raise _RowError(field, "invalid", gettext("Not a number"))
     error = amount_error(value, currency)
     if error is not None:
         raise _RowError(field, *error)
@@ -297,7 +319,8 @@ def _parse_row(row: dict, m: ColumnMapping, currency) -> dict:
     try:
         out["transaction_date"] = datetime.datetime.strptime(_cell(row, m.date), date_format).date()  # noqa: DTZ007
     except ValueError:
-        raise _RowError("date", "invalid", f"Not a date in the format {date_format}") from None
+        message = gettext("Not a date in the format %(date_format)s") % {"date_format": date_format}
+        raise _RowError("date", "invalid", message) from None
     sep = m.decimal_separator
     if m.amount:
         signed = _number(row, m.amount, sep, "amount", currency)
@@ -305,35 +328,35 @@ def _parse_row(row: dict, m: ColumnMapping, currency) -> dict:
         debit = _number(row, m.debit, sep, "amount", currency)
         credit = _number(row, m.credit, sep, "amount", currency)
         if (debit or 0) < 0 or (credit or 0) < 0:
-            raise _RowError("amount", "invalid", "Debit and credit columns hold positive amounts")
+            raise _RowError("amount", "invalid", gettext("Debit and credit columns hold positive amounts"))
         if debit and credit:
-            raise _RowError("amount", "ambiguous_amount", "A line has a debit or a credit, not both")
+            raise _RowError("amount", "ambiguous_amount", gettext("A line has a debit or a credit, not both"))
         signed = credit or (-debit if debit else None)
     if not signed:
-        raise _RowError("amount", "amount_not_positive", "A statement line has a non-zero amount")
+        raise _RowError("amount", "amount_not_positive", gettext("A statement line has a non-zero amount"))
     out["transaction_type"] = BankTransactionType.CREDIT if signed > 0 else BankTransactionType.DEBIT
     out["amount"] = abs(signed)
     out["description"] = _cell(row, m.description)[:255]
     out["reference_number"] = _cell(row, m.reference)
     if len(out["reference_number"]) > 100:
-        raise _RowError("reference", "too_long", "A reference has at most 100 characters")
+        raise _RowError("reference", "too_long", gettext("A reference has at most 100 characters"))
     out["balance_after"] = _number(row, m.balance, sep, "balance", currency)
     return out
 
 
 def _decode(csv_text: str | None, file: bytes | None) -> str:
     if (csv_text is None) == (file is None):
-        raise ValidationFailed("Send a file or csv_text", code="required", field="file")
+        raise ValidationFailed(gettext("Send a file or csv_text"), code="required", field="file")
     if file is not None:
         try:
             return file.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise ValidationFailed("The file is not UTF-8 text", code="not_utf8", field="file") from None
+            raise ValidationFailed(gettext("The file is not UTF-8 text"), code="not_utf8", field="file") from None
     return csv_text.lstrip("\ufeff")
 
 
 def _not_csv(exc: csv.Error) -> ValidationFailed:
-    return ValidationFailed(f"Not a CSV file: {exc}", code="invalid_csv", field="file")
+    return ValidationFailed(gettext("Not a CSV file: %(error)s") % {"error": exc}, code="invalid_csv", field="file")
 
 
 def _reader(text: str, delimiter: str) -> csv.DictReader:
@@ -375,7 +398,11 @@ def _parse_rows(reader, m: ColumnMapping, currency) -> tuple[list, list[FieldErr
     try:
         for i, row in enumerate(reader):
             if i >= MAX_ROWS:
-                raise ValidationFailed(f"At most {MAX_ROWS} lines per import", code="too_many_rows", field="file")
+                raise ValidationFailed(
+                    gettext("At most %(max_rows)s lines per import") % {"max_rows": MAX_ROWS},
+                    code="too_many_rows",
+                    field="file",
+                )
             if not any(v.strip() for v in row.values() if isinstance(v, str)):
                 continue
             try:
@@ -405,10 +432,10 @@ def import_bank_statement(
         ensure_financial_writes_allowed()
         bank = _lock_bank_account(bank_account_id)  # one import at a time per account
         if not bank.is_active:
-            raise ValidationFailed("The bank account is inactive", code="inactive", field="bank_account")
+            raise ValidationFailed(gettext("The bank account is inactive"), code="inactive", field="bank_account")
         parsed, errors = _parse_rows(reader, mapping, bank.currency)
         if not parsed and not errors:
-            raise ValidationFailed("The file has no statement lines", code="empty_file", field="file")
+            raise ValidationFailed(gettext("The file has no statement lines"), code="empty_file", field="file")
         key = lambda line: (  # noqa: E731
             line["transaction_date"],
             line["transaction_type"],
@@ -427,13 +454,20 @@ def import_bank_statement(
         for i, line in parsed:
             if key(line) in seen:
                 if not skip_duplicates:
-                    errors.append(FieldError(f"rows[{i}].reference", "duplicate_line", "This line is already imported"))
+                    errors.append(
+                        FieldError(f"rows[{i}].reference", "duplicate_line", gettext("This line is already imported"))
+                    )
                 skipped += 1
                 continue
             seen.add(key(line))
             fresh.append(line)
         if errors:
-            raise ValidationFailed(f"{len(errors)} statement line(s) refused", code=errors[0].code, errors=errors)
+            raise ValidationFailed(
+                ngettext("%(count)d statement line refused", "%(count)d statement lines refused", len(errors))
+                % {"count": len(errors)},
+                code=errors[0].code,
+                errors=errors,
+            )
         if fresh and fresh[0]["transaction_date"] > fresh[-1]["transaction_date"]:
             fresh.reverse()  # newest-first files: insert oldest first, so the id order is the statement's order
         batch = uuid7()
@@ -452,7 +486,7 @@ def import_bank_statement(
             with transaction.atomic():
                 BankTransaction.objects.bulk_create(rows)
         except IntegrityError as exc:
-            raise Conflict("A line was imported concurrently", code="duplicate_line") from exc
+            raise Conflict(gettext("A line was imported concurrently"), code="duplicate_line") from exc
         result = {"batch_id": batch, "imported": len(rows), "skipped_duplicates": skipped, "rows": len(parsed)}
         record_audit(actor=actor, action=AuditAction.IMPORT, obj=bank, metadata=result)
     return result
@@ -469,7 +503,7 @@ def _lock_transaction(bank_transaction_id) -> BankTransaction:
         .first()
     )
     if row is None:
-        raise NotFound("No such bank transaction")
+        raise NotFound(gettext("No such bank transaction"))
     return row
 
 
@@ -480,25 +514,28 @@ def match_bank_transaction(*, actor, bank_transaction_id, journal_line_id) -> Ba
         ensure_financial_writes_allowed()
         bank_tx = _lock_transaction(bank_transaction_id)
         if bank_tx.status in _MATCHED:
-            raise Conflict("The statement line is already matched", code="already_matched")
+            raise Conflict(gettext("The statement line is already matched"), code="already_matched")
         line = JournalLine.objects.select_related("entry").filter(pk=journal_line_id).first()
         if line is None:
-            raise ValidationFailed("No such journal line", code="unknown", field="journal_line")
+            raise ValidationFailed(gettext("No such journal line"), code="unknown", field="journal_line")
         if line.account_id != bank_tx.bank_account.account_id:
-            raise ValidationFailed("The line is on another account", code="wrong_account", field="journal_line")
+            raise ValidationFailed(
+                gettext("The line is on another account"), code="wrong_account", field="journal_line"
+            )
         if line.entry.status not in LEDGER_STATUSES:
-            raise ValidationFailed("The line's entry is not posted", code="not_posted", field="journal_line")
+            raise ValidationFailed(gettext("The line's entry is not posted"), code="not_posted", field="journal_line")
         if line.currency_id != bank_tx.bank_account.currency_id or line.amount != bank_tx.amount:
-            raise ValidationFailed("The amounts differ", code="amount_mismatch", field="journal_line")
+            raise ValidationFailed(gettext("The amounts differ"), code="amount_mismatch", field="journal_line")
         expected = EntryType.DEBIT if bank_tx.transaction_type == BankTransactionType.CREDIT else EntryType.CREDIT
         if line.entry_type != expected:
             raise ValidationFailed(
-                f"A {bank_tx.transaction_type.lower()} matches a {expected} line",
+                gettext("A %(type)s matches a %(expected)s line")
+                % {"type": BankTransactionType(bank_tx.transaction_type).label.lower(), "expected": expected},
                 code="direction_mismatch",
                 field="journal_line",
             )
         if BankTransaction.objects.filter(matched_line=line).exists():
-            raise Conflict("The journal line is already matched", code="already_matched", field="journal_line")
+            raise Conflict(gettext("The journal line is already matched"), code="already_matched", field="journal_line")
         bank_tx.matched_line = line
         transition(
             bank_tx, BankTransactionStatus.MATCHED, actor=actor, transitions=BANK_TRANSACTION_TRANSITIONS, save=False
@@ -507,7 +544,9 @@ def match_bank_transaction(*, actor, bank_transaction_id, journal_line_id) -> Ba
             with transaction.atomic():
                 bank_tx.save(update_fields=["status", "matched_line", "matched_by", "updated_by", "updated_at"])
         except IntegrityError as exc:  # the same line matched concurrently
-            raise Conflict("The journal line is already matched", code="already_matched", field="journal_line") from exc
+            raise Conflict(
+                gettext("The journal line is already matched"), code="already_matched", field="journal_line"
+            ) from exc
     return bank_tx
 
 
@@ -529,7 +568,7 @@ def reconcile_bank_account(*, actor, bank_account_id, statement_date: datetime.d
     """MATCHED → RECONCILED for every line of the account whose statement and journal dates are on or before
     `statement_date`, stamped with reconciled_at; returns how many. One UPDATE, one audit row."""
     if not isinstance(statement_date, datetime.date):
-        raise ValidationFailed("statement_date is required", code="required", field="statement_date")
+        raise ValidationFailed(gettext("statement_date is required"), code="required", field="statement_date")
     check_transition(BANK_TRANSACTION_TRANSITIONS, BankTransactionStatus.MATCHED, BankTransactionStatus.RECONCILED)
     with transaction.atomic():
         ensure_financial_writes_allowed()

@@ -10,6 +10,7 @@ import dataclasses
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import BUDGET_TRANSITIONS, BudgetStatus, Nature
 from comptoir.accounting.models import Budget
@@ -65,15 +66,15 @@ class BudgetPatch(Patch):
 def _name(value: str | None) -> str:
     name = (value or "").strip()
     if not name:
-        raise ValidationFailed("name is required", code="required", field="name")
+        raise ValidationFailed(_("name is required"), code="required", field="name")
     return name
 
 
 def _amount(value: Decimal | None, currency) -> Decimal:
     if value is None:
-        raise ValidationFailed("allocated_amount is a number", code="invalid", field="allocated_amount")
+        raise ValidationFailed(_("allocated_amount is a number"), code="invalid", field="allocated_amount")
     if value < 0:
-        raise ValidationFailed("The amount must not be negative", code="negative_amount", field="allocated_amount")
+        raise ValidationFailed(_("The amount must not be negative"), code="negative_amount", field="allocated_amount")
     return check_amount(value, currency, field="allocated_amount")
 
 
@@ -86,7 +87,7 @@ def _apply_scope(budget: Budget, data: dict) -> None:
         if data["account"]:
             account = resolve_account(data["account"])
             if account.group.nature not in PL_NATURES:
-                message = f"Account {account.code} is not an income or expense account"
+                message = _("Account %(code)s is not an income or expense account") % {"code": account.code}
                 raise ValidationFailed(message, code="not_pl_account", field="account")
             budget.account = account
     if "category" in data:
@@ -95,7 +96,9 @@ def _apply_scope(budget: Budget, data: dict) -> None:
             group = resolve_group(data["category"], "category")
             if group.nature not in PL_NATURES:
                 raise ValidationFailed(
-                    f"Group {group.code} is not an income or expense group", code="not_pl_group", field="category"
+                    _("Group %(code)s is not an income or expense group") % {"code": group.code},
+                    code="not_pl_group",
+                    field="category",
                 )
             budget.category = group.code
     if "cost_center" in data:
@@ -105,10 +108,10 @@ def _apply_scope(budget: Budget, data: dict) -> None:
     if "quarter" in data:
         budget.quarter = data["quarter"]
     if budget.account_id and budget.category:
-        raise ValidationFailed("Give an account or a category, not both", code="ambiguous_scope", field="category")
+        raise ValidationFailed(_("Give an account or a category, not both"), code="ambiguous_scope", field="category")
     if not (budget.account_id or budget.category or budget.cost_center_id):
         raise ValidationFailed(
-            "A budget needs an account, a category or a cost center", code="scope_required", field="account"
+            _("A budget needs an account, a category or a cost center"), code="scope_required", field="account"
         )
 
 
@@ -120,7 +123,7 @@ def _save(budget: Budget, **kwargs) -> None:
         if "budget_scope_unique" not in str(exc):
             raise
         raise ValidationFailed(
-            "A budget with this fiscal year, quarter and scope exists", code="duplicate_budget", field="account"
+            _("A budget with this fiscal year, quarter and scope exists"), code="duplicate_budget", field="account"
         ) from exc
 
 
@@ -132,12 +135,14 @@ def create_budget(*, actor, data: BudgetInput) -> Budget:
         base = current_organization().base_currency
         if data.currency and data.currency != base.code:
             raise ValidationFailed(
-                f"A budget is in the base currency ({base.code})", code="not_base_currency", field="currency"
+                _("A budget is in the base currency (%(code)s)") % {"code": base.code},
+                code="not_base_currency",
+                field="currency",
             )
         if data.status not in (BudgetStatus.DRAFT, BudgetStatus.ACTIVE):
-            raise ValidationFailed("A new budget is DRAFT or ACTIVE", code="invalid", field="status")
+            raise ValidationFailed(_("A new budget is DRAFT or ACTIVE"), code="invalid", field="status")
         if not data.fiscal_year:
-            raise ValidationFailed("fiscal_year is required", code="required", field="fiscal_year")
+            raise ValidationFailed(_("fiscal_year is required"), code="required", field="fiscal_year")
         budget = Budget(
             name=name,
             allocated_amount=_amount(data.allocated_amount, base),
@@ -161,7 +166,7 @@ def _locked(budget_id) -> Budget:
         .first()
     )
     if budget is None:
-        raise NotFound("No such budget")
+        raise NotFound(_("No such budget"))
     return budget
 
 
@@ -173,7 +178,7 @@ def update_budget(*, actor, budget_id, changes: BudgetPatch, expected_version: i
         budget = _locked(budget_id)
         check_version(budget.version, expected_version)
         if budget.status == BudgetStatus.CLOSED:
-            raise Conflict("A closed budget cannot be changed", code="budget_closed", field="status")
+            raise Conflict(_("A closed budget cannot be changed"), code="budget_closed", field="status")
         before = snapshot(budget, AUDITED)
         if "name" in given:
             budget.name = _name(given["name"])
@@ -183,7 +188,7 @@ def update_budget(*, actor, budget_id, changes: BudgetPatch, expected_version: i
             budget.notes = given["notes"] or ""
         if "status" in given:
             if given["status"] == BudgetStatus.CLOSED:
-                raise ValidationFailed("Close a budget with its close action", code="invalid", field="status")
+                raise ValidationFailed(_("Close a budget with its close action"), code="invalid", field="status")
             check_transition(BUDGET_TRANSITIONS, budget.status, given["status"])
             budget.status = given["status"]
         _apply_scope(budget, {k: v for k, v in given.items() if k in SCOPE})
@@ -226,7 +231,11 @@ def check_budgets(*, actor, entry) -> list[dict]:
     if not exceeded:
         return []
     first = exceeded[0]
-    message = f"Budget '{first['name']}' would be exceeded: {first['spent']} spent of {first['allocated']} allocated"
+    message = _("Budget '%(name)s' would be exceeded: %(spent)s spent of %(allocated)s allocated") % {
+        "name": first["name"],
+        "spent": first["spent"],
+        "allocated": first["allocated"],
+    }
     if policy == "refuse":
         raise ValidationFailed(message, code="budget_exceeded", field=f"lines[{first['line']}].amount")
     if policy == "warn" and actor is not None:

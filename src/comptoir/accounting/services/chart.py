@@ -11,7 +11,8 @@ import dataclasses
 import uuid
 
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import ProtectedError, Sum
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Nature
 from comptoir.accounting.models import Account, AccountBalance, AccountGroup, CostCenter, JournalLine
@@ -31,14 +32,18 @@ def _by_id_or_code(model, ref, field: str):
     if isinstance(ref, model):
         return ref
     if ref is None or ref == "":
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     try:
         key = {"pk": uuid.UUID(str(ref))}
     except ValueError:
         key = {"code": str(ref)}
     row = model.objects.filter(**key).first()
     if row is None:
-        raise ValidationFailed(f"No {model._meta.verbose_name} '{ref}'", code="unknown", field=field)
+        raise ValidationFailed(
+            _("No %(verbose_name)s '%(ref)s'") % {"verbose_name": model._meta.verbose_name, "ref": ref},
+            code="unknown",
+            field=field,
+        )
     return row
 
 
@@ -58,7 +63,7 @@ def _required_text(value: str | None, field: str) -> str:
     """`value` stripped; a blank (or null) one is refused as `required`."""
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     return text
 
 
@@ -115,14 +120,16 @@ def create_account_group(*, actor, data: AccountGroupInput, is_system: bool = Fa
         parent = resolve_group(data.parent, "parent") if data.parent else None
         nature = data.nature or (parent.nature if parent else None)
         if nature is None:
-            raise ValidationFailed("A root group needs its nature", code="invalid", field="nature")
+            raise ValidationFailed(_("A root group needs its nature"), code="invalid", field="nature")
         if parent is not None and nature != parent.nature:
             raise ValidationFailed(
-                f"A child group keeps its parent's nature ({parent.nature})", code="nature_mismatch", field="nature"
+                _("A child group keeps its parent's nature (%(nature)s)") % {"nature": parent.nature},
+                code="nature_mismatch",
+                field="nature",
             )
         path = f"{parent.path if parent else '/'}{code}/"
         if len(path) > MAX_PATH:
-            raise ValidationFailed("The group tree is too deep", code="too_deep", field="parent")
+            raise ValidationFailed(_("The group tree is too deep"), code="too_deep", field="parent")
         try:
             with transaction.atomic():
                 group = AccountGroup.objects.create(
@@ -137,7 +144,9 @@ def create_account_group(*, actor, data: AccountGroupInput, is_system: bool = Fa
                     updated_by=actor,
                 )
         except IntegrityError as exc:
-            raise ValidationFailed(f"A group with code '{code}' exists", code="duplicate", field="code") from exc
+            raise ValidationFailed(
+                _("A group with code '%(code)s' exists") % {"code": code}, code="duplicate", field="code"
+            ) from exc
         record_audit(actor=actor, action=AuditAction.CREATE, obj=group, new=snapshot(group, GROUP_AUDITED))
     return group
 
@@ -149,7 +158,7 @@ def update_account_group(*, actor, group_id, changes: AccountGroupPatch) -> Acco
     with transaction.atomic():
         group = AccountGroup.objects.select_for_update().filter(pk=group_id).first()
         if group is None:
-            raise NotFound("No such account group")
+            raise NotFound(_("No such account group"))
         before = snapshot(group, GROUP_AUDITED)
         if "name" in given:
             group.name = _required_text(given["name"], "name")
@@ -157,11 +166,13 @@ def update_account_group(*, actor, group_id, changes: AccountGroupPatch) -> Acco
             parent = resolve_group(given["parent"], "parent") if given["parent"] else None
             if parent is not None and parent.path.startswith(group.path):
                 raise ValidationFailed(
-                    "A group cannot be moved under itself or its descendants", code="cycle", field="parent"
+                    _("A group cannot be moved under itself or its descendants"), code="cycle", field="parent"
                 )
             if parent is not None and parent.nature != group.nature:
                 raise ValidationFailed(
-                    f"A child group keeps its parent's nature ({parent.nature})", code="nature_mismatch", field="parent"
+                    _("A child group keeps its parent's nature (%(nature)s)") % {"nature": parent.nature},
+                    code="nature_mismatch",
+                    field="parent",
                 )
             old_path = group.path
             new_path = f"{parent.path if parent else '/'}{group.code}/"
@@ -172,7 +183,7 @@ def update_account_group(*, actor, group_id, changes: AccountGroupPatch) -> Acco
             ):
                 child.path = new_path + child.path[len(old_path) :]
                 if len(child.path) > MAX_PATH:
-                    raise ValidationFailed("The group tree is too deep", code="too_deep", field="parent")
+                    raise ValidationFailed(_("The group tree is too deep"), code="too_deep", field="parent")
                 child.save(update_fields=["path", "updated_at"])
         group.updated_by = actor
         group.save()
@@ -202,7 +213,9 @@ def create_account(*, actor, data: AccountInput, is_system: bool = False) -> Acc
                     updated_by=actor,
                 )
         except IntegrityError as exc:
-            raise ValidationFailed(f"An account with code '{code}' exists", code="duplicate", field="code") from exc
+            raise ValidationFailed(
+                _("An account with code '%(code)s' exists") % {"code": code}, code="duplicate", field="code"
+            ) from exc
         record_audit(actor=actor, action=AuditAction.CREATE, obj=account, new=snapshot(account, ACCOUNT_AUDITED))
     return account
 
@@ -210,7 +223,7 @@ def create_account(*, actor, data: AccountInput, is_system: bool = False) -> Acc
 def _lock_account(account_id) -> Account:
     account = Account.objects.select_for_update().select_related("group").filter(pk=account_id).first()
     if account is None:
-        raise NotFound("No such account")
+        raise NotFound(_("No such account"))
     return account
 
 
@@ -229,7 +242,8 @@ def _set_active(account: Account, active: bool) -> None:
     balance = (totals["debit"] or 0) - (totals["credit"] or 0)
     if balance:
         raise Conflict(
-            f"Account {account.code} has a balance of {balance.normalize():f}; bring it to zero first",
+            _("Account %(code)s has a balance of %(balance)s; bring it to zero first")
+            % {"code": account.code, "balance": f"{balance.normalize():f}"},
             code="balance_not_zero",
             field="is_active",
         )
@@ -246,7 +260,8 @@ def update_account(*, actor, account_id, changes: AccountPatch) -> Account:
                 group = resolve_group(value)
                 if group.nature != account.group.nature and _in_use(account):
                     raise Conflict(
-                        f"An account with journal lines stays in a group of nature {account.group.nature}",
+                        _("An account with journal lines stays in a group of nature %(nature)s")
+                        % {"nature": account.group.nature},
                         code="account_in_use",
                         field="group",
                     )
@@ -256,7 +271,7 @@ def update_account(*, actor, account_id, changes: AccountPatch) -> Account:
             elif name == "account_type":
                 if value != account.account_type and (account.is_system or _in_use(account)):
                     raise Conflict(
-                        "The type of a system account, or of one with journal lines, cannot change",
+                        _("The type of a system account, or of one with journal lines, cannot change"),
                         code="account_in_use",
                         field="account_type",
                     )
@@ -277,27 +292,36 @@ def deactivate_account(*, actor, account_id) -> Account:
     """Deactivate an account at a zero balance (see `update_account`); an inactive one is refused."""
     with transaction.atomic():
         if not _lock_account(account_id).is_active:
-            raise Conflict("The account is already inactive", code="already_inactive")
+            raise Conflict(_("The account is already inactive"), code="already_inactive")
         return update_account(actor=actor, account_id=account_id, changes=AccountPatch(is_active=False))
 
 
 def activate_account(*, actor, account_id) -> Account:
     with transaction.atomic():
         if _lock_account(account_id).is_active:
-            raise Conflict("The account is already active", code="already_active")
+            raise Conflict(_("The account is already active"), code="already_active")
         return update_account(actor=actor, account_id=account_id, changes=AccountPatch(is_active=True))
 
 
 def delete_account(*, actor, account_id) -> None:
-    """Refused for a system account and for an account that has journal lines (deactivate it instead)."""
+    """Refused for a system account, for an account that has journal lines, and for one another record keeps as its
+    ledger (a bank account, a party): deactivate it instead."""
     with transaction.atomic():
         account = _lock_account(account_id)
         if account.is_system:
-            raise Conflict("A system account cannot be deleted", code="system_account")
+            raise Conflict(_("A system account cannot be deleted"), code="system_account")
         if JournalLine.objects.filter(account=account).exists():
-            raise Conflict("The account has journal lines; deactivate it instead", code="account_in_use")
+            raise Conflict(_("The account has journal lines; deactivate it instead"), code="account_in_use")
         record_audit(actor=actor, action=AuditAction.DELETE, obj=account, old=snapshot(account, ACCOUNT_AUDITED))
-        account.delete()
+        try:
+            with transaction.atomic():
+                account.delete()
+        except ProtectedError as exc:  # a record of another module is kept on it (a bank account, a party…)
+            holder = next(iter(exc.protected_objects))._meta.verbose_name
+            raise Conflict(
+                _("The account is the ledger of a %(holder)s; deactivate it instead") % {"holder": holder},
+                code="account_in_use",
+            ) from exc
 
 
 def create_cost_center(*, actor, data: CostCenterInput) -> CostCenter:
@@ -308,6 +332,8 @@ def create_cost_center(*, actor, data: CostCenterInput) -> CostCenter:
             with transaction.atomic():
                 center = CostCenter.objects.create(code=code, name=name, created_by=actor, updated_by=actor)
         except IntegrityError as exc:
-            raise ValidationFailed(f"A cost center with code '{code}' exists", code="duplicate", field="code") from exc
+            raise ValidationFailed(
+                _("A cost center with code '%(code)s' exists") % {"code": code}, code="duplicate", field="code"
+            ) from exc
         record_audit(actor=actor, action=AuditAction.CREATE, obj=center, new=snapshot(center, ("code", "name")))
     return center

@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from comptoir.accounting.constants import AccountType, Nature
 from comptoir.accounting.models import Account, AccountGroup
@@ -102,7 +103,9 @@ class _DryRun(Exception):
 
 
 def _bad(n: int, column: str, message: str, code: str = "invalid") -> ValidationFailed:
-    return ValidationFailed(f"Row {n}: {message}", code=code, field=f"rows[{n}].{column}")
+    return ValidationFailed(
+        gettext("Row %(n)s: %(message)s") % {"n": n, "message": message}, code=code, field=f"rows[{n}].{column}"
+    )
 
 
 def _unquote(text: str) -> str:
@@ -113,58 +116,77 @@ def _unquote(text: str) -> str:
 def _parse(csv_text: str) -> list[dict]:
     """The rows of `csv_text` as dicts of stripped cells, with the file's shape checked."""
     if not isinstance(csv_text, str) or not csv_text.strip():
-        raise ValidationFailed("The CSV is empty", code="required", field="csv")
+        raise ValidationFailed(gettext("The CSV is empty"), code="required", field="csv")
     if "\x00" in csv_text:
-        raise ValidationFailed("The CSV contains a NUL character", code="malformed_csv", field="csv")
+        raise ValidationFailed(gettext("The CSV contains a NUL character"), code="malformed_csv", field="csv")
     reader = csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff")))
     try:
         headers = [h.strip() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
-        raise ValidationFailed(f"Malformed CSV: {exc}", code="malformed_csv", field="csv") from exc
+        raise ValidationFailed(
+            gettext("Malformed CSV: %(error)s") % {"error": exc}, code="malformed_csv", field="csv"
+        ) from exc
     missing = [c for c in REQUIRED if c not in headers]
     if missing:
-        raise ValidationFailed(f"Missing column {missing[0]}", code="missing_column", field="csv")
+        raise ValidationFailed(
+            gettext("Missing column %(column)s") % {"column": missing[0]}, code="missing_column", field="csv"
+        )
     unknown = sorted(set(headers) - set(COLUMNS))
     if unknown:
-        raise ValidationFailed(f"Unknown column {unknown[0]}", code="unknown_column", field="csv")
+        raise ValidationFailed(
+            gettext("Unknown column %(column)s") % {"column": unknown[0]}, code="unknown_column", field="csv"
+        )
     reader.fieldnames = headers
     rows = []
     try:
         for n, raw in enumerate(reader):
             if n >= MAX_ROWS:
-                raise ValidationFailed(f"At most {MAX_ROWS} rows", code="too_many_rows", field="csv")
+                raise ValidationFailed(
+                    gettext("At most %(max_rows)s rows") % {"max_rows": MAX_ROWS}, code="too_many_rows", field="csv"
+                )
             if None in raw:
-                raise _bad(n, "kind", "The row has more cells than the header", code="too_many_cells")
+                raise _bad(n, "kind", gettext("The row has more cells than the header"), code="too_many_cells")
             rows.append({k: _unquote(v or "") for k, v in raw.items()})
     except csv.Error as exc:
-        raise ValidationFailed(f"Malformed CSV: {exc}", code="malformed_csv", field="csv") from exc
+        raise ValidationFailed(
+            gettext("Malformed CSV: %(error)s") % {"error": exc}, code="malformed_csv", field="csv"
+        ) from exc
     return rows
 
 
 def _check_row(n: int, row: dict, seen: dict) -> None:
     kind = row.get("kind", "").lower()
     if kind not in ("group", "account"):
-        raise _bad(n, "kind", "kind is group or account")
+        raise _bad(n, "kind", gettext("kind is group or account"))
     row["kind"] = kind
     for column in ("code", "name"):
         if not row.get(column):
-            raise _bad(n, column, f"{column} is required", code="required")
+            raise _bad(n, column, gettext("%(field)s is required") % {"field": column}, code="required")
         if len(row[column]) > MAX_LENGTHS[kind][column]:
-            raise _bad(n, column, f"{column} is longer than {MAX_LENGTHS[kind][column]} characters", code="too_long")
+            message = gettext("%(column)s is longer than %(max_length)s characters") % {
+                "column": column,
+                "max_length": MAX_LENGTHS[kind][column],
+            }
+            raise _bad(n, column, message, code="too_long")
     if (kind, row["code"]) in seen:
-        raise _bad(n, "code", f"{kind} {row['code']} is also on row {seen[kind, row['code']]}", code="duplicate")
+        message = gettext("%(kind)s %(code)s is also on row %(row)s") % {
+            "kind": kind,
+            "code": row["code"],
+            "row": seen[kind, row["code"]],
+        }
+        raise _bad(n, "code", message, code="duplicate")
     seen[kind, row["code"]] = n
     if row.get("nature") and row["nature"] not in Nature.values:
-        raise _bad(n, "nature", "nature is one of " + ", ".join(Nature.values))
+        raise _bad(n, "nature", gettext("nature is one of %(values)s") % {"values": ", ".join(Nature.values)})
     if kind == "account":
         if not row.get("parent"):
-            raise _bad(n, "parent", "An account needs its group's code", code="required")
+            raise _bad(n, "parent", gettext("An account needs its group's code"), code="required")
         if row.get("account_type") and row["account_type"] not in AccountType.values:
-            raise _bad(n, "account_type", "Unknown account type")
+            raise _bad(n, "account_type", gettext("Unknown account type"))
         for flag in FLAGS:
             value = row.get(flag, "").lower()
             if value not in _TRUE | _FALSE:
-                raise _bad(n, flag, f"{flag} is true or false")
+                raise _bad(n, flag, gettext("%(flag)s is true or false") % {"flag": flag})
             row[flag] = value in _TRUE if value else None
 
 
@@ -177,7 +199,7 @@ def _group_order(group_rows: dict[str, tuple[int, dict]]) -> list[tuple[int, dic
             return
         n, row = group_rows[code]
         if code in trail:
-            raise _bad(n, "parent", f"Group {code} is its own ancestor", code="cycle")
+            raise _bad(n, "parent", gettext("Group %(code)s is its own ancestor") % {"code": code}, code="cycle")
         if row.get("parent") in group_rows:
             place(row["parent"], (*trail, code))
         placed.add(code)
@@ -190,16 +212,24 @@ def _group_order(group_rows: dict[str, tuple[int, dict]]) -> list[tuple[int, dic
 
 def _differs(n: int, column: str, given, current) -> None:
     if given not in (None, "") and given != current:
-        raise _bad(n, column, f"{column} is {current or 'empty'}; an import changes only names", code="differs")
+        message = gettext("%(column)s is %(current)s; an import changes only names") % {
+            "column": column,
+            "current": current or gettext("empty"),
+        }
+        raise _bad(n, column, message, code="differs")
 
 
 def _rows_error(n: int, exc: DomainError) -> ValidationFailed:
     """A chart service's refusal, its fields named after the row and column."""
     errors = [
-        FieldError(f"rows[{n}].{_COLUMN_OF_FIELD.get(e.field, e.field)}", e.code, f"Row {n}: {e.message}")
+        FieldError(
+            f"rows[{n}].{_COLUMN_OF_FIELD.get(e.field, e.field)}",
+            e.code,
+            gettext("Row %(n)s: %(message)s") % {"n": n, "message": e.message},
+        )
         for e in exc.errors
-    ] or [FieldError(f"rows[{n}].code", exc.code, f"Row {n}: {exc.message}")]
-    refused = ValidationFailed(f"Row {n}: {exc.message}", errors=errors)
+    ] or [FieldError(f"rows[{n}].code", exc.code, gettext("Row %(n)s: %(message)s") % {"n": n, "message": exc.message})]
+    refused = ValidationFailed(gettext("Row %(n)s: %(message)s") % {"n": n, "message": exc.message}, errors=errors)
     refused.code = exc.code
     return refused
 
@@ -241,10 +271,10 @@ def _import_accounts(actor, rows, result: ImportResult) -> None:
         account = existing.get(row["code"])
         group = groups.get(row["parent"])
         if group is None:
-            raise _bad(n, "parent", f"No group {row['parent']}", code="unknown")
+            raise _bad(n, "parent", gettext("No group %(code)s") % {"code": row["parent"]}, code="unknown")
         _differs(n, "nature", row.get("nature"), group.nature)
         if row.get("currency") and row["currency"] not in currencies:
-            raise _bad(n, "currency", f"Unknown currency {row['currency']}", code="unknown")
+            raise _bad(n, "currency", gettext("Unknown currency %(code)s") % {"code": row["currency"]}, code="unknown")
         try:
             if account is None:
                 data = AccountInput(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import EntryStatus, EntryType, PeriodStatus
 from comptoir.accounting.errors import AccountingError
@@ -142,9 +143,17 @@ def _books_of(day: datetime.date, journal_type: str, account_refs=()) -> _Books:
         account = Account.from_db("default", _ACCOUNT_FIELDS, [uuid.UUID(values[0]), *values[1:]])
         accounts[account.pk] = accounts[account.code] = account
     if type_id is None:
-        raise ValidationFailed(f"No journal type '{journal_type}'", code="unknown", field="journal_type")
+        raise ValidationFailed(
+            _("No journal type '%(journal_type)s'") % {"journal_type": journal_type},
+            code="unknown",
+            field="journal_type",
+        )
     if not type_active:
-        raise ValidationFailed(f"Journal type {type_code} is inactive", code="inactive", field="journal_type")
+        raise ValidationFailed(
+            _("Journal type %(type_code)s is inactive") % {"type_code": type_code},
+            code="inactive",
+            field="journal_type",
+        )
     period = None
     if period_id is not None:
         year = FiscalYear(id=year_id, name=year_name, is_closed=year_closed, start_date=year_start)
@@ -164,7 +173,7 @@ def _rate(given, currency: Currency, base: Currency, day: datetime.date, field: 
     if currency.pk == base.pk:
         if given is not None and decimal_of(given, field=f"{field}.exchange_rate") != 1:
             raise ValidationFailed(
-                "A line in the base currency has rate 1", code="invalid_rate", field=f"{field}.exchange_rate"
+                _("A line in the base currency has rate 1"), code="invalid_rate", field=f"{field}.exchange_rate"
             )
         return Decimal(1)
     if given is not None:
@@ -178,12 +187,13 @@ def _rate(given, currency: Currency, base: Currency, day: datetime.date, field: 
         )
         if rate is None:
             raise ValidationFailed(
-                f"No {currency.code}/{base.code} rate on or before {day}; give exchange_rate",
+                _("No %(currency_code)s/%(base_code)s rate on or before %(day)s; give exchange_rate")
+                % {"currency_code": currency.code, "base_code": base.code, "day": day},
                 code="missing_exchange_rate",
                 field=f"{field}.exchange_rate",
             )
     if rate <= 0:
-        raise ValidationFailed("The rate must be positive", code="invalid_rate", field=f"{field}.exchange_rate")
+        raise ValidationFailed(_("The rate must be positive"), code="invalid_rate", field=f"{field}.exchange_rate")
     return rate
 
 
@@ -193,7 +203,7 @@ def _account_refs(postings: Sequence[PostingLine]) -> list:
 
 def _build_lines(postings: Sequence[PostingLine], *, books: _Books, day: datetime.date) -> list[JournalLine]:
     if not postings:
-        raise ValidationFailed("An entry needs lines", code="required", field="lines")
+        raise ValidationFailed(_("An entry needs lines"), code="required", field="lines")
     base = books.base
     currencies: dict[str, Currency | None] = {base.code: base}
     lines = []
@@ -201,29 +211,33 @@ def _build_lines(postings: Sequence[PostingLine], *, books: _Books, day: datetim
     for i, (posting, account) in enumerate(zip(postings, accounts, strict=True)):
         field = f"lines[{i}]"
         if posting.side not in EntryType.values:
-            raise ValidationFailed("entry_type is DR or CR", code="invalid", field=f"{field}.entry_type")
+            raise ValidationFailed(_("entry_type is DR or CR"), code="invalid", field=f"{field}.entry_type")
         amount = decimal_of(posting.amount, field=f"{field}.amount")
         if amount <= 0:
-            raise ValidationFailed("Every amount must be positive", code="amount_not_positive", field=f"{field}.amount")
+            raise ValidationFailed(
+                _("Every amount must be positive"), code="amount_not_positive", field=f"{field}.amount"
+            )
         code = posting.currency or base.code
         if code not in currencies:
             currencies[code] = Currency.objects.filter(code=code).first()
         currency = currencies[code]
         if currency is None:
-            raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=f"{field}.currency")
+            raise ValidationFailed(
+                _("Unknown currency %(code)s") % {"code": code}, code="unknown", field=f"{field}.currency"
+            )
         check_amount(amount, currency, field=f"{field}.amount")
         rate = _rate(posting.exchange_rate, currency, base, day, field)
         base_amount = round_money(amount * rate, base)
         if base_amount <= 0:
             raise ValidationFailed(
-                "The amount is nil in base currency", code="amount_not_positive", field=f"{field}.amount"
+                _("The amount is nil in base currency"), code="amount_not_positive", field=f"{field}.amount"
             )
         cost_center = None
         if posting.cost_center:
             cost_center = resolve_cost_center(posting.cost_center, f"{field}.cost_center")
             if not account.is_cost_center_applicable:
                 raise ValidationFailed(
-                    f"Account {account.code} takes no cost center",
+                    _("Account %(code)s takes no cost center") % {"code": account.code},
                     code="cost_center_not_applicable",
                     field=f"{field}.cost_center",
                 )
@@ -231,10 +245,10 @@ def _build_lines(postings: Sequence[PostingLine], *, books: _Books, day: datetim
         if posting.against_entry:
             against = JournalEntry.objects.filter(pk=posting.against_entry).only("status").first()
             if against is None:
-                raise ValidationFailed("No such entry", code="unknown", field=f"{field}.against_entry")
+                raise ValidationFailed(_("No such entry"), code="unknown", field=f"{field}.against_entry")
             if against.status != EntryStatus.POSTED:
                 raise ValidationFailed(
-                    "A line settles a posted entry only", code="not_posted", field=f"{field}.against_entry"
+                    _("A line settles a posted entry only"), code="not_posted", field=f"{field}.against_entry"
                 )
         lines.append(
             JournalLine(
@@ -279,12 +293,15 @@ def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceR
     of a type no module declares as posting to the books (`ModuleSpec.posting_documents`) with 422."""
     if source is not None and source.document_type not in registry().posting_documents:
         raise ValidationFailed(
-            f"No module declares {source.document_type!r} as a document that posts to the books",
+            _("No module declares %(document_type)r as a document that posts to the books")
+            % {"document_type": source.document_type},
             code=AccountingError.UNDECLARED_SOURCE,
             field="source_type",
         )
     if books.period is None:
-        raise ValidationFailed(f"No fiscal period contains {day}", code="no_fiscal_period", field="date")
+        raise ValidationFailed(
+            _("No fiscal period contains %(day)s") % {"day": day}, code="no_fiscal_period", field="date"
+        )
     debit, credit = _totals(lines)
     entry = JournalEntry(
         organization_id=require_org_id(),
@@ -309,7 +326,8 @@ def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceR
         if SOURCE_CONSTRAINT not in str(exc):
             raise
         raise Conflict(
-            f"{source.document_type} {source.document_id} is already posted; reverse its entry first",
+            _("%(document_type)s %(document_id)s is already posted; reverse its entry first")
+            % {"document_type": source.document_type, "document_id": source.document_id},
             code=AccountingError.ALREADY_POSTED,
         ) from None
     for line in lines:
@@ -345,32 +363,43 @@ def _to_ledger(*, actor, entry: JournalEntry, lines, books: _Books) -> None:
     """Every rule of the books (module docstring), the budgets, then the balance caches, on a DRAFT entry whose
     lines are `lines` (accounts loaded). The caller moves it to POSTED and numbers it."""
     if books.locked:
-        raise OrganizationLocked("The organization is locked: no financial transaction may be written")
+        raise OrganizationLocked(_("The organization is locked: no financial transaction may be written"))
     if len(lines) < 2:
-        raise ValidationFailed("An entry needs at least two lines", code="too_few_lines", field="lines")
+        raise ValidationFailed(_("An entry needs at least two lines"), code="too_few_lines", field="lines")
     for i, line in enumerate(lines):  # amounts are positive already (`_build_lines`, and a CHECK on stored lines)
         if not line.account.is_active:
             raise ValidationFailed(
-                f"Account {line.account.code} is inactive", code="inactive_account", field=f"lines[{i}].account"
+                _("Account %(code)s is inactive") % {"code": line.account.code},
+                code="inactive_account",
+                field=f"lines[{i}].account",
             )
         if line.cost_center_id and not line.account.is_cost_center_applicable:
             raise ValidationFailed(
-                f"Account {line.account.code} takes no cost center",
+                _("Account %(code)s takes no cost center") % {"code": line.account.code},
                 code="cost_center_not_applicable",
                 field=f"lines[{i}].cost_center",
             )
     debit, credit = _totals(lines)
     if debit != credit:
         raise ValidationFailed(
-            f"Debits ({debit}) and credits ({credit}) differ in base currency", code="unbalanced", field="lines"
+            _("Debits (%(debit)s) and credits (%(credit)s) differ in base currency")
+            % {"debit": debit, "credit": credit},
+            code="unbalanced",
+            field="lines",
         )
     period = books.period
     if period is None or period.pk != entry.fiscal_period_id:
-        raise ValidationFailed(f"No fiscal period contains {entry.date}", code="no_fiscal_period", field="date")
+        raise ValidationFailed(
+            _("No fiscal period contains %(date)s") % {"date": entry.date}, code="no_fiscal_period", field="date"
+        )
     if period.fiscal_year.is_closed:
-        raise Conflict(f"Fiscal year {period.fiscal_year.name} is closed", code="fiscal_year_closed", field="date")
+        raise Conflict(
+            _("Fiscal year %(name)s is closed") % {"name": period.fiscal_year.name},
+            code="fiscal_year_closed",
+            field="date",
+        )
     if period.status != PeriodStatus.OPEN:
-        raise Conflict(f"The period of {entry.date} is closed", code="period_closed", field="date")
+        raise Conflict(_("The period of %(date)s is closed") % {"date": entry.date}, code="period_closed", field="date")
     # Budgets (services/budgets.py): refuse or warn when the entry takes an active budget over its allocation.
     if books.has_active_budget:
         check_budgets(actor=actor, entry=entry)
@@ -548,7 +577,7 @@ def reverse_entry(*, actor, entry_id, date: datetime.date, narration: str = "") 
     """Post the mirror entry (every DR a CR and back, same amounts and rates) on `date`, linked to the original by
     `reversed_entry`; the original becomes REVERSED. Returns the reversal."""
     if not isinstance(date, datetime.date):
-        raise ValidationFailed("date is required", code="required", field="date")
+        raise ValidationFailed(_("date is required"), code="required", field="date")
     reversal: list[JournalEntry] = []
 
     def post_mirror(original: JournalEntry) -> None:

@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comptoir.accounting.constants import PERIOD_TRANSITIONS, EntryStatus, EntryType, Nature, PeriodStatus, ReportType
 from comptoir.accounting.models import Account, AccountBalance, FiscalPeriod, FiscalYear, JournalEntry
@@ -78,17 +80,23 @@ def create_fiscal_year(*, actor, data: FiscalYearInput) -> FiscalYear:
     name = data.name.strip()
     start, end = data.start_date, data.end_date
     if not name:
-        raise ValidationFailed("name is required", code="required", field="name")
+        raise ValidationFailed(_("name is required"), code="required", field="name")
     if start >= end:
-        raise ValidationFailed("end_date must be after start_date", code="invalid_range", field="end_date")
+        raise ValidationFailed(_("end_date must be after start_date"), code="invalid_range", field="end_date")
     if end > _add_months(start, MAX_MONTHS):
-        raise ValidationFailed(f"A fiscal year lasts at most {MAX_MONTHS} months", code="too_long", field="end_date")
+        raise ValidationFailed(
+            _("A fiscal year lasts at most %(max_months)s months") % {"max_months": MAX_MONTHS},
+            code="too_long",
+            field="end_date",
+        )
     with transaction.atomic():
         _lock_fiscal_years()
         clash = FiscalYear.objects.filter(start_date__lte=end, end_date__gte=start).first()
         if clash is not None:
             raise ValidationFailed(
-                f"The dates overlap fiscal year {clash.name}", code="overlapping_fiscal_year", field="start_date"
+                _("The dates overlap fiscal year %(name)s") % {"name": clash.name},
+                code="overlapping_fiscal_year",
+                field="start_date",
             )
         make_current = data.is_current or not FiscalYear.objects.exists()
         if make_current:
@@ -106,9 +114,11 @@ def create_fiscal_year(*, actor, data: FiscalYearInput) -> FiscalYear:
         except IntegrityError as exc:
             if "no_overlap" in str(exc):
                 raise ValidationFailed(
-                    "The dates overlap another fiscal year", code="overlapping_fiscal_year", field="start_date"
+                    _("The dates overlap another fiscal year"), code="overlapping_fiscal_year", field="start_date"
                 ) from exc
-            raise ValidationFailed(f"A fiscal year named '{name}' exists", code="duplicate", field="name") from exc
+            raise ValidationFailed(
+                _("A fiscal year named '%(name)s' exists") % {"name": name}, code="duplicate", field="name"
+            ) from exc
         FiscalPeriod.objects.bulk_create(
             FiscalPeriod(
                 organization_id=year.organization_id,
@@ -130,9 +140,9 @@ def set_current_fiscal_year(*, actor, fiscal_year_id) -> FiscalYear:
         _lock_fiscal_years()
         year = FiscalYear.objects.filter(pk=fiscal_year_id).first()
         if year is None:
-            raise NotFound("No such fiscal year")
+            raise NotFound(_("No such fiscal year"))
         if year.is_closed:
-            raise Conflict("A closed fiscal year cannot be the current one", code="fiscal_year_closed")
+            raise Conflict(_("A closed fiscal year cannot be the current one"), code="fiscal_year_closed")
         previous = FiscalYear.objects.filter(is_current=True).exclude(pk=year.pk).first()
         FiscalYear.objects.filter(is_current=True).exclude(pk=year.pk).update(is_current=False)
         year.is_current = True
@@ -151,7 +161,7 @@ def set_current_fiscal_year(*, actor, fiscal_year_id) -> FiscalYear:
 def _locked_period(period_id) -> FiscalPeriod:
     period = FiscalPeriod.objects.select_for_update().select_related("fiscal_year").filter(pk=period_id).first()
     if period is None:
-        raise NotFound("No such fiscal period")
+        raise NotFound(_("No such fiscal period"))
     return period
 
 
@@ -168,7 +178,7 @@ def reopen_period(*, actor, period_id, reason: str = "") -> FiscalPeriod:
     with transaction.atomic():
         period = _locked_period(period_id)
         if period.fiscal_year.is_closed:
-            raise Conflict("The fiscal year is closed", code="fiscal_year_closed", field="fiscal_year")
+            raise Conflict(_("The fiscal year is closed"), code="fiscal_year_closed", field="fiscal_year")
         transition(period, PeriodStatus.OPEN, actor=actor, transitions=PERIOD_TRANSITIONS, reason=reason or "reopened")
     return period
 
@@ -181,7 +191,7 @@ def period_of(day: datetime.date) -> FiscalPeriod | None:
 def _locked_year(fiscal_year_id) -> FiscalYear:
     year = FiscalYear.objects.select_for_update().filter(pk=fiscal_year_id).first()
     if year is None:
-        raise NotFound("No such fiscal year")
+        raise NotFound(_("No such fiscal year"))
     return year
 
 
@@ -192,7 +202,7 @@ def _retained_earnings(ref) -> Account:
         account = Account.objects.select_related("group").filter(code=RETAINED_EARNINGS, is_system=True).first()
         if account is None:
             raise ValidationFailed(
-                "The chart has no retained earnings account; give one",
+                _("The chart has no retained earnings account; give one"),
                 code="required",
                 field="retained_earnings_account",
             )
@@ -200,7 +210,7 @@ def _retained_earnings(ref) -> Account:
         account = resolve_account(ref, "retained_earnings_account")
     if account.group.nature != Nature.EQUITY or not account.is_active:
         raise ValidationFailed(
-            f"Account {account.code} is not an active equity account",
+            _("Account %(code)s is not an active equity account") % {"code": account.code},
             code="not_equity",
             field="retained_earnings_account",
         )
@@ -267,17 +277,25 @@ def close_fiscal_year(*, actor, fiscal_year_id, retained_earnings_account=None) 
         _lock_fiscal_years()
         year = _locked_year(fiscal_year_id)
         if year.is_closed:
-            raise Conflict(f"Fiscal year {year.name} is already closed", code="already_closed")
+            raise Conflict(_("Fiscal year %(name)s is already closed") % {"name": year.name}, code="already_closed")
         earlier = FiscalYear.objects.filter(start_date__lt=year.start_date, is_closed=False).order_by("start_date")
         if (first_open := earlier.first()) is not None:
-            raise Conflict(f"Close fiscal year {first_open.name} first", code="earlier_year_open")
+            raise Conflict(_("Close fiscal year %(name)s first") % {"name": first_open.name}, code="earlier_year_open")
         # Locking the periods waits for postings in flight into them; later postings see them closed.
         periods = list(FiscalPeriod.objects.select_for_update().filter(fiscal_year=year).order_by("start_date"))
         drafts = JournalEntry.objects.filter(
             status=EntryStatus.DRAFT, date__gte=year.start_date, date__lte=year.end_date, deleted_at__isnull=True
         ).count()
         if drafts:
-            raise Conflict(f"{drafts} draft entries are dated in {year.name}; post or cancel them", code="drafts_open")
+            raise Conflict(
+                ngettext(
+                    "%(count)d draft entry is dated in %(name)s; post or cancel it",
+                    "%(count)d draft entries are dated in %(name)s; post or cancel them",
+                    drafts,
+                )
+                % {"count": drafts, "name": year.name},
+                code="drafts_open",
+            )
         retained = _retained_earnings(retained_earnings_account)
         lines, profit = _closing_lines(year, retained)
         closing = None
@@ -332,10 +350,10 @@ def reopen_fiscal_year(*, actor, fiscal_year_id, reason: str = "") -> FiscalYear
         _lock_fiscal_years()
         year = _locked_year(fiscal_year_id)
         if not year.is_closed:
-            raise Conflict(f"Fiscal year {year.name} is not closed", code="not_closed")
+            raise Conflict(_("Fiscal year %(name)s is not closed") % {"name": year.name}, code="not_closed")
         later = FiscalYear.objects.filter(start_date__gt=year.start_date, is_closed=True).order_by("-start_date")
         if (last := later.first()) is not None:
-            raise Conflict(f"Reopen fiscal year {last.name} first", code="later_year_closed")
+            raise Conflict(_("Reopen fiscal year %(name)s first") % {"name": last.name}, code="later_year_closed")
         FiscalPeriod.objects.select_for_update().filter(fiscal_year=year).update(
             status=PeriodStatus.OPEN, closed_at=None, closed_by=None, updated_by=actor, updated_at=timezone.now()
         )

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import TaxType
 from comptoir.accounting.models import Account, AccountGroup, TaxRate
@@ -86,7 +87,7 @@ def compute_tax(*, amount, tax_rate: Rate | TaxRate, inclusive: bool, currency) 
     try:
         amount = round_money(amount if isinstance(amount, Decimal) else Decimal(str(amount)), currency)
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationFailed("amount is a number", code="invalid", field="amount") from None
+        raise ValidationFailed(_("amount is a number"), code="invalid", field="amount") from None
     if inclusive:
         gross = amount
         tax = round_money(gross * rate.rate / (HUNDRED + rate.rate), currency)
@@ -170,7 +171,9 @@ def _required(value: str | None, field: str) -> str:
     """`value` stripped; a blank (or null) one is refused as `required`."""
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(f"{field.rpartition('.')[2]} is required", code="required", field=field)
+        raise ValidationFailed(
+            _("%(field)s is required") % {"field": field.rpartition(".")[2]}, code="required", field=field
+        )
     return text
 
 
@@ -182,16 +185,20 @@ def _leaf_account(ref, field: str) -> Account | None:
         account = resolve_account(ref, field)
     except ValidationFailed:
         if AccountGroup.objects.filter(code=str(ref)).exists():
-            raise ValidationFailed(f"'{ref}' is a group, not an account", code="not_leaf", field=field) from None
+            raise ValidationFailed(
+                _("'%(ref)s' is a group, not an account") % {"ref": ref}, code="not_leaf", field=field
+            ) from None
         raise
     if not account.is_active:
-        raise ValidationFailed(f"Account {account.code} is inactive", code="inactive_account", field=field)
+        raise ValidationFailed(
+            _("Account %(code)s is inactive") % {"code": account.code}, code="inactive_account", field=field
+        )
     return account
 
 
 def _check_range(start: datetime.date, end: datetime.date | None) -> None:
     if end is not None and end < start:
-        raise ValidationFailed("effective_to is before effective_from", code="invalid_range", field="effective_to")
+        raise ValidationFailed(_("effective_to is before effective_from"), code="invalid_range", field="effective_to")
 
 
 def _check_no_overlap(code: str, start, end, field: str, exclude=None) -> None:
@@ -204,7 +211,10 @@ def _check_no_overlap(code: str, start, end, field: str, exclude=None) -> None:
         clash = clash.exclude(pk=exclude)
     if (found := clash.first()) is not None:
         raise ValidationFailed(
-            f"Tax {code} is already in force from {found.effective_from}", code="overlapping_dates", field=field
+            _("Tax %(code)s is already in force from %(effective_from)s")
+            % {"code": code, "effective_from": found.effective_from},
+            code="overlapping_dates",
+            field=field,
         )
 
 
@@ -235,7 +245,7 @@ def create_tax_rate(*, actor, data: TaxRateInput) -> TaxRate:
     codes = [c.code.strip() for c in data.components]
     if len(set(codes) | {data.code.strip()}) != len(codes) + 1:
         raise ValidationFailed(
-            "Component codes differ from each other and the rate's", code="duplicate", field="components"
+            _("Component codes differ from each other and the rate's"), code="duplicate", field="components"
         )
     with transaction.atomic():
         _lock_tax_rates()
@@ -246,7 +256,8 @@ def create_tax_rate(*, actor, data: TaxRateInput) -> TaxRate:
         ]
         if parts and sum(p.rate for p in parts) != row.rate:
             raise ValidationFailed(
-                f"The components sum to {sum(p.rate for p in parts)}, not {row.rate}",
+                _("The components sum to %(sum)s, not %(rate)s")
+                % {"sum": sum(p.rate for p in parts), "rate": row.rate},
                 code="rate_mismatch",
                 field="rate",
             )
@@ -257,7 +268,9 @@ def create_tax_rate(*, actor, data: TaxRateInput) -> TaxRate:
                 row.save()
                 TaxRate.objects.bulk_create(parts)
         except IntegrityError as exc:
-            raise ValidationFailed("A rate with this code starts on that day", code="duplicate", field="code") from exc
+            raise ValidationFailed(
+                _("A rate with this code starts on that day"), code="duplicate", field="code"
+            ) from exc
         record_audit(
             actor=actor,
             action=AuditAction.CREATE,
@@ -270,7 +283,7 @@ def create_tax_rate(*, actor, data: TaxRateInput) -> TaxRate:
 def _locked_rate(tax_rate_id) -> TaxRate:
     row = TaxRate.objects.select_for_update().filter(pk=tax_rate_id).first()
     if row is None:
-        raise NotFound("No such tax rate")
+        raise NotFound(_("No such tax rate"))
     return row
 
 
@@ -292,7 +305,7 @@ def update_tax_rate(*, actor, tax_rate_id, changes: TaxRatePatch) -> TaxRate:
         if "effective_to" in given and given["effective_to"] != row.effective_to:
             if row.parent_id:
                 raise ValidationFailed(
-                    "A component's dates follow its composite", code="component", field="effective_to"
+                    _("A component's dates follow its composite"), code="component", field="effective_to"
                 )
             _check_range(row.effective_from, given["effective_to"])
             if row.is_active:
@@ -311,9 +324,9 @@ def deactivate_tax_rate(*, actor, tax_rate_id, reason: str = "") -> TaxRate:
     with transaction.atomic():
         row = _locked_rate(tax_rate_id)
         if row.parent_id:
-            raise Conflict("Deactivate the composite rate, not a component", code="component")
+            raise Conflict(_("Deactivate the composite rate, not a component"), code="component")
         if not row.is_active:
-            raise Conflict(f"Tax rate {row.code} is already inactive", code="already_inactive")
+            raise Conflict(_("Tax rate %(code)s is already inactive") % {"code": row.code}, code="already_inactive")
         row.is_active = False
         row.updated_by = actor
         row.save(update_fields=["is_active", "updated_by", "updated_at"])

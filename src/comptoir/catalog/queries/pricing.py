@@ -1,6 +1,7 @@
-"""The one price resolution sales and purchasing call: the price of a product for a date and a quantity, in this
-order — the default list of the kind (selling or buying) in the currency asked for (the base currency unless
-given), then the product's own price (its list price when selling, its standard cost when buying).
+"""The one price resolution sales and purchasing call: the price of a product for a party, a date and a quantity,
+in this order — the party's own list of the kind (selling to a customer, buying from a supplier; in the list's
+currency), then the default list of the kind in the currency asked for (the base currency unless given), then the
+product's own price (its list price when selling, its standard cost when buying).
 
 On a list, the item prices that apply are those of the product in force on the date with a minimum quantity not
 above the quantity; the one with the highest minimum quantity wins (the quantity tier), and among windows of one
@@ -9,13 +10,13 @@ tier (which never overlap) the one in force. A list applies when it is live, act
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Q
 
 from comptoir.catalog.constants import PriceListKind, PriceSource
-from comptoir.catalog.models import PriceList, PriceListItem, Product
+from comptoir.catalog.models import PartyPriceList, PriceList, PriceListItem, Product
 from comptoir.catalog.queries.refs import resolve_currency
 
 
@@ -67,8 +68,16 @@ def resolve_price(
     quantity: Decimal = Decimal(1),
     kind: str = PriceListKind.SELLING,
     currency: str | None = None,
+    party=None,
 ) -> ResolvedPrice:
-    """The price of `product` for `quantity` on `on_date` (see the module's docstring for the order)."""
+    """The price of `product` for `quantity` on `on_date`, sold to or bought from `party` (a Party, or None), in
+    the order of the module's docstring."""
+    if party is not None:
+        assigned = PartyPriceList.objects.filter(party=party, kind=kind).values("price_list_id")
+        own = applicable_lists(kind=kind, on_date=on_date).filter(pk__in=assigned)
+        found = _from_list(own, product, on_date, quantity)
+        if found is not None:
+            return replace(found, source=PriceSource.PARTY_LIST)
     default_currency = resolve_currency(currency)
     defaults = applicable_lists(kind=kind, on_date=on_date).filter(is_default=True, currency=default_currency)
     found = _from_list(defaults, product, on_date, quantity)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 
-from comptoir.catalog.models import PriceList, PriceListItem, Product, ProductCategory
+from comptoir.catalog.models import PartyPriceList, PriceList, PriceListItem, Product, ProductCategory
 from comptoir.catalog.queries.refs import resolve_category, resolve_product
+from comptoir.parties.queries import resolve_party
 from comptoir.platform.errors import NotFound
 
 
@@ -39,10 +40,14 @@ def access_category(category_id) -> ProductCategory:
 # --- products -----------------------------------------------------------------------------------------------------
 
 
-def products(*, search=None, type=None, status=None, category=None, track_inventory=None, tag=None, barcode=None):
+def products(
+    *, search=None, type=None, status=None, category=None, track_inventory=None, tag=None, barcode=None, supplier=None
+):
     """Live products. `search` matches the start of the code, SKU or barcode, or a part of the name; `category`
     (id or code) includes its sub-categories."""
-    qs = Product.objects.filter(deleted_at__isnull=True).select_related("category", "uom", "currency", "tax_rate")
+    qs = Product.objects.filter(deleted_at__isnull=True).select_related(
+        "category", "uom", "currency", "tax_rate", "default_supplier"
+    )
     if search:
         qs = qs.filter(
             Q(code__istartswith=search)
@@ -62,6 +67,8 @@ def products(*, search=None, type=None, status=None, category=None, track_invent
         qs = qs.filter(tags__contains=[tag])
     if barcode:
         qs = qs.filter(barcode=barcode)
+    if supplier:
+        qs = qs.filter(default_supplier=resolve_party(supplier, "supplier"))
     return qs
 
 
@@ -119,3 +126,19 @@ def product_prices(product_id):
         .select_related("price_list__currency")
         .order_by("price_list__name", "min_quantity", "valid_from")
     )
+
+
+def party_price_lists(*, party=None, kind=None, price_list=None):
+    """Which list each party is sold at or bought from at."""
+    qs = PartyPriceList.objects.select_related("party", "price_list__currency")
+    if party:
+        qs = qs.filter(party=resolve_party(party))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if price_list:
+        qs = qs.filter(price_list_id=price_list)
+    return qs
+
+
+def access_party_price_list(assignment_id) -> PartyPriceList:
+    return _found(party_price_lists().filter(pk=assignment_id).first(), "price list of a party")

@@ -9,7 +9,10 @@ import uuid
 from django.db.models import Q
 
 from comptoir.accounting.queries.taxes import resolve_tax_rate
+from comptoir.catalog.constants import PriceListKind
 from comptoir.catalog.models import PriceList, Product, ProductCategory
+from comptoir.parties.constants import PartyType
+from comptoir.parties.queries import resolve_party
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.queries.core import currencies_by_code, current_organization, units
 
@@ -92,3 +95,23 @@ def resolve_tax(ref, on_date: datetime.date, field: str = "tax_rate"):
     if not row.is_active:
         raise ValidationFailed(f"Tax rate {row.code} is inactive", code="inactive", field=field)
     return row
+
+
+# The parties a kind of price list applies to: we sell to customers and buy from suppliers.
+PARTY_TYPES_OF_KIND = {
+    PriceListKind.SELLING: frozenset({PartyType.CUSTOMER, PartyType.BOTH}),
+    PriceListKind.BUYING: frozenset({PartyType.SUPPLIER, PartyType.BOTH}),
+}
+
+
+def resolve_trading_party(ref, kind: str, field: str = "party"):
+    """The party named by its id or number, a customer for SELLING, a supplier for BUYING (`wrong_party_type`)."""
+    party = resolve_party(_required(ref, field), field)
+    if party.party_type not in PARTY_TYPES_OF_KIND[kind]:
+        raise ValidationFailed(
+            f"{party} is a {party.get_party_type_display().lower()}, not a "
+            f"{'customer' if kind == PriceListKind.SELLING else 'supplier'}",
+            code="wrong_party_type",
+            field=field,
+        )
+    return party

@@ -1,6 +1,7 @@
 """The demo organization's catalogue (`comptoir demo`): a few categories, twenty products of every type, a default
 selling list with quantity tiers, a trade list and a default buying list, written through the real services.
-Deterministic; skipped when the organization already has products."""
+The demo's suppliers (the parties demo) are the default suppliers of the goods, and the trade list is the
+customers' who buy most. Deterministic; skipped when the organization already has products."""
 
 from __future__ import annotations
 
@@ -14,8 +15,16 @@ from comptoir.accounting.services.taxes import TaxRateInput, create_tax_rate
 from comptoir.catalog.constants import PriceListKind, ProductType
 from comptoir.catalog.models import Product
 from comptoir.catalog.services.categories import CategoryInput, create_category
-from comptoir.catalog.services.pricing import PriceInput, PriceListInput, add_price, create_price_list
+from comptoir.catalog.services.pricing import (
+    PartyPriceListInput,
+    PriceInput,
+    PriceListInput,
+    add_price,
+    assign_price_list,
+    create_price_list,
+)
 from comptoir.catalog.services.products import ProductInput, create_product
+from comptoir.parties.queries import parties
 
 TAXES = (("VAT20", "VAT 20%", "20"), ("VAT5", "VAT 5.5%", "5.5"))
 # (code, name, parent code)
@@ -70,16 +79,21 @@ def seed_demo_catalog(*, actor, today: datetime.date) -> int:
     if Product.objects.exists():
         return 0
     start = datetime.date(today.year - 1, 1, 1)
+    suppliers = list(parties(party_type="SUPPLIER").order_by("party_number").values_list("party_number", flat=True))
+    trade_customers = list(parties(party_type="CUSTOMER", tier="GOLD").values_list("party_number", flat=True))
+    trade_customers += parties(party_type="CUSTOMER", tier="PLATINUM").values_list("party_number", flat=True)
     with transaction.atomic():
         _tax_rates(actor, start)
         for code, name, parent in CATEGORIES:
             create_category(actor=actor, data=CategoryInput(code=code, name=name, parent=parent))
-        for code, name, kind, category, unit, price, cost, barcode in PRODUCTS:
+        for i, (code, name, kind, category, unit, price, cost, barcode) in enumerate(PRODUCTS):
+            stocked = kind not in (ProductType.SERVICE, ProductType.DIGITAL)
+            supplier = suppliers[i % len(suppliers)] if suppliers and stocked else None
             data = ProductInput(
                 code=code, name=name, type=kind, category=category, uom=unit, list_price=Decimal(price),
                 standard_cost=Decimal(cost), barcode=barcode, sku=f"SKU-{code}",
                 tax_rate="VAT5" if code in REDUCED_VAT else "VAT20", reorder_point=Decimal(5),
-                reorder_quantity=Decimal(20), min_stock_level=Decimal(2),
+                reorder_quantity=Decimal(20), min_stock_level=Decimal(2), default_supplier=supplier,
             )  # fmt: skip
             create_product(actor=actor, data=data)
         retail = create_price_list(actor=actor, data=PriceListInput(name="Retail", valid_from=start, is_default=True))
@@ -97,4 +111,6 @@ def seed_demo_catalog(*, actor, today: datetime.date) -> int:
             add_price(actor=actor, price_list_id=trade.pk, data=PriceInput(product=code, rate=trade_rate))
             if kind not in (ProductType.SERVICE, ProductType.DIGITAL):
                 add_price(actor=actor, price_list_id=buying.pk, data=PriceInput(product=code, rate=Decimal(cost)))
+        for number in trade_customers:
+            assign_price_list(actor=actor, data=PartyPriceListInput(party=number, price_list=trade.pk))
     return len(PRODUCTS)

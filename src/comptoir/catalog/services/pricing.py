@@ -15,9 +15,19 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comptoir.catalog.constants import PriceListKind, ProductStatus
-from comptoir.catalog.models import PriceList, PriceListItem
-from comptoir.catalog.module import PRICE_LIST_CREATED, PRICE_LIST_UPDATED, PRICES_CHANGED
-from comptoir.catalog.queries.refs import resolve_currency, resolve_product
+from comptoir.catalog.models import PartyPriceList, PriceList, PriceListItem
+from comptoir.catalog.module import (
+    PARTY_PRICE_LIST_ASSIGNED,
+    PRICE_LIST_CREATED,
+    PRICE_LIST_UPDATED,
+    PRICES_CHANGED,
+)
+from comptoir.catalog.queries.refs import (
+    resolve_currency,
+    resolve_price_list,
+    resolve_product,
+    resolve_trading_party,
+)
 from comptoir.catalog.services.categories import text_of
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import NotFound, ValidationFailed
@@ -279,3 +289,59 @@ def remove_price(*, actor, price_list_id, item_id) -> None:
         item = _locked_item(price_list, item_id)
         _prices_changed(actor, price_list, AuditAction.DELETE, item, old=snapshot(item, ITEM_AUDITED))
         item.delete()
+
+
+# --- the price list of a party ------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class PartyPriceListInput:
+    """`party` (id or number) is sold at (SELLING) or bought from at (BUYING) `price_list` (id or name)."""
+
+    party: str | uuid.UUID
+    price_list: str | uuid.UUID
+    kind: str = PriceListKind.SELLING
+
+
+ASSIGNMENT_AUDITED = ("party", "kind", "price_list")
+
+
+def assign_price_list(*, actor, data: PartyPriceListInput) -> PartyPriceList:
+    """Give a customer its selling list or a supplier its buying list (replacing the one it had). The list is of
+    that kind (`wrong_kind`) and active; the party trades that way (`wrong_party_type`)."""
+    with transaction.atomic():
+        _lock_lists()
+        party = resolve_trading_party(data.party, data.kind)
+        price_list = resolve_price_list(data.price_list)
+        if price_list.kind != data.kind:
+            raise ValidationFailed(
+                f"'{price_list.name}' is a {price_list.get_kind_display().lower()} list",
+                code="wrong_kind",
+                field="price_list",
+            )
+        if not price_list.is_active:
+            raise ValidationFailed(f"'{price_list.name}' is inactive", code="inactive", field="price_list")
+        row = PartyPriceList.objects.filter(party=party, kind=data.kind).first()
+        old = snapshot(row, ASSIGNMENT_AUDITED) if row else None
+        if row is None:
+            row = PartyPriceList(organization_id=require_org_id(), party=party, kind=data.kind, created_by=actor)
+        row.price_list, row.updated_by = price_list, actor
+        row.save()
+        action = AuditAction.UPDATE if old else AuditAction.CREATE
+        new = snapshot(row, ASSIGNMENT_AUDITED)
+        record_audit(actor=actor, action=action, obj=row, object_repr=f"{party}: {price_list.name}", old=old, new=new)
+        emit_event(
+            event_type=PARTY_PRICE_LIST_ASSIGNED,
+            payload={"party": party.pk, "kind": data.kind, "price_list": price_list.pk},
+            source=row,
+        )
+    return row
+
+
+def unassign_price_list(*, actor, assignment_id) -> None:
+    """The party goes back to the default list of the kind."""
+    with transaction.atomic():
+        row = lock_row(PartyPriceList.objects.select_related("party"), assignment_id, what="price list of a party")
+        record_audit(actor=actor, action=AuditAction.DELETE, obj=row, object_repr=str(row.party),
+                     old=snapshot(row, ASSIGNMENT_AUDITED))  # fmt: skip
+        row.delete()

@@ -12,10 +12,16 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from comptoir.catalog.constants import UNSTOCKED_TYPES, ProductStatus, ProductType
+from comptoir.catalog.constants import UNSTOCKED_TYPES, PriceListKind, ProductStatus, ProductType
 from comptoir.catalog.models import Product
 from comptoir.catalog.module import PRODUCT_CREATED, PRODUCT_DELETED, PRODUCT_STATUS_CHANGED, PRODUCT_UPDATED
-from comptoir.catalog.queries.refs import resolve_category, resolve_currency, resolve_tax, resolve_unit
+from comptoir.catalog.queries.refs import (
+    resolve_category,
+    resolve_currency,
+    resolve_tax,
+    resolve_trading_party,
+    resolve_unit,
+)
 from comptoir.catalog.services.categories import text_of
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, ValidationFailed
@@ -31,7 +37,7 @@ AUDITED = (
     "currency", "list_price", "standard_cost", "markup_percent", "tax_rate", "vat_included", "vat_exempt",
     "hsn_code", "min_stock_level", "max_stock_level", "reorder_point", "reorder_quantity", "weight", "dimensions",
     "color", "lead_time_days", "production_time", "requires_production", "images", "specifications",
-    "custom_fields", "tags",
+    "custom_fields", "tags", "default_supplier",
 )  # fmt: skip
 # Fields copied as given (the schema has checked them); references and rules are handled one by one.
 PLAIN = (
@@ -46,8 +52,9 @@ ZERO = Decimal(0)
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class ProductInput:
-    """A new product; `uom`, `category` and `tax_rate` by id or code, `currency` an ISO code (default: the base
-    currency). `track_inventory` left out is true, except for SERVICE and DIGITAL products."""
+    """A new product; `uom`, `category` and `tax_rate` by id or code, `default_supplier` by id or party number,
+    `currency` an ISO code (default: the base currency). `track_inventory` left out is true, except for SERVICE
+    and DIGITAL products."""
 
     code: str
     name: str
@@ -80,6 +87,7 @@ class ProductInput:
     specifications: dict = dataclasses.field(default_factory=dict)
     custom_fields: dict = dataclasses.field(default_factory=dict)
     tags: tuple[str, ...] = ()
+    default_supplier: str | uuid.UUID | None = None
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -115,6 +123,7 @@ class ProductPatch(Patch):
     specifications: dict | _Unset = UNSET
     custom_fields: dict | _Unset = UNSET
     tags: tuple[str, ...] | list[str] | _Unset = UNSET
+    default_supplier: str | uuid.UUID | None | _Unset = UNSET
 
 
 def _category(ref):
@@ -158,6 +167,11 @@ def _apply(row: Product, values: dict, *, explicit_tracking: bool) -> None:
         row.tax_rate = resolve_tax(ref, timezone.localdate()) if ref not in (None, "") else None
     if "tags" in values:
         row.tags = _tags(values["tags"])
+    if "default_supplier" in values:
+        ref = values["default_supplier"]
+        row.default_supplier = (
+            resolve_trading_party(ref, PriceListKind.BUYING, "default_supplier") if ref not in (None, "") else None
+        )
     if "track_inventory" in values and values["track_inventory"] is not None:
         row.track_inventory = values["track_inventory"]
     if row.type in UNSTOCKED_TYPES and row.track_inventory:

@@ -33,7 +33,7 @@ from comptoir.platform.problems import pydantic_errors
 PRODUCT_COLUMNS = (
     "code", "name", "type", "uom", "sku", "barcode", "category", "list_price", "standard_cost", "currency",
     "tax_rate", "track_inventory", "vat_included", "min_stock_level", "max_stock_level", "reorder_point",
-    "reorder_quantity", "weight", "lead_time_days", "color", "hsn_code", "tags", "description",
+    "reorder_quantity", "weight", "lead_time_days", "color", "hsn_code", "tags", "description", "default_supplier",
 )  # fmt: skip
 PRICE_COLUMNS = ("product", "rate", "min_quantity", "valid_from", "valid_to")
 MAX_ROWS = 5000
@@ -242,7 +242,9 @@ def import_prices(*, actor, price_list_id, content: bytes, filename: str, dry_ru
 
 def product_rows():
     """The live products in the import's columns (one query)."""
-    return Product.objects.filter(deleted_at__isnull=True).select_related("uom", "category", "currency", "tax_rate")
+    return Product.objects.filter(deleted_at__isnull=True).select_related(
+        "uom", "category", "currency", "tax_rate", "default_supplier"
+    )
 
 
 PRODUCT_EXPORT = [
@@ -254,6 +256,7 @@ PRODUCT_EXPORT = [
     ("reorder_point", "reorder_point"), ("reorder_quantity", "reorder_quantity"), ("weight", "weight"),
     ("lead_time_days", "lead_time_days"), ("color", "color"), ("hsn_code", "hsn_code"), ("tags", "tag_list"),
     ("description", "description"),
+    ("default_supplier", lambda p: p.default_supplier.party_number if p.default_supplier_id else ""),
 ]  # fmt: skip
 PRICE_EXPORT = [
     ("product", "product.code"), ("rate", "rate"), ("min_quantity", "min_quantity"), ("valid_from", "valid_from"),

@@ -27,3 +27,20 @@ def test_the_demo_catalog(tenant):
         assert (bought.rate, bought.source) == (Decimal("2.90"), "DEFAULT_LIST")
         assert Product.objects.get(code="SOIL-40").tax_rate.code == "VAT5"
         assert seed_demo_catalog(actor=tenant.owner, today=TODAY) == 0  # once
+
+
+def test_the_demo_catalog_uses_the_demo_parties(tenant):
+    from comptoir.catalog.models import PartyPriceList
+    from comptoir.parties.services.parties import PartyInput, create_party
+
+    with tenant_context(tenant.organization, user=tenant.owner):
+        supplier = create_party(actor=tenant.owner, data=PartyInput(name="Lemaire", party_type="SUPPLIER"))
+        gold = create_party(actor=tenant.owner, data=PartyInput(name="Morel", party_type="CUSTOMER", tier="GOLD"))
+        seed_demo_catalog(actor=tenant.owner, today=TODAY)
+        assert Product.objects.get(code="DRL-18").default_supplier_id == supplier.pk
+        assert Product.objects.get(code="INSTALL").default_supplier_id is None  # a service
+        assigned = PartyPriceList.objects.get(party=gold)
+        assert assigned.price_list.name == "Trade customers"
+        drill = Product.objects.get(code="DRL-18")
+        resolved = resolve_price(product=drill, party=gold, on_date=TODAY)
+        assert (resolved.rate, resolved.source) == (Decimal("110.42"), "PARTY_LIST")  # 129.90 × 0.85

@@ -113,10 +113,10 @@ def test_modules_follow_the_members_permissions(tenant):
 def test_a_module_switched_off_leaves_the_menu(tenant):
     """The sidebar is built from the module specs: only the modules switched on in the organization."""
     names = [g["name"] for g in chrome(browser(tenant.owner).get("/"))["menu"]]
-    assert names == ["Platform", "Identity & access", "Accounting"]
-    assert tenant.api.patch("platform/features", {"modules": {"accounting": False}}).status_code == 200
+    assert names == ["Platform", "Identity & access", "Accounting", "Parties"]
+    assert tenant.api.patch("platform/features", {"modules": {"parties": False}}).status_code == 200
     names = [g["name"] for g in chrome(browser(tenant.owner).get("/"))["menu"]]
-    assert names == ["Platform", "Identity & access"]
+    assert names == ["Platform", "Identity & access", "Accounting"]
 
 
 def test_bell_counts_the_users_unread_notifications(tenant):

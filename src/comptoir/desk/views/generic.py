@@ -117,7 +117,7 @@ def _chosen_columns(view: DeskView, query: QueryDict, default: list[str] | None)
 def list_view(request, actor, module: str, slug: str):
     view = _view(request, module, slug)
     if not actor.can(view.permission):
-        raise PermissionDenied(f"Missing permission {view.permission}")
+        raise PermissionDenied(_("Missing permission %(permission)s") % {"permission": view.permission})
     key = f"{module}.{view.slug}"
     if request.method == "POST":
         if request.POST.get("bulk"):
@@ -246,7 +246,7 @@ def _bulk(request, actor, module: str, view: DeskView):
     record is its own transaction, as if its button had been pressed; the refusals are reported by record."""
     action = next((a for a in view.actions if a.bulk and a.name == request.POST["bulk"]), None)
     if action is None or not actor.can(action.permission):
-        raise PermissionDenied("No such bulk action")
+        raise PermissionDenied(_("No such bulk action"))
     done, refused = 0, []
     for pk in request.POST.getlist("ids")[:MAX_LIMIT]:
         try:
@@ -289,6 +289,10 @@ def detail_view(request, actor, module: str, slug: str, pk):
     if view.lines is not None:
         rows = list(view.lines.rows(obj))
         totals = {key: sum((getattr(r, key) or 0) for r in rows) for key in view.lines.totals}
+        for column in view.lines.columns:  # a total's currency, when its rows share one
+            found = {raw(r, column.currency) for r in rows} if column.key in totals and column.currency else ()
+            if len(found) == 1:
+                totals[column.currency] = found.pop()
         lines = {
             "label": view.lines.label,
             "headers": [{"label": c.label, "num": c.kind in ("amount", "number")} for c in view.lines.columns],
@@ -321,7 +325,7 @@ def attach_view(request, actor, module: str, slug: str, pk):
     view = _view(request, module, slug)
     obj = _record(actor, view, pk)
     if not actor.can(owner_permission(type(obj), "change")):
-        raise PermissionDenied("You may not change this record")
+        raise PermissionDenied(_("You may not change this record"))
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
@@ -374,6 +378,8 @@ def action_view(request, actor, module: str, slug: str, pk, action: str):
                     return redirect(_detail_url(module, view, obj.pk))
             else:
                 messages.success(request, _("%(action)s: done.") % {"action": found.label})
+                if found.removes:
+                    return redirect(reverse("desk:list", args=(module, view.slug)))
                 target = result if result is not None and hasattr(result, "pk") else obj
                 return redirect(_detail_url(module, view, target.pk))
     elif not found.fields:
@@ -407,7 +413,7 @@ def attachment_view(request, actor, attachment_id):
         attachment = access_attachment(attachment_id)
         model = owner_model(attachment.owner_type)
         if not actor.can(owner_permission(model, "view")):
-            raise NotFound("Attachment not found")
+            raise NotFound(_("Attachment not found"))
         access_owner(model, attachment.owner_id)
     except DomainError as exc:
         raise Http404(str(exc)) from exc
@@ -443,7 +449,7 @@ def edit_view(request, actor, module: str, slug: str, pk):
 
 def _form(request, actor, module: str, view: DeskView, spec: FormSpec, pk):
     if not actor.can(spec.permission):
-        raise PermissionDenied(f"Missing permission {spec.permission}")
+        raise PermissionDenied(_("Missing permission %(permission)s") % {"permission": spec.permission})
     obj = _record(actor, view, pk) if pk is not None else None
     if obj is not None and not view.edit_when(obj):
         messages.error(request, _("This record can no longer be edited."))

@@ -13,6 +13,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.identity.constants import (
     MAX_TOKEN_ATTEMPTS,
@@ -62,7 +63,7 @@ def _check_password(password: str, user, field: str = "password") -> None:
 def _normalise_email(email: str, field: str = "email") -> str:
     email = (email or "").strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@") or len(email) > 255:
-        raise ValidationFailed("Enter a valid e-mail address", code="invalid_email", field=field)
+        raise ValidationFailed(_("Enter a valid e-mail address"), code="invalid_email", field=field)
     return email
 
 
@@ -82,7 +83,7 @@ def sign_up(*, organization: platform_services.OrganizationInput, user: UserInpu
         field="user.password",
     )
     taken = ValidationFailed(
-        "This e-mail is already registered; sign in to create another organization",
+        _("This e-mail is already registered; sign in to create another organization"),
         code="duplicate",
         field="user.email",
     )
@@ -127,7 +128,11 @@ def add_member(
     """Make `user` a member of the organization in context with the role template of `org_role`
     plus any extra roles. An invited member stays inactive until the user accepts (accept_invitation)."""
     if org_role not in OrgRole.values:
-        raise ValidationFailed(f"Unknown organization role '{org_role}'", code="invalid_choice", field="org_role")
+        raise ValidationFailed(
+            _("Unknown organization role '%(org_role)s'") % {"org_role": org_role},
+            code="invalid_choice",
+            field="org_role",
+        )
     template = template_role(org_role, actor=actor)
     member = member_services.add_membership(
         actor=actor, user=user, org_role=org_role, is_default=is_default, invited=invited
@@ -156,14 +161,18 @@ def invite_member(
     changed: the membership becomes active only when the address's owner accepts (accept_invitation)."""
     email = _normalise_email(email)
     if org_role == OrgRole.OWNER and not is_owner(actor):
-        raise PermissionDenied("Only an owner can invite another owner", code="owner_only", field="org_role")
+        raise PermissionDenied(_("Only an owner can invite another owner"), code="owner_only", field="org_role")
     with transaction.atomic():
         roles = []
         if role_codes:
             roles = list(Role.objects.filter(code__in=role_codes, deleted_at__isnull=True, is_active=True))
             missing = sorted(set(role_codes) - {r.code for r in roles})
             if missing:
-                raise ValidationFailed(f"Unknown roles: {', '.join(missing)}", code="unknown_role", field="roles")
+                raise ValidationFailed(
+                    _("Unknown roles: %(missing)s") % {"missing": ", ".join(missing)},
+                    code="unknown_role",
+                    field="roles",
+                )
             for role in roles:
                 check_can_grant(actor, role, field="roles")
         user = User.objects.filter(email__iexact=email).first()
@@ -193,12 +202,16 @@ def update_member(*, actor, member_id, org_role: str | None = None, is_active: b
     """Change a member's organization role (its role template follows) or deactivate it. Only an owner grants,
     changes or removes ownership; the organization keeps at least one active owner."""
     if org_role is not None and org_role not in OrgRole.values:
-        raise ValidationFailed(f"Unknown organization role '{org_role}'", code="invalid_choice", field="org_role")
+        raise ValidationFailed(
+            _("Unknown organization role '%(org_role)s'") % {"org_role": org_role},
+            code="invalid_choice",
+            field="org_role",
+        )
     with transaction.atomic():
         member = lock_member(member_id)
         if is_active is not None and member.awaits_acceptance:
             raise Conflict(
-                "The invitation is not accepted yet; delete the member to withdraw it",
+                _("The invitation is not accepted yet; delete the member to withdraw it"),
                 code="invitation_pending",
                 field="is_active",
             )
@@ -206,13 +219,13 @@ def update_member(*, actor, member_id, org_role: str | None = None, is_active: b
         activity_changes = is_active is not None and is_active != member.is_active
         if OrgRole.OWNER in (org_role, member.org_role) and (role_changes or activity_changes) and not is_owner(actor):
             raise PermissionDenied(
-                "Only an owner can grant, change or remove ownership",
+                _("Only an owner can grant, change or remove ownership"),
                 code="owner_only",
                 field="org_role" if role_changes else "is_active",
             )
         leaving_owner = member.org_role == OrgRole.OWNER and (role_changes or is_active is False)
         if leaving_owner and not members(org_role=OrgRole.OWNER, is_active=True).exclude(pk=member.pk).exists():
-            raise Conflict("An organization keeps at least one active owner", code="last_owner")
+            raise Conflict(_("An organization keeps at least one active owner"), code="last_owner")
         if role_changes:
             MemberRole.objects.filter(member=member, role=template_role(member.org_role, actor=actor)).delete()
             MemberRole.objects.get_or_create(
@@ -266,9 +279,9 @@ def _redeem_token(*, email: str, purpose: str, code: str, apply: Callable[[Verif
             .first()
         )
         if token is None or token.is_expired:
-            raise ValidationFailed("The code is invalid or expired", code="invalid_code", field="code")
+            raise ValidationFailed(_("The code is invalid or expired"), code="invalid_code", field="code")
         if token.attempts >= MAX_TOKEN_ATTEMPTS:
-            raise TooManyAttempts("Too many wrong codes; ask for a new one", code="too_many_attempts", field="code")
+            raise TooManyAttempts(_("Too many wrong codes; ask for a new one"), code="too_many_attempts", field="code")
         right = same_digest(token.code_hash, digest(f"{email}:{(code or '').strip()}"))
         if right:
             token.used_at = timezone.now()
@@ -276,7 +289,7 @@ def _redeem_token(*, email: str, purpose: str, code: str, apply: Callable[[Verif
             return apply(token)
         VerificationToken.objects.filter(pk=token.pk).update(attempts=F("attempts") + 1, updated_at=timezone.now())
     # Raised after the block has committed the attempt. Callers must not wrap this in their own atomic block.
-    raise ValidationFailed("The code is invalid or expired", code="invalid_code", field="code")
+    raise ValidationFailed(_("The code is invalid or expired"), code="invalid_code", field="code")
 
 
 def request_password_reset(*, email: str) -> None:
@@ -355,7 +368,7 @@ def accept_invitation(
     def apply(token: VerificationToken) -> User:
         user = lock_user(token.user_id)
         if user.has_usable_password() and not (confirmed and user.pk == existing.pk):
-            raise Conflict("This account already has a password; accept again with it", code="already_active")
+            raise Conflict(_("This account already has a password; accept again with it"), code="already_active")
         if not user.has_usable_password():
             _check_password(password, user)
             user.set_password(password)

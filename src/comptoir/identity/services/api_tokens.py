@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.identity.models import ApiToken
 from comptoir.identity.tokens import digest, new_api_token
@@ -24,16 +25,18 @@ def create_api_token(
     """An empty scope list lets the token act with every permission of its member. A caller that is itself an
     API token (`scoped_caller`) cannot widen its own reach that way: its empty list becomes its permissions."""
     if not (name or "").strip():
-        raise ValidationFailed("Name is required", code="required", field="name")
+        raise ValidationFailed(_("Name is required"), code="required", field="name")
     if not scopes and scoped_caller:
         scopes = sorted(held_permissions)
     beyond = sorted(set(scopes) - held_permissions)
     if beyond:
         raise ValidationFailed(
-            f"Scopes beyond your permissions: {', '.join(beyond)}", code="scope_not_held", field="scopes"
+            _("Scopes beyond your permissions: %(beyond)s") % {"beyond": ", ".join(beyond)},
+            code="scope_not_held",
+            field="scopes",
         )
     if expires_at is not None and expires_at <= timezone.now():
-        raise ValidationFailed("Expiry must be in the future", code="in_past", field="expires_at")
+        raise ValidationFailed(_("Expiry must be in the future"), code="in_past", field="expires_at")
     prefix, secret = new_api_token()
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -55,7 +58,7 @@ def revoke_api_token(*, actor, token_id, any_user: bool = False) -> ApiToken:
             qs = qs.filter(user=actor)
         token = qs.first()
         if token is None:
-            raise NotFound("API token not found")
+            raise NotFound(_("API token not found"))
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.updated_by = actor

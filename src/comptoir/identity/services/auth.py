@@ -12,6 +12,7 @@ from django.core import signing
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from comptoir.identity.models import ApiToken, AuthSession, SignInThrottle, User
 from comptoir.identity.tokens import (
@@ -38,8 +39,9 @@ def _client(request) -> tuple[str | None, str]:
 
 def _refusal(locked_until) -> NotAuthenticated | TooManyAttempts:
     if locked_until is None:
-        return NotAuthenticated("Wrong e-mail or password", code="invalid_credentials")
-    return TooManyAttempts(f"Too many failed sign-ins; try again after {locked_until:%H:%M} UTC", code="account_locked")
+        return NotAuthenticated(gettext("Wrong e-mail or password"), code="invalid_credentials")
+    message = gettext("Too many failed sign-ins; try again after %(time)s UTC") % {"time": f"{locked_until:%H:%M}"}
+    return TooManyAttempts(message, code="account_locked")
 
 
 def _count_failure(rows, attempts: str) -> None:
@@ -156,7 +158,7 @@ def refresh_tokens(*, refresh: str, request=None) -> TokenPair:
             session.last_used_at = timezone.now()
             session.save(update_fields=["refresh_token_hash", "last_used_at", "updated_at"])
             return TokenPair(_access_token(session), new_refresh, settings.ACCESS_TOKEN_TTL_SECONDS, session.pk)
-    raise NotAuthenticated("The refresh token is invalid, expired or revoked", code="invalid_token")
+    raise NotAuthenticated(gettext("The refresh token is invalid, expired or revoked"), code="invalid_token")
 
 
 def revoke_session(*, session_id, user=None, request=None, reason: str = "logout") -> None:
@@ -182,9 +184,9 @@ def access_token_claims(token: str) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID | N
         org = uuid.UUID(claims["o"]) if claims.get("o") else None
         return uuid.UUID(claims["s"]), uuid.UUID(claims["u"]), org
     except signing.SignatureExpired as exc:
-        raise NotAuthenticated("The access token expired; refresh it", code="token_expired") from exc
+        raise NotAuthenticated(gettext("The access token expired; refresh it"), code="token_expired") from exc
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
-        raise NotAuthenticated("The access token is invalid", code="invalid_token") from exc
+        raise NotAuthenticated(gettext("The access token is invalid"), code="invalid_token") from exc
 
 
 def api_token_organization(token: str):
@@ -203,10 +205,10 @@ def resolve_api_token(token: str) -> ApiToken:
     """Inside the token's tenant context: the live ApiToken whose digest matches."""
     row = ApiToken.objects.select_related("user").filter(token_prefix=api_token_prefix(token)).first()
     if row is None or not same_digest(row.token_hash, digest(token)):
-        raise NotAuthenticated("The API token is invalid", code="invalid_token")
+        raise NotAuthenticated(gettext("The API token is invalid"), code="invalid_token")
     now = timezone.now()
     if row.revoked_at is not None or (row.expires_at and row.expires_at <= now) or not row.user.is_active:
-        raise NotAuthenticated("The API token is expired or revoked", code="invalid_token")
+        raise NotAuthenticated(gettext("The API token is expired or revoked"), code="invalid_token")
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return row

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.identity.models import MemberRole, Permission, Role, RolePermission
 from comptoir.identity.permissions import permission_catalogue, role_templates, template_codenames
@@ -83,7 +84,9 @@ def _permission_ids(codenames: list[str]) -> list:
     unknown = sorted(set(codenames) - set(found))
     if unknown:
         raise ValidationFailed(
-            f"Unknown permissions: {', '.join(unknown)}", code="unknown_permission", field="permissions"
+            _("Unknown permissions: %(unknown)s") % {"unknown": ", ".join(unknown)},
+            code="unknown_permission",
+            field="permissions",
         )
     return list(found.values())
 
@@ -91,15 +94,15 @@ def _permission_ids(codenames: list[str]) -> list:
 def create_role(*, actor, code: str, name: str, description: str = "", permissions: list[str]) -> Role:
     code = (code or "").strip().upper()
     if not code or not code.replace("_", "").isalnum():
-        raise ValidationFailed("Code must be letters, digits and '_'", code="invalid_code", field="code")
+        raise ValidationFailed(_("Code must be letters, digits and '_'"), code="invalid_code", field="code")
     if not (name or "").strip():
-        raise ValidationFailed("Name is required", code="required", field="name")
+        raise ValidationFailed(_("Name is required"), code="required", field="name")
     with transaction.atomic():
         live = Role.objects.filter(deleted_at__isnull=True)
         if live.filter(code=code).exists():
-            raise ValidationFailed(f"Role code '{code}' exists", code="duplicate", field="code")
+            raise ValidationFailed(_("Role code '%(code)s' exists") % {"code": code}, code="duplicate", field="code")
         if live.filter(name=name.strip()).exists():
-            raise ValidationFailed(f"Role name '{name}' exists", code="duplicate", field="name")
+            raise ValidationFailed(_("Role name '%(name)s' exists") % {"name": name}, code="duplicate", field="name")
         ids = _permission_ids(permissions)
         role = Role.objects.create(
             code=code, name=name.strip(), description=description, created_by=actor, updated_by=actor
@@ -122,14 +125,16 @@ def update_role(
     with transaction.atomic():
         role = Role.objects.select_for_update().filter(pk=role_id, deleted_at__isnull=True).first()
         if role is None:
-            raise NotFound("Role not found")
+            raise NotFound(_("Role not found"))
         if role.is_system and (permissions is not None or is_active is False):
-            raise Conflict("System roles follow their template", code="system_role", field="permissions")
+            raise Conflict(_("System roles follow their template"), code="system_role", field="permissions")
         if name is not None:
             if not name.strip():
-                raise ValidationFailed("Name is required", code="required", field="name")
+                raise ValidationFailed(_("Name is required"), code="required", field="name")
             if Role.objects.filter(name=name.strip(), deleted_at__isnull=True).exclude(pk=role.pk).exists():
-                raise ValidationFailed(f"Role name '{name}' exists", code="duplicate", field="name")
+                raise ValidationFailed(
+                    _("Role name '%(name)s' exists") % {"name": name}, code="duplicate", field="name"
+                )
             role.name = name.strip()
         if description is not None:
             role.description = description
@@ -150,11 +155,11 @@ def delete_role(*, actor, role_id) -> None:
     with transaction.atomic():
         role = Role.objects.select_for_update().filter(pk=role_id, deleted_at__isnull=True).first()
         if role is None:
-            raise NotFound("Role not found")
+            raise NotFound(_("Role not found"))
         if role.is_system:
-            raise Conflict("System roles cannot be deleted", code="system_role")
+            raise Conflict(_("System roles cannot be deleted"), code="system_role")
         if MemberRole.objects.filter(role=role).exists():
-            raise Conflict("The role is still assigned to members", code="role_in_use")
+            raise Conflict(_("The role is still assigned to members"), code="role_in_use")
         role.deleted_at = timezone.now()
         role.is_active = False
         role.updated_by = actor
@@ -164,7 +169,7 @@ def delete_role(*, actor, role_id) -> None:
 def check_can_grant(actor, role: Role, *, field: str = "role") -> None:
     """Only an owner grants or withdraws the OWNER role template."""
     if role.is_system and role.code == OrgRole.OWNER and not is_owner(actor):
-        raise PermissionDenied("Only an owner can grant or remove ownership", code="owner_only", field=field)
+        raise PermissionDenied(_("Only an owner can grant or remove ownership"), code="owner_only", field=field)
 
 
 def _owner_count(exclude_member_id=None) -> int:
@@ -178,13 +183,13 @@ def assign_role(*, actor, member_id, role_id, workspace_id=None) -> MemberRole:
     with transaction.atomic():
         member = members().filter(pk=member_id).first()
         if member is None:
-            raise NotFound("Member not found", field="member")
+            raise NotFound(_("Member not found"), field="member")
         role = Role.objects.filter(pk=role_id, deleted_at__isnull=True).first()
         if role is None:
-            raise NotFound("Role not found", field="role")
+            raise NotFound(_("Role not found"), field="role")
         check_can_grant(actor, role)
         if workspace_id and not workspaces().filter(pk=workspace_id).exists():
-            raise NotFound("Workspace not found", field="workspace")
+            raise NotFound(_("Workspace not found"), field="workspace")
         existing = MemberRole.objects.filter(member=member, role=role, workspace_id=workspace_id).first()
         if existing:
             return existing
@@ -200,8 +205,8 @@ def unassign_role(*, actor, member_id, role_id, workspace_id=None) -> None:
             .first()
         )
         if assignment is None:
-            raise NotFound("The member does not hold this role")
+            raise NotFound(_("The member does not hold this role"))
         check_can_grant(actor, assignment.role)
         if assignment.role.code == "OWNER" and assignment.role.is_system and _owner_count(member_id) == 0:
-            raise Conflict("An organization keeps at least one active owner", code="last_owner")
+            raise Conflict(_("An organization keeps at least one active owner"), code="last_owner")
         assignment.delete()

@@ -34,11 +34,11 @@ SEED_ROLES = {
     "COMPLIANCE",
     "INVENTORY",
     "SALES",
-    "PURCHASING",
     "CX",
     "RISK",
     "RECOVERY",
     "CLIENT",
+    "PURCHASING",  # declared by the parties module
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from comptoir.platform.access import Actor, actor_of
@@ -27,7 +28,7 @@ router = Router(tags=["notifications"])
 def _member(request) -> Actor:
     actor = actor_of(request)
     if actor.organization_id is None:
-        raise PermissionDenied("Choose an organization with the X-Organization header", code="organization_required")
+        raise PermissionDenied(_("Choose an organization with the X-Organization header"), code="organization_required")
     return actor
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext
 
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.models import Attachment, Organization, TenantModel
@@ -24,7 +25,11 @@ def owner_model(owner_type: str) -> type[Model]:
         model is Organization or (issubclass(model, TenantModel) and model is not Attachment)
     )
     if not attachable or not model._meta.app_config.name.startswith(COMPTOIR_APP_PREFIX):
-        raise ValidationFailed(f"Unknown owner type '{owner_type}'", code="unknown_owner_type", field="owner_type")
+        raise ValidationFailed(
+            gettext("Unknown owner type '%(owner_type)s'") % {"owner_type": owner_type},
+            code="unknown_owner_type",
+            field="owner_type",
+        )
     return model
 
 
@@ -44,7 +49,7 @@ def access_owner(model: type[Model], owner_id) -> Model:
         rows = rows.filter(deleted_at__isnull=True)
     owner = rows.filter(pk=owner_id).first()
     if owner is None:
-        raise NotFound(f"{model._meta.verbose_name.capitalize()} not found")
+        raise NotFound(gettext("%(name)s not found") % {"name": model._meta.verbose_name.capitalize()})
     return owner
 
 
@@ -57,5 +62,5 @@ def access_attachment(attachment_id, *, for_update: bool = False) -> Attachment:
     rows = Attachment.objects.select_for_update() if for_update else Attachment.objects.all()
     attachment = rows.filter(pk=attachment_id, deleted_at__isnull=True).first()
     if attachment is None:
-        raise NotFound("Attachment not found")
+        raise NotFound(gettext("Attachment not found"))
     return attachment

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import AuditLog
 from comptoir.platform.tenancy import require_org_id
@@ -11,7 +13,7 @@ def audit_log(*, object_type=None, object_id=None, actor=None, action=None, date
     """The organization's audit rows, filtered; `date_from <= timestamp < date_to`. Served by the
     (organization_id, timestamp) index."""
     if date_from is not None and date_to is not None and date_from >= date_to:
-        raise ValidationFailed("date_from must be before date_to", code="invalid_range", field="date_to")
+        raise ValidationFailed(_("date_from must be before date_to"), code="invalid_range", field="date_to")
     qs = AuditLog.objects.filter(organization_id=require_org_id())
     if object_type:
         qs = qs.filter(object_type=object_type)

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import DurationField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform import ics
 from comptoir.platform.constants import AttendeeResponse, CalendarEventStatus, Recurrence
@@ -74,18 +75,20 @@ def access_calendar_event(user, event_id) -> CalendarEvent:
     """The event if the user organises or attends it, else NotFound (also for another organization's)."""
     event = _with_attendees(visible_events(user).filter(pk=event_id)).first()
     if event is None:
-        raise NotFound("Calendar event not found")
+        raise NotFound(_("Calendar event not found"))
     return event
 
 
 def _check_window(start: datetime, end: datetime) -> None:
     for name, value in (("start", start), ("end", end)):
         if timezone.is_naive(value):
-            raise ValidationFailed(f"{name} needs a timezone offset (e.g. Z)", code="naive_datetime", field=name)
+            raise ValidationFailed(
+                _("%(name)s needs a timezone offset (e.g. Z)") % {"name": name}, code="naive_datetime", field=name
+            )
     if end <= start:
-        raise ValidationFailed("end must be after start", code="end_before_start", field="end")
+        raise ValidationFailed(_("end must be after start"), code="end_before_start", field="end")
     if end - start > MAX_WINDOW:
-        raise ValidationFailed("The window is at most 366 days", code="window_too_long", field="end")
+        raise ValidationFailed(_("The window is at most 366 days"), code="window_too_long", field="end")
 
 
 def occurrences(user, start: datetime, end: datetime, *, include_cancelled: bool = False) -> dict:

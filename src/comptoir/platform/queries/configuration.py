@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from django.db.models import F, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from comptoir.platform import crypto
 from comptoir.platform.errors import NotFound
@@ -62,7 +63,7 @@ def access_setting(key: str, workspace=None) -> Setting:
     try:
         spec = registry().setting(key)
     except UndeclaredSetting:
-        raise NotFound(f"No setting '{key}'") from None
+        raise NotFound(_("No setting '%(key)s'") % {"key": key}) from None
     row = effective_setting(key, workspace)
     if row is None:
         row = Setting(

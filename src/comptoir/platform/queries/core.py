@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.platform.errors import NotFound
 from comptoir.platform.models import Country, Currency, Organization, OrganizationMember, UnitOfMeasure, Workspace
@@ -48,7 +49,7 @@ def access_workspace(workspace_id) -> Workspace:
     """The workspace of the current organization, or NotFound (also for another organization's)."""
     ws = workspaces().filter(pk=workspace_id).first()
     if ws is None:
-        raise NotFound("Workspace not found")
+        raise NotFound(_("Workspace not found"))
     return ws
 
 

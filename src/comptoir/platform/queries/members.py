@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import OrgRole
 from comptoir.platform.errors import NotFound
@@ -32,7 +33,7 @@ def members(*, org_role=None, is_active=None, search=None):
 def access_member(member_id) -> OrganizationMember:
     member = members().filter(pk=member_id).first()
     if member is None:
-        raise NotFound("Member not found")
+        raise NotFound(_("Member not found"))
     return member
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from comptoir.platform.errors import NotFound
 from comptoir.platform.models import Notification
 
@@ -21,7 +23,7 @@ def access_notification(user, notification_id) -> Notification:
     """The user's notification, or NotFound (also for another user's or another organization's)."""
     notification = notifications_of(user).filter(pk=notification_id).first()
     if notification is None:
-        raise NotFound("Notification not found")
+        raise NotFound(_("Notification not found"))
     return notification
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import F, Q
+from django.utils.translation import gettext as _
 
 from comptoir.platform.errors import NotFound
 from comptoir.platform.models import IntegrationEvent, WebhookDelivery, WebhookSubscription
@@ -30,7 +31,7 @@ def access_webhook_subscription(subscription_id) -> WebhookSubscription:
     """The webhook of the current organization, or NotFound (also for another organization's or a deleted one)."""
     sub = webhook_subscriptions().filter(pk=subscription_id).first()
     if sub is None:
-        raise NotFound("Webhook not found")
+        raise NotFound(_("Webhook not found"))
     return sub
 
 
@@ -50,7 +51,7 @@ def integration_events(*, status=None, event_type=None, source_object_type=None,
 def access_integration_event(event_id) -> IntegrationEvent:
     event = IntegrationEvent.objects.filter(pk=event_id).first()
     if event is None:
-        raise NotFound("Event not found")
+        raise NotFound(_("Event not found"))
     return event
 
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import PayloadTooLarge, ValidationFailed
@@ -90,13 +91,16 @@ def file_type(file_name: str, head: bytes) -> FileType:
     kind = FILE_TYPES.get(ext)
     if kind is None:
         raise ValidationFailed(
-            f"Files of type '.{ext}' are not accepted; allowed: {', '.join(sorted(FILE_TYPES))}",
+            _("Files of type '.%(ext)s' are not accepted; allowed: %(file_types)s")
+            % {"ext": ext, "file_types": ", ".join(sorted(FILE_TYPES))},
             code="unsupported_file_type",
             field="file",
         )
     if not kind.matches(head):
         raise ValidationFailed(
-            f"The content of the file is not that of a .{ext} file", code="content_type_mismatch", field="file"
+            _("The content of the file is not that of a .%(ext)s file") % {"ext": ext},
+            code="content_type_mismatch",
+            field="file",
         )
     return kind
 
@@ -123,10 +127,12 @@ def upload_attachment(*, actor, owner_type: str, owner_id, upload) -> Attachment
     limit = max_upload_bytes()
     if upload.size > limit:
         raise PayloadTooLarge(
-            f"The file is {upload.size} bytes; the limit is {limit}", code="file_too_large", field="file"
+            _("The file is %(size)s bytes; the limit is %(limit)s") % {"size": upload.size, "limit": limit},
+            code="file_too_large",
+            field="file",
         )
     if upload.size == 0:
-        raise ValidationFailed("The file is empty", code="empty_file", field="file")
+        raise ValidationFailed(_("The file is empty"), code="empty_file", field="file")
     file_name = clean_file_name(upload.name)
     upload.seek(0)
     kind = file_type(file_name, upload.read(SNIFF_BYTES))

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform import ics
 from comptoir.platform.constants import (
@@ -146,7 +147,7 @@ def _clean_reminders(errors: _Errors, reminders: list[dict] | None) -> list[dict
     if reminders is None:
         return []
     if len(reminders) > MAX_REMINDERS:
-        errors.add("reminders", "too_many", f"At most {MAX_REMINDERS} reminders")
+        errors.add("reminders", "too_many", _("At most %(max_reminders)s reminders") % {"max_reminders": MAX_REMINDERS})
     cleaned, seen = [], set()
     for i, reminder in enumerate(reminders):
         minutes = reminder["minutes_before"]
@@ -155,11 +156,16 @@ def _clean_reminders(errors: _Errors, reminders: list[dict] | None) -> list[dict
             errors.add(
                 f"reminders.{i}.minutes_before",
                 "out_of_range",
-                f"minutes_before is a whole number from 0 to {MAX_REMINDER_MINUTES}",
+                _("minutes_before is a whole number from 0 to %(max_reminder_minutes)s")
+                % {"max_reminder_minutes": MAX_REMINDER_MINUTES},
             )
             continue
         if minutes in seen:
-            errors.add(f"reminders.{i}.minutes_before", "duplicate", f"Two reminders {minutes} minutes before")
+            errors.add(
+                f"reminders.{i}.minutes_before",
+                "duplicate",
+                _("Two reminders %(minutes)s minutes before") % {"minutes": minutes},
+            )
             continue
         seen.add(minutes)
         cleaned.append({"minutes_before": minutes, "channel": str(channel)})
@@ -175,30 +181,36 @@ def _clean(state: dict, tz: ZoneInfo, errors: _Errors) -> dict:
     """Check and normalise the full state of an event (after a change is applied). Adds field errors."""
     for name in REQUIRED:
         if state.get(name) is None or (name == "title" and not str(state[name]).strip()):
-            errors.add(name, "required", f"{name} is required")
+            errors.add(name, "required", _("%(field)s is required") % {"field": name})
     for name in ("description", "location", "color", "related_type"):
         state[name] = state.get(name) or ""
     state["title"] = (state.get("title") or "").strip()
     if len(state["description"]) > MAX_DESCRIPTION:
-        errors.add("description", "max_length", f"description is longer than {MAX_DESCRIPTION} characters")
+        errors.add(
+            "description",
+            "max_length",
+            _("description is longer than %(max_description)s characters") % {"max_description": MAX_DESCRIPTION},
+        )
     start, end = state.get("start_time"), state.get("end_time")
     for name, value in (("start_time", start), ("end_time", end)):
         if value is not None and timezone.is_naive(value):
-            errors.add(name, "naive_datetime", f"{name} needs a timezone offset (e.g. Z or +02:00)")
+            errors.add(
+                name, "naive_datetime", _("%(name)s needs a timezone offset (e.g. Z or +02:00)") % {"name": name}
+            )
     aware = start is not None and end is not None and timezone.is_aware(start) and timezone.is_aware(end)
     if aware and end < start:
-        errors.add("end_time", "end_before_start", "end_time is before start_time")
+        errors.add("end_time", "end_before_start", _("end_time is before start_time"))
     until = state.get("recurrence_end")
     if until is not None:
         if state.get("recurrence") in (None, Recurrence.NONE):
-            errors.add("recurrence_end", "no_recurrence", "recurrence_end needs a recurrence")
+            errors.add("recurrence_end", "no_recurrence", _("recurrence_end needs a recurrence"))
         elif aware and until < start.astimezone(tz).date():
-            errors.add("recurrence_end", "before_start", "recurrence_end is before the start date")
+            errors.add("recurrence_end", "before_start", _("recurrence_end is before the start date"))
     state["reminders"] = _clean_reminders(errors, state.get("reminders"))
     if state["color"] and not COLOR_RE.match(state["color"]):
-        errors.add("color", "invalid_color", "color is a hex colour like #1A2B3C")
+        errors.add("color", "invalid_color", _("color is a hex colour like #1A2B3C"))
     if state.get("related_id") is not None and not state["related_type"]:
-        errors.add("related_type", "required", "related_type names what related_id points to")
+        errors.add("related_type", "required", _("related_type names what related_id points to"))
     return state
 
 
@@ -209,20 +221,21 @@ def _check_workspace(errors: _Errors, workspace_id) -> None:
         .exists()
     )
     if not ok:
-        errors.add("workspace_id", "unknown_workspace", "No such active workspace in this organization")
+        errors.add("workspace_id", "unknown_workspace", _("No such active workspace in this organization"))
 
 
 def _clean_attendees(errors: _Errors, attendees: list[uuid.UUID] | None) -> list[uuid.UUID]:
     ids = list(dict.fromkeys(attendees or []))
     if len(ids) > MAX_ATTENDEES:
-        errors.add("attendees", "too_many", f"At most {MAX_ATTENDEES} attendees")
+        errors.add("attendees", "too_many", _("At most %(max_attendees)s attendees") % {"max_attendees": MAX_ATTENDEES})
         return ids
     outsiders = set(ids) - _active_members(ids)
     if outsiders:
         errors.add(
             "attendees",
             "not_a_member",
-            "Not active members of this organization: " + ", ".join(sorted(str(u) for u in outsiders)),
+            _("Not active members of this organization: %(ids)s")
+            % {"ids": ", ".join(sorted(str(u) for u in outsiders))},
         )
     return ids
 
@@ -243,7 +256,7 @@ def create_calendar_event(*, actor, data: CalendarEventInput) -> CalendarEvent:
     with transaction.atomic():
         state = _clean(state, organization_timezone(), errors)
         if state.get("status") == CalendarEventStatus.CANCELLED:
-            errors.add("status", "invalid_choice", "A new event is CONFIRMED or TENTATIVE")
+            errors.add("status", "invalid_choice", _("A new event is CONFIRMED or TENTATIVE"))
         if workspace_id is not None:
             _check_workspace(errors, workspace_id)
         attendee_ids = _clean_attendees(errors, attendee_ids)
@@ -263,11 +276,11 @@ def _organizer_event(actor, event_id) -> CalendarEvent:
     """The event, locked, if `actor` organises it; 403 for an attendee, 404 for anyone else."""
     event = CalendarEvent.objects.select_for_update().filter(pk=event_id, deleted_at__isnull=True).first()
     if event is None:
-        raise NotFound("Calendar event not found")
+        raise NotFound(_("Calendar event not found"))
     if event.created_by_id != actor.pk:
         if CalendarEventAttendee.objects.filter(event=event, user=actor).exists():
-            raise PermissionDenied("Only the organizer changes this event", code="not_organizer")
-        raise NotFound("Calendar event not found")
+            raise PermissionDenied(_("Only the organizer changes this event"), code="not_organizer")
+        raise NotFound(_("Calendar event not found"))
     return event
 
 
@@ -283,7 +296,7 @@ def update_calendar_event(
         if changes.get("status") is not None:
             check_transition(CALENDAR_EVENT_TRANSITIONS, event.status, changes["status"])
         if event.status == CalendarEventStatus.CANCELLED:
-            raise Conflict("A cancelled event is read-only", code="event_cancelled")
+            raise Conflict(_("A cancelled event is read-only"), code="event_cancelled")
         current_attendees = list(CalendarEventAttendee.objects.filter(event=event).values_list("user_id", flat=True))
         old = _audit_state(event, current_attendees)
         errors = _Errors()
@@ -292,7 +305,7 @@ def update_calendar_event(
         state = _clean(state, organization_timezone(), errors)
         if "workspace_id" in changes:
             if changes["workspace_id"] is None:
-                errors.add("workspace_id", "required", "workspace_id is required")
+                errors.add("workspace_id", "required", _("workspace_id is required"))
             else:
                 _check_workspace(errors, changes["workspace_id"])
         attendee_ids = current_attendees
@@ -350,10 +363,10 @@ def respond_to_calendar_event(*, actor, event_id, response: str) -> CalendarEven
         )
         if row is None:
             if event is not None and event.created_by_id == actor.pk:
-                raise PermissionDenied("Only an attendee answers an invitation", code="not_attendee")
-            raise NotFound("Calendar event not found")
+                raise PermissionDenied(_("Only an attendee answers an invitation"), code="not_attendee")
+            raise NotFound(_("Calendar event not found"))
         if event.status == CalendarEventStatus.CANCELLED:
-            raise Conflict("The event is cancelled", code="event_cancelled")
+            raise Conflict(_("The event is cancelled"), code="event_cancelled")
         old = row.response
         row.response = response
         row.updated_by = actor

@@ -15,6 +15,8 @@ import json
 import re
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.platform import crypto
 from comptoir.platform.constants import AuditAction, SettingType
@@ -41,7 +43,7 @@ RULES = {
 
 class SettingReadOnly(Conflict):
     code = "setting_readonly"
-    title = "The setting is read-only"
+    title = gettext_lazy("The setting is read-only")
 
 
 def _invalid(message: str, code: str, field: str = "value") -> ValidationFailed:
@@ -54,30 +56,37 @@ _is_number = TYPE_CHECKS[SettingType.NUMBER]
 def check_rules(rules, data_type: str) -> dict:
     """The rules, checked for shape against `data_type`."""
     if not isinstance(rules, dict):
-        raise _invalid("validation_rules must be an object", "invalid_validation_rules", "validation_rules")
+        raise _invalid(_("validation_rules must be an object"), "invalid_validation_rules", "validation_rules")
     unknown = set(rules) - RULES[data_type]
     if unknown:
         raise _invalid(
-            f"{data_type} settings accept no rule {', '.join(sorted(unknown))}",
+            _("%(data_type)s settings accept no rule %(unknown)s")
+            % {"data_type": data_type, "unknown": ", ".join(sorted(unknown))},
             "invalid_validation_rules",
             "validation_rules",
         )
     for name in ("min", "max"):
         if name in rules and not _is_number(rules[name]):
-            raise _invalid(f"Rule {name} must be a number", "invalid_validation_rules", "validation_rules")
+            raise _invalid(
+                _("Rule %(name)s must be a number") % {"name": name}, "invalid_validation_rules", "validation_rules"
+            )
     for name in ("min_length", "max_length"):
         if name in rules and not (
             isinstance(rules[name], int) and not isinstance(rules[name], bool) and rules[name] >= 0
         ):
-            raise _invalid(f"Rule {name} must be an integer >= 0", "invalid_validation_rules", "validation_rules")
+            raise _invalid(
+                _("Rule %(name)s must be an integer >= 0") % {"name": name},
+                "invalid_validation_rules",
+                "validation_rules",
+            )
     if "choices" in rules and not (isinstance(rules["choices"], list) and rules["choices"]):
-        raise _invalid("Rule choices must be a non-empty list", "invalid_validation_rules", "validation_rules")
+        raise _invalid(_("Rule choices must be a non-empty list"), "invalid_validation_rules", "validation_rules")
     if "pattern" in rules:
         try:
             re.compile(rules["pattern"])
         except (re.error, TypeError) as exc:
             raise _invalid(
-                "Rule pattern must be a regular expression", "invalid_validation_rules", "validation_rules"
+                _("Rule pattern must be a regular expression"), "invalid_validation_rules", "validation_rules"
             ) from exc
     return rules
 
@@ -85,17 +94,23 @@ def check_rules(rules, data_type: str) -> dict:
 def check_value(value, data_type: str, rules: dict) -> None:
     """Refuse a value outside `rules` (422, field `value`); its type was checked against the declaration."""
     if "min" in rules and value < rules["min"]:
-        raise _invalid(f"The value must be at least {rules['min']}", "min_value")
+        raise _invalid(_("The value must be at least %(min)s") % {"min": rules["min"]}, "min_value")
     if "max" in rules and value > rules["max"]:
-        raise _invalid(f"The value must be at most {rules['max']}", "max_value")
+        raise _invalid(_("The value must be at most %(max)s") % {"max": rules["max"]}, "max_value")
     if "min_length" in rules and len(value) < rules["min_length"]:
-        raise _invalid(f"The value must have at least {rules['min_length']} items or characters", "min_length")
+        raise _invalid(
+            _("The value must have at least %(min_length)s items or characters") % {"min_length": rules["min_length"]},
+            "min_length",
+        )
     if "max_length" in rules and len(value) > rules["max_length"]:
-        raise _invalid(f"The value must have at most {rules['max_length']} items or characters", "max_length")
+        raise _invalid(
+            _("The value must have at most %(max_length)s items or characters") % {"max_length": rules["max_length"]},
+            "max_length",
+        )
     if "choices" in rules and value not in rules["choices"]:
-        raise _invalid(f"The value must be one of {rules['choices']}", "invalid_choice")
+        raise _invalid(_("The value must be one of %(choices)s") % {"choices": rules["choices"]}, "invalid_choice")
     if "pattern" in rules and not re.fullmatch(rules["pattern"], value):
-        raise _invalid("The value does not match the setting's pattern", "pattern_mismatch")
+        raise _invalid(_("The value does not match the setting's pattern"), "pattern_mismatch")
 
 
 def _declared(key: str, data_type: str | None, value) -> SettingSpec:
@@ -103,9 +118,15 @@ def _declared(key: str, data_type: str | None, value) -> SettingSpec:
     try:
         spec = registry().setting(key)
     except UndeclaredSetting:
-        raise _invalid(f"No installed module declares the setting '{key}'", "unknown_setting", "key") from None
+        raise _invalid(
+            _("No installed module declares the setting '%(key)s'") % {"key": key}, "unknown_setting", "key"
+        ) from None
     if data_type is not None and data_type != spec.type:
-        raise _invalid(f"Setting '{key}' is of type {spec.type}", "data_type_mismatch", "data_type")
+        raise _invalid(
+            _("Setting '%(key)s' is of type %(type)s") % {"key": key, "type": spec.type},
+            "data_type_mismatch",
+            "data_type",
+        )
     problem = spec.problem(value)
     if problem:
         raise _invalid(problem[1], problem[0])
@@ -121,7 +142,7 @@ def _workspace_id(workspace):
         return None
     workspace_id = getattr(workspace, "pk", workspace)
     if not Workspace.objects.filter(pk=workspace_id, deleted_at__isnull=True).exists():
-        raise _invalid("Unknown workspace", "unknown_workspace", "workspace")
+        raise _invalid(_("Unknown workspace"), "unknown_workspace", "workspace")
     return workspace_id
 
 
@@ -158,7 +179,7 @@ def _upsert(*, organization_id, workspace_id, key: str, fields: dict, value, is_
         except IntegrityError:  # created meanwhile by a concurrent call: update it instead
             row = Setting.objects.select_for_update().get(**scope)
     if row.is_readonly:
-        raise SettingReadOnly(f"Setting '{key}' is read-only", field="key")
+        raise SettingReadOnly(_("Setting '%(key)s' is read-only") % {"key": key}, field="key")
     before = _audit_values(row)
     for name, field_value in fields.items():
         setattr(row, name, field_value)
@@ -198,10 +219,14 @@ def set_setting(
         rules = current[0].validation_rules if validation_rules is None and current else validation_rules
         rules = check_rules(rules or {}, data_type)
         if any(r.is_readonly for r in broader):
-            raise SettingReadOnly(f"Setting '{key}' is read-only", field="key")
+            raise SettingReadOnly(_("Setting '%(key)s' is read-only") % {"key": key}, field="key")
         for row in broader:
             if row.data_type != data_type:
-                raise _invalid(f"Setting '{key}' is of type {row.data_type}", "data_type_mismatch", "data_type")
+                raise _invalid(
+                    _("Setting '%(key)s' is of type %(data_type)s") % {"key": key, "data_type": row.data_type},
+                    "data_type_mismatch",
+                    "data_type",
+                )
             check_value(value, data_type, row.validation_rules)
         check_value(value, data_type, rules)
         is_secret = is_secret or any(r.is_secret for r in broader)
@@ -241,9 +266,9 @@ def delete_setting(*, actor, key: str, workspace=None) -> None:
         row = Setting.objects.select_for_update().filter(organization_id=org_id, workspace_id=workspace_id, key=key)
         row = row.first()
         if row is None:
-            raise NotFound(f"No setting '{key}' at this scope")
+            raise NotFound(_("No setting '%(key)s' at this scope") % {"key": key})
         if row.is_readonly:
-            raise SettingReadOnly(f"Setting '{key}' is read-only", field="key")
+            raise SettingReadOnly(_("Setting '%(key)s' is read-only") % {"key": key}, field="key")
         record_audit(actor=actor, action=AuditAction.DELETE, obj=row, old=_audit_values(row))
         row.delete()
 

@@ -7,6 +7,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import EventStatus
 from comptoir.platform.db import prepared_cursor
@@ -54,7 +55,7 @@ def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEve
     text = json.dumps(payload, cls=DjangoJSONEncoder)
     data = json.loads(text)
     if not isinstance(data, dict):
-        raise ValidationFailed("The payload must be a JSON object", code="invalid_payload", field="payload")
+        raise ValidationFailed(_("The payload must be a JSON object"), code="invalid_payload", field="payload")
     event = IntegrationEvent(
         id=uuid7(),
         organization_id=require_org_id(),

@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, PermissionDenied, ValidationFailed
@@ -29,12 +31,12 @@ AUDITED = ("tax_regime", "locked")
 
 class ModuleDisabled(PermissionDenied):
     code = "module_disabled"
-    title = "Module disabled"
+    title = gettext_lazy("Module disabled")
 
 
 class OrganizationLocked(Conflict):
     code = "organization_locked"
-    title = "The organization is locked"
+    title = gettext_lazy("The organization is locked")
 
 
 def is_feature_enabled(module: str, switches: Mapping[str, bool] | None = None) -> bool:
@@ -53,7 +55,7 @@ def is_feature_enabled(module: str, switches: Mapping[str, bool] | None = None) 
 def require_feature(module: str, switches: Mapping[str, bool] | None = None) -> None:
     """Refuse (403 module_disabled) when the current organization has `module` switched off."""
     if not is_feature_enabled(module, switches):
-        raise ModuleDisabled(f"The {module} module is disabled for this organization")
+        raise ModuleDisabled(_("The %(module)s module is disabled for this organization") % {"module": module})
 
 
 def ensure_financial_writes_allowed() -> None:
@@ -69,7 +71,7 @@ def ensure_financial_writes_allowed() -> None:
         )
         row = cursor.fetchone()
     if row is not None and row[0]:
-        raise OrganizationLocked("The organization is locked: no financial transaction may be written")
+        raise OrganizationLocked(_("The organization is locked: no financial transaction may be written"))
 
 
 class ModuleGuard:
@@ -97,9 +99,13 @@ def _check_switches(switches: dict[str, bool]) -> None:
         try:
             spec = registry().module(name)
         except UnknownModule:
-            raise ValidationFailed(f"No module {name!r} is installed", code="unknown_module", field=field) from None
+            raise ValidationFailed(
+                _("No module %(name)r is installed") % {"name": name}, code="unknown_module", field=field
+            ) from None
         if not spec.switchable:
-            raise ValidationFailed(f"The {name} module is always on", code="not_switchable", field=field)
+            raise ValidationFailed(
+                _("The %(name)s module is always on") % {"name": name}, code="not_switchable", field=field
+            )
 
 
 @dataclass(frozen=True, kw_only=True)

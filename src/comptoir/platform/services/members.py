@@ -5,6 +5,7 @@ identity's (`comptoir.identity.services.accounts`), which calls these inside its
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import OrganizationMember
@@ -17,7 +18,7 @@ def add_membership(
     """Make `user` a member of the organization in context; an invited member stays inactive and not joined until
     it accepts (`join_invited_organizations`). A user is a member of an organization once."""
     if OrganizationMember.objects.filter(user=user).exists():
-        raise ValidationFailed("This user is already a member", code="duplicate", field="email")
+        raise ValidationFailed(_("This user is already a member"), code="duplicate", field="email")
     return OrganizationMember.objects.create(
         user=user,
         org_role=org_role,

@@ -9,6 +9,7 @@ from functools import partial
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from comptoir.platform.constants import NotificationChannel, NotificationType
 from comptoir.platform.errors import NotFound, ValidationFailed
@@ -31,22 +32,26 @@ def notify(
     commit; PUSH is stored for a push gateway (none is wired yet)."""
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("Title is required", code="required", field="title")
+        raise ValidationFailed(gettext("Title is required"), code="required", field="title")
     if len(title) > 255:
-        raise ValidationFailed("Title is longer than 255 characters", code="max_length", field="title")
+        raise ValidationFailed(gettext("Title is longer than 255 characters"), code="max_length", field="title")
     if len(category or "") > 50:
-        raise ValidationFailed("Category is longer than 50 characters", code="max_length", field="category")
+        raise ValidationFailed(gettext("Category is longer than 50 characters"), code="max_length", field="category")
     if type not in NotificationType.values:
-        raise ValidationFailed(f"Unknown notification type '{type}'", code="invalid_choice", field="type")
+        raise ValidationFailed(
+            gettext("Unknown notification type '%(type)s'") % {"type": type}, code="invalid_choice", field="type"
+        )
     if channel not in NotificationChannel.values:
-        raise ValidationFailed(f"Unknown channel '{channel}'", code="invalid_choice", field="channel")
+        raise ValidationFailed(
+            gettext("Unknown channel '%(channel)s'") % {"channel": channel}, code="invalid_choice", field="channel"
+        )
     if data is not None and not isinstance(data, dict):
-        raise ValidationFailed("Data must be a JSON object", code="invalid_type", field="data")
+        raise ValidationFailed(gettext("Data must be a JSON object"), code="invalid_type", field="data")
     user_id = getattr(user, "pk", user)
     with transaction.atomic():
         if not OrganizationMember.objects.filter(user_id=user_id, is_active=True).exists():
             raise ValidationFailed(
-                "The user is not an active member of this organization", code="not_a_member", field="user"
+                gettext("The user is not an active member of this organization"), code="not_a_member", field="user"
             )
         notification = Notification.objects.create(
             user_id=user_id,
@@ -77,7 +82,7 @@ def mark_notification_read(*, actor, notification_id) -> Notification:
         mine.filter(is_read=False).update(is_read=True, read_at=now, updated_at=now)
         notification = mine.first()
     if notification is None:
-        raise NotFound("Notification not found")
+        raise NotFound(gettext("Notification not found"))
     return notification
 
 
@@ -96,7 +101,7 @@ def delete_notification(*, actor, notification_id) -> None:
     with transaction.atomic():
         deleted, _ = Notification.objects.filter(pk=notification_id, user=actor).delete()
     if not deleted:
-        raise NotFound("Notification not found")
+        raise NotFound(gettext("Notification not found"))
 
 
 def purge_read_notifications(*, older_than: timedelta, now: datetime | None = None) -> int:

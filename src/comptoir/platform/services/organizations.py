@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import (
     ORGANIZATION_TRANSITIONS,
@@ -68,14 +69,14 @@ class OrganizationInput:
 def _country(code: str, field: str = "country") -> Country:
     country = Country.objects.filter(code=(code or "").upper()).select_related("default_currency").first()
     if country is None:
-        raise ValidationFailed(f"Unknown country '{code}'", code="unknown_country", field=field)
+        raise ValidationFailed(_("Unknown country '%(code)s'") % {"code": code}, code="unknown_country", field=field)
     return country
 
 
 def _currency(code: str, field: str = "base_currency") -> Currency:
     currency = Currency.objects.filter(code=(code or "").upper(), is_active=True).first()
     if currency is None:
-        raise ValidationFailed(f"Unknown currency '{code}'", code="unknown_currency", field=field)
+        raise ValidationFailed(_("Unknown currency '%(code)s'") % {"code": code}, code="unknown_currency", field=field)
     return currency
 
 
@@ -86,7 +87,7 @@ def _time_zones() -> frozenset[str]:
 
 def _timezone(name: str, field: str = "timezone") -> str:
     if name not in _time_zones():
-        raise ValidationFailed(f"Unknown time zone '{name}'", code="unknown_timezone", field=field)
+        raise ValidationFailed(_("Unknown time zone '%(name)s'") % {"name": name}, code="unknown_timezone", field=field)
     return name
 
 
@@ -94,13 +95,13 @@ def create_organization(*, data: OrganizationInput, actor=None) -> Organization:
     """Create an organization with its default workspace and feature switches. Runs in its own tenant context
     so row-level security admits the new rows."""
     if not CODE_RE.match(data.code or ""):
-        raise ValidationFailed("Code must be 2-20 letters, digits, '-' or '_'", code="invalid_code", field="code")
+        raise ValidationFailed(_("Code must be 2-20 letters, digits, '-' or '_'"), code="invalid_code", field="code")
     if not (data.name or "").strip():
-        raise ValidationFailed("Name is required", code="required", field="name")
+        raise ValidationFailed(_("Name is required"), code="required", field="name")
     country = _country(data.country)
     currency = _currency(data.base_currency) if data.base_currency else country.default_currency
     if currency is None:
-        raise ValidationFailed("Give a base currency", code="required", field="base_currency")
+        raise ValidationFailed(_("Give a base currency"), code="required", field="base_currency")
     _timezone(data.timezone)
     org_id = uuid7()
     with tenant_context(org_id, user=actor), transaction.atomic():
@@ -118,7 +119,9 @@ def create_organization(*, data: OrganizationInput, actor=None) -> Organization:
                     created_by=actor,
                 )
         except IntegrityError as exc:
-            raise ValidationFailed(f"Code '{data.code}' is taken", code="duplicate", field="code") from exc
+            raise ValidationFailed(
+                _("Code '%(code)s' is taken") % {"code": data.code}, code="duplicate", field="code"
+            ) from exc
         workspace = Workspace.objects.create(
             organization=org, name="Main", type=WorkspaceType.MAIN, is_default=True, created_by=actor
         )
@@ -175,7 +178,7 @@ def update_organization(*, actor, patch: OrganizationPatch, expected_version: in
         if "status" in changes and changes["status"] != org.status:
             transition(org, changes["status"], actor=actor, transitions=ORGANIZATION_TRANSITIONS, save=False)
         if "name" in changes and not changes["name"].strip():
-            raise ValidationFailed("Name is required", code="required", field="name")
+            raise ValidationFailed(_("Name is required"), code="required", field="name")
         for name, value in changes.items():
             if name == "status":
                 continue
@@ -188,7 +191,7 @@ def update_organization(*, actor, patch: OrganizationPatch, expected_version: in
             else:
                 setattr(org, name, value)
         if org.country_id and org.country.code == "KZ" and "bin" in changes and not org.bin:
-            raise ValidationFailed("BIN is required for organizations in Kazakhstan", code="required", field="bin")
+            raise ValidationFailed(_("BIN is required for organizations in Kazakhstan"), code="required", field="bin")
         org.version = F("version") + 1
         org.save()
         org.refresh_from_db()
@@ -205,10 +208,12 @@ class WorkspaceInput:
 
 def create_workspace(*, actor, data: WorkspaceInput) -> Workspace:
     if not (data.name or "").strip():
-        raise ValidationFailed("Name is required", code="required", field="name")
+        raise ValidationFailed(_("Name is required"), code="required", field="name")
     with transaction.atomic():
         if Workspace.objects.filter(name__iexact=data.name.strip(), deleted_at__isnull=True).exists():
-            raise ValidationFailed(f"A workspace named '{data.name}' exists", code="duplicate", field="name")
+            raise ValidationFailed(
+                _("A workspace named '%(name)s' exists") % {"name": data.name}, code="duplicate", field="name"
+            )
         ws = Workspace.objects.create(
             name=data.name.strip(),
             type=data.type,
@@ -236,22 +241,24 @@ def update_workspace(*, actor, workspace_id, patch: WorkspacePatch, expected_ver
     with transaction.atomic():
         ws = Workspace.objects.select_for_update().filter(pk=workspace_id, deleted_at__isnull=True).first()
         if ws is None:
-            raise NotFound("Workspace not found")
+            raise NotFound(_("Workspace not found"))
         check_version(ws.version, expected_version)
         if ws.status == WorkspaceStatus.ARCHIVED:
-            raise Conflict("An archived workspace is read-only", code="workspace_archived")
+            raise Conflict(_("An archived workspace is read-only"), code="workspace_archived")
         old = snapshot(ws, changes)
         if "status" in changes and changes["status"] != ws.status:
             if ws.is_default:
-                raise Conflict("The default workspace stays active", code="default_workspace", field="status")
+                raise Conflict(_("The default workspace stays active"), code="default_workspace", field="status")
             transition(ws, changes["status"], actor=actor, transitions=WORKSPACE_TRANSITIONS, save=False)
         if "name" in changes:
             name = changes["name"].strip()
             if not name:
-                raise ValidationFailed("Name is required", code="required", field="name")
+                raise ValidationFailed(_("Name is required"), code="required", field="name")
             clash = Workspace.objects.filter(name__iexact=name, deleted_at__isnull=True).exclude(pk=ws.pk)
             if clash.exists():
-                raise ValidationFailed(f"A workspace named '{name}' exists", code="duplicate", field="name")
+                raise ValidationFailed(
+                    _("A workspace named '%(name)s' exists") % {"name": name}, code="duplicate", field="name"
+                )
             changes["name"] = name
         for name, value in changes.items():
             if name != "status":
@@ -269,9 +276,9 @@ def delete_workspace(*, actor, workspace_id) -> None:
     with transaction.atomic():
         ws = Workspace.objects.select_for_update().filter(pk=workspace_id, deleted_at__isnull=True).first()
         if ws is None:
-            raise NotFound("Workspace not found")
+            raise NotFound(_("Workspace not found"))
         if ws.is_default:
-            raise Conflict("The default workspace cannot be deleted", code="default_workspace")
+            raise Conflict(_("The default workspace cannot be deleted"), code="default_workspace")
         ws.deleted_at = timezone.now()
         ws.deleted_by = actor
         ws.save(update_fields=["deleted_at", "deleted_by", "updated_at"])

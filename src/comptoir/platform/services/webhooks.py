@@ -26,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comptoir.platform import crypto
 from comptoir.platform.constants import EVENT_TRANSITIONS, AuditAction, DeliveryStatus, EventStatus
@@ -69,7 +70,7 @@ def _check_patterns(patterns: list[str]) -> list[str]:
     """Each pattern is '*', a prefix ('invoice.*') selecting at least one declared event type, or a declared
     event type (the modules' specs declare them)."""
     if not patterns:
-        raise ValidationFailed("Give at least one event type", code="required", field="event_types")
+        raise ValidationFailed(_("Give at least one event type"), code="required", field="event_types")
     declared = registry().events
     for i, pattern in enumerate(patterns):
         field = f"event_types.{i}"
@@ -77,13 +78,14 @@ def _check_patterns(patterns: list[str]) -> list[str]:
             continue
         if not (PREFIX_PATTERN_RE.match(pattern) or EVENT_TYPE_RE.match(pattern)):
             raise ValidationFailed(
-                f"'{pattern}' is neither an event type ('invoice.posted'), a prefix ('invoice.*') nor '*'",
+                _("'%(pattern)s' is neither an event type ('invoice.posted'), a prefix ('invoice.*') nor '*'")
+                % {"pattern": pattern},
                 code="invalid_event_type",
                 field=field,
             )
         if not any(pattern in patterns_matching(event_type) for event_type in declared):
             raise ValidationFailed(
-                f"No installed module declares an event type '{pattern}' selects",
+                _("No installed module declares an event type '%(pattern)s' selects") % {"pattern": pattern},
                 code="unknown_event_type",
                 field=field,
             )
@@ -104,10 +106,10 @@ def _check_url(url: str) -> str:
     url = url.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationFailed("Give an http(s) URL", code="invalid_url", field="url")
+        raise ValidationFailed(_("Give an http(s) URL"), code="invalid_url", field="url")
     if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS and not settings.DEBUG:
         raise ValidationFailed(
-            "Webhooks must use https (plain http only to localhost, or in development)",
+            _("Webhooks must use https (plain http only to localhost, or in development)"),
             code="insecure_url",
             field="url",
         )
@@ -117,7 +119,10 @@ def _check_url(url: str) -> str:
 def _check_secret(secret: str) -> str:
     if len(secret) < MIN_SECRET_LENGTH:
         raise ValidationFailed(
-            f"The secret must have at least {MIN_SECRET_LENGTH} characters", code="weak_secret", field="secret"
+            _("The secret must have at least %(min_secret_length)s characters")
+            % {"min_secret_length": MIN_SECRET_LENGTH},
+            code="weak_secret",
+            field="secret",
         )
     return secret
 
@@ -178,7 +183,7 @@ def update_webhook_subscription(*, actor, subscription_id, patch: WebhookPatch) 
             WebhookSubscription.objects.select_for_update().filter(pk=subscription_id, deleted_at__isnull=True).first()
         )
         if sub is None:
-            raise NotFound("Webhook not found")
+            raise NotFound(_("Webhook not found"))
         before = snapshot(sub, AUDITED_FIELDS)
         if "url" in changes:
             sub.url = _check_url(changes["url"])
@@ -212,7 +217,7 @@ def delete_webhook_subscription(*, actor, subscription_id) -> None:
             WebhookSubscription.objects.select_for_update().filter(pk=subscription_id, deleted_at__isnull=True).first()
         )
         if sub is None:
-            raise NotFound("Webhook not found")
+            raise NotFound(_("Webhook not found"))
         sub.deleted_at = timezone.now()
         sub.is_active = False
         sub.updated_by = actor
@@ -257,10 +262,11 @@ def redeliver_event(*, actor, event_id) -> IntegrationEvent:
     with transaction.atomic():
         event = IntegrationEvent.objects.select_for_update().filter(pk=event_id).first()
         if event is None:
-            raise NotFound("Event not found")
+            raise NotFound(_("Event not found"))
         if event.status != EventStatus.FAILED:
             raise InvalidTransition(
-                f"Only a FAILED event can be redelivered; this one is {event.status}", field="status"
+                _("Only a FAILED event can be redelivered; this one is %(status)s") % {"status": event.status},
+                field="status",
             )
         latest = _latest_deliveries(event)
         failed = {row["subscription_id"]: row["attempt"] for row in latest if row["status"] == DeliveryStatus.FAILED}
@@ -271,7 +277,7 @@ def redeliver_event(*, actor, event_id) -> IntegrationEvent:
         )
         if not active:
             raise Conflict(
-                "No active webhook is left to redeliver to: turn the webhook back on first",
+                _("No active webhook is left to redeliver to: turn the webhook back on first"),
                 code="no_active_subscription",
             )
         schedule_deliveries(event, [(sid, failed[sid] + 1) for sid in sorted(active)])

@@ -37,8 +37,9 @@ def _features(tenant) -> OrganizationFeature:
 
 
 def test_defaults_through_the_api(tenant):
+    # the switchable modules only; platform and identity are always on
     assert tenant.api.get("platform/features").json() == {
-        "modules": {"accounting": True},  # the switchable modules only; platform and identity are always on
+        "modules": {"accounting": True, "parties": True},
         "tax_regime": "NONE",
         "locked": False,
     }
@@ -52,7 +53,7 @@ def test_require_feature_follows_the_switches(tenant, other_tenant):
             require_feature("astrology")
     response = tenant.api.patch("platform/features", {"modules": {"accounting": False}})
     assert response.status_code == 200, response.content
-    assert response.json()["modules"] == {"accounting": False}
+    assert response.json()["modules"] == {"accounting": False, "parties": True}
     with tenant_context(tenant.organization):
         with pytest.raises(ModuleDisabled) as exc:
             require_feature("accounting")
@@ -99,7 +100,7 @@ def test_a_module_switch_is_audited(tenant):
     tenant.api.patch("platform/features", {"modules": {"accounting": False}})
     with tenant_context(tenant.organization):
         audit = AuditLog.objects.get(object_type="platform.organizationfeature")
-    assert audit.changes == {"modules": [{"accounting": True}, {"accounting": False}]}
+    assert audit.changes == {"modules": [{"accounting": True, "parties": True}, {"accounting": False, "parties": True}]}
 
 
 def test_locked_organization_refuses_financial_writes_and_the_lock_is_audited(tenant, other_tenant):
