@@ -58,7 +58,9 @@ def test_random_stock_entries_keep_cache_ledger_and_books_equal(tenant, method):
     on_hand: dict = {}
     posted = []
 
-    @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(st.lists(stock_entry(), min_size=1, max_size=6))
     def run(specs):
         for kind, line in specs:
@@ -94,7 +96,9 @@ def test_random_back_dated_entries_keep_cache_ledger_and_books_equal(tenant, met
     nothing."""
     posted = []
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(st.lists(st.tuples(stock_entry(), st.integers(min_value=1, max_value=9)), min_size=1, max_size=6))
     def run(specs):
         for (kind, line), dom in specs:
@@ -117,4 +121,4 @@ def test_random_back_dated_entries_keep_cache_ledger_and_books_equal(tenant, met
     with tenant_context(tenant.organization, user=tenant.owner):
         _set_up(tenant, method)
         run()
-    assert "ISSUE" in posted, "hypothesis drew no issue that posted"
+    assert {"RECEIPT", "ISSUE"} & set(posted) == {"RECEIPT", "ISSUE"}, "no receipt or no issue posted"
