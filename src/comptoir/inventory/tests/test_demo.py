@@ -27,13 +27,15 @@ def test_the_demo_stock(tenant):
         assert seed_demo_stock(actor=tenant.owner, today=TODAY) == 0  # once
 
 
-def test_the_demo_stock_beside_the_demo_books_on_the_last_days_of_a_year(tenant):
+def test_the_demo_stock_beside_the_demo_books_and_parties_on_the_last_days_of_a_year(tenant):
     from comptoir.accounting.services.books import check_books
     from comptoir.accounting.services.demo import seed_demo_books
+    from comptoir.parties.services.demo import seed_demo_parties
 
     today = datetime.date(2026, 12, 6)
     with tenant_context(tenant.organization, user=tenant.owner):
         seed_demo_books(actor=tenant.owner, today=today)
+        seed_demo_parties(actor=tenant.owner, today=today)
         seed_demo_catalog(actor=tenant.owner, today=today)
         assert seed_demo_stock(actor=tenant.owner, today=today) == 2 + 11
         assert check_stock() == [] and check_books() == []
