@@ -54,6 +54,13 @@ LISTS = {
     "catalog/price-lists": {},
     "catalog/price-lists/{price_list}/items": {},
     "catalog/party-price-lists": {},
+    "inventory/warehouses": {},
+    "inventory/batches": {},
+    "inventory/stock-entries": {},
+    "inventory/movements": {},
+    "inventory/stock-balance": {},
+    "inventory/reservations": {},
+    "inventory/stock-counts": {},
 }
 
 
@@ -125,6 +132,14 @@ def books(tenant):
     assert api.post("catalog/products", product).status_code == 201
     price_list = api.post("catalog/price-lists", {"name": "Retail", "valid_from": "2020-01-01"}).json()["id"]
     assert api.post(f"catalog/price-lists/{price_list}/items", {"product": "SAW", "rate": "18"}).status_code == 201
+    assert api.post("inventory/warehouses", {"code": "MAIN", "name": "Main"}).status_code == 201
+    assert api.post("inventory/batches", {"product": "SAW", "batch_number": "B1"}).status_code == 201
+    line = {"product": "SAW", "to_warehouse": "MAIN", "quantity": "5", "unit_cost": "7.5", "batch": "B1"}
+    receipt = {"entry_type": "RECEIPT", "date": str(IN_YEAR), "lines": [line], "post": True}
+    assert api.post("inventory/stock-entries", receipt).status_code == 201
+    hold = {"product": "SAW", "warehouse": "MAIN", "batch": "B1", "quantity": "2"}
+    assert api.post("inventory/reservations", hold).status_code == 201
+    assert api.post("inventory/stock-counts", {"warehouse": "MAIN", "count_date": str(IN_YEAR)}).status_code == 201
     return {
         "bank": bank.json()["id"],
         "webhook": webhook.json()["id"],
@@ -171,7 +186,8 @@ def test_each_list_exports_its_rows_as_csv_and_xlsx(tenant, books, path):
 @pytest.mark.parametrize(
     ("path", "totals"),
     [
-        ("accounting/journal-entries", {"total_debit": Decimal("1244.75"), "total_credit": Decimal("1244.75")}),
+        # the two entries and the stock receipt's (5 × 7.50)
+        ("accounting/journal-entries", {"total_debit": Decimal("1282.25"), "total_credit": Decimal("1282.25")}),
         ("accounting/budgets", {"allocated_amount": Decimal("5000"), "spent": Decimal("1244.75")}),
     ],
 )

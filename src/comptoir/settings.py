@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "comptoir.accounting.apps.AccountingConfig",
     "comptoir.parties.apps.PartiesConfig",
     "comptoir.catalog.apps.CatalogConfig",
+    "comptoir.inventory.apps.InventoryConfig",
 ]
 
 MIDDLEWARE = [

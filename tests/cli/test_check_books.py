@@ -3,6 +3,8 @@ differences listed when one does not, and `--rebuild` puts the cache right."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 
@@ -40,3 +42,26 @@ def test_check_books_exit_codes_and_rebuild(tenant):
     assert rebuilt.returncode == 1  # it reports what it found, then rewrites it
     again = run_cli(["check-books"], env)
     assert again.returncode == 0 and "0 difference(s)" in again.stdout
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_books_proves_the_stock_too(tenant):
+    from comptoir.catalog.services.products import ProductInput, create_product
+    from comptoir.inventory.services import entries, warehouses
+
+    with tenant_context(tenant.organization, user=tenant.owner):
+        create_product(actor=tenant.owner, data=ProductInput(code="BOLT", name="Bolt", uom="pcs"))
+        warehouses.create_warehouse(actor=tenant.owner, data=warehouses.WarehouseInput(code="MAIN", name="Main"))
+        line = entries.StockEntryLineInput(product="BOLT", to_warehouse="MAIN", quantity=3, unit_cost=2)
+        data = entries.StockEntryInput(entry_type="RECEIPT", date=datetime.date(2026, 3, 1), lines=[line], post=True)
+        entries.create_stock_entry(actor=tenant.owner, data=data)
+    env = cli_env(None, DATABASE_URL=_database_url())
+    assert run_cli(["check-books"], env).returncode == 0
+
+    with owner_mode(), connection.cursor() as cursor:  # the stock cache drifts from the ledger
+        cursor.execute("UPDATE inventory_stockbalance SET quantity = quantity + 1")
+    broken = run_cli(["check-books"], env)
+    assert broken.returncode == 1 and f"{tenant.organization.code} stock balance product" in broken.stdout
+    assert "ledger 3.000/6.0000 reserved 0, cache 4.000/6.0000 reserved 0.000" in broken.stdout
+    run_cli(["check-books", "--rebuild"], env)
+    assert run_cli(["check-books"], env).returncode == 0

@@ -94,6 +94,16 @@ class MenuEntry:
 
 
 @dataclass(frozen=True)
+class BookCheck:
+    """A proof that a module's derived caches equal its ledger, run by `comptoir check-books` for each organization
+    (in its tenant context): `check` is the dotted path of a function returning the differences (lines of text,
+    none when the caches hold), `rebuild` of one that recomputes the caches (`--rebuild`)."""
+
+    check: str
+    rebuild: str
+
+
+@dataclass(frozen=True)
 class ModuleSpec:
     """One app's declaration. Every name it declares (permission codenames, setting keys, event types) starts
     with `name.`; `roles` are role templates it introduces (code: (name, description)); `role_grants` gives
@@ -117,6 +127,7 @@ class ModuleSpec:
     menu: tuple[MenuEntry, ...] = ()
     desk: str = ""  # dotted path of the module's desk declaration (comptoir.desk.declarations.Desk)
     posting_documents: tuple[str, ...] = ()
+    book_checks: tuple[BookCheck, ...] = ()
 
 
 class UnknownModule(LookupError):

@@ -1,12 +1,15 @@
 """`check_books`: prove cache = ledger in every organization (DESIGN §6). Prints each difference and exits 1 when
-there is any; `--rebuild` recomputes the caches that differ. `comptoir check-books` runs it."""
+there is any; `--rebuild` recomputes the caches that differ. Beside the books' own caches it runs the checks other
+modules declare (`ModuleSpec.book_checks`: the inventory's stock balances). `comptoir check-books` runs it."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from comptoir.accounting.services.books import check_books, rebuild_balances
 from comptoir.platform.db import owner_mode
+from comptoir.platform.modules import registry
 from comptoir.platform.queries.core import organization_codes
 from comptoir.platform.tenancy import tenant_context
 
@@ -31,6 +34,13 @@ class Command(BaseCommand):
                     )
                 if differences and rebuild:
                     rebuild_balances()
+                for book_check in (c for m in registry().modules for c in m.book_checks):
+                    found = import_string(book_check.check)()
+                    for line in found:
+                        self.stdout.write(f"{code} {line}")
+                    if found and rebuild:
+                        import_string(book_check.rebuild)()
+                    wrong += len(found)
             wrong += len(differences)
         self.stdout.write(f"{len(organizations)} organization(s) checked, {wrong} difference(s)")
         if wrong:
