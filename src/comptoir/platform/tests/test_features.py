@@ -11,7 +11,7 @@ from tests.support.api import ApiClient, make_tenant, member_client
 
 from comptoir.platform.access import Actor
 from comptoir.platform.models import AuditLog, ModuleSwitch, OrganizationFeature
-from comptoir.platform.modules import UnknownModule
+from comptoir.platform.modules import UnknownModule, registry
 from comptoir.platform.services.features import (
     FeaturesPatch,
     ModuleDisabled,
@@ -36,10 +36,16 @@ def _features(tenant) -> OrganizationFeature:
         return OrganizationFeature.objects.get()
 
 
+def _defaults() -> dict[str, bool]:
+    """Each switchable module's default, from the specs (every installed domain module so far is on by default)."""
+    return {spec.name: spec.default_enabled for spec in registry().switchable()}
+
+
 def test_defaults_through_the_api(tenant):
     # the switchable modules only; platform and identity are always on
+    assert {"accounting", "parties", "catalog", "inventory"} <= set(_defaults())
     assert tenant.api.get("platform/features").json() == {
-        "modules": {"accounting": True, "catalog": True, "parties": True},
+        "modules": _defaults(),
         "tax_regime": "NONE",
         "locked": False,
     }
@@ -53,7 +59,7 @@ def test_require_feature_follows_the_switches(tenant, other_tenant):
             require_feature("astrology")
     response = tenant.api.patch("platform/features", {"modules": {"accounting": False}})
     assert response.status_code == 200, response.content
-    assert response.json()["modules"] == {"accounting": False, "catalog": True, "parties": True}
+    assert response.json()["modules"] == {**_defaults(), "accounting": False}
     with tenant_context(tenant.organization):
         with pytest.raises(ModuleDisabled) as exc:
             require_feature("accounting")
@@ -100,8 +106,7 @@ def test_a_module_switch_is_audited(tenant):
     tenant.api.patch("platform/features", {"modules": {"accounting": False}})
     with tenant_context(tenant.organization):
         audit = AuditLog.objects.get(object_type="platform.organizationfeature")
-    on = {"catalog": True, "parties": True}
-    assert audit.changes == {"modules": [{"accounting": True, **on}, {"accounting": False, **on}]}
+    assert audit.changes == {"modules": [_defaults(), {**_defaults(), "accounting": False}]}
 
 
 def test_locked_organization_refuses_financial_writes_and_the_lock_is_audited(tenant, other_tenant):
