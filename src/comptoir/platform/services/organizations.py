@@ -73,8 +73,9 @@ def _country(code: str, field: str = "country") -> Country:
     return country
 
 
-def _currency(code: str, field: str = "base_currency") -> Currency:
-    currency = Currency.objects.filter(code=(code or "").upper(), is_active=True).first()
+def active_currency(code: str, field: str = "base_currency") -> Currency:
+    """The active currency of ISO code `code` (any case, spaces trimmed); 422 `unknown_currency` on `field`."""
+    currency = Currency.objects.filter(code=(code or "").strip().upper(), is_active=True).first()
     if currency is None:
         raise ValidationFailed(_("Unknown currency '%(code)s'") % {"code": code}, code="unknown_currency", field=field)
     return currency
@@ -99,7 +100,7 @@ def create_organization(*, data: OrganizationInput, actor=None) -> Organization:
     if not (data.name or "").strip():
         raise ValidationFailed(_("Name is required"), code="required", field="name")
     country = _country(data.country)
-    currency = _currency(data.base_currency) if data.base_currency else country.default_currency
+    currency = active_currency(data.base_currency) if data.base_currency else country.default_currency
     if currency is None:
         raise ValidationFailed(_("Give a base currency"), code="required", field="base_currency")
     _timezone(data.timezone)
@@ -185,7 +186,7 @@ def update_organization(*, actor, patch: OrganizationPatch, expected_version: in
             if name == "country":
                 org.country = _country(value)
             elif name == "base_currency":
-                org.base_currency = _currency(value)
+                org.base_currency = active_currency(value)
             elif name == "timezone":
                 org.timezone = _timezone(value)
             else:

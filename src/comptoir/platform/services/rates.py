@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.inputs import UNSET, Patch, _Unset
-from comptoir.platform.models import Currency, ExchangeRate
+from comptoir.platform.models import ExchangeRate
 from comptoir.platform.services.audit import record_audit, snapshot
+from comptoir.platform.services.organizations import active_currency
 
 AUDITED = ("from_currency", "to_currency", "rate", "rate_date", "source")
 
@@ -35,13 +36,6 @@ class ExchangeRatePatch(Patch):
     source: str | _Unset = UNSET
 
 
-def _currency(code: str, field: str) -> Currency:
-    currency = Currency.objects.filter(code=(code or "").strip().upper(), is_active=True).first()
-    if currency is None:
-        raise ValidationFailed(_("Unknown currency '%(code)s'") % {"code": code}, code="unknown_currency", field=field)
-    return currency
-
-
 def _check_rate(rate: Decimal) -> None:
     if rate <= 0:
         raise ValidationFailed(_("A rate is greater than zero"), code="invalid_rate", field="rate")
@@ -57,7 +51,8 @@ def _lock(rate_id) -> ExchangeRate:
 def create_exchange_rate(*, actor, data: ExchangeRateInput) -> ExchangeRate:
     """The rate of a pair of distinct active currencies on a day; a second rate for the same pair and day is
     refused (`duplicate`: change the first)."""
-    source, target = _currency(data.from_currency, "from_currency"), _currency(data.to_currency, "to_currency")
+    source = active_currency(data.from_currency, "from_currency")
+    target = active_currency(data.to_currency, "to_currency")
     if source.pk == target.pk:
         raise ValidationFailed(_("The two currencies are the same"), code="same_currency", field="to_currency")
     _check_rate(data.rate)
