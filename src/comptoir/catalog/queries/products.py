@@ -119,6 +119,22 @@ def access_price_list_item(price_list_id, item_id) -> PriceListItem:
     return _found(price_list_items(price_list_id).filter(pk=item_id).first(), "price")
 
 
+def prices(*, price_list=None, product=None):
+    """The item prices of the live price lists, with their list, product and currency (the desk's price rows)."""
+    qs = PriceListItem.objects.filter(price_list__deleted_at__isnull=True).select_related(
+        "product", "price_list__currency"
+    )
+    if price_list:
+        qs = qs.filter(price_list_id=price_list)
+    if product:
+        qs = qs.filter(product=resolve_product(product))
+    return qs
+
+
+def access_price(item_id) -> PriceListItem:
+    return _found(prices().filter(pk=item_id).first(), "price")
+
+
 def product_prices(product_id):
     """The prices of a product on the live price lists, by list, tier and start."""
     return (
