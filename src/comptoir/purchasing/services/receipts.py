@@ -92,6 +92,13 @@ class ReturnInput:
     reason: str = ""
 
 
+def _key(ref):
+    try:
+        return uuid.UUID(str(ref))
+    except ValueError:
+        return None
+
+
 def grni_account():
     return resolve_account(get_setting(GRNI_ACCOUNT_SETTING), GRNI_ACCOUNT_SETTING)
 
@@ -150,7 +157,7 @@ def receive_goods(*, actor, order_id, data: ReceiptInput) -> GoodsReceipt:
         lines, added = [], defaultdict(lambda: ZERO)
         for i, line in enumerate(data.lines):
             field = f"lines[{i}]"
-            item = items.get(line.order_item)
+            item = items.get(_key(line.order_item))
             if item is None:
                 raise ValidationFailed(
                     _("The item is not a line of order %(number)s") % {"number": order.order_number},
@@ -379,7 +386,7 @@ def return_goods(*, actor, receipt_id, data: ReturnInput) -> SupplierReturn:
         rows, moves, owners = [], [], []
         for i, given in enumerate(data.lines):
             field = f"lines[{i}]"
-            line = receipt_lines.get(given.receipt_line)
+            line = receipt_lines.get(_key(given.receipt_line))
             if line is None:
                 raise ValidationFailed(
                     _("The line is not a line of this receipt"),

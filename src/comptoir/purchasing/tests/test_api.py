@@ -113,7 +113,11 @@ def test_returning_billed_goods_debits_the_supplier_and_leaves_a_debit_note_to_m
         "1300": D("18"), "2300": D("-24"), party["account"]["code"]: D("6")
     }  # fmt: skip
     line = ok(api.get(f"purchasing/orders/{po['id']}"))["lines"][0]
-    assert (line["received_quantity"], line["billed_quantity"], line["returned_quantity"]) == ("6.000", "8.000", "4.000")
+    assert (line["received_quantity"], line["billed_quantity"], line["returned_quantity"]) == (
+        "6.000",
+        "8.000",
+        "4.000",
+    )
     with tenant_context(shop.organization):
         assert check_stock() == [] and check_books() == []
 
@@ -146,19 +150,31 @@ def test_members_without_permission_get_403(shop):
     line = {"order_item": po["lines"][0]["id"], "quantity": "1"}
     for response in (
         employee.get("purchasing/orders"),
-        employee.post("purchasing/orders", {"party": shop.supplier["id"], "order_date": day(3, 1), "warehouse": "MAIN",
-                                            "lines": [{"product": "BOLT", "quantity": "1"}]}),  # fmt: skip
+        employee.post(
+            "purchasing/orders",
+            {
+                "party": shop.supplier["id"],
+                "order_date": day(3, 1),
+                "warehouse": "MAIN",
+                "lines": [{"product": "BOLT", "quantity": "1"}],
+            },
+        ),  # fmt: skip
         employee.post(f"purchasing/orders/{po['id']}/receipts", {"date": day(3, 5), "lines": [line]}),
         employee.get("purchasing/receipts"),
         employee.get("purchasing/requisitions"),
     ):
         assert response.status_code == 403, response.json()
     _user, keeper = member_client(shop, roles=["STOCK_KEEPER"])
-    assert keeper.post(f"purchasing/orders/{po['id']}/receipts", {"date": day(3, 5), "lines": [line]}).status_code == 201
+    assert (
+        keeper.post(f"purchasing/orders/{po['id']}/receipts", {"date": day(3, 5), "lines": [line]}).status_code == 201
+    )
     assert keeper.post(f"purchasing/orders/{po['id']}/close").status_code == 403
     _user, accountant = member_client(shop, roles=["ACCOUNTANT"])
     assert accountant.get(f"purchasing/orders/{po['id']}/billable").status_code == 200
-    assert accountant.post(f"purchasing/orders/{po['id']}/receipts", {"date": day(3, 5), "lines": [line]}).status_code == 403
+    assert (
+        accountant.post(f"purchasing/orders/{po['id']}/receipts", {"date": day(3, 5), "lines": [line]}).status_code
+        == 403
+    )
 
 
 def test_another_organizations_rows_are_not_found(shop, other_tenant):
@@ -193,8 +209,10 @@ def test_another_organizations_rows_are_not_found(shop, other_tenant):
         stranger.post(f"purchasing/orders/{po['id']}/receipts", {"date": day(3, 5), "lines": [line]}),
         stranger.get(f"purchasing/receipts/{got['id']}"),
         stranger.post(f"purchasing/receipts/{got['id']}/cancel"),
-        stranger.post(f"purchasing/receipts/{got['id']}/returns",
-                      {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]}),
+        stranger.post(
+            f"purchasing/receipts/{got['id']}/returns",
+            {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]},
+        ),
         stranger.get(f"purchasing/returns/{back['id']}"),
     ):
         assert response.status_code == 404, response.json()

@@ -4,6 +4,7 @@ stock ledger, of the books or of the outbox and audit trail, and no document cha
 from __future__ import annotations
 
 import pytest
+from tests.support.api import member_client
 
 from comptoir.accounting.models import JournalEntry
 from comptoir.inventory.models import StockMovement
@@ -19,7 +20,6 @@ from comptoir.purchasing.models import (
 )
 from comptoir.purchasing.services import record_billed_quantities
 from comptoir.purchasing.tests.factories import confirmed, day, ok, order, receive, set_setting, setup, supplier
-from tests.support.api import member_client
 
 
 def _state(tenant) -> tuple:
@@ -28,7 +28,9 @@ def _state(tenant) -> tuple:
             PurchaseRequisition.objects.count(),
             sorted(PurchaseRequisition.objects.values_list("status", "version")),
             sorted(PurchaseOrder.objects.values_list("order_number", "status", "version", "approved_by_id")),
-            sorted(PurchaseOrderItem.objects.values_list("line_no", "quantity", "received_quantity", "billed_quantity")),
+            sorted(
+                PurchaseOrderItem.objects.values_list("line_no", "quantity", "received_quantity", "billed_quantity")
+            ),
             sorted(GoodsReceipt.objects.values_list("status", "version")),
             sorted(GoodsReceiptLine.objects.values_list("quantity", "returned_quantity")),
             SupplierReturn.objects.count(),
@@ -82,7 +84,7 @@ def test_order_refusals_write_nothing(shop, change, status, code, field):
     black = supplier(api, "Bad Supplies")
     ok(api.post(f"parties/{black['id']}/status", {"status": "BLACKLISTED"}))
     ok(api.post("catalog/products", {"code": "FIX", "name": "Fitting", "uom": "pcs", "type": "SERVICE"}), 201)
-    party = {"CUSTOMER": customer["id"], "BLACK": black["id"], "NOPE": "P-9999"}.get(change.get("party"), None)
+    party = {"CUSTOMER": customer["id"], "BLACK": black["id"], "NOPE": "P-9999"}.get(change.get("party"))
     body = {
         "party": shop.supplier["id"],
         "order_date": day(3, 1),
@@ -177,7 +179,13 @@ def test_receipt_rules(shop):
         "over_receipt",
         "lines[1].quantity",
     )
-    _check(shop, post([{"order_item": other["lines"][0]["id"], "quantity": "1"}]), 422, "wrong_order", "lines[0].order_item")
+    _check(
+        shop,
+        post([{"order_item": other["lines"][0]["id"], "quantity": "1"}]),
+        422,
+        "wrong_order",
+        "lines[0].order_item",
+    )
     _check(shop, post([{"order_item": item, "quantity": "1", "batch": "NOPE"}]), 422, "unknown", "lines[0].batch")
     _check(shop, post([{"order_item": item, "quantity": "1"}], date="2001-01-01"), 422, "no_fiscal_period", "date")
     # a 5 % tolerance lets 105 in, never 106
