@@ -28,20 +28,32 @@ def shop(tenant):
 
 def test_prices_come_from_the_buying_lists_unless_given(shop):
     api = shop.api
-    default = ok(api.post("catalog/price-lists", {"name": "Buying", "kind": "BUYING", "is_default": True,
-                                                  "valid_from": day(1, 1)}), 201)  # fmt: skip
+    default = ok(
+        api.post(
+            "catalog/price-lists", {"name": "Buying", "kind": "BUYING", "is_default": True, "valid_from": day(1, 1)}
+        ),
+        201,
+    )
     ok(api.post(f"catalog/price-lists/{default['id']}/items", {"product": "BOLT", "rate": "2.10"}), 201)
-    ok(api.post(f"catalog/price-lists/{default['id']}/items", {"product": "BOLT", "rate": "1.90", "min_quantity": "500"}),
-       201)  # fmt: skip
+    ok(
+        api.post(
+            f"catalog/price-lists/{default['id']}/items", {"product": "BOLT", "rate": "1.90", "min_quantity": "500"}
+        ),
+        201,
+    )
     own = ok(api.post("catalog/price-lists", {"name": "Forge", "kind": "BUYING", "valid_from": day(1, 1)}), 201)
     ok(api.post(f"catalog/price-lists/{own['id']}/items", {"product": "NUT", "rate": "0.80"}), 201)
     ok(api.post("catalog/party-price-lists", {"party": shop.supplier["id"], "kind": "BUYING", "price_list": own["id"]}))
-    po = order(api, shop.supplier, [
-        {"product": "BOLT", "quantity": "10"},
-        {"product": "BOLT", "quantity": "500"},
-        {"product": "NUT", "quantity": "10"},
-        {"product": "NUT", "quantity": "10", "unit_rate": "0.95"},
-    ])  # fmt: skip
+    po = order(
+        api,
+        shop.supplier,
+        [
+            {"product": "BOLT", "quantity": "10"},
+            {"product": "BOLT", "quantity": "500"},
+            {"product": "NUT", "quantity": "10"},
+            {"product": "NUT", "quantity": "10", "unit_rate": "0.95"},
+        ],
+    )
     assert [x["unit_rate"] for x in po["lines"]] == ["2.1000", "1.9000", "0.8000", "0.9500"]
     assert (po["subtotal"], po["tax_amount"], po["total_amount"]) == ("988.50", "0.00", "988.50")
 
@@ -50,8 +62,15 @@ def test_a_draft_is_edited_then_held_resumed_and_closed(shop):
     api = shop.api
     po = order(api, shop.supplier)
     url = f"purchasing/orders/{po['id']}"
-    edited = ok(api.patch(url, {"lines": [{"product": "NUT", "quantity": "3", "unit_rate": "1.333",
-                                           "tax_rate": "VAT20"}], "notes": "urgent"}))  # fmt: skip
+    edited = ok(
+        api.patch(
+            url,
+            {
+                "lines": [{"product": "NUT", "quantity": "3", "unit_rate": "1.333", "tax_rate": "VAT20"}],
+                "notes": "urgent",
+            },
+        )
+    )
     assert [(x["product_code"], x["net_amount"], x["tax_amount"]) for x in edited["lines"]] == [("NUT", "4.00", "0.80")]
     assert (edited["notes"], edited["total_amount"], edited["version"]) == ("urgent", "4.80", 2)
     assert ok(api.post(f"{url}/submit"))["status"] == "PENDING"
@@ -65,14 +84,25 @@ def test_a_draft_is_edited_then_held_resumed_and_closed(shop):
     cancelled = order(api, shop.supplier)
     assert ok(api.post(f"purchasing/orders/{cancelled['id']}/cancel"))["status"] == "CANCELLED"
     with tenant_context(shop.organization):
-        types = list(IntegrationEvent.objects.filter(event_type__startswith="purchasing.order").values_list(
-            "event_type", flat=True).order_by("created_at", "id"))  # fmt: skip
+        types = list(
+            IntegrationEvent.objects.filter(event_type__startswith="purchasing.order")
+            .values_list("event_type", flat=True)
+            .order_by("created_at", "id")
+        )
     assert types == [
-        "purchasing.order.created", "purchasing.order.updated", "purchasing.order.submitted", "purchasing.order.held",
-        "purchasing.order.resumed", "purchasing.order.confirmed", "purchasing.order.status_changed",
-        "purchasing.order.held", "purchasing.order.resumed", "purchasing.order.closed", "purchasing.order.created",
+        "purchasing.order.created",
+        "purchasing.order.updated",
+        "purchasing.order.submitted",
+        "purchasing.order.held",
+        "purchasing.order.resumed",
+        "purchasing.order.confirmed",
+        "purchasing.order.status_changed",
+        "purchasing.order.held",
+        "purchasing.order.resumed",
+        "purchasing.order.closed",
+        "purchasing.order.created",
         "purchasing.order.cancelled",
-    ]  # fmt: skip
+    ]
 
 
 def test_a_receipt_into_batches_is_cancelled_back_to_nothing(shop):
@@ -103,15 +133,22 @@ def test_returning_billed_goods_debits_the_supplier_and_leaves_a_debit_note_to_m
     item = po["lines"][0]["id"]
     with tenant_context(shop.organization, user=shop.owner):
         record_billed_quantities(actor=shop.owner, order_id=po["id"], quantities={item: D("8")})
-    back = ok(api.post(f"purchasing/receipts/{got['id']}/returns",
-                       {"date": day(3, 9), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "4"}]}), 201)  # fmt: skip
+    back = ok(
+        api.post(
+            f"purchasing/receipts/{got['id']}/returns",
+            {"date": day(3, 9), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "4"}]},
+        ),
+        201,
+    )
     # 2 unbilled from goods received not billed, 2 billed from the supplier's account
     assert (back["total_value"], back["debit_note_amount"], back["debit_note_pending"]) == ("12.00", "6.00", True)
     assert [(x["quantity"], x["billed_quantity"]) for x in back["lines"]] == [("4.000", "2.000")]
     party = ok(api.get(f"parties/{shop.supplier['id']}"))
     assert accounts(api, ("1300", "2300", party["account"]["code"])) == {
-        "1300": D("18"), "2300": D("-24"), party["account"]["code"]: D("6")
-    }  # fmt: skip
+        "1300": D("18"),
+        "2300": D("-24"),
+        party["account"]["code"]: D("6"),
+    }
     line = ok(api.get(f"purchasing/orders/{po['id']}"))["lines"][0]
     assert (line["received_quantity"], line["billed_quantity"], line["returned_quantity"]) == (
         "6.000",
@@ -131,10 +168,20 @@ def test_lists_take_a_constant_number_of_statements(shop):
     for n in range(3):
         po = confirmed(api, shop.supplier, [{"product": "BOLT", "quantity": "10", "unit_rate": "1"}])
         got = receive(api, po, ["5"])
-        ok(api.post(f"purchasing/receipts/{got['id']}/returns",
-                    {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]}), 201)  # fmt: skip
-        ok(api.post("purchasing/requisitions", {"request_date": day(3, 1), "lines": [{"item_name": f"I{n}",
-                                                                                      "quantity": "1"}]}), 201)  # fmt: skip
+        ok(
+            api.post(
+                f"purchasing/receipts/{got['id']}/returns",
+                {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]},
+            ),
+            201,
+        )
+        ok(
+            api.post(
+                "purchasing/requisitions",
+                {"request_date": day(3, 1), "lines": [{"item_name": f"I{n}", "quantity": "1"}]},
+            ),
+            201,
+        )
     api.get("purchasing/orders", limit=1)  # the member and its permissions are cached from here
     for path in _lists(api):
         with CaptureStatements(connection) as small:
@@ -158,7 +205,7 @@ def test_members_without_permission_get_403(shop):
                 "warehouse": "MAIN",
                 "lines": [{"product": "BOLT", "quantity": "1"}],
             },
-        ),  # fmt: skip
+        ),
         employee.post(f"purchasing/orders/{po['id']}/receipts", {"date": day(3, 5), "lines": [line]}),
         employee.get("purchasing/receipts"),
         employee.get("purchasing/requisitions"),
@@ -179,12 +226,21 @@ def test_members_without_permission_get_403(shop):
 
 def test_another_organizations_rows_are_not_found(shop, other_tenant):
     api = shop.api
-    req = ok(api.post("purchasing/requisitions", {"request_date": day(3, 1), "lines": [{"product": "BOLT",
-                                                                                        "quantity": "1"}]}), 201)  # fmt: skip
+    req = ok(
+        api.post(
+            "purchasing/requisitions", {"request_date": day(3, 1), "lines": [{"product": "BOLT", "quantity": "1"}]}
+        ),
+        201,
+    )
     po = confirmed(api, shop.supplier)
     got = receive(api, po, ["5"])
-    back = ok(api.post(f"purchasing/receipts/{got['id']}/returns",
-                       {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]}), 201)  # fmt: skip
+    back = ok(
+        api.post(
+            f"purchasing/receipts/{got['id']}/returns",
+            {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]},
+        ),
+        201,
+    )
     stranger = other_tenant.api
     setup(stranger)
     line = {"order_item": po["lines"][0]["id"], "quantity": "1"}
@@ -220,6 +276,13 @@ def test_another_organizations_rows_are_not_found(shop, other_tenant):
         assert ok(stranger.get(path))["items"] == []
     # a supplier of another organization is unknown here
     theirs = supplier(stranger, "Their supplier")
-    refused = api.post("purchasing/orders", {"party": theirs["id"], "order_date": day(3, 1), "warehouse": "MAIN",
-                                             "lines": [{"product": "BOLT", "quantity": "1"}]})  # fmt: skip
+    refused = api.post(
+        "purchasing/orders",
+        {
+            "party": theirs["id"],
+            "order_date": day(3, 1),
+            "warehouse": "MAIN",
+            "lines": [{"product": "BOLT", "quantity": "1"}],
+        },
+    )
     assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "unknown"

@@ -76,8 +76,10 @@ def test_billing_rolls_the_order_up_and_back(received):
 )
 def test_over_billing_is_refused_and_writes_nothing(received, quantities, error, code):
     items = _items(received.po)
-    given = {(items[k] if isinstance(k, int) else "01a2b000-0000-7000-8000-000000000000"): D(v)
-             for k, v in quantities.items()}  # fmt: skip
+    given = {
+        (items[k] if isinstance(k, int) else "01a2b000-0000-7000-8000-000000000000"): D(v)
+        for k, v in quantities.items()
+    }
     with tenant_context(received.organization, user=received.owner):
         before = sorted(PurchaseOrderItem.objects.values_list("billed_quantity", flat=True))
         events = IntegrationEvent.objects.count()

@@ -167,8 +167,8 @@ def test_receipt_rules(shop):
     other = confirmed(api, shop.supplier)
     url = f"purchasing/orders/{po['id']}/receipts"
 
-    def post(lines, date=day(3, 5)):
-        return lambda: api.post(url, {"date": date, "lines": lines})
+    def post(lines, date=None):
+        return lambda: api.post(url, {"date": date or day(3, 5), "lines": lines})
 
     item = po["lines"][0]["id"]
     _check(shop, post([{"order_item": item, "quantity": "101"}]), 409, "over_receipt", "lines[0].quantity")
@@ -197,10 +197,16 @@ def test_receipt_rules(shop):
     _check(shop, lambda: api.post(f"purchasing/orders/{other['id']}/receipts", more), 409, "over_receipt")
     held = confirmed(api, shop.supplier)
     ok(api.post(f"purchasing/orders/{held['id']}/hold"))
-    _check(shop, lambda: api.post(
-        f"purchasing/orders/{held['id']}/receipts",
-        {"date": day(3, 6), "lines": [{"order_item": held["lines"][0]["id"], "quantity": "1"}]},
-    ), 409, "invalid_transition", "status")  # fmt: skip
+    _check(
+        shop,
+        lambda: api.post(
+            f"purchasing/orders/{held['id']}/receipts",
+            {"date": day(3, 6), "lines": [{"order_item": held["lines"][0]["id"], "quantity": "1"}]},
+        ),
+        409,
+        "invalid_transition",
+        "status",
+    )
     # cancelling an order with receipts is refused
     partly = confirmed(api, shop.supplier)
     receive(api, partly, ["10"])
@@ -233,8 +239,12 @@ def test_return_and_cancel_rules(shop):
     second = receive(api, po, ["10"])
     _check(shop, give_back("1", second["lines"][0]["id"]), 422, "wrong_order", "lines[0].receipt_line")
     # what was issued further cannot be cancelled: 35 of the first receipt left by a stock issue
-    issue = {"entry_type": "ISSUE", "date": day(3, 7), "post": True,
-             "lines": [{"product": "BOLT", "from_warehouse": "MAIN", "quantity": "35"}]}  # fmt: skip
+    issue = {
+        "entry_type": "ISSUE",
+        "date": day(3, 7),
+        "post": True,
+        "lines": [{"product": "BOLT", "from_warehouse": "MAIN", "quantity": "35"}],
+    }
     ok(api.post("inventory/stock-entries", issue), 201)
     _check(shop, lambda: api.post(f"{url}/cancel"), 409, "receipt_issued", "status")
     # billed goods cannot be cancelled: the second receipt is billed
@@ -243,6 +253,11 @@ def test_return_and_cancel_rules(shop):
     _check(shop, lambda: api.post(f"purchasing/receipts/{second['id']}/cancel"), 409, "receipt_billed", "status")
     # a returned receipt is not cancelled either
     third = receive(api, po, ["5"], date=day(3, 8))
-    ok(api.post(f"purchasing/receipts/{third['id']}/returns",
-                {"date": day(3, 8), "lines": [{"receipt_line": third["lines"][0]["id"], "quantity": "1"}]}), 201)  # fmt: skip
+    ok(
+        api.post(
+            f"purchasing/receipts/{third['id']}/returns",
+            {"date": day(3, 8), "lines": [{"receipt_line": third["lines"][0]["id"], "quantity": "1"}]},
+        ),
+        201,
+    )
     _check(shop, lambda: api.post(f"purchasing/receipts/{third['id']}/cancel"), 409, "receipt_issued", "status")
