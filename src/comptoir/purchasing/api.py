@@ -76,6 +76,7 @@ def create_requisition(request, body: RequisitionIn):
 
 @router.get("/requisitions/{requisition_id}", response=RequisitionDetail)
 def get_requisition(request, requisition_id: uuid.UUID):
+    """One requisition with its lines."""
     authorize(request, "purchasing.view_purchaserequisition")
     return queries.access_requisition(requisition_id)
 
@@ -165,6 +166,7 @@ def create_order(request, body: OrderIn):
 
 @router.get("/orders/{order_id}", response=OrderDetail)
 def get_order(request, order_id: uuid.UUID):
+    """One purchase order with its lines (received and billed quantities) and its receipts."""
     authorize(request, "purchasing.view_purchaseorder")
     return queries.access_order(order_id)
 
@@ -217,6 +219,7 @@ def confirm_order(request, order_id: uuid.UUID):
 
 @router.post("/orders/{order_id}/hold", response=OrderDetail)
 def hold_order(request, order_id: uuid.UUID, body: ReasonIn | None = None):
+    """PENDING, CONFIRMED or IN_PROGRESS → ON_HOLD."""
     reason = body.reason if body else ""
     return _order_move(
         request, order_id, "purchasing.change_purchaseorder",
@@ -226,6 +229,7 @@ def hold_order(request, order_id: uuid.UUID, body: ReasonIn | None = None):
 
 @router.post("/orders/{order_id}/resume", response=OrderDetail)
 def resume_order(request, order_id: uuid.UUID):
+    """ON_HOLD → the status it was held in."""
     return _order_move(
         request, order_id, "purchasing.change_purchaseorder",
         lambda user: orders.resume_order(actor=user, order_id=order_id),
@@ -275,6 +279,7 @@ def receive(request, order_id: uuid.UUID, body: ReceiptIn):
 
 @router.get("/receipts", response=ReceiptPage)
 def list_receipts(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[ReceiptFilters]):
+    """The goods receipts, latest first."""
     authorize(request, "purchasing.view_goodsreceipt")
     return list_or_export(
         request,
@@ -290,6 +295,7 @@ def list_receipts(request, page: Query[PageParams], export: Query[ExportParams],
 
 @router.get("/receipts/{receipt_id}", response=ReceiptDetail)
 def get_receipt(request, receipt_id: uuid.UUID):
+    """One goods receipt with its lines, its order and its returns."""
     authorize(request, "purchasing.view_goodsreceipt")
     return queries.access_receipt(receipt_id)
 
@@ -321,6 +327,7 @@ def return_goods(request, receipt_id: uuid.UUID, body: ReturnIn):
 
 @router.get("/returns", response=ReturnPage)
 def list_returns(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[ReturnFilters]):
+    """The supplier returns, latest first."""
     authorize(request, "purchasing.view_supplierreturn")
     return list_or_export(
         request,
@@ -336,5 +343,6 @@ def list_returns(request, page: Query[PageParams], export: Query[ExportParams], 
 
 @router.get("/returns/{return_id}", response=ReturnDetail)
 def get_return(request, return_id: uuid.UUID):
+    """One supplier return with its lines."""
     authorize(request, "purchasing.view_supplierreturn")
     return queries.access_return(return_id)

@@ -8,6 +8,7 @@ class PurchasingError(StrEnum):
     ALREADY_ORDERED = "already_ordered"
     APPROVAL_REQUIRED = "approval_required"
     BLACKLISTED = "blacklisted"
+    INACTIVE = "inactive"
     NOT_EDITABLE = "not_editable"
     NOTHING_TO_RETURN = "nothing_to_return"
     OVER_BILLING = "over_billing"

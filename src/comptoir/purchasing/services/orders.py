@@ -183,7 +183,9 @@ def _header(order: PurchaseOrder, *, party, warehouse, shipping_cost) -> None:
     check_supplier(order.party)
     order.warehouse = resolve_warehouse(warehouse, "warehouse")
     if not order.warehouse.is_active:
-        _refuse(_("Warehouse %(code)s is inactive") % {"code": order.warehouse.code}, "inactive", "warehouse")
+        _refuse(
+            _("Warehouse %(code)s is inactive") % {"code": order.warehouse.code}, PurchasingError.INACTIVE, "warehouse"
+        )
     order.shipping_cost = round_money(shipping_cost, order.currency)
 
 
