@@ -36,11 +36,16 @@ def test_an_order_is_made_confirmed_and_received_in_the_desk(tenant):
     party = setup(tenant.api)
     client = signed_in(tenant.owner)
     form = {
-        "party": party["party_number"], "order_date": day(3, 1), "warehouse": "MAIN", "expected_date": "",
-        "supplier_quote_ref": "Q-7", "shipping_cost": "", "notes": "",
+        "party": party["party_number"],
+        "order_date": day(3, 1),
+        "warehouse": "MAIN",
+        "expected_date": "",
+        "supplier_quote_ref": "Q-7",
+        "shipping_cost": "",
+        "notes": "",
         **_line(0, product="BOLT", quantity="10", unit_rate="2.5", tax_rate="VAT20"),
         **_line(1, product="NUT", quantity="4", unit_rate="1"),
-    }  # fmt: skip
+    }
     made = client.post(f"{ORDERS}new/", form)
     assert made.status_code == 302, made.content.decode()[:3000]
     url = made["Location"]
@@ -80,11 +85,20 @@ def test_lists_and_the_dashboard_read_a_constant_number_of_statements(tenant):
     for n in range(4):
         more = confirmed(tenant.api, party)
         got = receive(tenant.api, more, ["2"])
-        ok(tenant.api.post(f"purchasing/receipts/{got['id']}/returns",
-                           {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]}),
-           201)  # fmt: skip
-        ok(tenant.api.post("purchasing/requisitions", {"request_date": day(3, 1),
-                                                       "lines": [{"item_name": f"I{n}", "quantity": "1"}]}), 201)  # fmt: skip
+        ok(
+            tenant.api.post(
+                f"purchasing/receipts/{got['id']}/returns",
+                {"date": day(3, 6), "lines": [{"receipt_line": got["lines"][0]["id"], "quantity": "1"}]},
+            ),
+            201,
+        )
+        ok(
+            tenant.api.post(
+                "purchasing/requisitions",
+                {"request_date": day(3, 1), "lines": [{"item_name": f"I{n}", "quantity": "1"}]},
+            ),
+            201,
+        )
     for path in PAGES:
         with CaptureQueriesContext(connection) as captured:
             assert client.get(path).status_code == 200
