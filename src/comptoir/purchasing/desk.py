@@ -6,6 +6,8 @@ input schemas and call what the API calls. The dashboard is a page of its own (p
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
@@ -60,10 +62,6 @@ def _blank_is_none(data: dict) -> dict:
     if "lines" in data:
         out["lines"] = [{k: v for k, v in row.items() if v != ""} for row in data["lines"]]
     return out
-
-
-class DateIn(Schema):
-    date: str
 
 
 def _today() -> str:
@@ -302,7 +300,7 @@ def _order_related(o) -> list:
 
 
 class ReceiveIn(Schema):
-    date: str
+    date: datetime.date
 
 
 orders_view = DeskView(
@@ -472,7 +470,7 @@ def _return_rest(actor, receipt, body):
 
 
 class ReturnRestIn(Schema):
-    date: str
+    date: datetime.date
     reason: str = ""
 
 
