@@ -286,3 +286,31 @@ def test_another_organizations_rows_are_not_found(shop, other_tenant):
         },
     )
     assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "unknown"
+
+
+def test_under_moving_average_a_return_and_a_cancellation_leave_at_the_receipts_cost(shop):
+    api = shop.api
+    ok(api.request("put", "platform/settings/inventory.valuation_method", {"value": "MOVING_AVERAGE"}))
+    po = confirmed(api, shop.supplier, [{"product": "BOLT", "quantity": "20", "unit_rate": "2"}])
+    first = receive(api, po, ["10"], date=day(3, 5))
+    stocked = {
+        "entry_type": "RECEIPT",
+        "date": day(3, 6),
+        "post": True,
+        "lines": [{"product": "BOLT", "to_warehouse": "MAIN", "quantity": "10", "unit_cost": "4"}],
+    }
+    ok(api.post("inventory/stock-entries", stocked), 201)  # the average is now 3
+    back = ok(
+        api.post(
+            f"purchasing/receipts/{first['id']}/returns",
+            {"date": day(3, 7), "lines": [{"receipt_line": first["lines"][0]["id"], "quantity": "5"}]},
+        ),
+        201,
+    )
+    assert back["total_value"] == "10.00"  # 5 × 2, not 5 × 3
+    second = receive(api, po, ["5"], date=day(3, 8))
+    ok(api.post(f"purchasing/receipts/{second['id']}/cancel", {"date": day(3, 9)}))
+    assert stock(api) == {("BOLT", "15.000", "50.00")}
+    assert accounts(api) == {"1300": D("50"), "2300": D("-50")}
+    with tenant_context(shop.organization):
+        assert check_stock() == [] and check_books() == []
