@@ -314,3 +314,31 @@ def test_under_moving_average_a_return_and_a_cancellation_leave_at_the_receipts_
     assert accounts(api) == {"1300": D("50"), "2300": D("-50")}
     with tenant_context(shop.organization):
         assert check_stock() == [] and check_books() == []
+
+
+def test_a_requisition_is_rejected_or_cancelled_with_its_events(shop):
+    api = shop.api
+    _user, boss = member_client(shop, roles=["PURCHASING"])
+    body = {"request_date": day(3, 1), "priority": "HIGH", "lines": [{"product": "BOLT", "quantity": "2"}]}
+    first = ok(api.post("purchasing/requisitions", body), 201)
+    assert [(x["item_name"], x["total_price"]) for x in first["lines"]] == [("Bolt M8", "0.00")]
+    ok(api.post(f"purchasing/requisitions/{first['id']}/submit"))
+    rejected = ok(boss.post(f"purchasing/requisitions/{first['id']}/reject", {"reason": "not now"}))
+    assert rejected["status"] == "REJECTED"
+    second = ok(api.post("purchasing/requisitions", body), 201)
+    assert ok(api.post(f"purchasing/requisitions/{second['id']}/cancel"))["status"] == "CANCELLED"
+    assert [r["requisition_number"] for r in ok(api.get("purchasing/requisitions", status="REJECTED"))["items"]] == [
+        first["requisition_number"]
+    ]
+    with tenant_context(shop.organization):
+        types = set(
+            IntegrationEvent.objects.filter(event_type__startswith="purchasing.requisition").values_list(
+                "event_type", flat=True
+            )
+        )
+    assert types == {
+        "purchasing.requisition.created",
+        "purchasing.requisition.submitted",
+        "purchasing.requisition.rejected",
+        "purchasing.requisition.cancelled",
+    }
