@@ -362,7 +362,7 @@ def cancel_order(*, actor, order_id, reason: str = "") -> PurchaseOrder:
     """Cancel an order nothing of which has been received (`invalid_transition` otherwise)."""
     with transaction.atomic():
         order = lock_order(order_id)
-        if order.items.filter(received_quantity__gt=0).exists() or order.receipts.exists():
+        if order.items.filter(received_quantity__gt=0).exists() or order.receipts.filter(status="POSTED").exists():
             raise Conflict(
                 _("Goods were received on order %(number)s: close it instead") % {"number": order.order_number},
                 code="invalid_transition",

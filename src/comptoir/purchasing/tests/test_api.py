@@ -118,6 +118,7 @@ def test_a_receipt_into_batches_is_cancelled_back_to_nothing(shop):
     assert stock(api) == set()  # nothing on hand: the empty balance is not listed
     after = ok(api.get(f"purchasing/orders/{po['id']}"))
     assert (after["status"], after["lines"][0]["received_quantity"]) == ("CONFIRMED", "0.000")
+    assert ok(api.post(f"purchasing/orders/{po['id']}/cancel"))["status"] == "CANCELLED"  # nothing received now
     again = api.post(f"purchasing/receipts/{got['id']}/cancel")
     assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
     with tenant_context(shop.organization):
