@@ -61,6 +61,10 @@ LISTS = {
     "inventory/stock-balance": {},
     "inventory/reservations": {},
     "inventory/stock-counts": {},
+    "purchasing/requisitions": {},
+    "purchasing/orders": {},
+    "purchasing/receipts": {},
+    "purchasing/returns": {},
 }
 
 

@@ -223,6 +223,7 @@ def ensure_demo() -> tuple[str, str, bool]:
     from comptoir.parties.services.demo import seed_demo_parties
     from comptoir.platform.services import OrganizationInput
     from comptoir.platform.tenancy import tenant_context
+    from comptoir.purchasing.services.demo import seed_demo_purchasing
 
     if User.objects.filter(email=DEMO_EMAIL).exists():
         return DEMO_EMAIL, DEMO_PASSWORD, False
@@ -237,6 +238,7 @@ def ensure_demo() -> tuple[str, str, bool]:
         seed_demo_parties(actor=owner, today=timezone.localdate())
         seed_demo_catalog(actor=owner, today=timezone.localdate())
         seed_demo_stock(actor=owner, today=timezone.localdate())
+        seed_demo_purchasing(actor=owner, today=timezone.localdate())
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 

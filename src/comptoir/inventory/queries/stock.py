@@ -12,6 +12,7 @@ from comptoir.inventory.models import (
     StockCountLine,
     StockEntry,
     StockEntryLine,
+    StockLayer,
     StockMovement,
     StockReservation,
     Warehouse,
@@ -144,3 +145,15 @@ def access_balance(balance_id) -> StockBalance:
 
 def access_movement(movement_id) -> StockMovement:
     return _found(movements().filter(pk=movement_id).first(), "movement")
+
+
+def layers_remaining(movement_ids) -> dict:
+    """What remains in the FIFO layers of these incoming movements, {movement id: quantity}: a movement none of
+    whose quantity has left yet shows its whole quantity. Under moving average there are no layers (empty)."""
+    rows = StockLayer.objects.filter(movement_id__in=list(movement_ids)).values_list(
+        "movement_id", "remaining_quantity"
+    )
+    remaining: dict = {}
+    for movement_id, quantity in rows:
+        remaining[movement_id] = remaining.get(movement_id, 0) + quantity
+    return remaining

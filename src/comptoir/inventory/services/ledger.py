@@ -64,6 +64,7 @@ class Move:
     field: str = "lines"
     value: Decimal = ZERO
     rate: Decimal = ZERO
+    cost_of: object = None  # an outgoing move that undoes an incoming movement: see `write_movements`
 
 
 @dataclasses.dataclass
@@ -197,9 +198,14 @@ def _take(balance: _Balance, quantity: Decimal, move: Move, fifo: list[StockLaye
             code=InventoryError.INSUFFICIENT_STOCK,
             field=f"{move.field}.quantity",
         )
-    if fifo is None:  # moving average: the balance's own average
+    if fifo is None and move.cost_of is not None:  # moving average, undoing a receipt: at the receipt's own rate
+        value = share(move.cost_of.value, quantity, move.cost_of.quantity, currency)
+        value = balance.value if quantity == balance.quantity else min(value, balance.value)
+    elif fifo is None:  # moving average: the balance's own average
         value = share(balance.value, quantity, balance.quantity, currency)
     else:
+        if move.cost_of is not None:  # the layer of the movement undone first, then the oldest
+            fifo = sorted(fifo, key=lambda layer: layer.movement_id != move.cost_of.pk)
         value, lacking = take_layers(fifo, quantity, currency)
         if lacking:  # the layers must hold what the balance holds: check-books reports the difference
             raise Conflict(
@@ -306,12 +312,25 @@ def write_movements(
     source_id: uuid.UUID,
     narration: str = "",
     reference: str = "",
+    entry=None,
 ):
     """Value and write `moves` dated `day` for the document (`source_type`, `source_id`), with its journal entry
-    (None when the movements move no value between accounts). Returns (movements, journal entry)."""
+    (None when the movements move no value between accounts). Returns (movements, journal entry).
+
+    An outgoing move with `cost_of` (an incoming StockMovement, e.g. a purchase receipt being returned or
+    cancelled) leaves at that movement's cost: under FIFO from its layer first, under moving average at its rate.
+    `entry`, when given, is an entry already posted that carries the movements' value (the reversal of the entry
+    of the movements they undo): the movements belong to it and nothing more is posted; a back-dated document
+    cannot use it (`back_dated`)."""
     check_period(day)
     _check_moves(moves)
     backdated = later_keys(moves, day)
+    if backdated and entry is not None:
+        raise Conflict(
+            _("Later movements of these products exist: this cannot be dated %(date)s") % {"date": day},
+            code=InventoryError.BACK_DATED,
+            field="date",
+        )
     currency = current_organization().base_currency
     method = get_setting(VALUATION_SETTING)
     keys = []
@@ -388,7 +407,8 @@ def write_movements(
             new_layers.append(layer)
             layers.setdefault(key, []).append(layer)  # a later line of this document may take from it
     lines = _posting_lines(moves, replayed.revaluations if replayed else ())
-    entry = None
+    if entry is not None:
+        lines = []
     if lines:
         entry = post_document(
             actor=actor,
