@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "comptoir.parties.apps.PartiesConfig",
     "comptoir.catalog.apps.CatalogConfig",
     "comptoir.inventory.apps.InventoryConfig",
+    "comptoir.sales.apps.SalesConfig",
+    "comptoir.logistics.apps.LogisticsConfig",
 ]
 
 MIDDLEWARE = [
