@@ -256,7 +256,11 @@ def record_invoiced_quantities(*, actor, order_id, quantities: dict) -> SalesOrd
                     field="quantities",
                 )
         _apply(items, picked, "invoiced_quantity")
-        emit_event(event_type=ORDER_INVOICED, payload={**_payload(order), "quantities": quantities}, source=order)
+        emit_event(
+            event_type=ORDER_INVOICED,
+            payload={**_payload(order), "quantities": {str(k): v for k, v in quantities.items()}},
+            source=order,
+        )
         roll_up(actor, order, items)
     return order
 
