@@ -151,8 +151,10 @@ def test_returns_only_of_delivered_shipments_and_never_more_than_shipped(tenant,
     )
     assert too_many.status_code == 409 and too_many.json()["code"] == "over_return"
     assert _written(tenant) == before
-    partial = api.post(f"logistics/shipments/{sent['id']}/return", {"return_date": day(2, 6), "reason": "damaged",
-                                                                    "lines": [{"shipment_item": item, "quantity": "1"}]})  # fmt: skip
+    one = [{"shipment_item": item, "quantity": "1"}]
+    partial = api.post(
+        f"logistics/shipments/{sent['id']}/return", {"return_date": day(2, 6), "reason": "damaged", "lines": one}
+    )
     assert partial.status_code == 201, partial.json()
     assert (partial.json()["total_cost"], partial.json()["net_amount"]) == ("2.00", "10.00")
     assert api.get(f"logistics/shipments/{sent['id']}").json()["status"] == "DELIVERED"
