@@ -61,6 +61,10 @@ LISTS = {
     "inventory/stock-balance": {},
     "inventory/reservations": {},
     "inventory/stock-counts": {},
+    "sales/orders": {},
+    "logistics/carriers": {},
+    "logistics/shipments": {},
+    "logistics/returns": {},
 }
 
 

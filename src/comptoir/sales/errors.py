@@ -9,6 +9,8 @@ class SalesError(StrEnum):
     BLACKLISTED_PARTY = "blacklisted_party"
     CREDIT_LIMIT_EXCEEDED = "credit_limit_exceeded"
     INACTIVE_PRODUCT = "inactive_product"
+    INVALID_AMOUNT = "invalid_amount"
+    INVALID_QUANTITY = "invalid_quantity"
     INSUFFICIENT_STOCK = "insufficient_stock"
     NOT_EDITABLE = "not_editable"
     NOT_ON_HOLD = "not_on_hold"

@@ -26,7 +26,6 @@ from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.services.events import emit_event
 from comptoir.platform.transitions import transition
 from comptoir.sales.constants import ORDER_ITEM_SOURCE, ROLLUP_STATUSES, SHIPPABLE_STATUSES, OrderStatus
-from comptoir.sales.errors import SalesError
 from comptoir.sales.locks import lock_items, lock_order
 from comptoir.sales.models import OrderItem, SalesOrder
 from comptoir.sales.module import (
@@ -92,7 +91,7 @@ def _locked(order_id, quantities: dict) -> tuple[SalesOrder, list[OrderItem], di
         if item is None:
             raise ValidationFailed(
                 _("Line %(id)s is not a line of order %(number)s") % {"id": item_id, "number": order.order_number},
-                code=SalesError.WRONG_ORDER,
+                code="wrong_order",
                 field="quantities",
             )
         if quantity < 0:
@@ -181,7 +180,7 @@ def record_shipped_quantities(
                     _("Line %(line)s of %(number)s would ship %(quantity)s of %(ordered)s ordered")
                     % {"line": item.line_no, "number": order.order_number,
                        "quantity": item.shipped_quantity + quantity, "ordered": item.quantity},
-                    code=SalesError.OVER_DELIVERY,
+                    code="over_delivery",
                     field="quantity",
                 )  # fmt: skip
             cost = (costs or {}).get(item_id)
@@ -209,7 +208,7 @@ def record_delivered_quantities(*, actor, order_id, quantities: dict, day: datet
             if item.delivered_quantity + quantity > item.shipped_quantity:
                 raise Conflict(
                     _("Line %(line)s delivers more than it shipped") % {"line": item.line_no},
-                    code=SalesError.OVER_DELIVERY,
+                    code="over_delivery",
                     field="quantities",
                 )
         _apply(items, picked, "delivered_quantity")
@@ -227,7 +226,7 @@ def record_returned_quantities(*, actor, order_id, quantities: dict) -> SalesOrd
             if item.returned_quantity + quantity > item.delivered_quantity:
                 raise Conflict(
                     _("Line %(line)s returns more than was delivered") % {"line": item.line_no},
-                    code=SalesError.OVER_RETURN,
+                    code="over_return",
                     field="quantities",
                 )
         _apply(items, picked, "returned_quantity")
@@ -252,7 +251,7 @@ def record_invoiced_quantities(*, actor, order_id, quantities: dict) -> SalesOrd
                 raise Conflict(
                     _("Line %(line)s of %(number)s has only %(left)s left to invoice")
                     % {"line": item.line_no, "number": order.order_number, "left": item.invoiceable_quantity},
-                    code=SalesError.OVER_INVOICING,
+                    code="over_invoicing",
                     field="quantities",
                 )
         _apply(items, picked, "invoiced_quantity")
@@ -275,7 +274,7 @@ def release_invoiced_quantities(*, actor, order_id, quantities: dict) -> SalesOr
                 raise Conflict(
                     _("Line %(line)s has only %(invoiced)s invoiced")
                     % {"line": item.line_no, "invoiced": item.invoiced_quantity},
-                    code=SalesError.OVER_INVOICING,
+                    code="over_invoicing",
                     field="quantities",
                 )
         _apply(items, picked, "invoiced_quantity", sign=-1)

@@ -47,7 +47,6 @@ from comptoir.sales.constants import (
     ORDER_ITEM_SOURCE,
     OrderStatus,
 )
-from comptoir.sales.errors import SalesError
 from comptoir.sales.locks import lock_items, lock_order
 from comptoir.sales.models import OrderItem, SalesOrder
 from comptoir.sales.module import (
@@ -181,11 +180,11 @@ def _customer(ref):
     party = resolve_party(ref, "party")
     if party.party_type not in CUSTOMER_TYPES:
         raise ValidationFailed(
-            _("%(party)s is not a customer") % {"party": party.name}, code=SalesError.WRONG_PARTY_TYPE, field="party"
+            _("%(party)s is not a customer") % {"party": party.name}, code="wrong_party_type", field="party"
         )
     if party.status == PartyStatus.BLACKLISTED:
         raise ValidationFailed(
-            _("%(party)s is blacklisted") % {"party": party.name}, code=SalesError.BLACKLISTED_PARTY, field="party"
+            _("%(party)s is blacklisted") % {"party": party.name}, code="blacklisted_party", field="party"
         )
     return party
 
@@ -203,7 +202,7 @@ def _money_in(value: Decimal, currency, field: str) -> Decimal:
 def _build_lines(order: SalesOrder, lines, currency) -> list[OrderItem]:
     """The priced lines of `order` (not saved), each with its net, tax and gross (G17)."""
     if not lines:
-        raise ValidationFailed(_("An order needs at least one line"), code=SalesError.REQUIRED, field="lines")
+        raise ValidationFailed(_("An order needs at least one line"), code="required", field="lines")
     items: list[OrderItem] = []
     taxed: list[tuple[int, TaxLine]] = []
     for i, line in enumerate(lines):
@@ -212,7 +211,7 @@ def _build_lines(order: SalesOrder, lines, currency) -> list[OrderItem]:
         if product.status != ProductStatus.ACTIVE:
             raise ValidationFailed(
                 _("Product %(code)s is not for sale") % {"code": product.code},
-                code=SalesError.INACTIVE_PRODUCT,
+                code="inactive_product",
                 field=f"{field}.product",
             )
         if line.unit_rate is not None:
@@ -321,7 +320,7 @@ def _editable(order: SalesOrder) -> None:
         raise Conflict(
             _("Order %(number)s is %(status)s: it can no longer be changed")
             % {"number": order.order_number, "status": order.get_status_display()},
-            code=SalesError.NOT_EDITABLE,
+            code="not_editable",
             field="status",
         )
 
@@ -431,7 +430,7 @@ def _check_credit(order: SalesOrder, override: bool) -> bool:
     raise Conflict(
         _("Confirming %(number)s takes %(party)s to %(exposure)s, above its credit limit of %(limit)s")
         % {"number": order.order_number, "party": party.name, "exposure": exposure, "limit": party.credit_limit},
-        code=SalesError.CREDIT_LIMIT_EXCEEDED,
+        code="credit_limit_exceeded",
         field="party",
     )
 
@@ -446,7 +445,7 @@ def _reserve(actor, order: SalesOrder, items: list[OrderItem]) -> None:
         if warehouse_id is None:
             raise ValidationFailed(
                 _("Line %(line)s needs a warehouse to reserve its stock from") % {"line": item.line_no},
-                code=SalesError.REQUIRED,
+                code="required",
                 field="warehouse",
             )
         for batch, quantity in fefo_parts(
@@ -466,7 +465,7 @@ def _reserve(actor, order: SalesOrder, items: list[OrderItem]) -> None:
                 raise Conflict(
                     _("Not enough %(product)s in stock for line %(line)s")
                     % {"product": item.product_code, "line": item.line_no},
-                    code=SalesError.INSUFFICIENT_STOCK,
+                    code="insufficient_stock",
                     field=f"lines[{i}].quantity",
                 ) from refused
 
@@ -521,7 +520,7 @@ def resume_order(*, actor, order_id) -> SalesOrder:
         if order.status != OrderStatus.ON_HOLD:
             raise Conflict(
                 _("Order %(number)s is not on hold") % {"number": order.order_number},
-                code=SalesError.NOT_ON_HOLD,
+                code="not_on_hold",
                 field="status",
             )
         target, order.held_status = order.held_status, ""
@@ -547,7 +546,7 @@ def cancel_order(*, actor, order_id, reason: str = "") -> SalesOrder:
         if order.status in CANCELLABLE_STATUSES and any(i.shipped_quantity > 0 for i in items):
             raise Conflict(
                 _("Something of order %(number)s has shipped: return it instead") % {"number": order.order_number},
-                code=SalesError.ALREADY_SHIPPED,
+                code="already_shipped",
                 field="status",
             )
         order.held_status = ""
