@@ -99,13 +99,13 @@ def test_services_and_lines_of_other_orders_do_not_ship(tenant, confirmed):
                                   "track_inventory": False, "list_price": "50"})  # fmt: skip
     other = confirm(api, order(api, confirmed["party"], [{"product": "FIT", "quantity": "1"},
                                                         {"product": "BOLT", "quantity": "1"}])["id"])  # fmt: skip
+    draft = order(api, confirmed["party"], [{"product": "BOLT", "quantity": "1"}])
     before = _written(tenant)
     service = ship(api, other, {"FIT": "1"}, expect=422)
     assert (service["code"], service["errors"][0]["field"]) == ("not_shippable", "lines[0].order_item")
     foreign = api.post("logistics/shipments", {"sales_order": confirmed["id"], "dispatch": True, "lines": [
         {"order_item": other["lines"][1]["id"], "quantity": "1"}]})  # fmt: skip
     assert foreign.status_code == 422 and foreign.json()["code"] == "wrong_order"
-    draft = order(api, confirmed["party"], [{"product": "BOLT", "quantity": "1"}])
     assert ship(api, draft, {"BOLT": "1"}, expect=409)["code"] == "order_not_shippable"
     assert _written(tenant) == before
 
@@ -128,8 +128,8 @@ def test_batches_are_picked_first_expiry_first(tenant):
         assert held == [("EARLY", 4), ("LATE", 2)]
     sent = ship(api, body, {"SOIL": "5"}, shipped_date=day(2, 2))
     picks = sent["items"][0]["picks"]
-    assert [(p["batch_number"], p["quantity"], p["value"]) for p in picks] == [("EARLY", "4.000", "8.00"),
-                                                                                 ("LATE", "1.000", "3.00")]  # fmt: skip
+    expected = [("EARLY", "4.000", "8.0000"), ("LATE", "1.000", "3.0000")]
+    assert [(p["batch_number"], p["quantity"], p["value"]) for p in picks] == expected
     assert sent["total_cost"] == "11.00"
     with tenant_context(tenant.organization):
         active = [(r.batch.batch_number, r.quantity) for r in

@@ -1,8 +1,8 @@
-"""The demo organization's sales (`comptoir demo`): a carrier, then month by month up to today two orders of the
-demo customers for the stocked products at the shop, confirmed (reserving), shipped (half the months in two
-shipments), delivered a few days later; one order returned in part, one held, one left in draft and one cancelled.
-Written through the real services (sales and logistics); deterministic; skipped when the organization has orders
-already, or no stock at the shop."""
+"""The demo organization's sales (`comptoir demo`): from February (the shop is stocked in January) month by month up
+to today two orders of the demo customers for the stocked products at the shop, confirmed (reserving); one held, one
+cancelled, today's second left in draft. Logistics ships and delivers them (`logistics.services.demo`). Written
+through the real services; deterministic; skipped when the organization has orders already, or no stock at the
+shop."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def seed_demo_sales(*, actor, today: datetime.date) -> list:
         return []
     made = []
     with transaction.atomic():
-        for month in range(1, today.month + 1):
+        for month in range(2, today.month + 1):  # the shop is stocked from January 20th
             for n in range(2):
                 party = customers[(month + n) % len(customers)]
                 first, second = stocked[(month + n) % len(stocked)], stocked[(month + n + 1) % len(stocked)]
