@@ -201,6 +201,11 @@ def return_shipment(*, actor, shipment_id, data: ReturnInput) -> ShipmentReturn:
         record_audit(actor=actor, action=AuditAction.CREATE, obj=record, new={"shipment": str(shipment.pk)})
 
         def post(ret: ShipmentReturn) -> None:
+            # the order first (its lock before the stock's, as a dispatch takes them)
+            returned: dict = defaultdict(lambda: ZERO)
+            for item, quantity in wanted:
+                returned[item.order_item_id] += quantity
+            sales.record_returned_quantities(actor=actor, order_id=order.pk, quantities=dict(returned))
             account = resolve_account(get_setting(COGS_ACCOUNT_SETTING), "account")
             ids = {p["batch"] for item in items for p in item.picks if p["batch"]}
             batch_map = {str(b.pk): b for b in batches().filter(pk__in=ids)} if ids else {}
@@ -230,10 +235,6 @@ def return_shipment(*, actor, shipment_id, data: ReturnInput) -> ShipmentReturn:
             for item, quantity in wanted:
                 item.returned_quantity += quantity
             ShipmentItem.objects.bulk_update(items, ["returned_quantity", "picks"])
-            returned: dict = defaultdict(lambda: ZERO)
-            for item, quantity in wanted:
-                returned[item.order_item_id] += quantity
-            sales.record_returned_quantities(actor=actor, order_id=order.pk, quantities=dict(returned))
             if all(i.returned_quantity >= i.quantity for i in items):
                 transition(shipment, ShipmentStatus.RETURNED, actor=actor)
                 emit_event(event_type=SHIPMENT_RETURNED, payload={"id": shipment.pk, "status": shipment.status},

@@ -63,6 +63,7 @@ from comptoir.sales.module import (
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
+MAX_AMOUNT = Decimal("1e14")  # the header's sums stay within NUMERIC(18, 2)
 CUSTOMER_TYPES = frozenset({PartyType.CUSTOMER, PartyType.BOTH})
 AUDITED = (
     "order_number", "party", "status", "order_date", "currency", "warehouse", "subtotal", "tax_amount",
@@ -232,6 +233,10 @@ def _build_lines(order: SalesOrder, lines, currency) -> list[OrderItem]:
             tax_rate = None if product.vat_exempt else product.tax_rate
         warehouse = resolve_warehouse(line.warehouse, f"{field}.warehouse") if line.warehouse else None
         gross_before = round_money(line.quantity * rate, currency)
+        if gross_before >= MAX_AMOUNT:
+            raise ValidationFailed(
+                _("Line %(line)s is too large an amount") % {"line": i + 1}, code="invalid_amount", field=field
+            )
         discount = round_money(gross_before * line.discount_pct / HUNDRED, currency)
         amount = gross_before - discount
         item = OrderItem(
@@ -277,6 +282,8 @@ def _totals(order: SalesOrder, items: list[OrderItem]) -> None:
 def _check_header(order: SalesOrder) -> None:
     for name in ("shipping_cost", "discount_amount"):
         _money_in(getattr(order, name), order.currency, name)
+    if order.subtotal + order.tax_amount + order.shipping_cost >= MAX_AMOUNT * 100:
+        raise ValidationFailed(_("The order's total is too large"), code="invalid_amount", field="lines")
     if order.discount_amount > order.subtotal + order.tax_amount + order.shipping_cost:
         raise ValidationFailed(
             _("The discount exceeds the order's amount"), code="invalid_amount", field="discount_amount"
