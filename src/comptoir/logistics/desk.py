@@ -194,7 +194,7 @@ shipments_view = DeskView(
         label=_("Items"),
         rows=lambda s: list(s.items.all()),
         columns=(
-            Column("line_no", _("#"), kind="number"),
+            Column("line_no", _("Line"), kind="number"),
             Column("product.code", _("Product")),
             Column("quantity", _("Quantity"), kind="number"),
             Column("batch.batch_number", _("Batch")),
@@ -325,7 +325,7 @@ returns_view = DeskView(
         label=_("Lines"),
         rows=lambda r: list(r.lines.all()),
         columns=(
-            Column("line_no", _("#"), kind="number"),
+            Column("line_no", _("Line"), kind="number"),
             Column("product.code", _("Product")),
             Column("quantity", _("Quantity"), kind="number"),
             Column("cost", _("Cost"), kind="amount"),

@@ -172,7 +172,7 @@ orders_view = DeskView(
         label=_("Lines"),
         rows=lambda o: list(o.lines.all()),
         columns=(
-            Column("line_no", _("#"), kind="number"),
+            Column("line_no", _("Line"), kind="number"),
             Column("product_code", _("Product")),
             Column("product_name", _("Name")),
             Column("quantity", _("Ordered"), kind="number"),

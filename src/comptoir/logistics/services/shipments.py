@@ -44,7 +44,9 @@ from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.locks import lock_row
+from comptoir.platform.money import round_money
 from comptoir.platform.queries.configuration import get_setting
+from comptoir.platform.queries.core import current_organization
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.events import emit_event
 from comptoir.platform.services.numbering import next_number
@@ -336,6 +338,7 @@ def _dispatch(actor, shipment: Shipment, day: datetime.date) -> None:
         actor=actor, order_id=order_id, item_ids=[i.order_item_id for i in items]
     )
     cogs = resolve_account(get_setting(COGS_ACCOUNT_SETTING), "account")
+    currency = current_organization().base_currency
     warehouse = shipment.from_warehouse
     moves: list[Move] = []
     owners: list[ShipmentItem] = []
@@ -377,7 +380,7 @@ def _dispatch(actor, shipment: Shipment, day: datetime.date) -> None:
                 "batch": str(move.batch.pk) if move.batch else None,
                 "batch_number": move.batch.batch_number if move.batch else None,
                 "quantity": str(move.quantity),
-                "value": str(move.value),
+                "value": str(round_money(move.value, currency)),
             }
         )
     for item in items:

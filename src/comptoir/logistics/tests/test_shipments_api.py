@@ -128,7 +128,7 @@ def test_batches_are_picked_first_expiry_first(tenant):
         assert held == [("EARLY", 4), ("LATE", 2)]
     sent = ship(api, body, {"SOIL": "5"}, shipped_date=day(2, 2))
     picks = sent["items"][0]["picks"]
-    expected = [("EARLY", "4.000", "8.0000"), ("LATE", "1.000", "3.0000")]
+    expected = [("EARLY", "4.000", "8.00"), ("LATE", "1.000", "3.00")]
     assert [(p["batch_number"], p["quantity"], p["value"]) for p in picks] == expected
     assert sent["total_cost"] == "11.00"
     with tenant_context(tenant.organization):

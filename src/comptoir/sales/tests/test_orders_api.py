@@ -249,3 +249,11 @@ def test_another_organizations_references_are_unknown(tenant, other_tenant, shop
     )
     refused = order(tenant.api, shop["id"], [{"product": "THEIRS", "quantity": "1"}], expect=422)
     assert refused["errors"][0]["field"] == "lines[0].product"
+
+
+def test_a_refusal_is_in_the_language_of_the_request(tenant, shop):
+    supplier = customer(tenant.api, "Fournisseur", party_type="SUPPLIER")
+    body = {"party": supplier["id"], "order_date": day(2, 1), "lines": [{"product": "BOLT", "quantity": "1"}]}
+    refused = tenant.api.post("sales/orders", body, headers={"Accept-Language": "ru"}).json()
+    message = "Fournisseur не является клиентом"
+    assert (refused["code"], refused["errors"][0]["message"]) == ("wrong_party_type", message)
