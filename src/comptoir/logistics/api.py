@@ -42,6 +42,7 @@ router = Router(tags=["logistics"], auth=ModuleGuard("logistics"))
 
 @router.get("/carriers", response=CarrierPage)
 def list_carriers(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[CarrierFilters]):
+    """The carriers, by code."""
     authorize(request, "logistics.view_carrier")
     return list_or_export(
         request, queries.carriers(**filters.dict()), page, export, allowed_ordering={"code", "name"},
@@ -51,18 +52,21 @@ def list_carriers(request, page: Query[PageParams], export: Query[ExportParams],
 
 @router.post("/carriers", response={201: CarrierOut})
 def create_carrier(request, body: CarrierIn):
+    """A carrier (a shipment without one is the company's own delivery)."""
     actor = authorize(request, "logistics.add_carrier")
     return Status(201, carriers.create_carrier(actor=actor.user, data=carriers.CarrierInput(**body.dict())))
 
 
 @router.get("/carriers/{carrier_id}", response=CarrierOut)
 def get_carrier(request, carrier_id: uuid.UUID):
+    """One carrier."""
     authorize(request, "logistics.view_carrier")
     return queries.access_carrier(carrier_id)
 
 
 @router.patch("/carriers/{carrier_id}", response=CarrierOut)
 def update_carrier(request, carrier_id: uuid.UUID, body: CarrierPatch):
+    """Change a carrier, or deactivate it."""
     actor = authorize(request, "logistics.change_carrier")
     queries.access_carrier(carrier_id)
     patch = carriers.CarrierPatch.from_schema(body)
@@ -98,6 +102,7 @@ def create_shipment(request, body: ShipmentIn):
 
 @router.get("/shipments/{shipment_id}", response=ShipmentDetail)
 def get_shipment(request, shipment_id: uuid.UUID):
+    """One shipment with its lines, the batches they left from and their cost."""
     authorize(request, "logistics.view_shipment")
     return queries.access_shipment(shipment_id)
 
@@ -191,6 +196,7 @@ def return_shipment(request, shipment_id: uuid.UUID, body: ReturnIn | None = Non
 
 @router.get("/returns", response=ReturnPage)
 def list_returns(request, page: Query[PageParams], export: Query[ExportParams], filters: Query[ReturnFilters]):
+    """The returns of delivered shipments, latest first; `credited=false`: those to credit."""
     authorize(request, "logistics.view_shipmentreturn")
     return list_or_export(
         request, queries.returns(**filters.dict()), page, export, allowed_ordering={"return_date", "created_at"},
@@ -200,5 +206,6 @@ def list_returns(request, page: Query[PageParams], export: Query[ExportParams], 
 
 @router.get("/returns/{return_id}", response=ReturnDetail)
 def get_return(request, return_id: uuid.UUID):
+    """One return with its quantities, costs and selling values."""
     authorize(request, "logistics.view_shipmentreturn")
     return queries.access_return(return_id)

@@ -226,7 +226,7 @@ class ShipmentDetail(ShipmentOut):
     to_address_snapshot: dict
     journal_entry: uuid.UUID | None
     notes: str
-    items: list[ShipmentItemOut]
+    lines: list[ShipmentItemOut]
     returns: list[uuid.UUID]
 
     @staticmethod
@@ -234,7 +234,7 @@ class ShipmentDetail(ShipmentOut):
         return obj.journal_entry_id
 
     @staticmethod
-    def resolve_items(obj):
+    def resolve_lines(obj):
         return list(obj.items.all())
 
     @staticmethod

@@ -66,6 +66,7 @@ def create_order(request, body: OrderIn):
 
 @router.get("/orders/{order_id}", response=OrderDetail)
 def get_order(request, order_id: uuid.UUID):
+    """One sales order with its lines and their shipped, delivered, invoiced and returned quantities."""
     authorize(request, "sales.view_salesorder")
     return queries.access_order(order_id)
 
@@ -109,6 +110,7 @@ def confirm_order(request, order_id: uuid.UUID, body: ConfirmIn | None = None):
 
 @router.post("/orders/{order_id}/hold", response=OrderDetail)
 def hold_order(request, order_id: uuid.UUID, body: ReasonIn | None = None):
+    """PENDING/CONFIRMED/IN_PROGRESS → ON_HOLD; the reservations stay."""
     actor = authorize(request, "sales.change_salesorder")
     queries.access_order(order_id)
     orders.hold_order(actor=actor.user, order_id=order_id, reason=body.reason if body else "")
@@ -117,6 +119,7 @@ def hold_order(request, order_id: uuid.UUID, body: ReasonIn | None = None):
 
 @router.post("/orders/{order_id}/resume", response=OrderDetail)
 def resume_order(request, order_id: uuid.UUID):
+    """ON_HOLD → the status it was held from."""
     actor = authorize(request, "sales.change_salesorder")
     queries.access_order(order_id)
     orders.resume_order(actor=actor.user, order_id=order_id)

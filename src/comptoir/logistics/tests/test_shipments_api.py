@@ -127,7 +127,7 @@ def test_batches_are_picked_first_expiry_first(tenant):
         held = sorted((r.batch.batch_number, r.quantity) for r in StockReservation.objects.select_related("batch"))
         assert held == [("EARLY", 4), ("LATE", 2)]
     sent = ship(api, body, {"SOIL": "5"}, shipped_date=day(2, 2))
-    picks = sent["items"][0]["picks"]
+    picks = sent["lines"][0]["picks"]
     expected = [("EARLY", "4.000", "8.00"), ("LATE", "1.000", "3.00")]
     assert [(p["batch_number"], p["quantity"], p["value"]) for p in picks] == expected
     assert sent["total_cost"] == "11.00"
@@ -145,7 +145,7 @@ def test_returns_only_of_delivered_shipments_and_never_more_than_shipped(tenant,
     assert early.status_code == 409 and early.json()["code"] == "not_delivered"
     api.post(f"logistics/shipments/{sent['id']}/deliver", {"delivered_date": day(2, 3)})
     before = _written(tenant)
-    item = sent["items"][0]["id"]
+    item = sent["lines"][0]["id"]
     too_many = api.post(
         f"logistics/shipments/{sent['id']}/return", {"lines": [{"shipment_item": item, "quantity": "4"}]}
     )
