@@ -3,6 +3,8 @@ demo year up to today; shipped, delivered, one partly returned; the stock still 
 
 import datetime
 
+import pytest
+
 from comptoir.accounting.services.books import check_books
 from comptoir.accounting.services.demo import seed_demo_books
 from comptoir.catalog.services.demo import seed_demo_catalog
@@ -18,18 +20,19 @@ from comptoir.sales.services.demo import seed_demo_sales
 TODAY = datetime.date(2026, 6, 15)
 
 
-def test_the_demo_orders_and_deliveries(tenant):
+@pytest.mark.parametrize("today", [TODAY, datetime.date(2026, 12, 6)])
+def test_the_demo_orders_and_deliveries(tenant, today):
     with tenant_context(tenant.organization, user=tenant.owner):
-        seed_demo_books(actor=tenant.owner, today=TODAY)
-        seed_demo_parties(actor=tenant.owner, today=TODAY)
-        seed_demo_catalog(actor=tenant.owner, today=TODAY)
-        seed_demo_stock(actor=tenant.owner, today=TODAY)
-        orders = seed_demo_sales(actor=tenant.owner, today=TODAY)
+        seed_demo_books(actor=tenant.owner, today=today)
+        seed_demo_parties(actor=tenant.owner, today=today)
+        seed_demo_catalog(actor=tenant.owner, today=today)
+        seed_demo_stock(actor=tenant.owner, today=today)
+        orders = seed_demo_sales(actor=tenant.owner, today=today)
         assert len(orders) >= 6
-        assert seed_demo_logistics(actor=tenant.owner, today=TODAY, orders=orders) >= len(orders)
+        assert seed_demo_logistics(actor=tenant.owner, today=today, orders=orders) >= len(orders)
         statuses = set(SalesOrder.objects.values_list("status", flat=True))
         assert {"DELIVERED", "DRAFT", "CANCELLED", "ON_HOLD"} <= statuses
         assert Shipment.objects.filter(status="DELIVERED").exists() and ShipmentReturn.objects.count() == 1
         assert check_stock() == [] and check_books() == []
-        assert seed_demo_sales(actor=tenant.owner, today=TODAY) == []  # once
-        assert seed_demo_logistics(actor=tenant.owner, today=TODAY, orders=orders) == 0
+        assert seed_demo_sales(actor=tenant.owner, today=today) == []  # once
+        assert seed_demo_logistics(actor=tenant.owner, today=today, orders=orders) == 0
