@@ -9,8 +9,10 @@ import pytest
 from comptoir.accounting.errors import AccountingError
 from comptoir.catalog.errors import CatalogError
 from comptoir.identity.errors import IdentityError
+from comptoir.logistics.errors import LogisticsError
 from comptoir.parties.errors import PartiesError
 from comptoir.platform.errors import DomainError, PlatformError
+from comptoir.sales.errors import SalesError
 
 ROOT = Path(__file__).resolve().parents[1] / "src" / "comptoir"
 CODE_RE = re.compile(r'\bcode ?= ?"([a-z_]+)"')
@@ -32,6 +34,8 @@ def _codes_in(app: str) -> set[str]:
         ("accounting", AccountingError),
         ("parties", PartiesError),
         ("catalog", CatalogError),
+        ("sales", SalesError),
+        ("logistics", LogisticsError),
     ],
 )
 def test_every_code_raised_by_an_app_is_declared(app, enum):

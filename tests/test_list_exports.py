@@ -65,6 +65,10 @@ LISTS = {
     "purchasing/orders": {},
     "purchasing/receipts": {},
     "purchasing/returns": {},
+    "sales/orders": {},
+    "logistics/carriers": {},
+    "logistics/shipments": {},
+    "logistics/returns": {},
 }
 
 

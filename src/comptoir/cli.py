@@ -220,10 +220,12 @@ def ensure_demo() -> tuple[str, str, bool]:
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.inventory.services.demo import seed_demo_stock
+    from comptoir.logistics.services.demo import seed_demo_logistics
     from comptoir.parties.services.demo import seed_demo_parties
     from comptoir.platform.services import OrganizationInput
     from comptoir.platform.tenancy import tenant_context
     from comptoir.purchasing.services.demo import seed_demo_purchasing
+    from comptoir.sales.services.demo import seed_demo_sales
 
     if User.objects.filter(email=DEMO_EMAIL).exists():
         return DEMO_EMAIL, DEMO_PASSWORD, False
@@ -239,6 +241,8 @@ def ensure_demo() -> tuple[str, str, bool]:
         seed_demo_catalog(actor=owner, today=timezone.localdate())
         seed_demo_stock(actor=owner, today=timezone.localdate())
         seed_demo_purchasing(actor=owner, today=timezone.localdate())
+        orders = seed_demo_sales(actor=owner, today=timezone.localdate())
+        seed_demo_logistics(actor=owner, today=timezone.localdate(), orders=orders)
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 

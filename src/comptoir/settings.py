@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "comptoir.catalog.apps.CatalogConfig",
     "comptoir.inventory.apps.InventoryConfig",
     "comptoir.purchasing.apps.PurchasingConfig",
+    "comptoir.sales.apps.SalesConfig",
+    "comptoir.logistics.apps.LogisticsConfig",
 ]
 
 MIDDLEWARE = [

@@ -29,7 +29,10 @@ NOTES = ModuleSpec(name="notes", label="Notes", depends_on=("platform",))
 
 def test_the_installed_modules_are_discovered_in_dependency_order():
     names = [m.name for m in registry().modules]
-    assert names == ["platform", "identity", "accounting", "parties", "catalog", "inventory", "purchasing"]
+    assert names == [
+        *("platform", "identity", "accounting", "parties", "catalog", "inventory"),
+        *("purchasing", "sales", "logistics"),
+    ]
     assert registry().module("accounting").depends_on == ("platform",)
     with pytest.raises(UnknownModule):
         registry().module("astrology")
@@ -87,6 +90,8 @@ def test_role_templates_gather_the_grants_of_every_module():
         "inventory.view_*",
         "purchasing.view_*",
         "purchasing.change_purchaseorder",
+        "sales.view_*",
+        "logistics.view_*",
     }
     catalogue = permission_catalogue()
     assert catalogue["accounting.reopen_period"] == ("Reopen a closed fiscal period or year", "accounting")
@@ -136,6 +141,8 @@ def test_the_example_of_the_guide_is_a_valid_module():
         "catalog",
         "inventory",
         "purchasing",
+        "sales",
+        "logistics",
         "helpdesk",
     ]
     assert "helpdesk.ticket.opened" in extended.events

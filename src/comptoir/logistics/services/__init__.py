@@ -1,0 +1,1 @@
+"""Logistics' writes: `carriers`, `shipments` (create, dispatch, track, deliver, cancel) and `returns`."""
