@@ -217,6 +217,7 @@ def ensure_demo() -> tuple[str, str, bool]:
 
     from comptoir.accounting.services.demo import seed_demo_books
     from comptoir.catalog.services.demo import seed_demo_catalog
+    from comptoir.hr.services.demo import seed_demo_hr
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.inventory.services.demo import seed_demo_stock
@@ -237,6 +238,7 @@ def ensure_demo() -> tuple[str, str, bool]:
         seed_demo_parties(actor=owner, today=timezone.localdate())
         seed_demo_catalog(actor=owner, today=timezone.localdate())
         seed_demo_stock(actor=owner, today=timezone.localdate())
+        seed_demo_hr(actor=owner, today=timezone.localdate())
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 

@@ -23,8 +23,10 @@ from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.queries.configuration import get_setting
+from comptoir.platform.queries.core import default_workspace_id
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.events import emit_event
+from comptoir.platform.tenancy import require_org_id
 
 AUDITED = ("employee", "date", "check_in", "check_out", "hours_worked", "overtime_hours", "status", "notes")
 CENT = Decimal("0.01")
@@ -173,3 +175,44 @@ def update_attendance(*, actor, attendance_id, changes: AttendancePatch) -> Atte
         if after != before:
             record_audit(actor=actor, action=AuditAction.UPDATE, obj=row, old=before, new=after)
     return row
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class AttendanceDay:
+    """One day of a batch (a time clock's export): the check-in and check-out, or a status without them."""
+
+    date: datetime.date
+    check_in: datetime.datetime | None = None
+    check_out: datetime.datetime | None = None
+    status: str = AttendanceStatus.PRESENT
+
+
+def import_attendance(*, actor, employee: str, days: list[AttendanceDay]) -> int:
+    """Record many days of one employee at once (a time clock's export), with the same rules as one record (hours
+    computed, one record per day: a day already recorded, or given twice, refuses the whole batch); one audit row
+    and one event for the batch. Returns the number of records."""
+    with transaction.atomic():
+        person = lock_employee(queries.resolve_employee(employee).pk)
+        if person.status != EmployeeStatus.ACTIVE:
+            raise ValidationFailed(_("The employee is not active"), code="not_active", field="employee")
+        dates = [d.date for d in days]
+        taken = Attendance.objects.filter(employee=person, date__in=dates).exists()
+        if taken or len(set(dates)) != len(dates):
+            raise Conflict(_duplicate(), code="duplicate_attendance", field="date")
+        if dates and min(dates) < person.hire_date:
+            raise ValidationFailed(_("The employee was not hired yet on this day"), code="invalid", field="date")
+        rows = []
+        for d in days:
+            row = Attendance(employee=person, date=d.date, check_in=d.check_in, check_out=d.check_out,
+                             status=d.status, created_by=actor, updated_by=actor)  # fmt: skip
+            _compute(row)
+            rows.append(row)
+        workspace, org_id = default_workspace_id(), require_org_id()
+        for row in rows:
+            row.workspace_id, row.organization_id = workspace, org_id
+        Attendance.objects.bulk_create(rows)
+        record_audit(actor=actor, action=AuditAction.IMPORT, obj=person,
+                     new={"attendance_days": len(rows), "from": min(dates, default=None), "to": max(dates, default=None)})  # fmt: skip  # noqa: E501
+        emit_event(event_type=ATTENDANCE_RECORDED,
+                   payload={"employee": person.pk, "days": len(rows)}, source=person)  # fmt: skip
+    return len(rows)
