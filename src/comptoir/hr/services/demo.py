@@ -19,6 +19,7 @@ from comptoir.hr import queries
 from comptoir.hr.constants import AttendanceStatus
 from comptoir.hr.models import Employee
 from comptoir.hr.services import attendance, employees, leave, organization, recruitment, reviews, training
+from comptoir.platform.errors import DomainError
 
 # (code, name, cost center, positions)
 DEPARTMENTS = (
@@ -36,8 +37,16 @@ LAST = ("Martin", "Bernard", "Thomas", "Petit", "Robert", "Richard", "Durand", "
         "Dupont", "Lambert", "Fontaine", "Rousseau")  # fmt: skip
 # department of each of the 25 employees (the first of each heads it)
 PLACES = ("MGMT",) + ("SALES",) * 7 + ("OPS",) * 9 + ("FIN",) * 5 + ("HR",) * 3
-HOLIDAYS = ((1, 1, "New Year's Day"), (5, 1, "Labour Day"), (5, 8, "Victory in Europe Day"), (7, 14, "Bastille Day"),
-            (8, 15, "Assumption"), (11, 1, "All Saints' Day"), (11, 11, "Armistice Day"), (12, 25, "Christmas"))  # fmt: skip
+HOLIDAYS = (
+    (1, 1, "New Year's Day"),
+    (5, 1, "Labour Day"),
+    (5, 8, "Victory in Europe Day"),
+    (7, 14, "Bastille Day"),
+    (8, 15, "Assumption"),
+    (11, 1, "All Saints' Day"),
+    (11, 11, "Armistice Day"),
+    (12, 25, "Christmas"),
+)
 
 
 def _ascii(text: str) -> str:
@@ -59,8 +68,9 @@ def seed_demo_hr(*, actor, today: datetime.date) -> int:
             create_cost_center(actor=actor, data=CostCenterInput(code=cost_center, name=name))
             organization.create_department(
                 actor=actor,
-                data=organization.DepartmentInput(name=name, code=code, cost_center=cost_center,
-                                                  parent=None if code == "MGMT" else "MGMT"),  # fmt: skip
+                data=organization.DepartmentInput(
+                    name=name, code=code, cost_center=cost_center, parent=None if code == "MGMT" else "MGMT"
+                ),  # fmt: skip
             )
             for position_code, title in titles:
                 organization.create_position(actor=actor, data=organization.PositionInput(
@@ -89,8 +99,9 @@ def seed_demo_hr(*, actor, today: datetime.date) -> int:
             )  # fmt: skip
             if head is None:
                 heads[department] = employee
-                organization.update_department(actor=actor, department_id=queries.resolve_department(department).pk,
-                                               changes=organization.DepartmentPatch(manager=str(employee.pk)))  # fmt: skip
+                department_id = queries.resolve_department(department).pk
+                changes = organization.DepartmentPatch(manager=str(employee.pk))
+                organization.update_department(actor=actor, department_id=department_id, changes=changes)
             people.append(employee)
         for past in range(min(p.hire_date.year for p in people), year + 1):
             leave.accrue_leave(actor=actor, year=past)
@@ -114,17 +125,24 @@ def _leave_year(actor, person, n: int, today: datetime.date) -> None:
     for i, (kind, first, days) in enumerate(plans):
         if first < person.hire_date or first.year != year or (first + datetime.timedelta(days=days)).year != year:
             continue
-        try:
-            request = leave.submit_leave(actor=actor, data=leave.LeaveInput(
-                employee=str(person.pk), leave_type=kind, start_date=first,
-                end_date=first + datetime.timedelta(days=days - 1), reason="Demo"))  # fmt: skip
-        except Exception:  # noqa: BLE001 (a weekend-only or unfunded plan is simply skipped)
+        request = _submit(actor, person, kind, first, days)
+        if request is None:
             continue
         approver = actor
         if i == len(plans) - 1 and n % 3 == 0:
             leave.reject_leave(actor=approver, leave_id=request.pk, reason="Peak season")
         elif i < len(plans) - 1 or n % 3 == 1:
             leave.approve_leave(actor=approver, leave_id=request.pk)
+
+
+def _submit(actor, person, kind: str, first: datetime.date, days: int):
+    """The request, or None where the plan is refused (a weekend only, not enough days left)."""
+    data = leave.LeaveInput(employee=str(person.pk), leave_type=kind, start_date=first,
+                            end_date=first + datetime.timedelta(days=days - 1), reason="Demo")  # fmt: skip
+    try:
+        return leave.submit_leave(actor=actor, data=data)
+    except DomainError:
+        return None
 
 
 def _attendance_year(actor, person, n: int, start: datetime.date, today: datetime.date) -> None:
@@ -144,8 +162,8 @@ def _attendance_year(actor, person, n: int, start: datetime.date, today: datetim
             late = (i + n) % 23 == 0
             arrive = _aware(day, 9 if late else 8, 20 if late else 5 * (n % 6))
             leave_at = _aware(day, 17 + (i + n) % 3, 10 * (n % 5))
-            days.append(attendance.AttendanceDay(date=day, check_in=arrive, check_out=leave_at,
-                                                 status=AttendanceStatus.LATE if late else AttendanceStatus.PRESENT))  # fmt: skip
+            status = AttendanceStatus.LATE if late else AttendanceStatus.PRESENT
+            days.append(attendance.AttendanceDay(date=day, check_in=arrive, check_out=leave_at, status=status))
     if days:
         attendance.import_attendance(actor=actor, employee=str(person.pk), days=days)
 
