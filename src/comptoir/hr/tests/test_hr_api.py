@@ -281,3 +281,44 @@ def test_lists_read_a_constant_number_of_statements(tenant, path, params):
                                               "end_date": day(20)})  # fmt: skip
     accrue(tenant.api)
     assert measure() == few
+
+
+def test_check_in_and_out_of_ones_own_day(tenant):
+    _me, _user, api = linked(tenant)
+    record = api.post("hr/attendance/check-in", {})
+    assert record.status_code == 201 and record.json()["check_in"], record.json()
+    _refused(api.post("hr/attendance/check-in", {}), 409, "duplicate_attendance")
+    out = api.post("hr/attendance/check-out", {}).json()
+    assert out["check_out"] and out["id"] == record.json()["id"]
+    _refused(api.post("hr/attendance/check-out", {}), 409, "not_checked_in")
+
+
+def test_accrual_pro_rates_a_joiner_and_carries_over_at_most_the_maximum(tenant):
+    joiner = employee(tenant.api, "Jo", "Joiner", hire_date=f"{YEAR}-07-10")
+    veteran = employee(tenant.api, "Ve", "Teran", hire_date=f"{YEAR - 1}-01-01")
+    accrue(tenant.api)
+    balances = {
+        (b["employee"]["id"], b["leave_type"]): b
+        for b in tenant.api.get("hr/leave-balances", year=YEAR).json()["items"]
+    }
+    assert balances[(joiner["id"], "ANNUAL")]["total_days"] == "12.0"  # 24 × 6 / 12
+    assert balances[(joiner["id"], "SICK")]["total_days"] == "5.0"
+    assert balances[(veteran["id"], "ANNUAL")]["carried_over_days"] == "5.0"  # 24 left, at most 5 carried
+    assert tenant.api.post("hr/leave-balances/accrue", {"year": YEAR}).json() == {"created": 0}
+
+
+def test_termination_deactivates_the_member(tenant):
+    from comptoir.platform.models import OrganizationMember
+
+    me, user, api = linked(tenant)
+    done = tenant.api.post(f"hr/employees/{me['id']}/status", {"status": "TERMINATED"})
+    assert done.json()["status"] == "TERMINATED" and done.json()["termination_date"]
+    with tenant_context(tenant.organization):
+        assert not OrganizationMember.objects.get(user=user).is_active
+
+
+def test_an_employee_cannot_change_statuses_nor_approve(tenant):
+    me, _user, api = linked(tenant)
+    _refused(api.post(f"hr/employees/{me['id']}/status", {"status": "INACTIVE"}), 403, "permission_denied")
+    _refused(api.post("hr/employees", {"first_name": "A", "last_name": "B", "hire_date": day(0)}), 403,
+             "permission_denied")  # fmt: skip
