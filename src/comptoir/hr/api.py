@@ -632,6 +632,20 @@ def enroll(request, body: EnrollmentIn):
     return Status(201, queries.access_enrollment(row.pk))
 
 
+@router.get("/enrollments/{enrollment_id}", response=EnrollmentOut)
+def get_enrollment(request, enrollment_id: uuid.UUID):
+    """One enrollment (within the record rule)."""
+    authorize(request, "hr.view_trainingenrollment")
+    return queries.access_enrollment(enrollment_id)
+
+
+@router.get("/enrollments/{enrollment_id}/certificates", response=list[CertificateOut])
+def list_certificates(request, enrollment_id: uuid.UUID):
+    """The certificates of an enrollment within the record rule (download them from platform attachments)."""
+    authorize(request, "hr.view_trainingenrollment")
+    return list(queries.certificates(queries.access_enrollment(enrollment_id)))
+
+
 @router.post("/enrollments/{enrollment_id}/status", response=EnrollmentOut)
 def move_enrollment(request, enrollment_id: uuid.UUID, body: EnrollmentStatusIn):
     """Start, complete (with a grade), fail or drop the enrollment."""

@@ -120,6 +120,14 @@ departments = DeskView(
             actor=actor.user, data=organization.DepartmentInput(**body.dict())
         ),
     ),
+    related=lambda d: [
+        (_("Employees"), f"{reverse('desk:list', args=('hr', 'employees'))}?department={d.pk}"),
+        *(
+            [(_("Budgets"), f"{reverse('desk:list', args=('accounting', 'budgets'))}?cost_center={d.cost_center.code}")]
+            if d.cost_center_id
+            else []
+        ),
+    ],
     empty=_("No department yet: add the first one."),
 )
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from comptoir.accounting.queries.budgets import budgets
 from comptoir.hr.constants import LEAVE_HOLDING, EmployeeStatus, LeaveStatus, LeaveType
 from comptoir.hr.models import (
     Attendance,
@@ -36,6 +37,7 @@ from comptoir.hr.module import MANAGE_ALL, WORK_WEEK
 from comptoir.identity.queries import member_permissions
 from comptoir.platform import crypto
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.queries.attachments import attachments
 from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.filters import filter_present, within_dates
 from comptoir.platform.tenancy import current_user_id, require_org_id
@@ -137,6 +139,13 @@ def access_department(department_id) -> Department:
 
 def resolve_department(ref, field: str = "department") -> Department:
     return _by_id_or_code(Department.objects.all(), ref, field, "code", _("No department “%(ref)s”"))
+
+
+def department_budgets(department: Department):
+    """The department's budgets: those of its cost center (accounting's budgets; none without a cost center)."""
+    if department.cost_center_id is None:
+        return budgets().none()
+    return budgets(cost_center=str(department.cost_center_id))
 
 
 def positions(*, department=None, is_active=None, q=None):
@@ -415,6 +424,11 @@ def access_enrollment(enrollment_id) -> TrainingEnrollment:
     if row is None:
         raise NotFound(_("No such enrollment"))
     return row
+
+
+def certificates(enrollment: TrainingEnrollment):
+    """The certificates (attachments) of an enrollment, oldest first."""
+    return attachments(owner_type="hr.trainingenrollment", owner_id=enrollment.pk).order_by("created_at")
 
 
 # ---- for payroll -----------------------------------------------------------------------------------------------

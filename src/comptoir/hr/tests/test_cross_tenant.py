@@ -32,6 +32,8 @@ ENDPOINTS = [
     ("post", "hr/candidates/{candidate}/hire", {"hire_date": "2030-01-01"}),
     ("get", "hr/training-programs/{program}", None),
     ("post", "hr/training-programs/{program}/status", {"status": "IN_PROGRESS"}),
+    ("get", "hr/enrollments/{enrollment}", None),
+    ("get", "hr/enrollments/{enrollment}/certificates", None),
     ("post", "hr/enrollments/{enrollment}/status", {"status": "IN_PROGRESS"}),
 ]
 

@@ -247,6 +247,11 @@ def test_training_capacity_completion_and_certificate(tenant):
     assert attached.status_code == 201, attached.json()
     listed = tenant.api.get("platform/attachments", owner_type="hr.trainingenrollment", owner_id=first["id"])
     assert listed.json()["items"][0]["file_name"] == "certificate.pdf"
+    assert [c["file_name"] for c in tenant.api.get(f"hr/enrollments/{first['id']}/certificates").json()] == [
+        "certificate.pdf"
+    ]
+    second = tenant.api.post("hr/enrollments", {"program": program["id"], "employee": a["id"]})
+    assert second.status_code == 422
 
 
 @pytest.mark.parametrize(
@@ -322,3 +327,23 @@ def test_an_employee_cannot_change_statuses_nor_approve(tenant):
     _refused(api.post(f"hr/employees/{me['id']}/status", {"status": "INACTIVE"}), 403, "permission_denied")
     _refused(api.post("hr/employees", {"first_name": "A", "last_name": "B", "hire_date": day(0)}), 403,
              "permission_denied")  # fmt: skip
+
+
+def test_a_department_budget_is_the_budget_of_its_cost_center(tenant):
+    from comptoir.hr import queries
+
+    assert tenant.api.post("accounting/cost-centers", {"code": "CC-OPS", "name": "Operations"}).status_code == 201
+    department(tenant.api, code="OPS", cost_center="CC-OPS")
+    department(tenant.api, name="Idle", code="IDLE")
+    budget = {"name": "Ops rent", "fiscal_year": str(YEAR - 1), "account": "6100", "cost_center": "CC-OPS",
+              "allocated_amount": "1200"}  # fmt: skip
+    created = tenant.api.post("accounting/budgets", budget)
+    assert created.status_code == 201, created.json()
+    with tenant_context(tenant.organization):
+        ops, idle = (
+            queries.access_department(Department.objects.get(code="OPS").pk),
+            Department.objects.get(code="IDLE"),
+        )
+        assert [b.name for b in queries.department_budgets(ops)] == ["Ops rent"]
+        assert list(queries.department_budgets(idle)) == []
+    _refused(tenant.api.post("hr/departments", {"name": "X", "cost_center": "NOPE"}), 422, "unknown", "cost_center")

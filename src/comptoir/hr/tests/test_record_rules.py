@@ -84,3 +84,20 @@ def test_desk_pages_follow_the_rule(tenant, people):
     assert 'data-testid="balances"' in me and "Unpaid" in me
     calendar = client.get(f"/hr/pages/leave-calendar/?month={day(0)[:7]}")
     assert calendar.status_code == 200
+
+
+def test_reviews_and_enrollments_follow_the_rule(tenant, people):
+    api, worker, stranger, boss = people["worker_api"], people["worker"], people["stranger"], people["boss"]
+    program = tenant.api.post("hr/training-programs", {"title": "Safety"}).json()
+    enrolled = {p["id"]: tenant.api.post("hr/enrollments", {"program": program["id"], "employee": p["id"]}).json()
+                for p in (worker, stranger)}  # fmt: skip
+    period = {"period_start": day(0), "period_end": day(30), "rating": "4"}
+    theirs = tenant.api.post("hr/reviews", {"employee": stranger["id"], "reviewer": boss["id"], **period}).json()
+    mine = tenant.api.post("hr/reviews", {"employee": worker["id"], "reviewer": boss["id"], **period}).json()
+    assert [e["id"] for e in api.get("hr/enrollments").json()["items"]] == [enrolled[worker["id"]]["id"]]
+    assert api.get(f"hr/enrollments/{enrolled[stranger['id']]['id']}").status_code == 404
+    assert api.get(f"hr/enrollments/{enrolled[stranger['id']]['id']}/certificates").status_code == 404
+    assert [r["id"] for r in api.get("hr/reviews").json()["items"]] == [mine["id"]]
+    assert api.get(f"hr/reviews/{theirs['id']}").status_code == 404
+    # the boss wrote the stranger's review: they see it as its reviewer
+    assert people["boss_api"].get(f"hr/reviews/{theirs['id']}").status_code == 200
