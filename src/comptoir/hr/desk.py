@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from ninja import Schema
+from pydantic import Field as SchemaField
 
 from comptoir.desk.declarations import (
     Action,
@@ -59,6 +61,7 @@ from comptoir.hr.services import attendance as attendance_services
 from comptoir.hr.services import employees as employee_services
 from comptoir.hr.services import leave as leave_services
 from comptoir.hr.services import organization, recruitment, training
+from comptoir.platform.errors import PermissionDenied
 
 
 def _choices(enum) -> tuple[Choice, ...]:
@@ -179,6 +182,50 @@ EMPLOYEE_FIELDS = (
 )
 
 
+EDIT_FIELDS = (
+    Field("phone", _("Phone")),
+    Field("address", _("Address"), widget="textarea", wide=True),
+    Field("email", _("E-mail"), help=_("HR only")),
+    Field("department", _("Department"), help=_("HR only")),
+    Field("position", _("Position"), help=_("HR only")),
+    Field("reports_to", _("Manager"), help=_("HR only")),
+)
+
+
+def _edit_employee(actor, body, obj):
+    """The API's rule: HR changes any field; an employee only the personal fields of their own profile."""
+    self_service = not actor.can(MANAGE_ALL)
+    if self_service and obj.user_id != actor.user.pk:
+        raise PermissionDenied(_("Only HR changes another employee's profile"), code="not_editable_by_employee")
+    initial = _employee_initial(obj)
+    sent = {k: v for k, v in body.dict(exclude_unset=True).items() if (v or "") != (initial.get(k) or "")}
+    changes = employee_services.EmployeePatch(**{k: (v or None) for k, v in sent.items()})
+    return employee_services.update_employee(actor=actor.user, employee_id=obj.pk, changes=changes,
+                                             self_service=self_service)  # fmt: skip
+
+
+def _employee_initial(employee) -> dict:
+    return {
+        "phone": employee.phone,
+        "address": employee.address,
+        "email": employee.email,
+        "department": employee.department.code if employee.department_id else "",
+        "position": employee.position.code if employee.position_id else "",
+        "reports_to": employee.reports_to.employee_number if employee.reports_to_id else "",
+    }
+
+
+class EmployeeDeskPatch(Schema):
+    """The desk's edit form: an employee sends only the personal fields (the others are left as they are)."""
+
+    phone: str | None = SchemaField(None, max_length=50)
+    address: str | None = SchemaField(None, max_length=10_000)
+    email: str | None = SchemaField(None, max_length=254)
+    department: str | None = SchemaField(None, max_length=100)
+    position: str | None = SchemaField(None, max_length=100)
+    reports_to: str | None = SchemaField(None, max_length=100)
+
+
 def _employee_status(name: str, label, target: str) -> Action:
     sources = {a for a, b in employee_services.Employee.TRANSITIONS if b == target}
     return Action(
@@ -243,6 +290,13 @@ employees = DeskView(
         save=lambda actor, body, obj: employee_services.create_employee(
             actor=actor.user, data=employee_services.EmployeeInput(**{**body.dict(), "user": None})
         ),
+    ),
+    edit=FormSpec(
+        schema=EmployeeDeskPatch,
+        permission="hr.change_employee",
+        fields=EDIT_FIELDS,
+        initial=_employee_initial,
+        save=_edit_employee,
     ),
     actions=(
         _employee_status("activate", _("Activate"), EmployeeStatus.ACTIVE),

@@ -119,3 +119,19 @@ def test_the_lists_read_a_constant_number_of_statements(tenant, path):
     for n in range(1, 5):
         add(n)
     assert count() == few
+
+
+def test_an_employee_edits_their_phone_from_the_desk_but_not_their_department(tenant):
+    tenant.api.post("hr/departments", {"name": "Operations", "code": "OPS"})
+    tenant.api.post("hr/departments", {"name": "Finance", "code": "FIN"})
+    me, user, _api = linked(tenant, department="OPS")
+    other = employee(tenant.api, "Ot", "Her", department="OPS")
+    client = signed_in(user)
+    form = {"phone": "+33 6 00", "address": "", "email": "", "department": "OPS", "position": "", "reports_to": ""}
+    assert client.post(f"/hr/employees/{me['id']}/edit/", form).status_code == 302
+    moved = client.post(f"/hr/employees/{me['id']}/edit/", {**form, "department": "FIN"})
+    assert moved.status_code == 422 and "Only HR changes department" in moved.content.decode()
+    assert client.get(f"/hr/employees/{other['id']}/edit/").status_code == 404
+    with tenant_context(tenant.organization):
+        person = Employee.objects.select_related("department").get(pk=me["id"])
+    assert (person.phone, person.department.code) == ("+33 6 00", "OPS")
