@@ -121,9 +121,13 @@ def _leave_year(actor, person, n: int, today: datetime.date) -> None:
     plans = [("ANNUAL", datetime.date(year, 2, 3 + n % 10), 3), ("SICK", datetime.date(year, 4, 6 + n % 15), 1)]
     if n % 5 == 0:
         plans.append(("UNPAID", datetime.date(year, 6, 8 + n % 10), 2))
-    plans.append(("ANNUAL", today + datetime.timedelta(days=20 + n), 4))
+    ahead = today + datetime.timedelta(days=20 + n)
+    if (ahead + datetime.timedelta(days=4)).year == year:
+        plans.append(("ANNUAL", ahead, 4))
+    else:  # late in the year: a day of unpaid leave early next year (no balance needed)
+        plans.append(("UNPAID", datetime.date(year + 1, 1, 5 + n % 20), 1))
     for i, (kind, first, days) in enumerate(plans):
-        if first < person.hire_date or first.year != year or (first + datetime.timedelta(days=days)).year != year:
+        if first < person.hire_date or first > today + datetime.timedelta(days=366):
             continue
         request = _submit(actor, person, kind, first, days)
         if request is None:

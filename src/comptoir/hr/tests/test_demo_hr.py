@@ -3,14 +3,17 @@ leave of every kind with consistent balances, recruitment, training and reviews.
 
 import datetime
 
+import pytest
+
 from comptoir.hr import queries
 from comptoir.hr.models import Attendance, Candidate, Department, Employee, LeaveBalance, LeaveRequest
 from comptoir.hr.services.demo import seed_demo_hr
 from comptoir.platform.tenancy import tenant_context
 
 
-def test_demo_people(tenant):
-    today = datetime.date(datetime.date.today().year, 11, 15)
+@pytest.mark.parametrize(("month", "day"), [(11, 15), (12, 20)])
+def test_demo_people(tenant, month, day):
+    today = datetime.date(datetime.date.today().year, month, day)
     with tenant_context(tenant.organization, user=tenant.owner):
         assert seed_demo_hr(actor=tenant.owner, today=today) == 25
         assert seed_demo_hr(actor=tenant.owner, today=today) == 0
