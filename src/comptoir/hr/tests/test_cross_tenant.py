@@ -82,3 +82,24 @@ def test_another_organizations_rows_are_not_listed(tenant, theirs):
     refused = tenant.api.post("hr/leave-requests", {"employee": theirs["employee"], "leave_type": "UNPAID",
                                                     "start_date": day(2), "end_date": day(2)})  # fmt: skip
     assert refused.json()["code"] == "unknown"
+
+
+WRITES = [e for e in ENDPOINTS if e[0] != "get"] + [
+    ("post", "hr/departments", {"name": "X"}),
+    ("post", "hr/employees", {"first_name": "A", "last_name": "B", "hire_date": "2030-01-01"}),
+    ("post", "hr/leave-balances/accrue", {"year": 2030}),
+    ("post", "hr/holidays", {"date": "2030-01-01", "name": "X"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), WRITES)
+def test_a_reader_without_write_permissions_gets_403_and_nothing_changes(tenant, method, path, body):
+    from tests.support.api import member_client
+
+    mine = _setup(tenant.api)
+    _user, investor = member_client(tenant, org_role="INVESTOR")
+    response = investor.request(method, path.format(**mine), body)
+    assert response.status_code == 403 and response.json()["code"] == "permission_denied", response.json()
+    with tenant_context(tenant.organization):
+        worker = Employee.objects.get(pk=mine["employee"])
+        assert (worker.first_name, worker.status, Employee.objects.count()) == ("Wu", "ACTIVE", 2)
