@@ -69,6 +69,18 @@ LISTS = {
     "logistics/carriers": {},
     "logistics/shipments": {},
     "logistics/returns": {},
+    "hr/departments": {},
+    "hr/positions": {},
+    "hr/holidays": {},
+    "hr/employees": {},
+    "hr/attendance": {},
+    "hr/leave-requests": {},
+    "hr/leave-balances": {},
+    "hr/reviews": {},
+    "hr/job-postings": {},
+    "hr/candidates": {},
+    "hr/training-programs": {},
+    "hr/enrollments": {},
 }
 
 
@@ -148,12 +160,37 @@ def books(tenant):
     hold = {"product": "SAW", "warehouse": "MAIN", "batch": "B1", "quantity": "2"}
     assert api.post("inventory/reservations", hold).status_code == 201
     assert api.post("inventory/stock-counts", {"warehouse": "MAIN", "count_date": str(IN_YEAR)}).status_code == 201
+    _people(api)
     return {
         "bank": bank.json()["id"],
         "webhook": webhook.json()["id"],
         "workspace": workspace,
         "price_list": price_list,
     }
+
+
+def _people(api) -> None:
+    """A row in each HR list."""
+    assert api.post("hr/departments", {"name": "Shop floor", "code": "FLOOR"}).status_code == 201
+    assert api.post("hr/positions", {"code": "CLERK", "title": "Clerk", "department": "FLOOR"}).status_code == 201
+    assert api.post("hr/holidays", {"date": str(IN_YEAR), "name": "Opening day"}).status_code == 201
+    people = [
+        api.post("hr/employees", {"first_name": first, "last_name": "Morel", "hire_date": "2020-01-01",
+                                  "status": "ACTIVE", "department": "FLOOR"}).json()["id"]
+        for first in ("Ana", "Ben")
+    ]  # fmt: skip
+    day = IN_YEAR + datetime.timedelta(days=(7 - IN_YEAR.weekday()) % 7 + 1)  # a Tuesday after the holiday
+    assert api.post("hr/attendance", {"employee": people[0], "date": str(day)}).status_code == 201
+    leave = {"employee": people[0], "leave_type": "UNPAID", "start_date": str(day), "end_date": str(day)}
+    assert api.post("hr/leave-requests", leave).status_code == 201
+    assert api.post("hr/leave-balances/accrue", {"year": IN_YEAR.year}).status_code == 200
+    review = {"employee": people[0], "reviewer": people[1], "period_start": "2020-01-01", "period_end": "2020-12-31"}
+    assert api.post("hr/reviews", review).status_code == 201
+    posting = api.post("hr/job-postings", {"title": "Clerk", "description": "Files"}).json()["id"]
+    candidate = {"job_posting": posting, "first_name": "Cy", "last_name": "Roux", "email": "cy@example.com"}
+    assert api.post("hr/candidates", candidate).status_code == 201
+    program = api.post("hr/training-programs", {"title": "Safety", "cost": "100"}).json()["id"]
+    assert api.post("hr/enrollments", {"program": program, "employee": people[0]}).status_code == 201
 
 
 def _csv(response) -> list[list[str]]:

@@ -217,6 +217,7 @@ def ensure_demo() -> tuple[str, str, bool]:
 
     from comptoir.accounting.services.demo import seed_demo_books
     from comptoir.catalog.services.demo import seed_demo_catalog
+    from comptoir.hr.services.demo import seed_demo_hr
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.inventory.services.demo import seed_demo_stock
@@ -243,6 +244,7 @@ def ensure_demo() -> tuple[str, str, bool]:
         seed_demo_purchasing(actor=owner, today=timezone.localdate())
         orders = seed_demo_sales(actor=owner, today=timezone.localdate())
         seed_demo_logistics(actor=owner, today=timezone.localdate(), orders=orders)
+        seed_demo_hr(actor=owner, today=timezone.localdate())
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "comptoir.purchasing.apps.PurchasingConfig",
     "comptoir.sales.apps.SalesConfig",
     "comptoir.logistics.apps.LogisticsConfig",
+    "comptoir.hr.apps.HrConfig",
 ]
 
 MIDDLEWARE = [
