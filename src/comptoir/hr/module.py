@@ -165,4 +165,11 @@ MODULE = ModuleSpec(
         MenuEntry(_("Training"), "hr.view_trainingprogram", view="hr.training-programs"),
     ),
     desk="comptoir.hr.desk.DESK",
+    record_rules={  # what an attachment of these rows is reached through (an employee: their own)
+        "hr.employee": "comptoir.hr.queries.employees",
+        "hr.attendance": "comptoir.hr.queries.attendance",
+        "hr.leaverequest": "comptoir.hr.queries.leave_requests",
+        "hr.performancereview": "comptoir.hr.queries.reviews",
+        "hr.trainingenrollment": "comptoir.hr.queries.enrollments",
+    },
 )

@@ -108,7 +108,9 @@ class ModuleSpec:
     """One app's declaration. Every name it declares (permission codenames, setting keys, event types) starts
     with `name.`; `roles` are role templates it introduces (code: (name, description)); `role_grants` gives
     permission patterns to role templates of any module; `restricted_permissions` are never granted by a
-    wildcard pattern (a template must name them, or grant "*")."""
+    wildcard pattern (a template must name them, or grant "*"); `record_rules` names, for a model whose rows a
+    member sees only in part (an employee: their own), the dotted path of the query of the rows the member may see
+    — records reached generically (attachments) go through it."""
 
     name: str
     label: str
@@ -128,6 +130,7 @@ class ModuleSpec:
     desk: str = ""  # dotted path of the module's desk declaration (comptoir.desk.declarations.Desk)
     posting_documents: tuple[str, ...] = ()
     book_checks: tuple[BookCheck, ...] = ()
+    record_rules: Mapping[str, str] = field(default_factory=dict)  # "app.model": dotted path of a query, no args
 
 
 class UnknownModule(LookupError):
@@ -149,6 +152,7 @@ class Registry:
         self.series = {s.document_type: s for m in self.modules for s in m.numbering}
         self.posting_documents = frozenset(d for m in self.modules for d in m.posting_documents)
         self.roles = {code: role for m in self.modules for code, role in m.roles.items()}
+        self.record_rules = {label: path for m in self.modules for label, path in m.record_rules.items()}
         _check_names(self)
 
     def module(self, name: str) -> ModuleSpec:

@@ -8,6 +8,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from comptoir.hr.tests.factories import accrue, day, employee, linked
@@ -86,6 +87,16 @@ def test_desk_pages_follow_the_rule(tenant, people):
     assert calendar.status_code == 200
 
 
+def _certificate(tenant, enrollment_id) -> str:
+    for status in ("IN_PROGRESS", "COMPLETED"):
+        tenant.api.post(f"hr/enrollments/{enrollment_id}/status", {"status": status})
+    upload = SimpleUploadedFile("certificate.pdf", b"%PDF-1.4 cert", content_type="application/pdf")
+    attached = tenant.api.client.post(f"/api/v1/hr/enrollments/{enrollment_id}/certificate", {"file": upload},
+                                      headers=tenant.api._headers(None))  # fmt: skip
+    assert attached.status_code == 201, attached.content
+    return attached.json()["id"]
+
+
 def test_reviews_and_enrollments_follow_the_rule(tenant, people):
     api, worker, stranger, boss = people["worker_api"], people["worker"], people["stranger"], people["boss"]
     program = tenant.api.post("hr/training-programs", {"title": "Safety"}).json()
@@ -97,6 +108,13 @@ def test_reviews_and_enrollments_follow_the_rule(tenant, people):
     assert [e["id"] for e in api.get("hr/enrollments").json()["items"]] == [enrolled[worker["id"]]["id"]]
     assert api.get(f"hr/enrollments/{enrolled[stranger['id']]['id']}").status_code == 404
     assert api.get(f"hr/enrollments/{enrolled[stranger['id']]['id']}/certificates").status_code == 404
+    theirs_certificate = _certificate(tenant, enrolled[stranger["id"]]["id"])
+    mine_certificate = _certificate(tenant, enrolled[worker["id"]]["id"])
+    owner = {"owner_type": "hr.trainingenrollment"}
+    assert api.get("platform/attachments", **owner, owner_id=enrolled[stranger["id"]]["id"]).status_code == 404
+    assert api.get(f"platform/attachments/{theirs_certificate}").status_code == 404
+    assert api.get(f"platform/attachments/{theirs_certificate}/download").status_code == 404
+    assert api.get(f"platform/attachments/{mine_certificate}/download").status_code == 200
     assert [r["id"] for r in api.get("hr/reviews").json()["items"]] == [mine["id"]]
     assert api.get(f"hr/reviews/{theirs['id']}").status_code == 404
     # the boss wrote the stranger's review: they see it as its reviewer

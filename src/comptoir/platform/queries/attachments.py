@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.db.models import Model, QuerySet
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.models import Attachment, Organization, TenantModel
-from comptoir.platform.modules import COMPTOIR_APP_PREFIX
+from comptoir.platform.modules import COMPTOIR_APP_PREFIX, registry
 from comptoir.platform.tenancy import require_org_id
 
 
@@ -42,9 +43,19 @@ def owner_permission(model: type[Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
+def _rows(model: type[Model]) -> QuerySet:
+    """The rows of `model` the member may see: its module's record rule when it declares one, else all of the
+    organization's."""
+    if model is Organization:
+        return Organization.objects.filter(pk=require_org_id())
+    rule = registry().record_rules.get(model._meta.label_lower)
+    return import_string(rule)() if rule else model.objects.all()
+
+
 def access_owner(model: type[Model], owner_id) -> Model:
-    """The owner row in the current organization (soft-deleted rows excluded), else 404."""
-    rows = Organization.objects.filter(pk=require_org_id()) if model is Organization else model.objects.all()
+    """The owner row in the current organization (soft-deleted rows excluded) that the member may see, else
+    404."""
+    rows = _rows(model)
     if any(f.name == "deleted_at" for f in model._meta.concrete_fields):
         rows = rows.filter(deleted_at__isnull=True)
     owner = rows.filter(pk=owner_id).first()
