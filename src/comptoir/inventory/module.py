@@ -29,6 +29,7 @@ VALUATION_SETTING = "inventory.valuation_method"
 RECEIPT_ACCOUNT_SETTING = "inventory.receipt_account"
 ISSUE_ACCOUNT_SETTING = "inventory.issue_account"
 ADJUSTMENT_ACCOUNT_SETTING = "inventory.adjustment_account"
+NEGATIVE_STOCK_SETTING = "inventory.allow_negative_stock"
 
 _READ = ("inventory.view_*",)
 _MOVE = ("inventory.add_stockentry", "inventory.post_stockentry", "inventory.change_stockentry")
@@ -90,6 +91,13 @@ MODULE = ModuleSpec(
             default="5100",
             description="Account on the other side of a stock adjustment",
             validator=_account_code,
+        ),
+        SettingSpec(
+            NEGATIVE_STOCK_SETTING,
+            SettingType.BOOLEAN,
+            default=False,
+            description="Whether issues and transfers may take the stock below zero (the shortfall valued at the "
+            "last known cost, else the standard cost)",
         ),
     ),
     events=(
