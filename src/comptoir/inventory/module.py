@@ -115,11 +115,13 @@ MODULE = ModuleSpec(
         STOCK_COUNT_CANCELLED,
     ),
     api=(("/inventory", "comptoir.inventory.api.router"),),
+    urls=(("inventory/", "comptoir.inventory.urls"),),
     menu=(
         MenuEntry(_("Stock on hand"), "inventory.view_stockbalance", view="inventory.stock"),
         MenuEntry(_("Stock entries"), "inventory.view_stockentry", view="inventory.stock-entries"),
         MenuEntry(_("Stock counts"), "inventory.view_stockcount", view="inventory.stock-counts"),
         MenuEntry(_("Stock ledger"), "inventory.view_stockmovement", view="inventory.movements"),
+        MenuEntry(_("Stock reports"), "inventory.view_stockbalance", url="inventory_reports"),
         MenuEntry(_("Warehouses"), "inventory.view_warehouse", view="inventory.warehouses"),
     ),
     desk="comptoir.inventory.desk.DESK",
