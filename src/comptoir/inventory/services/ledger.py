@@ -14,8 +14,8 @@ Rules (each refused with a problem+json code, nothing written):
   later transfers to the warehouses the stock went to (`services.backdating`).
 
 Lock order, the same for every writer (and for reservations): the balance rows of every key the document touches
-(and, back-dated, of the keys later transfers carried its stock to), created when missing and locked `FOR UPDATE` in
-(product, warehouse, batch) order; then the FIFO layers of the
+(and, back-dated, of the keys later transfers carried its stock to), created when missing or locked — one
+`INSERT … ON CONFLICT DO UPDATE … RETURNING` in (product, warehouse, batch) order; then the FIFO layers of the
 outgoing keys, in the same order; then the books (`post_document`: account caches, the entry's number)."""
 
 from __future__ import annotations
@@ -37,14 +37,13 @@ from comptoir.inventory.constants import MovementType, ValuationMethod
 from comptoir.inventory.errors import InventoryError
 from comptoir.inventory.models import StockBalance, StockLayer, StockMovement, StockRevaluation, Warehouse
 from comptoir.inventory.module import ADJUSTMENT_ACCOUNT_SETTING, NEGATIVE_STOCK_SETTING, VALUATION_SETTING
-from comptoir.inventory.queries.refs import resolve_account, system_stock_account
+from comptoir.inventory.queries.refs import inventory_settings, resolve_account, system_stock_account
 from comptoir.inventory.services.backdating import Revalue, later_keys, reach, replay
 from comptoir.inventory.services.valuation import settle_shortfall, take_stock
 from comptoir.platform.db import insert_rows
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.money import round_money
-from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.tenancy import require_org_id
 
@@ -125,8 +124,10 @@ INSERT INTO {StockBalance._meta.db_table}
         reserved_quantity, value)
 SELECT k.id, %(org)s, now(), now(), k.product, k.warehouse, k.batch, 0, 0, 0
   FROM unnest(%(ids)s::uuid[], %(products)s::uuid[], %(warehouses)s::uuid[], %(batches)s::uuid[])
-       AS k(id, product, warehouse, batch)
-    ON CONFLICT (organization_id, product_id, warehouse_id, batch_id) DO NOTHING
+       WITH ORDINALITY AS k(id, product, warehouse, batch, n)
+ ORDER BY k.n
+    ON CONFLICT (organization_id, product_id, warehouse_id, batch_id) DO UPDATE SET updated_at = EXCLUDED.updated_at
+RETURNING id, product_id, warehouse_id, batch_id, quantity, reserved_quantity, value
 """  # noqa: S608 (model table)
 
 
@@ -143,15 +144,24 @@ def lock_balances(keys) -> dict[tuple, StockBalance]:
         "warehouses": [k[1] for k in ordered],
         "batches": [k[2] for k in ordered],
     }
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # one statement: created or locked (ON CONFLICT DO UPDATE), in key order
         cursor.execute(_ENSURE_SQL, params)
-    condition = Q()
-    for product, warehouse, batch in ordered:
-        condition |= Q(product_id=product, warehouse_id=warehouse, batch_id=batch)
-    rows = list(
-        StockBalance.objects.filter(condition).order_by("product_id", "warehouse_id", "batch_id").select_for_update()
-    )
-    return {(r.product_id, r.warehouse_id, r.batch_id): r for r in rows}
+        fetched = cursor.fetchall()
+    rows = {}
+    for pk, product, warehouse, batch, quantity, reserved, value in fetched:
+        row = StockBalance(
+            id=pk,
+            organization_id=params["org"],
+            product_id=product,
+            warehouse_id=warehouse,
+            batch_id=batch,
+            quantity=quantity,
+            reserved_quantity=reserved,
+            value=value,
+        )
+        row._state.adding, row._state.db = False, "default"
+        rows[(product, warehouse, batch)] = row
+    return rows
 
 
 def _apply_balances(balances: dict[tuple, _Balance], *, negative: bool = False) -> None:
@@ -344,15 +354,18 @@ def write_movements(
     source_id: uuid.UUID,
     narration: str = "",
     reference: str = "",
+    settings: dict | None = None,
 ):
     """Value and write `moves` dated `day` for the document (`source_type`, `source_id`), with its journal entry
-    (None when the movements move no value between accounts). Returns (movements, journal entry)."""
+    (None when the movements move no value between accounts). Returns (movements, journal entry). `settings`: the
+    inventory's settings when the caller has read them (`queries.refs.inventory_settings`)."""
     check_period(day)
     _check_moves(moves)
     backdated = later_keys(moves, day)
     currency = current_organization().base_currency
-    method = get_setting(VALUATION_SETTING)
-    negative = bool(get_setting(NEGATIVE_STOCK_SETTING))
+    settings = settings if settings is not None else inventory_settings()
+    method = settings[VALUATION_SETTING]
+    negative = bool(settings[NEGATIVE_STOCK_SETTING])
     fifo = method == ValuationMethod.FIFO
     keys = []
     for move in moves:
@@ -374,7 +387,7 @@ def write_movements(
     def _settle_account():
         nonlocal settle_account
         if settle_account is None:
-            settle_account = resolve_account(get_setting(ADJUSTMENT_ACCOUNT_SETTING), "account").pk
+            settle_account = resolve_account(settings[ADJUSTMENT_ACCOUNT_SETTING], "account").pk
         return settle_account
 
     replayed = None
@@ -452,6 +465,19 @@ def write_movements(
             )
             new_layers.append(layer)
             layers.setdefault(key, []).append(layer)  # a later line of this document may take from it
+    # The stock's own rows first (the layers name their movement by a deferred foreign key), the books last: the
+    # journal's number, a row every posting shares, is then held only for the few statements left.
+    fresh = {layer.pk for layer in new_layers}
+    consumed = [
+        layer
+        for queue in layers.values()
+        for layer in queue
+        if getattr(layer, "_changed", False) and layer.pk not in fresh
+    ]
+    insert_rows(new_layers)
+    if consumed:
+        StockLayer.objects.bulk_update(consumed, ["remaining_quantity", "remaining_value"])
+    _apply_balances(balances, negative=negative)
     revaluations = replayed.revaluations if replayed else settlements
     lines = _posting_lines(moves, revaluations)
     entry = None
@@ -473,15 +499,4 @@ def write_movements(
     elif settlements:
         written = {id(move): movement for move, movement in zip(moves, movements, strict=True)}
         _write_revaluations(settlements, written, entry, source=(source_type, source_id), day=day)
-    fresh = {layer.pk for layer in new_layers}
-    consumed = [
-        layer
-        for queue in layers.values()
-        for layer in queue
-        if getattr(layer, "_changed", False) and layer.pk not in fresh
-    ]
-    insert_rows(new_layers)
-    if consumed:
-        StockLayer.objects.bulk_update(consumed, ["remaining_quantity", "remaining_value"])
-    _apply_balances(balances, negative=negative)
     return movements, entry
