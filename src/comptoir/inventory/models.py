@@ -213,9 +213,12 @@ class StockMovement(TenantModel):
 
 
 class StockRevaluation(TenantModel):
-    """A change of the value of an outgoing movement, written when a back-dated movement changes what the stock it
-    took was worth (DESIGN §6: only that product × warehouse, from the back-dated day on). `amount` is new − old; the
-    movement's value is its own plus its revaluations'. Append-only, like the ledger."""
+    """A change of the value a movement took out of one warehouse (`amount`, new − old: the value the movement
+    took out of `warehouse` is its own plus its revaluations there; negative for the value it brought in), written
+    when a back-dated movement changes what the stock was worth (DESIGN §6), followed through a later transfer into
+    the warehouse it reached (a pair of rows, one per warehouse, no `account`), or when incoming stock settles a
+    shortfall (negative stock allowed). `account` is the other side in the books (none for a transfer's pair).
+    Append-only, like the ledger."""
 
     movement = models.ForeignKey(StockMovement, on_delete=models.PROTECT, related_name="+")
     product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+")
@@ -223,6 +226,7 @@ class StockRevaluation(TenantModel):
     batch = models.ForeignKey(StockBatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     revaluation_date = models.DateField()
     amount = models.DecimalField(**MONEY)
+    account = models.ForeignKey("accounting.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     source_type = models.CharField(max_length=50)
     source_id = models.UUIDField()
     journal_entry = models.ForeignKey(
@@ -257,10 +261,8 @@ class StockBalance(TenantModel):
                 nulls_distinct=False,
                 name="stock_balance_key",
             ),
-            models.CheckConstraint(
-                condition=Q(quantity__gte=0, reserved_quantity__gte=0, reserved_quantity__lte=F("quantity")),
-                name="stock_balance_never_negative",
-            ),
+            # below zero only where the organization allows negative stock: the guarded update decides
+            models.CheckConstraint(condition=Q(reserved_quantity__gte=0), name="stock_balance_reserved_non_negative"),
         ]
         indexes = [models.Index(fields=["organization", "warehouse", "product"], name="stock_balance_warehouse")]
 

@@ -29,6 +29,7 @@ VALUATION_SETTING = "inventory.valuation_method"
 RECEIPT_ACCOUNT_SETTING = "inventory.receipt_account"
 ISSUE_ACCOUNT_SETTING = "inventory.issue_account"
 ADJUSTMENT_ACCOUNT_SETTING = "inventory.adjustment_account"
+NEGATIVE_STOCK_SETTING = "inventory.allow_negative_stock"
 
 _READ = ("inventory.view_*",)
 _MOVE = ("inventory.add_stockentry", "inventory.post_stockentry", "inventory.change_stockentry")
@@ -91,6 +92,13 @@ MODULE = ModuleSpec(
             description="Account on the other side of a stock adjustment",
             validator=_account_code,
         ),
+        SettingSpec(
+            NEGATIVE_STOCK_SETTING,
+            SettingType.BOOLEAN,
+            default=False,
+            description="Whether issues and transfers may take the stock below zero (the shortfall valued at the "
+            "last known cost, else the standard cost)",
+        ),
     ),
     events=(
         WAREHOUSE_CREATED,
@@ -107,11 +115,13 @@ MODULE = ModuleSpec(
         STOCK_COUNT_CANCELLED,
     ),
     api=(("/inventory", "comptoir.inventory.api.router"),),
+    urls=(("inventory/", "comptoir.inventory.urls"),),
     menu=(
         MenuEntry(_("Stock on hand"), "inventory.view_stockbalance", view="inventory.stock"),
         MenuEntry(_("Stock entries"), "inventory.view_stockentry", view="inventory.stock-entries"),
         MenuEntry(_("Stock counts"), "inventory.view_stockcount", view="inventory.stock-counts"),
         MenuEntry(_("Stock ledger"), "inventory.view_stockmovement", view="inventory.movements"),
+        MenuEntry(_("Stock reports"), "inventory.view_stockbalance", url="inventory_reports"),
         MenuEntry(_("Warehouses"), "inventory.view_warehouse", view="inventory.warehouses"),
     ),
     desk="comptoir.inventory.desk.DESK",

@@ -64,3 +64,16 @@ def system_stock_account():
     """The organization's system stock account (the default chart's 1300 Inventory), where warehouses that name
     none value their stock."""
     return accounts(account_type=AccountType.STOCK).filter(is_system=True).order_by("code").first()
+
+
+def inventory_settings() -> dict:
+    """Every `inventory.*` setting's effective value (the declared default where none is set), in one query: the
+    writers of the stock read them once per document."""
+    from comptoir.inventory.module import MODULE  # the module's declaration, not a model: no import cycle
+    from comptoir.platform.queries.configuration import decoded_value, effective_settings
+
+    values = {spec.key: spec.default for spec in MODULE.settings}
+    for row in effective_settings(category="inventory"):
+        if row.key in values:
+            values[row.key] = decoded_value(row)
+    return values

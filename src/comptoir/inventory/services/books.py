@@ -86,7 +86,10 @@ WITH layers AS (
     SELECT {_KEY}, SUM(remaining_quantity) AS quantity, SUM(remaining_value) AS value
       FROM {LAYER} WHERE organization_id = %(org)s GROUP BY 1, 2, 3
 ),
-cache AS (SELECT {_KEY}, quantity, value FROM {BALANCE} WHERE organization_id = %(org)s)
+cache AS (  -- below zero (negative stock allowed) no layer holds anything
+    SELECT {_KEY}, GREATEST(quantity, 0) AS quantity, CASE WHEN quantity < 0 THEN 0 ELSE value END AS value
+      FROM {BALANCE} WHERE organization_id = %(org)s
+)
 SELECT COALESCE(l.product_id, c.product_id), COALESCE(l.warehouse_id, c.warehouse_id),
        NULLIF(COALESCE(l.bkey, c.bkey), '{NO_BATCH}'::uuid),
        COALESCE(l.quantity, 0), COALESCE(l.value, 0), COALESCE(c.quantity, 0), COALESCE(c.value, 0)
@@ -167,16 +170,46 @@ SELECT gen_random_uuid(), %(org)s, now(), now(), COALESCE(l.product_id, r.produc
 
 def _replayed_layers() -> list[StockLayer]:
     """The FIFO layers the ledger leaves, replayed movement by movement per (product, warehouse, batch) with the
-    rounding of the writer (`services.ledger._take`)."""
+    rounding of the writer (`services.ledger._take`). A key below zero (negative stock allowed) holds no layer;
+    the incoming movement that brings it back above zero leaves one layer worth what the key is then worth."""
     currency = current_organization().base_currency
     queues: dict[tuple, deque] = defaultdict(deque)
+    figures: dict[tuple, list] = defaultdict(lambda: [Decimal(0), Decimal(0)])  # key: [quantity, value]
+    revalued: dict[tuple, Decimal] = defaultdict(Decimal)  # (movement, warehouse): Σ revaluations
+    for movement, warehouse, amount in StockRevaluation.objects.values_list("movement_id", "warehouse_id", "amount"):
+        revalued[(movement, warehouse)] += amount
     for movement in StockMovement.objects.order_by("movement_date", "id").iterator(chunk_size=5000):
         if movement.from_warehouse_id is not None:
-            queue = queues[(movement.product_id, movement.from_warehouse_id, movement.batch_id)]
-            _value, _lacking = take_layers(queue, movement.quantity, currency)
+            key = (movement.product_id, movement.from_warehouse_id, movement.batch_id)
+            queue = queues[key]
+            covered = min(movement.quantity, max(figures[key][0], Decimal(0)))
+            _value, _lacking = take_layers(queue, covered, currency)
             while queue and queue[0].remaining_quantity == 0:
                 queue.popleft()
+            figures[key][0] -= movement.quantity
+            figures[key][1] -= movement.value + revalued[(movement.pk, movement.from_warehouse_id)]
         if movement.to_warehouse_id is not None:
+            key = (movement.product_id, movement.to_warehouse_id, movement.batch_id)
+            before = figures[key][0]
+            figures[key][0] += movement.quantity
+            figures[key][1] += movement.value - revalued[(movement.pk, movement.to_warehouse_id)]
+            if before < 0:  # a settled shortfall: what remains, at what the key is worth
+                if figures[key][0] > 0:
+                    queues[key].append(
+                        StockLayer(
+                            id=uuid7(),
+                            organization_id=movement.organization_id,
+                            product_id=movement.product_id,
+                            warehouse_id=movement.to_warehouse_id,
+                            batch_id=movement.batch_id,
+                            movement_id=movement.pk,
+                            layer_date=movement.movement_date,
+                            quantity=movement.quantity,
+                            remaining_quantity=figures[key][0],
+                            remaining_value=figures[key][1],
+                        )
+                    )
+                continue
             layer = StockLayer(
                 id=uuid7(),
                 organization_id=movement.organization_id,
@@ -187,7 +220,7 @@ def _replayed_layers() -> list[StockLayer]:
                 layer_date=movement.movement_date,
                 quantity=movement.quantity,
                 remaining_quantity=movement.quantity,
-                remaining_value=movement.value,
+                remaining_value=movement.value - revalued[(movement.pk, movement.to_warehouse_id)],
             )
             queues[(movement.product_id, movement.to_warehouse_id, movement.batch_id)].append(layer)
     return [layer for queue in queues.values() for layer in queue]

@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import AccountType
+from comptoir.catalog.queries.products import products as catalog_products
 from comptoir.inventory.constants import MovementType, StockEntryStatus, StockEntryType
 from comptoir.inventory.errors import InventoryError
 from comptoir.inventory.models import StockBalance, StockEntry, StockEntryLine
@@ -34,7 +35,13 @@ from comptoir.inventory.module import (
     STOCK_ENTRY_POSTED,
     STOCK_ENTRY_SERIES,
 )
-from comptoir.inventory.queries.refs import resolve_account, resolve_batch, resolve_product, resolve_warehouse
+from comptoir.inventory.queries.refs import (
+    inventory_settings,
+    resolve_account,
+    resolve_batch,
+    resolve_product,
+    resolve_warehouse,
+)
 from comptoir.inventory.services.ledger import Move, write_movements
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.db import insert_rows
@@ -42,7 +49,6 @@ from comptoir.platform.documents import move_document
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.locks import lock_row
-from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.services.audit import record_audit
 from comptoir.platform.services.events import emit_event
 from comptoir.platform.services.numbering import next_number
@@ -85,10 +91,41 @@ def _refuse(message: str, code: str, field: str):
     raise ValidationFailed(message, code=code, field=field)
 
 
-def _warehouses(entry_type: str, line: StockEntryLineInput, field: str):
+class _Refs:
+    """The references of an entry's lines, each read once: the products of every line in one query (the ones not
+    found are resolved one by one, for their error), a warehouse once per reference."""
+
+    def __init__(self, lines) -> None:
+        refs = {str(line.product).strip() for line in lines if line.product is not None}
+        ids = [key for key in (_as_uuid(ref) for ref in refs) if key is not None]
+        found = catalog_products().filter(Q(code__in=refs) | Q(pk__in=ids)) if refs else []
+        self.products = {}
+        for row in found:
+            self.products[row.code] = self.products[str(row.pk)] = row
+        self.warehouses: dict = {}
+
+    def product(self, ref, field: str):
+        row = self.products.get(str(ref).strip()) if ref is not None else None
+        return row if row is not None else resolve_product(ref, field)
+
+    def warehouse(self, ref, field: str):
+        key = str(ref).strip()
+        if key not in self.warehouses:
+            self.warehouses[key] = resolve_warehouse(ref, field)
+        return self.warehouses[key]
+
+
+def _as_uuid(ref) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(ref)
+    except ValueError:
+        return None
+
+
+def _warehouses(entry_type: str, line: StockEntryLineInput, field: str, refs: _Refs):
     """The line's (from, to) warehouses, as its entry's type wants them."""
-    source = resolve_warehouse(line.from_warehouse, f"{field}.from_warehouse") if line.from_warehouse else None
-    target = resolve_warehouse(line.to_warehouse, f"{field}.to_warehouse") if line.to_warehouse else None
+    source = refs.warehouse(line.from_warehouse, f"{field}.from_warehouse") if line.from_warehouse else None
+    target = refs.warehouse(line.to_warehouse, f"{field}.to_warehouse") if line.to_warehouse else None
     needs = {
         StockEntryType.RECEIPT: (False, True),
         StockEntryType.ISSUE: (True, False),
@@ -137,16 +174,17 @@ def _build_lines(data: StockEntryInput, entry: StockEntry) -> list[StockEntryLin
     if not data.lines:
         _refuse(_("A stock entry needs at least one line"), InventoryError.REQUIRED, "lines")
     rows = []
+    refs = _Refs(data.lines)
     for i, line in enumerate(data.lines):
         field = f"lines[{i}]"
-        product = resolve_product(line.product, f"{field}.product")
+        product = refs.product(line.product, f"{field}.product")
         if not product.track_inventory:
             _refuse(
                 _("Product %(code)s tracks no stock") % {"code": product.code},
                 InventoryError.UNTRACKED_PRODUCT,
                 f"{field}.product",
             )
-        source, target = _warehouses(data.entry_type, line, field)
+        source, target = _warehouses(data.entry_type, line, field, refs)
         if line.unit_cost is not None and source is not None:
             _refuse(
                 _("Outgoing stock is valued from the stock it leaves"), InventoryError.NOT_ALLOWED, f"{field}.unit_cost"
@@ -159,10 +197,10 @@ def _build_lines(data: StockEntryInput, entry: StockEntry) -> list[StockEntryLin
                 entry=entry,
                 line_no=i + 1,
                 product=product,
-                quantity=line.quantity,
+                quantity=Decimal(str(line.quantity)),  # as read back: posted at once, the line is not
                 from_warehouse=source,
                 to_warehouse=target,
-                unit_cost=line.unit_cost,
+                unit_cost=None if line.unit_cost is None else Decimal(str(line.unit_cost)),
                 batch=batch,
                 created_by=entry.created_by,
                 updated_by=entry.created_by,
@@ -199,7 +237,8 @@ def create_stock_entry(*, actor, data: StockEntryInput) -> StockEntry:
         )
         lines = _build_lines(data, entry)
         entry.save(force_insert=True)
-        insert_rows(lines)
+        if not data.post:  # posted at once: the lines are written once valued
+            insert_rows(lines)
         record_audit(
             actor=actor,
             action=AuditAction.CREATE,
@@ -207,8 +246,8 @@ def create_stock_entry(*, actor, data: StockEntryInput) -> StockEntry:
             new={"entry_type": entry.entry_type, "date": str(entry.date), "lines": len(lines)},
         )
         emit_event(event_type=STOCK_ENTRY_CREATED, payload=_payload(entry), source=entry)
-        if data.post:
-            entry = post_stock_entry(actor=actor, entry_id=entry.pk)
+        if data.post:  # the entry and its lines as just built: nobody else sees them before the commit
+            entry = _move_to_posted(actor, lambda: entry, lines=lines)
     return entry
 
 
@@ -249,20 +288,16 @@ def _movement_type(entry_type: str, line: StockEntryLine) -> str:
     }[entry_type]
 
 
-def _post(actor, entry: StockEntry) -> None:
-    lines = list(
-        entry.lines.select_related(
-            "product",
-            "from_warehouse",
-            "to_warehouse",
-            "batch",
-            "from_warehouse__inventory_account",
-            "to_warehouse__inventory_account",
-        )
-    )
+def _post(actor, entry: StockEntry, fresh: list[StockEntryLine] | None = None) -> None:
+    """Write the movements of the entry's lines (`fresh`: lines built in this transaction and not written yet:
+    they are inserted with their values)."""
+    lines = fresh
+    if lines is None:
+        lines = list(entry.lines.select_related("product", "from_warehouse", "to_warehouse", "batch"))
+    settings = inventory_settings()
     offset = entry.account
     if offset is None and entry.entry_type in OFFSET_SETTING:
-        offset = resolve_account(get_setting(OFFSET_SETTING[entry.entry_type]), "account")
+        offset = resolve_account(settings[OFFSET_SETTING[entry.entry_type]], "account")
     moves: list[Move] = []
     owners: list[StockEntryLine] = []
     for i, line in enumerate(lines):
@@ -291,12 +326,16 @@ def _post(actor, entry: StockEntry) -> None:
         source_id=entry.pk,
         narration=f"{entry.get_entry_type_display()} {entry.reference}".strip(),
         reference=entry.reference,
+        settings=settings,
     )
     for line in lines:
         line.value = ZERO
     for move, line in zip(moves, owners, strict=True):
         line.value += move.value
-    StockEntryLine.objects.bulk_update(lines, ["value"])
+    if fresh is not None:
+        insert_rows(lines)
+    else:
+        StockEntryLine.objects.bulk_update(lines, ["value"])
     entry.journal_entry = journal_entry
     entry.total_value = sum((line.value for line in lines), ZERO)
 
@@ -307,12 +346,16 @@ def _locked(entry_id) -> StockEntry:
 
 def post_stock_entry(*, actor, entry_id) -> StockEntry:
     """DRAFT → POSTED: its movements, its journal entry and its number (STE-2026-000001), or nothing."""
+    return _move_to_posted(actor, lambda: _locked(entry_id))
+
+
+def _move_to_posted(actor, load, lines: list[StockEntryLine] | None = None) -> StockEntry:
     return move_document(
-        lambda: _locked(entry_id),
+        load,
         actor=actor,
         to=StockEntryStatus.POSTED,
         action=AuditAction.POST,
-        post=lambda entry: _post(actor, entry),
+        post=lambda entry: _post(actor, entry, lines),
         number=lambda entry: next_number(document_type=STOCK_ENTRY_SERIES, on=entry.date),
         also=("journal_entry", "total_value"),
         audit=lambda entry: {"total_value": str(entry.total_value)},

@@ -82,10 +82,93 @@ def test_a_back_dated_issue_must_leave_every_later_movement_its_stock(tenant):
         assert check_stock() == []
 
 
-def test_a_later_transfer_out_bounds_the_recompute(tenant):
-    api = _stock(tenant)
-    entry(api, "TRANSFER", [{"product": "BOLT", "from_warehouse": "MAIN", "to_warehouse": "SHOP", "quantity": "2"}],
+def _transferred(tenant, method):
+    """MAIN: 10 × 5 on 3/1, 10 × 6 on 3/5; 12 to SHOP on 3/7; 6 issued from SHOP on 3/8. A third warehouse holds
+    the same product and is never touched."""
+    api = tenant.api
+    if method:
+        assert api.request("put", "platform/settings/inventory.valuation_method", {"value": method}).status_code == 200
+    product(api, "BOLT")
+    for code in ("MAIN", "SHOP", "FAR"):
+        warehouse(api, code)
+    receive(api, "BOLT", "MAIN", "10", "5", date=day(3, 1))
+    receive(api, "BOLT", "MAIN", "10", "6", date=day(3, 5))
+    receive(api, "BOLT", "FAR", "1", "9", date=day(3, 5))
+    entry(api, "TRANSFER", [{"product": "BOLT", "from_warehouse": "MAIN", "to_warehouse": "SHOP", "quantity": "12"}],
           date=day(3, 7))  # fmt: skip
-    refused = receive(api, "BOLT", "MAIN", "1", "1", date=day(3, 1), expect=422)
-    assert (refused["code"], refused["errors"][0]["field"]) == ("back_dated", "date")
-    assert receive(api, "NUT", "MAIN", "1", "1", date=day(3, 1))["status"] == "POSTED"  # another product
+    issue(api, "BOLT", "SHOP", "6", date=day(3, 8))
+    return api
+
+
+def _at(api, code):
+    return [(r["on_hand"], r["value"]) for r in balance(api, product="BOLT", warehouse=code)]
+
+
+def _revaluations(tenant):
+    with tenant_context(tenant.organization):
+        return sorted(
+            (r.warehouse.code, r.movement.movement_type, r.amount) for r in StockRevaluation.objects.select_related(
+                "warehouse", "movement")
+        )  # fmt: skip
+
+
+def test_a_back_dated_receipt_follows_a_later_transfer_under_fifo(tenant):
+    api = _transferred(tenant, None)
+    # before: the transfer took 10 × 5 + 2 × 6 = 62 to SHOP, whose issue took half of it: 31
+    assert (_at(api, "MAIN"), _at(api, "SHOP")) == ([("8.000", "48.00")], [("6.000", "31.00")])
+    late = receive(api, "BOLT", "MAIN", "4", "2", date=day(3, 3))
+    # MAIN: 10 × 5, 4 × 2, 10 × 6: the transfer now takes 10 × 5 + 2 × 2 = 54 (8 less), MAIN keeps 2 × 2 + 10 × 6
+    # SHOP: 12 worth 54: the issue takes 27 (4 less), SHOP keeps 27
+    assert (_at(api, "MAIN"), _at(api, "SHOP"), _at(api, "FAR")) == (
+        [("12.000", "64.00")], [("6.000", "27.00")], [("1.000", "9.00")],
+    )  # fmt: skip
+    assert _revaluations(tenant) == [
+        ("MAIN", "TRANSFER", D("-8")), ("SHOP", "OUT", D("-4")), ("SHOP", "TRANSFER", D("8")),
+    ]  # fmt: skip
+    journal = api.get(f"accounting/journal-entries/{late['journal_entry']}").json()
+    assert journal["total_debit"] == "12.00"  # Dr 1300 8 + 4, Cr 2300 8, Cr 5000 4 (the pair nets on 1300)
+    assert (_ledger(api, "1300"), _ledger(api, "5000"), _ledger(api, "2300")) == (D("100"), D("27"), D("-127"))
+    with tenant_context(tenant.organization):
+        assert check_stock() == []
+        rebuild_stock()
+        assert check_stock() == []
+    # again, earlier: 1 × 1 on 3/1 after the first receipt: the transfer takes 10 × 5 + 1 × 1 + 1 × 2 = 53
+    receive(api, "BOLT", "MAIN", "1", "1", date=day(3, 1))
+    assert (_at(api, "MAIN"), _at(api, "SHOP")) == ([("13.000", "66.00")], [("6.000", "26.50")])
+    assert _ledger(api, "5000") == D("26.5")
+    with tenant_context(tenant.organization):
+        assert check_stock() == []
+
+
+def test_a_back_dated_receipt_follows_a_later_transfer_at_moving_average(tenant):
+    api = _transferred(tenant, "MOVING_AVERAGE")
+    # before: the transfer took 12 × 110 / 20 = 66, the issue half of it: 33
+    assert (_at(api, "MAIN"), _at(api, "SHOP")) == ([("8.000", "44.00")], [("6.000", "33.00")])
+    receive(api, "BOLT", "MAIN", "4", "2", date=day(3, 3))
+    # MAIN: 50 + 8 + 60 = 118 for 24: the transfer takes 12 × 118 / 24 = 59 (7 less); SHOP: the issue 29.50
+    assert (_at(api, "MAIN"), _at(api, "SHOP"), _at(api, "FAR")) == (
+        [("12.000", "59.00")], [("6.000", "29.50")], [("1.000", "9.00")],
+    )  # fmt: skip
+    assert _revaluations(tenant) == [
+        ("MAIN", "TRANSFER", D("-7")), ("SHOP", "OUT", D("-3.5")), ("SHOP", "TRANSFER", D("7")),
+    ]  # fmt: skip
+    assert _ledger(api, "5000") == D("29.5")
+    with tenant_context(tenant.organization):
+        assert check_stock() == []
+
+
+def test_a_back_dated_issue_follows_transfers_through_two_warehouses(tenant):
+    api = _transferred(tenant, None)
+    entry(api, "TRANSFER", [{"product": "BOLT", "from_warehouse": "SHOP", "to_warehouse": "FAR", "quantity": "6"}],
+          date=day(3, 9))  # fmt: skip
+    # an issue of 2 on 3/2 (2 × 5): the transfer of 3/7 takes 8 × 5 + 4 × 6 = 64 (+2); SHOP's issue 32 (+1), and
+    # its transfer on to FAR the other 32 (+1)
+    issue(api, "BOLT", "MAIN", "2", date=day(3, 2))
+    assert (_at(api, "MAIN"), _at(api, "SHOP"), _at(api, "FAR")) == (
+        [("6.000", "36.00")], [], [("7.000", "41.00")],
+    )  # fmt: skip
+    assert _ledger(api, "5000") == D("42")  # 10 + 32
+    with tenant_context(tenant.organization):
+        assert check_stock() == []
+        rebuild_stock()
+        assert check_stock() == []

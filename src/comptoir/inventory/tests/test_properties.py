@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from comptoir.accounting.services.chart import AccountInput, create_account
 from comptoir.catalog.services.products import ProductInput, create_product
 from comptoir.inventory.constants import ValuationMethod
-from comptoir.inventory.module import VALUATION_SETTING
+from comptoir.inventory.module import NEGATIVE_STOCK_SETTING, VALUATION_SETTING
 from comptoir.inventory.services import entries, warehouses
 from comptoir.inventory.services.books import check_stock, rebuild_stock, stock_value_by_account
 from comptoir.platform.errors import Conflict, ValidationFailed
@@ -122,3 +122,30 @@ def test_random_back_dated_entries_keep_cache_ledger_and_books_equal(tenant, met
         _set_up(tenant, method)
         run()
     assert {"RECEIPT", "ISSUE"} & set(posted) == {"RECEIPT", "ISSUE"}, "no receipt or no issue posted"
+
+
+@pytest.mark.parametrize("method", list(ValuationMethod.values))
+def test_random_entries_with_negative_stock_allowed_keep_cache_ledger_and_books_equal(tenant, method):
+    """Negative stock allowed, dates drawn in any order: every entry posts (a shortfall valued at the last known
+    cost, settled by what comes in later), and the caches, the layers and the books hold after every one; a rebuild
+    changes nothing."""
+
+    @settings(
+        max_examples=20, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(st.lists(st.tuples(stock_entry(), st.integers(min_value=1, max_value=9)), min_size=1, max_size=6))
+    def run(specs):
+        for (kind, line), dom in specs:
+            data = entries.StockEntryInput(
+                entry_type=kind, date=datetime.date(2026, 5, dom), lines=[entries.StockEntryLineInput(**line)],
+                post=True,
+            )  # fmt: skip
+            entries.create_stock_entry(actor=tenant.owner, data=data)
+            assert check_stock() == []
+        rebuild_stock()
+        assert check_stock() == []
+
+    with tenant_context(tenant.organization, user=tenant.owner):
+        _set_up(tenant, method)
+        set_setting(actor=tenant.owner, key=NEGATIVE_STOCK_SETTING, value=True)
+        run()
