@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "comptoir.parties.apps.PartiesConfig",
     "comptoir.catalog.apps.CatalogConfig",
     "comptoir.inventory.apps.InventoryConfig",
+    "comptoir.invoicing.apps.InvoicingConfig",
 ]
 
 MIDDLEWARE = [
