@@ -531,15 +531,19 @@ def cancel_invoice(*, actor, invoice_id, reason: str = "") -> Invoice:
     entry reversed on its date; a note gives back what it settled of its original)."""
     from comptoir.invoicing.services.payments import live_allocated  # the payments import this module
 
-    def reverse(invoice: Invoice) -> None:
-        if invoice.status == InvoiceStatus.DRAFT:
-            return
-        if invoice.paid_amount > 0 or live_allocated(invoice) > 0:
+    def lock() -> Invoice:
+        invoice = _locked(invoice_id)
+        if invoice.status != InvoiceStatus.DRAFT and (invoice.paid_amount > 0 or live_allocated(invoice) > 0):
             raise Conflict(
                 _("Invoice %(number)s has payments: it cannot be cancelled") % {"number": invoice.invoice_number},
                 code=InvoicingError.INVOICE_PAID,
                 field="status",
             )
+        return invoice
+
+    def reverse(invoice: Invoice) -> None:
+        if invoice.status == InvoiceStatus.DRAFT:
+            return
         if invoice.invoice_type not in NOTE_TYPES and invoice.credited_amount > 0:
             raise Conflict(
                 _("Invoice %(number)s has credit or debit notes: cancel them first")
@@ -557,7 +561,7 @@ def cancel_invoice(*, actor, invoice_id, reason: str = "") -> Invoice:
             refresh_payment_status(actor=actor, invoice=original)
 
     return move_document(
-        lambda: _locked(invoice_id),
+        lock,
         actor=actor,
         to=InvoiceStatus.CANCELLED,
         action=AuditAction.CANCEL,
