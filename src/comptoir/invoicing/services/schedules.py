@@ -24,7 +24,7 @@ from comptoir.invoicing.module import DUNNING_DAYS_SETTING, INVOICE_DUNNED, INVO
 from comptoir.invoicing.queries import dunning_candidates, overdue_candidates
 from comptoir.invoicing.services.invoices import InvoiceInput, create_invoice, line_inputs
 from comptoir.platform.constants import AuditAction
-from comptoir.platform.errors import ValidationFailed
+from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.locks import lock_row
 from comptoir.platform.queries.configuration import get_setting
@@ -57,8 +57,15 @@ def create_recurring_invoice(*, actor, data: RecurringInvoiceInput) -> Recurring
     from comptoir.invoicing.queries import resolve_invoice_id
 
     with transaction.atomic():
-        template = Invoice.objects.filter(pk=resolve_invoice_id(data.template)).first()
-        if template is None or template.invoice_type not in (InvoiceType.SALES, InvoiceType.PURCHASE):
+        try:
+            template = Invoice.objects.filter(pk=resolve_invoice_id(data.template)).first()
+        except NotFound:
+            template = None
+        if template is None:
+            raise ValidationFailed(
+                _("No invoice “%(ref)s”") % {"ref": data.template}, code=InvoicingError.UNKNOWN, field="template"
+            )
+        if template.invoice_type not in (InvoiceType.SALES, InvoiceType.PURCHASE):
             raise ValidationFailed(
                 _("A schedule repeats a sales or purchase invoice"), code=InvoicingError.WRONG_ORIGINAL, field="template"
             )
