@@ -37,6 +37,7 @@ from comptoir.invoicing.services.lines import InvoiceLineInput
 from comptoir.parties.queries import access_party, statement
 from comptoir.platform.access import authorize
 from comptoir.platform.exports import ExportParams, list_or_export
+from comptoir.platform.money import amount_text
 from comptoir.platform.pagination import PageParams, paginate
 from comptoir.platform.services.features import ModuleGuard
 
@@ -267,7 +268,8 @@ def customer_statement(request, party_id: uuid.UUID, params: Query[StatementPara
     report = statement(party, date_from=params.date_from, date_to=params.date_to)
     report["open_invoices"] = [
         {"id": i.pk, "invoice_number": i.invoice_number, "invoice_type": i.invoice_type, "due_date": i.due_date,
-         "currency": i.currency.code, "total_amount": str(i.total_amount), "balance_due": str(i.balance_due),
+         "currency": i.currency.code, "total_amount": amount_text(i.total_amount),
+         "balance_due": amount_text(i.balance_due),
          "status": i.status}
         for i in queries.open_invoices(party)
     ]  # fmt: skip

@@ -21,7 +21,7 @@ from comptoir.platform.queries.core import current_organization
 from comptoir.platform.queries.filters import filter_present
 from comptoir.platform.tenancy import require_org_id
 
-ZERO = Decimal(0)
+ZERO = Decimal("0.00")
 
 
 def _party_lookup(party) -> dict:

@@ -13,7 +13,7 @@ from comptoir.invoicing.tests.factories import invoice, line, party, pay
 from comptoir.platform.tenancy import tenant_context
 
 pytestmark = pytest.mark.django_db
-INVOICES_LIST = 2  # the page of invoices with their parties, currencies and entries; the permission check
+INVOICES_LIST = 2  # statements per page of the list, whatever its length
 PAYMENTS_LIST = 2
 
 
