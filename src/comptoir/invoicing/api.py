@@ -74,9 +74,7 @@ def create_invoice(request, body: InvoiceIn):
     if body.submit:
         authorize(request, "invoicing.submit_invoice")
     values = body.dict(exclude={"lines"})
-    row = invoices.create_invoice(
-        actor=actor.user, data=invoices.InvoiceInput(**values, lines=_lines(body.lines))
-    )
+    row = invoices.create_invoice(actor=actor.user, data=invoices.InvoiceInput(**values, lines=_lines(body.lines)))
     return Status(201, queries.access_invoice(row.pk))
 
 

@@ -139,14 +139,19 @@ def _invoice_initial(invoice) -> dict:
 
 
 def _invoice_related(invoice) -> list[tuple[str, str]]:
-    links = [(_("PDF"), f"/invoicing/pdf/{invoice.pk}/"), (_("PDF in Russian"), f"/invoicing/pdf/{invoice.pk}/?language=ru")]
+    links = [
+        (_("PDF"), f"/invoicing/pdf/{invoice.pk}/"),
+        (_("PDF in Russian"), f"/invoicing/pdf/{invoice.pk}/?language=ru"),
+    ]
     if invoice.journal_entry_id:
         links.append((_("Its journal entry"), record_url("accounting", "journal-entries", invoice.journal_entry_id)))
     if invoice.original_invoice_id:
         links.append((_("The original invoice"), record_url("invoicing", "invoices", invoice.original_invoice_id)))
     for allocation in queries.allocations_of_invoice(invoice):
         label = allocation.payment.payment_number or _("Pending payment")
-        links.append((_("Payment %(number)s") % {"number": label}, record_url("invoicing", "payments", allocation.payment_id)))
+        links.append(
+            (_("Payment %(number)s") % {"number": label}, record_url("invoicing", "payments", allocation.payment_id))
+        )
     links.append((_("Party's statement"), f"/parties/{invoice.party_id}/statement/"))
     return links
 
@@ -160,8 +165,14 @@ invoices_view = DeskView(
     query=queries.invoices,
     get=queries.access_invoice,
     filters=InvoiceFilters,
-    filter_labels={"invoice_type": _("Type"), "status": _("Status"), "party": _("Party (number)"),
-                   "date_from": _("From"), "date_to": _("To"), "q": _("Number or party")},  # fmt: skip
+    filter_labels={
+        "invoice_type": _("Type"),
+        "status": _("Status"),
+        "party": _("Party (number)"),
+        "date_from": _("From"),
+        "date_to": _("To"),
+        "q": _("Number or party"),
+    },  # fmt: skip
     columns=(
         Column("invoice_number", _("Number"), sort="invoice_number"),
         Column("invoice_date", _("Date"), kind="date", sort="invoice_date"),
@@ -173,8 +184,10 @@ invoices_view = DeskView(
         Column("status", _("Status"), kind="badge"),
     ),
     ordering=("-invoice_date",),
-    title=lambda i: i.invoice_number
-    or _("Draft %(type)s of %(date)s") % {"type": i.get_invoice_type_display(), "date": i.invoice_date.isoformat()},
+    title=lambda i: (
+        i.invoice_number
+        or _("Draft %(type)s of %(date)s") % {"type": i.get_invoice_type_display(), "date": i.invoice_date.isoformat()}
+    ),
     status="status",
     header=(
         Column("invoice_type", _("Type"), kind="choice"),
@@ -283,7 +296,9 @@ def _payment_related(payment) -> list[tuple[str, str]]:
         links.append((_("Its journal entry"), record_url("accounting", "journal-entries", payment.journal_entry_id)))
     for allocation in queries.allocations_of_payment(payment):
         label = allocation.invoice.invoice_number or str(allocation.invoice_id)
-        links.append((_("Invoice %(number)s") % {"number": label}, record_url("invoicing", "invoices", allocation.invoice_id)))
+        links.append(
+            (_("Invoice %(number)s") % {"number": label}, record_url("invoicing", "invoices", allocation.invoice_id))
+        )
     return links
 
 
@@ -296,8 +311,15 @@ payments_view = DeskView(
     query=queries.payments,
     get=queries.access_payment,
     filters=PaymentFilters,
-    filter_labels={"direction": _("Direction"), "status": _("Status"), "method": _("Method"),
-                   "party": _("Party (number)"), "invoice": _("Invoice"), "date_from": _("From"), "date_to": _("To")},  # fmt: skip
+    filter_labels={
+        "direction": _("Direction"),
+        "status": _("Status"),
+        "method": _("Method"),
+        "party": _("Party (number)"),
+        "invoice": _("Invoice"),
+        "date_from": _("From"),
+        "date_to": _("To"),
+    },  # fmt: skip
     columns=(
         Column("payment_number", _("Number"), sort="payment_number"),
         Column("payment_date", _("Date"), kind="date", sort="payment_date"),
@@ -349,10 +371,15 @@ payments_view = DeskView(
         ),
         lines=ALLOCATION_LINES,
         permission="invoicing.add_payment",
-        initial=lambda p: {"direction": PaymentDirection.INCOMING, "method": PaymentMethod.BANK_TRANSFER,
-                           "payment_date": timezone.localdate().isoformat()},  # fmt: skip
-        prepare=lambda data: {**_blank_is_none(data),
-                              "allocations": [a for a in _blank_is_none(data).get("allocations", []) if a]},  # fmt: skip
+        initial=lambda p: {
+            "direction": PaymentDirection.INCOMING,
+            "method": PaymentMethod.BANK_TRANSFER,
+            "payment_date": timezone.localdate().isoformat(),
+        },  # fmt: skip
+        prepare=lambda data: {
+            **_blank_is_none(data),
+            "allocations": [a for a in _blank_is_none(data).get("allocations", []) if a],
+        },  # fmt: skip
         save=lambda actor, body, obj: _save_payment(actor, body),
     ),
     actions=(

@@ -255,7 +255,8 @@ class Payment(PostableDocument):
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(
-                condition=Q(allocated_amount__gte=0, allocated_amount__lte=F("amount")), name="payment_not_overallocated"
+                condition=Q(allocated_amount__gte=0, allocated_amount__lte=F("amount")),
+                name="payment_not_overallocated",
             ),
             models.CheckConstraint(condition=Q(exchange_rate__gt=0), name="payment_rate_positive"),
         ]

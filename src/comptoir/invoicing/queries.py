@@ -212,4 +212,3 @@ def dunning_candidates():
     return Invoice.objects.select_related("party", "currency").filter(
         status=InvoiceStatus.OVERDUE, invoice_type__in=list(SELLING_TYPES - {InvoiceType.PROFORMA, "CREDIT_NOTE"})
     )
-

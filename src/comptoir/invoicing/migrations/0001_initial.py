@@ -8,343 +8,1005 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounting', '0014_derived_caches_cash_flow_open_items'),
-        ('catalog', '0003_party_price_lists'),
-        ('parties', '0001_initial'),
-        ('platform', '0010_admin_names'),
+        ("accounting", "0014_derived_caches_cash_flow_open_items"),
+        ("catalog", "0003_party_price_lists"),
+        ("parties", "0001_initial"),
+        ("platform", "0010_admin_names"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('invoice_number', models.CharField(blank=True, max_length=50, null=True)),
-                ('invoice_type', models.CharField(choices=[('SALES', 'Sales invoice'), ('PURCHASE', 'Purchase invoice'), ('CREDIT_NOTE', 'Credit note'), ('DEBIT_NOTE', 'Debit note'), ('PROFORMA', 'Proforma invoice')], default='SALES', max_length=12)),
-                ('status', models.CharField(choices=[('DRAFT', 'Draft'), ('SUBMITTED', 'Submitted'), ('PARTIALLY_PAID', 'Partially paid'), ('PAID', 'Paid'), ('OVERDUE', 'Overdue'), ('CANCELLED', 'Cancelled')], default='DRAFT', max_length=15)),
-                ('invoice_date', models.DateField()),
-                ('due_date', models.DateField()),
-                ('exchange_rate', models.DecimalField(decimal_places=8, default=1, max_digits=18)),
-                ('supplier_invoice_number', models.CharField(blank=True, max_length=100)),
-                ('po_number', models.CharField(blank=True, max_length=100)),
-                ('reference_number', models.CharField(blank=True, max_length=100)),
-                ('payment_terms', models.CharField(blank=True, max_length=10)),
-                ('subtotal', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('discount_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('tax_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('total_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('paid_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('credited_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('balance_due', models.GeneratedField(db_persist=True, expression=django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('total_amount'), '-', models.F('paid_amount')), '-', models.F('credited_amount')), output_field=models.DecimalField(decimal_places=4, max_digits=20))),
-                ('paid_date', models.DateField(blank=True, null=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('viewed_at', models.DateTimeField(blank=True, null=True)),
-                ('dunning_level', models.PositiveSmallIntegerField(default=0)),
-                ('dunned_on', models.DateField(blank=True, null=True)),
-                ('esf_number', models.CharField(blank=True, max_length=50)),
-                ('esf_status', models.CharField(blank=True, choices=[('', 'Not sent'), ('SENT', 'Sent'), ('DELIVERED', 'Delivered'), ('REVOKED', 'Revoked'), ('DECLINED', 'Declined')], default='', max_length=20)),
-                ('esf_date', models.DateTimeField(blank=True, null=True)),
-                ('place_of_supply', models.CharField(blank=True, help_text='GST state code', max_length=2)),
-                ('reverse_charge', models.BooleanField(default=False)),
-                ('irn', models.CharField(blank=True, help_text='GST e-invoice reference number', max_length=64)),
-                ('party_gstin', models.CharField(blank=True, max_length=15)),
-                ('terms_and_conditions', models.TextField(blank=True)),
-                ('notes', models.TextField(blank=True)),
-                ('internal_notes', models.TextField(blank=True)),
-                ('custom_fields', models.JSONField(blank=True, default=dict)),
-                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.currency')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fiscal_year', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.fiscalyear')),
-                ('journal_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.journalentry')),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('original_invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='invoicing.invoice')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.party')),
-                ('posted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.workspace')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                ("invoice_number", models.CharField(blank=True, max_length=50, null=True)),
+                (
+                    "invoice_type",
+                    models.CharField(
+                        choices=[
+                            ("SALES", "Sales invoice"),
+                            ("PURCHASE", "Purchase invoice"),
+                            ("CREDIT_NOTE", "Credit note"),
+                            ("DEBIT_NOTE", "Debit note"),
+                            ("PROFORMA", "Proforma invoice"),
+                        ],
+                        default="SALES",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("DRAFT", "Draft"),
+                            ("SUBMITTED", "Submitted"),
+                            ("PARTIALLY_PAID", "Partially paid"),
+                            ("PAID", "Paid"),
+                            ("OVERDUE", "Overdue"),
+                            ("CANCELLED", "Cancelled"),
+                        ],
+                        default="DRAFT",
+                        max_length=15,
+                    ),
+                ),
+                ("invoice_date", models.DateField()),
+                ("due_date", models.DateField()),
+                ("exchange_rate", models.DecimalField(decimal_places=8, default=1, max_digits=18)),
+                ("supplier_invoice_number", models.CharField(blank=True, max_length=100)),
+                ("po_number", models.CharField(blank=True, max_length=100)),
+                ("reference_number", models.CharField(blank=True, max_length=100)),
+                ("payment_terms", models.CharField(blank=True, max_length=10)),
+                ("subtotal", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("discount_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("tax_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("total_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("paid_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("credited_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                (
+                    "balance_due",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("total_amount"), "-", models.F("paid_amount")
+                            ),
+                            "-",
+                            models.F("credited_amount"),
+                        ),
+                        output_field=models.DecimalField(decimal_places=4, max_digits=20),
+                    ),
+                ),
+                ("paid_date", models.DateField(blank=True, null=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("cancelled_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("viewed_at", models.DateTimeField(blank=True, null=True)),
+                ("dunning_level", models.PositiveSmallIntegerField(default=0)),
+                ("dunned_on", models.DateField(blank=True, null=True)),
+                ("esf_number", models.CharField(blank=True, max_length=50)),
+                (
+                    "esf_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "Not sent"),
+                            ("SENT", "Sent"),
+                            ("DELIVERED", "Delivered"),
+                            ("REVOKED", "Revoked"),
+                            ("DECLINED", "Declined"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("esf_date", models.DateTimeField(blank=True, null=True)),
+                ("place_of_supply", models.CharField(blank=True, help_text="GST state code", max_length=2)),
+                ("reverse_charge", models.BooleanField(default=False)),
+                ("irn", models.CharField(blank=True, help_text="GST e-invoice reference number", max_length=64)),
+                ("party_gstin", models.CharField(blank=True, max_length=15)),
+                ("terms_and_conditions", models.TextField(blank=True)),
+                ("notes", models.TextField(blank=True)),
+                ("internal_notes", models.TextField(blank=True)),
+                ("custom_fields", models.JSONField(blank=True, default=dict)),
+                (
+                    "cancelled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "currency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="platform.currency"
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fiscal_year",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.fiscalyear",
+                    ),
+                ),
+                (
+                    "journal_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.journalentry",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "original_invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="invoicing.invoice",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.party"
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="platform.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-invoice_date', '-created_at'],
+                "ordering": ["-invoice_date", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('deleted_at', models.DateTimeField(blank=True, null=True)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('payment_number', models.CharField(blank=True, max_length=50, null=True)),
-                ('direction', models.CharField(choices=[('INCOMING', 'Incoming'), ('OUTGOING', 'Outgoing')], default='INCOMING', max_length=8)),
-                ('status', models.CharField(choices=[('PENDING', 'Pending'), ('PROCESSING', 'Processing'), ('COMPLETED', 'Completed'), ('FAILED', 'Failed'), ('CANCELLED', 'Cancelled'), ('REFUNDED', 'Refunded')], default='PENDING', max_length=10)),
-                ('payment_date', models.DateField()),
-                ('amount', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('exchange_rate', models.DecimalField(decimal_places=8, default=1, max_digits=18)),
-                ('base_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('allocated_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('unallocated_amount', models.GeneratedField(db_persist=True, expression=django.db.models.expressions.CombinedExpression(models.F('amount'), '-', models.F('allocated_amount')), output_field=models.DecimalField(decimal_places=4, max_digits=20))),
-                ('method', models.CharField(choices=[('CASH', 'Cash'), ('BANK_TRANSFER', 'Bank transfer'), ('CARD', 'Card'), ('CHECK', 'Cheque'), ('KASPI', 'Kaspi'), ('OTHER', 'Other')], max_length=14)),
-                ('payment_gateway', models.CharField(blank=True, max_length=50)),
-                ('transaction_id', models.CharField(blank=True, max_length=255)),
-                ('reference_number', models.CharField(blank=True, max_length=100)),
-                ('bank_name', models.CharField(blank=True, max_length=255)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('refunded_at', models.DateTimeField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('internal_notes', models.TextField(blank=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.account')),
-                ('bank_account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.bankaccount')),
-                ('completed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('currency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.currency')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('journal_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.journalentry')),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='parties.party')),
-                ('posted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('refund_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.journalentry')),
-                ('refunded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('workspace', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.workspace')),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                ("deleted_at", models.DateTimeField(blank=True, null=True)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                ("payment_number", models.CharField(blank=True, max_length=50, null=True)),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("INCOMING", "Incoming"), ("OUTGOING", "Outgoing")], default="INCOMING", max_length=8
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("PENDING", "Pending"),
+                            ("PROCESSING", "Processing"),
+                            ("COMPLETED", "Completed"),
+                            ("FAILED", "Failed"),
+                            ("CANCELLED", "Cancelled"),
+                            ("REFUNDED", "Refunded"),
+                        ],
+                        default="PENDING",
+                        max_length=10,
+                    ),
+                ),
+                ("payment_date", models.DateField()),
+                ("amount", models.DecimalField(decimal_places=4, max_digits=20)),
+                ("exchange_rate", models.DecimalField(decimal_places=8, default=1, max_digits=18)),
+                ("base_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("allocated_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                (
+                    "unallocated_amount",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.db.models.expressions.CombinedExpression(
+                            models.F("amount"), "-", models.F("allocated_amount")
+                        ),
+                        output_field=models.DecimalField(decimal_places=4, max_digits=20),
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("CASH", "Cash"),
+                            ("BANK_TRANSFER", "Bank transfer"),
+                            ("CARD", "Card"),
+                            ("CHECK", "Cheque"),
+                            ("KASPI", "Kaspi"),
+                            ("OTHER", "Other"),
+                        ],
+                        max_length=14,
+                    ),
+                ),
+                ("payment_gateway", models.CharField(blank=True, max_length=50)),
+                ("transaction_id", models.CharField(blank=True, max_length=255)),
+                ("reference_number", models.CharField(blank=True, max_length=100)),
+                ("bank_name", models.CharField(blank=True, max_length=255)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("refunded_at", models.DateTimeField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                ("internal_notes", models.TextField(blank=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounting.account"
+                    ),
+                ),
+                (
+                    "bank_account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.bankaccount",
+                    ),
+                ),
+                (
+                    "completed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "currency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="platform.currency"
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "journal_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.journalentry",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="parties.party"
+                    ),
+                ),
+                (
+                    "posted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "refund_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.journalentry",
+                    ),
+                ),
+                (
+                    "refunded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workspace",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="platform.workspace"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-payment_date', '-created_at'],
+                "ordering": ["-payment_date", "-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='PaymentAllocation',
+            name="PaymentAllocation",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('amount', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('allocated_on', models.DateField()),
-                ('allocated_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='invoicing.invoice')),
-                ('journal_entry', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.journalentry')),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('payment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='invoicing.payment')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("amount", models.DecimalField(decimal_places=4, max_digits=20)),
+                ("allocated_on", models.DateField()),
+                ("allocated_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="allocations", to="invoicing.invoice"
+                    ),
+                ),
+                (
+                    "journal_entry",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.journalentry",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="allocations", to="invoicing.payment"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['allocated_at'],
+                "ordering": ["allocated_at"],
             },
         ),
         migrations.CreateModel(
-            name='RecurringInvoice',
+            name="RecurringInvoice",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('frequency', models.CharField(choices=[('WEEKLY', 'Weekly'), ('MONTHLY', 'Monthly'), ('QUARTERLY', 'Quarterly'), ('YEARLY', 'Yearly')], default='MONTHLY', max_length=10)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('next_date', models.DateField()),
-                ('auto_submit', models.BooleanField(default=False)),
-                ('is_active', models.BooleanField(default=True)),
-                ('invoices_made', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('last_invoice', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='invoicing.invoice')),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='invoicing.invoice')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("WEEKLY", "Weekly"),
+                            ("MONTHLY", "Monthly"),
+                            ("QUARTERLY", "Quarterly"),
+                            ("YEARLY", "Yearly"),
+                        ],
+                        default="MONTHLY",
+                        max_length=10,
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("next_date", models.DateField()),
+                ("auto_submit", models.BooleanField(default=False)),
+                ("is_active", models.BooleanField(default=True)),
+                ("invoices_made", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "last_invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="invoicing.invoice",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="invoicing.invoice"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['next_date', 'name'],
+                "ordering": ["next_date", "name"],
             },
         ),
         migrations.AddField(
-            model_name='invoice',
-            name='recurring',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='invoices', to='invoicing.recurringinvoice'),
+            model_name="invoice",
+            name="recurring",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="invoices",
+                to="invoicing.recurringinvoice",
+            ),
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('line_no', models.PositiveIntegerField()),
-                ('description', models.TextField()),
-                ('quantity', models.DecimalField(decimal_places=3, max_digits=18)),
-                ('unit_rate', models.DecimalField(decimal_places=4, max_digits=18)),
-                ('discount_pct', models.DecimalField(decimal_places=2, default=0, max_digits=5)),
-                ('discount_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('net_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('tax_pct', models.DecimalField(decimal_places=2, default=0, max_digits=5)),
-                ('tax_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('gross_amount', models.DecimalField(decimal_places=4, default=0, max_digits=20)),
-                ('hsn_code', models.CharField(blank=True, help_text='India: HSN/SAC code', max_length=10)),
-                ('notes', models.TextField(blank=True)),
-                ('custom_fields', models.JSONField(blank=True, default=dict)),
-                ('account', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.account')),
-                ('cost_center', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.costcenter')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='invoicing.invoice')),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('product', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalog.product')),
-                ('tax_rate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.taxrate')),
-                ('uom', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.unitofmeasure')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("line_no", models.PositiveIntegerField()),
+                ("description", models.TextField()),
+                ("quantity", models.DecimalField(decimal_places=3, max_digits=18)),
+                ("unit_rate", models.DecimalField(decimal_places=4, max_digits=18)),
+                ("discount_pct", models.DecimalField(decimal_places=2, default=0, max_digits=5)),
+                ("discount_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("net_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("tax_pct", models.DecimalField(decimal_places=2, default=0, max_digits=5)),
+                ("tax_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("gross_amount", models.DecimalField(decimal_places=4, default=0, max_digits=20)),
+                ("hsn_code", models.CharField(blank=True, help_text="India: HSN/SAC code", max_length=10)),
+                ("notes", models.TextField(blank=True)),
+                ("custom_fields", models.JSONField(blank=True, default=dict)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.account",
+                    ),
+                ),
+                (
+                    "cost_center",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.costcenter",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="lines", to="invoicing.invoice"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalog.product",
+                    ),
+                ),
+                (
+                    "tax_rate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounting.taxrate",
+                    ),
+                ),
+                (
+                    "uom",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.unitofmeasure",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['line_no'],
-                'indexes': [models.Index(fields=['organization', 'product'], name='invoice_line_product')],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'invoice', 'line_no'), name='invoice_line_unique'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='invoice_line_quantity_positive'), models.CheckConstraint(condition=models.Q(('unit_rate__gte', 0)), name='invoice_line_rate_non_negative'), models.CheckConstraint(condition=models.Q(('discount_pct__gte', 0), ('discount_pct__lte', 100)), name='invoice_line_discount_pct'), models.CheckConstraint(condition=models.Q(('gross_amount', django.db.models.expressions.CombinedExpression(models.F('net_amount'), '+', models.F('tax_amount')))), name='invoice_line_gross_is_sum')],
+                "ordering": ["line_no"],
+                "indexes": [models.Index(fields=["organization", "product"], name="invoice_line_product")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organization", "invoice", "line_no"), name="invoice_line_unique"),
+                    models.CheckConstraint(
+                        condition=models.Q(("quantity__gt", 0)), name="invoice_line_quantity_positive"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("unit_rate__gte", 0)), name="invoice_line_rate_non_negative"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("discount_pct__gte", 0), ("discount_pct__lte", 100)),
+                        name="invoice_line_discount_pct",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "gross_amount",
+                                django.db.models.expressions.CombinedExpression(
+                                    models.F("net_amount"), "+", models.F("tax_amount")
+                                ),
+                            )
+                        ),
+                        name="invoice_line_gross_is_sum",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceTax',
+            name="InvoiceTax",
             fields=[
-                ('id', models.UUIDField(default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.CharField(max_length=50)),
-                ('rate', models.DecimalField(decimal_places=2, max_digits=5)),
-                ('taxable_amount', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('amount', models.DecimalField(decimal_places=4, max_digits=20)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.account')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='taxes', to='invoicing.invoice')),
-                ('organization', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='platform.organization')),
-                ('tax_rate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.taxrate')),
-                ('updated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=comptoir.platform.ids.uuid7, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.CharField(max_length=50)),
+                ("rate", models.DecimalField(decimal_places=2, max_digits=5)),
+                ("taxable_amount", models.DecimalField(decimal_places=4, max_digits=20)),
+                ("amount", models.DecimalField(decimal_places=4, max_digits=20)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounting.account"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="taxes", to="invoicing.invoice"
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="platform.organization",
+                    ),
+                ),
+                (
+                    "tax_rate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounting.taxrate"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(fields=('organization', 'invoice', 'tax_rate'), name='invoice_tax_unique')],
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("organization", "invoice", "tax_rate"), name="invoice_tax_unique")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['organization', 'party'], name='payment_party'),
+            model_name="payment",
+            index=models.Index(fields=["organization", "party"], name="payment_party"),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['organization', 'payment_date'], name='payment_date'),
+            model_name="payment",
+            index=models.Index(fields=["organization", "payment_date"], name="payment_date"),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['organization', 'status'], name='payment_status'),
+            model_name="payment",
+            index=models.Index(fields=["organization", "status"], name="payment_status"),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['organization', 'method'], name='payment_method'),
+            model_name="payment",
+            index=models.Index(fields=["organization", "method"], name="payment_method"),
         ),
         migrations.AddIndex(
-            model_name='payment',
-            index=models.Index(fields=['organization', 'amount'], name='payment_amount'),
+            model_name="payment",
+            index=models.Index(fields=["organization", "amount"], name="payment_amount"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('payment_number__isnull', False)), fields=('organization', 'payment_number'), name='payment_number_unique'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("payment_number__isnull", False)),
+                fields=("organization", "payment_number"),
+                name="payment_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(condition=models.Q(("amount__gt", 0)), name="payment_amount_positive"),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('allocated_amount__gte', 0), ('allocated_amount__lte', models.F('amount'))), name='payment_not_overallocated'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("allocated_amount__gte", 0), ("allocated_amount__lte", models.F("amount"))),
+                name="payment_not_overallocated",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('exchange_rate__gt', 0)), name='payment_rate_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("exchange_rate__gt", 0)), name="payment_rate_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='paymentallocation',
-            index=models.Index(fields=['organization', 'invoice'], name='payment_allocation_invoice'),
+            model_name="paymentallocation",
+            index=models.Index(fields=["organization", "invoice"], name="payment_allocation_invoice"),
         ),
         migrations.AddIndex(
-            model_name='paymentallocation',
-            index=models.Index(fields=['organization', 'payment'], name='payment_allocation_payment'),
+            model_name="paymentallocation",
+            index=models.Index(fields=["organization", "payment"], name="payment_allocation_payment"),
         ),
         migrations.AddConstraint(
-            model_name='paymentallocation',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_allocation_positive'),
+            model_name="paymentallocation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payment_allocation_positive"
+            ),
         ),
         migrations.AddIndex(
-            model_name='recurringinvoice',
-            index=models.Index(fields=['organization', 'is_active', 'next_date'], name='recurring_invoice_due'),
+            model_name="recurringinvoice",
+            index=models.Index(fields=["organization", "is_active", "next_date"], name="recurring_invoice_due"),
         ),
         migrations.AddConstraint(
-            model_name='recurringinvoice',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='recurring_invoice_dates'),
+            model_name="recurringinvoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="recurring_invoice_dates",
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'party', 'status'], name='invoice_party_status'),
+            model_name="invoice",
+            index=models.Index(fields=["organization", "party", "status"], name="invoice_party_status"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'invoice_date'], name='invoice_date'),
+            model_name="invoice",
+            index=models.Index(fields=["organization", "invoice_date"], name="invoice_date"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'due_date'], name='invoice_due_date'),
+            model_name="invoice",
+            index=models.Index(fields=["organization", "due_date"], name="invoice_due_date"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'invoice_type', 'status'], name='invoice_type_status'),
+            model_name="invoice",
+            index=models.Index(fields=["organization", "invoice_type", "status"], name="invoice_type_status"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'status'], name='invoice_status'),
+            model_name="invoice",
+            index=models.Index(fields=["organization", "status"], name="invoice_status"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'original_invoice'], name='invoice_original'),
+            model_name="invoice",
+            index=models.Index(fields=["organization", "original_invoice"], name="invoice_original"),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['organization', 'total_amount'], name='invoice_total'),
+            model_name="invoice",
+            index=models.Index(fields=["organization", "total_amount"], name="invoice_total"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('deleted_at__isnull', True), ('invoice_number__isnull', False)), fields=('organization', 'invoice_number'), name='invoice_number_unique'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("deleted_at__isnull", True), ("invoice_number__isnull", False)),
+                fields=("organization", "invoice_number"),
+                name="invoice_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('invoice_type', 'PURCHASE'), models.Q(('supplier_invoice_number', ''), _negated=True), models.Q(('status', 'CANCELLED'), _negated=True)), fields=('organization', 'party', 'supplier_invoice_number'), name='invoice_supplier_number_unique'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("invoice_type", "PURCHASE"),
+                    models.Q(("supplier_invoice_number", ""), _negated=True),
+                    models.Q(("status", "CANCELLED"), _negated=True),
+                ),
+                fields=("organization", "party", "supplier_invoice_number"),
+                name="invoice_supplier_number_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('due_date__gte', models.F('invoice_date'))), name='invoice_due_after_date'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_date__gte", models.F("invoice_date"))), name="invoice_due_after_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total_amount', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('subtotal'), '-', models.F('discount_amount')), '+', models.F('tax_amount')))), name='invoice_total_is_sum'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "total_amount",
+                        django.db.models.expressions.CombinedExpression(
+                            django.db.models.expressions.CombinedExpression(
+                                models.F("subtotal"), "-", models.F("discount_amount")
+                            ),
+                            "+",
+                            models.F("tax_amount"),
+                        ),
+                    )
+                ),
+                name="invoice_total_is_sum",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('credited_amount__gte', 0), ('paid_amount__gte', 0)), name='invoice_settled_non_negative'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("credited_amount__gte", 0), ("paid_amount__gte", 0)),
+                name="invoice_settled_non_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('paid_amount__lte', django.db.models.expressions.CombinedExpression(models.F('total_amount'), '-', models.F('credited_amount')))), name='invoice_not_overpaid'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "paid_amount__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("total_amount"), "-", models.F("credited_amount")
+                        ),
+                    )
+                ),
+                name="invoice_not_overpaid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('exchange_rate__gt', 0)), name='invoice_rate_positive'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("exchange_rate__gt", 0)), name="invoice_rate_positive"
+            ),
         ),
     ]

@@ -28,7 +28,7 @@ LANGUAGES = ("en", "ru")
 
 
 def amount_in_words(amount: Decimal, currency_code: str, decimals: int, language: str = "en") -> str:
-    """"One thousand two hundred and thirty-four USD 56/100": the whole units in words, the fraction in figures."""
+    """ "One thousand two hundred and thirty-four USD 56/100": the whole units in words, the fraction in figures."""
     whole = int(abs(amount))
     words = num2words(whole, lang=language)
     text = f"{words[:1].upper()}{words[1:]} {currency_code}"
@@ -44,9 +44,7 @@ def invoice_pdf(invoice_id, *, language: str = "en") -> tuple[str, bytes]:
 
     if language not in LANGUAGES:
         raise ValidationFailed(_("The language is en or ru"), code=InvoicingError.UNKNOWN, field="language")
-    invoice = (
-        Invoice.objects.select_related("party", "currency", "original_invoice").filter(pk=invoice_id).first()
-    )
+    invoice = Invoice.objects.select_related("party", "currency", "original_invoice").filter(pk=invoice_id).first()
     if invoice is None:
         raise ValidationFailed(_("No such invoice"), code=InvoicingError.UNKNOWN, field="invoice")
     organization = current_organization()

@@ -159,7 +159,8 @@ def _rate_of(currency, given, day: datetime.date) -> Decimal:
     )
     if rate is None:
         _refuse(
-            _("No %(currency)s rate on or before %(day)s; give exchange_rate") % {"currency": currency.code, "day": day},
+            _("No %(currency)s rate on or before %(day)s; give exchange_rate")
+            % {"currency": currency.code, "day": day},
             InvoicingError.MISSING_EXCHANGE_RATE,
             "exchange_rate",
         )
@@ -443,12 +444,18 @@ def _note_party_lines(invoice: Invoice, party_side: str, original: Invoice, part
     out = []
     if applied > 0:
         out.append(
-            PostingLine(invoice.party.account_id, party_side, applied, against_entry=original.journal_entry_id, **common)
+            PostingLine(
+                invoice.party.account_id, party_side, applied, against_entry=original.journal_entry_id, **common
+            )
         )
     if invoice.total_amount - applied > 0:
         out.append(
             PostingLine(
-                invoice.party.account_id, party_side, invoice.total_amount - applied, due_date=invoice.due_date, **common
+                invoice.party.account_id,
+                party_side,
+                invoice.total_amount - applied,
+                due_date=invoice.due_date,
+                **common,
             )
         )
     return out
@@ -461,7 +468,9 @@ def _post(actor, invoice: Invoice) -> None:
         _check_note(invoice, original)
     selling = invoice.invoice_type in SELLING_TYPES
     # sales and purchase notes post the mirror: the party side is credited on a sale's note, debited on a purchase's
-    party_side = EntryType.DEBIT if invoice.invoice_type in (InvoiceType.SALES, InvoiceType.DEBIT_NOTE) else EntryType.CREDIT
+    party_side = (
+        EntryType.DEBIT if invoice.invoice_type in (InvoiceType.SALES, InvoiceType.DEBIT_NOTE) else EntryType.CREDIT
+    )
     other_side = EntryType.CREDIT if party_side == EntryType.DEBIT else EntryType.DEBIT
     common = {"currency": invoice.currency.code, "exchange_rate": invoice.exchange_rate}
     party_ref = SourceRef("parties.party", invoice.party_id)
@@ -477,8 +486,14 @@ def _post(actor, invoice: Invoice) -> None:
     for line in invoice.lines.all():
         if line.net_amount > 0:
             postings.append(
-                PostingLine(line.account_id, other_side, line.net_amount, cost_center=line.cost_center_id,
-                            description=line.description[:255], **common)  # fmt: skip
+                PostingLine(
+                    line.account_id,
+                    other_side,
+                    line.net_amount,
+                    cost_center=line.cost_center_id,
+                    description=line.description[:255],
+                    **common,
+                )  # fmt: skip
             )
     for tax in invoice.taxes.all():
         if tax.amount > 0:
@@ -516,9 +531,7 @@ def submit_invoice(*, actor, invoice_id) -> Invoice:
         actor=actor,
         to=InvoiceStatus.SUBMITTED,
         post=post,
-        number=lambda invoice: next_number(
-            document_type=INVOICE_SERIES[invoice.invoice_type], on=invoice.invoice_date
-        ),
+        number=lambda invoice: next_number(document_type=INVOICE_SERIES[invoice.invoice_type], on=invoice.invoice_date),
         also=("journal_entry", "fiscal_year", "credited_amount"),
         audit=lambda invoice: {"total_amount": str(invoice.total_amount)},
         event_type=INVOICE_SUBMITTED,

@@ -158,7 +158,9 @@ def build_lines(invoice: Invoice, inputs, *, actor) -> Built:
         for rate_id, members in groups.items():
             net = sum((row.net_amount for row in members), ZERO)
             breakdown = compute_tax(amount=net, tax_rate=rates[rate_id], inclusive=False, currency=currency)
-            for row, tax in zip(members, _spread(breakdown.tax, [r.net_amount for r in members], currency), strict=True):
+            for row, tax in zip(
+                members, _spread(breakdown.tax, [r.net_amount for r in members], currency), strict=True
+            ):
                 row.tax_amount = tax
             for part in breakdown.components:
                 slot = components[part.tax_rate_id]

@@ -291,8 +291,14 @@ def _post(actor, payment: Payment) -> None:
     for allocation in allocations:
         invoice = invoices[allocation.invoice_id]
         lines.append(
-            PostingLine(payment.party.account_id, party_side, allocation.amount, party=party,
-                        against_entry=invoice.journal_entry_id, **common)  # fmt: skip
+            PostingLine(
+                payment.party.account_id,
+                party_side,
+                allocation.amount,
+                party=party,
+                against_entry=invoice.journal_entry_id,
+                **common,
+            )  # fmt: skip
         )
     rest = payment.amount - sum((a.amount for a in allocations), ZERO)
     if rest > 0:
@@ -407,7 +413,9 @@ def allocate_payment(*, actor, payment_id, allocations: Sequence[AllocationInput
                 amount=amount, allocated_on=day, created_by=actor, updated_by=actor,
             )  # fmt: skip
             # incoming: the advance was a credit on the party; debit it back, credit the invoice's bill
-            advance_side, bill_side = (EntryType.DEBIT, EntryType.CREDIT) if incoming else (EntryType.CREDIT, EntryType.DEBIT)
+            advance_side, bill_side = (
+                (EntryType.DEBIT, EntryType.CREDIT) if incoming else (EntryType.CREDIT, EntryType.DEBIT)
+            )
             allocation.journal_entry = post_document(
                 actor=actor,
                 source=SourceRef(ALLOCATION_DOCUMENT, allocation.pk),

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import uuid
@@ -67,10 +68,14 @@ def create_recurring_invoice(*, actor, data: RecurringInvoiceInput) -> Recurring
             )
         if template.invoice_type not in (InvoiceType.SALES, InvoiceType.PURCHASE):
             raise ValidationFailed(
-                _("A schedule repeats a sales or purchase invoice"), code=InvoicingError.WRONG_ORIGINAL, field="template"
+                _("A schedule repeats a sales or purchase invoice"),
+                code=InvoicingError.WRONG_ORIGINAL,
+                field="template",
             )
         if data.end_date is not None and data.end_date < data.start_date:
-            raise ValidationFailed(_("The end is before the start"), code=InvoicingError.INVALID_DATES, field="end_date")
+            raise ValidationFailed(
+                _("The end is before the start"), code=InvoicingError.INVALID_DATES, field="end_date"
+            )
         name = data.name.strip()
         if not name:
             raise ValidationFailed(_("name is required"), code=InvoicingError.REQUIRED, field="name")
@@ -94,7 +99,9 @@ def create_recurring_invoice(*, actor, data: RecurringInvoiceInput) -> Recurring
 def run_recurring_invoices(*, actor, today: datetime.date) -> list[Invoice]:
     """Make every invoice due by `today` of every active schedule (each schedule in its own transaction)."""
     made = []
-    for schedule_id in RecurringInvoice.objects.filter(is_active=True, next_date__lte=today).values_list("pk", flat=True):
+    for schedule_id in RecurringInvoice.objects.filter(is_active=True, next_date__lte=today).values_list(
+        "pk", flat=True
+    ):
         with transaction.atomic():
             schedule = lock_row(RecurringInvoice.objects.select_related("template"), schedule_id)
             while schedule.is_active and schedule.next_date <= today:
@@ -185,7 +192,7 @@ def raise_dunning_levels(*, actor, today: datetime.date) -> int:
                 source=invoice,
             )  # fmt: skip
             if invoice.created_by_id:
-                try:
+                with contextlib.suppress(ValidationFailed):  # the author left the organization: the event remains
                     notify(
                         user=invoice.created_by_id,
                         title=_("Invoice %(number)s: dunning level %(level)s")
@@ -197,7 +204,5 @@ def raise_dunning_levels(*, actor, today: datetime.date) -> int:
                         data={"invoice": str(invoice.pk)},
                         actor=actor,
                     )  # fmt: skip
-                except ValidationFailed:  # the author left the organization: the event remains
-                    pass
             raised += 1
     return raised

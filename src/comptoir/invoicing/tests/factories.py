@@ -16,8 +16,9 @@ def party(api, name="Acme", party_type="CUSTOMER", **fields) -> dict:
 
 
 def tax_rate(api, code="VAT12", rate="12", components=(), **fields) -> dict:
+    parts = [{"code": c, "name": c, "rate": r, "tax_type": "GST"} for c, r in components]
     body = {"code": code, "name": f"Tax {code}", "rate": rate, "tax_type": "VAT", "effective_from": "2020-01-01",
-            "components": [{"code": c, "name": c, "rate": r, "tax_type": "GST"} for c, r in components], **fields}  # fmt: skip
+            "components": parts, **fields}  # fmt: skip
     response = api.post("accounting/tax-rates", body)
     assert response.status_code == 201, response.json()
     return response.json()
@@ -43,8 +44,9 @@ def invoice(api, party_ref, lines, *, invoice_type="SALES", date=None, submit=Tr
 
 def pay(api, party_ref, amount, allocations=(), *, direction="INCOMING", method="BANK_TRANSFER", date=None,
         expect=201, **fields) -> dict:  # fmt: skip
+    parts = [{"invoice": i, "amount": a} for i, a in allocations]
     body = {"direction": direction, "party": party_ref, "payment_date": date or day(3, 10), "amount": amount,
-            "method": method, "allocations": [{"invoice": i, "amount": a} for i, a in allocations], **fields}  # fmt: skip
+            "method": method, "allocations": parts, **fields}  # fmt: skip
     response = api.post("invoicing/payments", body)
     assert response.status_code == expect, response.json()
     return response.json()

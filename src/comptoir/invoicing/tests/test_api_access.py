@@ -42,7 +42,11 @@ def test_another_organizations_records_are_not_found_on_every_endpoint(tenant, o
         ("post", f"invoicing/payments/{card['id']}/fail", None),
         ("post", f"invoicing/payments/{card['id']}/cancel", None),
         ("post", f"invoicing/payments/{card['id']}/refund", None),
-        ("post", f"invoicing/payments/{card['id']}/allocate", {"allocations": [{"invoice": made["id"], "amount": "1"}]}),
+        (
+            "post",
+            f"invoicing/payments/{card['id']}/allocate",
+            {"allocations": [{"invoice": made["id"], "amount": "1"}]},
+        ),
         ("get", f"invoicing/statements/{customer['id']}", None),
     ]
     for method, path, body in calls:
@@ -53,7 +57,9 @@ def test_another_organizations_records_are_not_found_on_every_endpoint(tenant, o
                    expect=422)["code"] == "unknown"  # fmt: skip
     assert pay(api, mine["id"], "10", [(made["id"], "10")], expect=422)["code"] == "unknown"
     assert invoice(api, customer["id"], [line()], expect=422)["code"] == "unknown"
-    schedule = api.post("invoicing/recurring-invoices", {"name": "x", "template": made["id"], "start_date": "2026-03-01"})
+    schedule = api.post(
+        "invoicing/recurring-invoices", {"name": "x", "template": made["id"], "start_date": "2026-03-01"}
+    )
     assert schedule.status_code == 422 and schedule.json()["code"] == "unknown"
     for path in ("invoicing/invoices", "invoicing/payments", "invoicing/recurring-invoices"):
         assert api.get(path).json()["items"] == []

@@ -93,7 +93,11 @@ def test_payments_racing_for_one_invoice_never_over_allocate_it():
     assert (succeeded, refused) == (3, ["over_allocation"] * 3)  # 3 × 30 fit in 100, a fourth would not
     with tenant_context(tenant.organization):
         invoice = Invoice.objects.get()
-        assert (invoice.paid_amount, invoice.balance_due, invoice.status) == (Decimal(90), Decimal(10), "PARTIALLY_PAID")
+        assert (invoice.paid_amount, invoice.balance_due, invoice.status) == (
+            Decimal(90),
+            Decimal(10),
+            "PARTIALLY_PAID",
+        )
         assert Payment.objects.count() == 3
         numbers = sorted(Payment.objects.values_list("payment_number", flat=True))
         assert numbers == ["RCPT-2026-000001", "RCPT-2026-000002", "RCPT-2026-000003"]

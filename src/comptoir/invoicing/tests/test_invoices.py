@@ -102,7 +102,10 @@ def test_notes_settle_their_original_and_never_exceed_it(tenant):
     note = invoice(api, customer["id"], [line("1", "30")], invoice_type="CREDIT_NOTE",
                    original_invoice=original["invoice_number"])  # fmt: skip
     assert (note["invoice_number"], note["credited_amount"], note["balance_due"]) == ("CN-2026-000001", "30.00", "0.00")
-    assert _entry_lines(tenant, note["journal_entry"]) == [("4000", "DR", "30.00"), (customer["party_number"], "CR", "30.00")]
+    assert _entry_lines(tenant, note["journal_entry"]) == [
+        ("4000", "DR", "30.00"),
+        (customer["party_number"], "CR", "30.00"),
+    ]
     after = get_invoice(api, original["id"])
     assert (after["status"], after["credited_amount"], after["balance_due"]) == ("PARTIALLY_PAID", "30.00", "70.00")
     refused = invoice(api, customer["id"], [line("1", "70.01")], invoice_type="CREDIT_NOTE",

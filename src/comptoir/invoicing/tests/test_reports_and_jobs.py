@@ -49,7 +49,9 @@ def test_the_aging_buckets_the_outstanding_amounts_by_party(tenant):
     assert [(r["party_name"], r["outstanding"], r["bucket"]) for r in payable["rows"]] == [("Parts", "9.00", "61-90")]
     statement = api.get(f"invoicing/statements/{acme['id']}", date_from=day(1, 1), date_to=day(12, 31)).json()
     assert (statement["closing_balance"], len(statement["lines"])) == ("40.00", 4)
-    assert [(i["invoice_number"], i["balance_due"]) for i in statement["open_invoices"]] == [("SINV-2026-000002", "40.00")]
+    assert [(i["invoice_number"], i["balance_due"]) for i in statement["open_invoices"]] == [
+        ("SINV-2026-000002", "40.00")
+    ]
 
 
 def test_the_daily_job_marks_overdue_invoices_and_raises_dunning(tenant):
@@ -104,7 +106,7 @@ def test_the_pdf_in_english_and_russian_and_the_email_with_it(tenant, django_cap
     for language in ("en", "ru"):
         pdf = api.get(f"invoicing/invoices/{made['id']}/pdf", language=language)
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-        assert pdf.content.startswith(b"%PDF") and 'SINV-2026-000001.pdf' in pdf["Content-Disposition"]
+        assert pdf.content.startswith(b"%PDF") and "SINV-2026-000001.pdf" in pdf["Content-Disposition"]
     with django_capture_on_commit_callbacks(execute=True):
         sent = api.post(f"invoicing/invoices/{made['id']}/send", {"language": "en"})
     assert sent.status_code == 200 and sent.json()["sent_at"] is not None
