@@ -220,6 +220,7 @@ def ensure_demo() -> tuple[str, str, bool]:
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.inventory.services.demo import seed_demo_stock
+    from comptoir.invoicing.services.demo import seed_demo_invoicing
     from comptoir.parties.services.demo import seed_demo_parties
     from comptoir.platform.services import OrganizationInput
     from comptoir.platform.tenancy import tenant_context
@@ -237,6 +238,7 @@ def ensure_demo() -> tuple[str, str, bool]:
         seed_demo_parties(actor=owner, today=timezone.localdate())
         seed_demo_catalog(actor=owner, today=timezone.localdate())
         seed_demo_stock(actor=owner, today=timezone.localdate())
+        seed_demo_invoicing(actor=owner, today=timezone.localdate())
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 

@@ -129,7 +129,14 @@ def test_the_example_of_the_guide_is_a_valid_module():
     exec(compile(code, str(GUIDE), "exec"), namespace)  # noqa: S102 (our own documentation)
     helpdesk = namespace["MODULE"]
     extended = Registry([*registry().modules, helpdesk])
-    assert [m.name for m in extended.switchable()] == ["accounting", "parties", "catalog", "inventory", "invoicing", "helpdesk"]
+    assert [m.name for m in extended.switchable()] == [
+        "accounting",
+        "parties",
+        "catalog",
+        "inventory",
+        "invoicing",
+        "helpdesk",
+    ]
     assert "helpdesk.ticket.opened" in extended.events
     assert extended.setting("helpdesk.first_response_hours").problem(0) == ("invalid_value", "must be > 0")
     assert extended.role_templates()["CX"][2] == ("platform.view_*", "helpdesk.*")
