@@ -80,10 +80,11 @@ def seed_demo_invoicing(*, actor, today: datetime.date) -> int:
                     InvoiceLineInput(product=code, quantity=Decimal(rng.randint(5, 40)), unit_rate=Decimal(cost))
                     for code, cost in rng.sample(BOUGHT, rng.randint(1, 3))
                 ]
+                number = f"F{bill_day:%y}-{month + 1:02d}-{n + 1:03d}"
                 bill = create_invoice(
                     actor=actor,
                     data=InvoiceInput(invoice_type="PURCHASE", party=supplier.pk, invoice_date=bill_day, lines=lines,
-                                      supplier_invoice_number=f"F{bill_day:%y}-{month + 1:02d}-{n + 1:03d}", submit=True),
+                                      supplier_invoice_number=number, submit=True),
                 )  # fmt: skip
                 made.append(bill)
                 paid_on = bill_day + datetime.timedelta(days=rng.randint(20, 50))
