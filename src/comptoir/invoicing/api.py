@@ -38,7 +38,7 @@ from comptoir.parties.queries import access_party, statement
 from comptoir.platform.access import authorize
 from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.money import amount_text
-from comptoir.platform.pagination import PageParams, paginate
+from comptoir.platform.pagination import PageParams
 from comptoir.platform.services.features import ModuleGuard
 
 router = Router(tags=["invoicing"], auth=ModuleGuard("invoicing"))
@@ -231,10 +231,19 @@ def allocate_payment(request, payment_id: uuid.UUID, body: AllocateIn):
 
 
 @router.get("/recurring-invoices", response=RecurringPage)
-def list_recurring(request, page: Query[PageParams]):
+def list_recurring(request, page: Query[PageParams], export: Query[ExportParams]):
+    """Recurring invoice schedules, the next due first."""
     authorize(request, "invoicing.view_recurringinvoice")
-    return paginate(queries.recurring_invoices(), page, allowed_ordering={"next_date", "name"},
-                    default_ordering=["next_date", "name"])  # fmt: skip
+    return list_or_export(
+        request,
+        queries.recurring_invoices(),
+        page,
+        export,
+        allowed_ordering={"next_date", "name"},
+        default_ordering=["next_date", "name"],
+        schema=RecurringOut,
+        filename="recurring-invoices",
+    )
 
 
 @router.post("/recurring-invoices", response={201: RecurringOut})
