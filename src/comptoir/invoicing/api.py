@@ -170,6 +170,7 @@ def create_payment(request, body: PaymentIn):
 
 @router.get("/payments/{payment_id}", response=PaymentDetail)
 def get_payment(request, payment_id: uuid.UUID):
+    """One payment with its allocations."""
     authorize(request, "invoicing.view_payment")
     return queries.access_payment(payment_id)
 
@@ -197,6 +198,7 @@ def complete_payment(request, payment_id: uuid.UUID):
 
 @router.post("/payments/{payment_id}/fail", response=PaymentDetail)
 def fail_payment(request, payment_id: uuid.UUID, body: ReasonIn | None = None):
+    """PENDING/PROCESSING → FAILED: its allocations free the invoices."""
     return _move(request, payment_id, "invoicing.complete_payment",
                  lambda user: payments.fail_payment(actor=user, payment_id=payment_id,
                                                     reason=body.reason if body else ""))  # fmt: skip
@@ -204,6 +206,7 @@ def fail_payment(request, payment_id: uuid.UUID, body: ReasonIn | None = None):
 
 @router.post("/payments/{payment_id}/cancel", response=PaymentDetail)
 def cancel_payment(request, payment_id: uuid.UUID, body: ReasonIn | None = None):
+    """PENDING/PROCESSING → CANCELLED: its allocations free the invoices."""
     return _move(request, payment_id, "invoicing.change_payment",
                  lambda user: payments.cancel_payment(actor=user, payment_id=payment_id,
                                                       reason=body.reason if body else ""))  # fmt: skip
@@ -256,6 +259,7 @@ def create_recurring(request, body: RecurringIn):
 
 @router.get("/recurring-invoices/{schedule_id}", response=RecurringOut)
 def get_recurring(request, schedule_id: uuid.UUID):
+    """One recurring invoice schedule."""
     authorize(request, "invoicing.view_recurringinvoice")
     return queries.access_recurring_invoice(schedule_id)
 
