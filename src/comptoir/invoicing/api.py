@@ -10,15 +10,16 @@ from ninja import Query, Router, Status
 
 from comptoir.invoicing import queries
 from comptoir.invoicing.schemas import (
-    AgingOut,
-    AgingParams,
     AllocateIn,
+    InvoiceAgingOut,
+    InvoiceAgingParams,
     InvoiceDetail,
     InvoiceFilters,
     InvoiceIn,
     InvoiceOut,
     InvoicePage,
     InvoicePatchIn,
+    InvoiceStatementParams,
     PaymentDetail,
     PaymentFilters,
     PaymentIn,
@@ -30,7 +31,6 @@ from comptoir.invoicing.schemas import (
     RecurringPage,
     RefundIn,
     SendIn,
-    StatementParams,
 )
 from comptoir.invoicing.services import documents, invoices, payments, schedules
 from comptoir.invoicing.services.lines import InvoiceLineInput
@@ -264,15 +264,15 @@ def get_recurring(request, schedule_id: uuid.UUID):
     return queries.access_recurring_invoice(schedule_id)
 
 
-@router.get("/aging", response=AgingOut)
-def aging(request, params: Query[AgingParams]):
+@router.get("/aging", response=InvoiceAgingOut)
+def aging(request, params: Query[InvoiceAgingParams]):
     """Receivables or payables by party and due date, as of a day (today by default)."""
     authorize(request, "invoicing.view_aging")
     return queries.aging(kind=params.kind, as_of=params.as_of or timezone.localdate())
 
 
 @router.get("/statements/{party_id}")
-def customer_statement(request, party_id: uuid.UUID, params: Query[StatementParams]):
+def customer_statement(request, party_id: uuid.UUID, params: Query[InvoiceStatementParams]):
     """A party's statement (the parties module's: its account's lines and balances) with its open invoices."""
     authorize(request, "invoicing.view_invoice")
     party = access_party(party_id)

@@ -431,12 +431,12 @@ class RecurringPage(Page):
     items: list[RecurringOut]
 
 
-class AgingParams(Schema):
+class InvoiceAgingParams(Schema):
     kind: str = Field("receivable", pattern="^(receivable|payable)$")
     as_of: datetime.date | None = None
 
 
-class AgingRowOut(Schema):
+class InvoiceAgingRowOut(Schema):
     invoice: uuid.UUID
     invoice_number: str | None
     invoice_type: str
@@ -453,7 +453,7 @@ class AgingRowOut(Schema):
     bucket: str
 
 
-class AgingPartyOut(Schema):
+class InvoiceAgingPartyOut(Schema):
     party: uuid.UUID
     party_number: str
     name: str
@@ -461,16 +461,16 @@ class AgingPartyOut(Schema):
     total: AmountString
 
 
-class AgingOut(Schema):
+class InvoiceAgingOut(Schema):
     kind: str
     as_of: datetime.date
     currency: str
-    parties: list[AgingPartyOut]
-    rows: list[AgingRowOut]
+    parties: list[InvoiceAgingPartyOut]
+    rows: list[InvoiceAgingRowOut]
     buckets: dict[str, AmountString]
     total: AmountString
 
 
-class StatementParams(Schema):
+class InvoiceStatementParams(Schema):
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
