@@ -16,7 +16,7 @@ INVOICE_SERIES = {
     "SALES": "SINV",
     "PURCHASE": "PINV",
     "CREDIT_NOTE": "CN",
-    "DEBIT_NOTE": "DN",
+    "DEBIT_NOTE": "DBN",  # DN is logistics' delivery note
     "PROFORMA": "PF",
 }
 PAYMENT_SERIES = {"INCOMING": "RCPT", "OUTGOING": "PAY"}
