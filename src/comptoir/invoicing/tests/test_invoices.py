@@ -212,3 +212,21 @@ def test_a_foreign_currency_invoice_posts_at_its_rate_and_balances_in_base(tenan
         ("2100", "CR", "3.60"), ("4000", "CR", "15.02"), ("4000", "CR", "15.02"),
         ("4900", "DR", "0.01"), (customer["party_number"], "DR", "33.63"),
     ]  # fmt: skip
+
+
+def test_a_debit_note_corrects_a_purchase_invoice(tenant):
+    api = tenant.api
+    supplier = party(api, "Parts Co", party_type="SUPPLIER")
+    bill = invoice(api, supplier["id"], [line("1", "80")], invoice_type="PURCHASE", supplier_invoice_number="B-9")
+    note = invoice(api, supplier["id"], [line("1", "20")], invoice_type="DEBIT_NOTE", original_invoice=bill["id"])
+    assert (note["invoice_number"], note["credited_amount"]) == ("DBN-2026-000001", "20.00")
+    assert _entry_lines(tenant, note["journal_entry"]) == [
+        ("6900", "CR", "20.00"),
+        (supplier["party_number"], "DR", "20.00"),
+    ]
+    after = get_invoice(api, bill["id"])
+    assert (after["status"], after["balance_due"]) == ("PARTIALLY_PAID", "60.00")
+    assert balances(tenant, supplier["party_number"]) == {supplier["party_number"]: "-60.00"}
+    wrong = invoice(api, supplier["id"], [line("1", "1")], invoice_type="CREDIT_NOTE", original_invoice=bill["id"],
+                    expect=422)  # fmt: skip
+    assert wrong["code"] == "wrong_party_type"  # a credit note is a customer's
