@@ -81,6 +81,9 @@ LISTS = {
     "hr/candidates": {},
     "hr/training-programs": {},
     "hr/enrollments": {},
+    "invoicing/invoices": {},
+    "invoicing/payments": {},
+    "invoicing/recurring-invoices": {},
 }
 
 
@@ -161,6 +164,15 @@ def books(tenant):
     assert api.post("inventory/reservations", hold).status_code == 201
     assert api.post("inventory/stock-counts", {"warehouse": "MAIN", "count_date": str(IN_YEAR)}).status_code == 201
     _people(api)
+    sale = {"party": "P-000001", "invoice_date": str(IN_YEAR), "submit": True,
+            "lines": [{"product": "SAW", "quantity": "2", "unit_rate": "19.90", "tax_rate": "VAT"}]}  # fmt: skip
+    invoice = api.post("invoicing/invoices", sale)
+    assert invoice.status_code == 201, invoice.json()
+    receipt = {"party": "P-000001", "payment_date": str(IN_YEAR), "amount": "20", "method": "CASH",
+               "allocations": [{"invoice": invoice.json()["id"], "amount": "20"}]}  # fmt: skip
+    assert api.post("invoicing/payments", receipt).status_code == 201
+    schedule = {"name": "Monthly saw", "template": invoice.json()["id"], "start_date": str(IN_YEAR)}
+    assert api.post("invoicing/recurring-invoices", schedule).status_code == 201
     return {
         "bank": bank.json()["id"],
         "webhook": webhook.json()["id"],
@@ -231,8 +243,9 @@ def test_each_list_exports_its_rows_as_csv_and_xlsx(tenant, books, path):
 @pytest.mark.parametrize(
     ("path", "totals"),
     [
-        # the two entries and the stock receipt's (5 × 7.50)
-        ("accounting/journal-entries", {"total_debit": Decimal("1282.25"), "total_credit": Decimal("1282.25")}),
+        # the two entries, the stock receipt's (5 × 7.50), the invoice's (2 × 19.90 + 20 % VAT = 47.76) and the
+        # receipt's (20)
+        ("accounting/journal-entries", {"total_debit": Decimal("1350.01"), "total_credit": Decimal("1350.01")}),
         ("accounting/budgets", {"allocated_amount": Decimal("5000"), "spent": Decimal("1244.75")}),
     ],
 )

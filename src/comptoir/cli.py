@@ -221,6 +221,7 @@ def ensure_demo() -> tuple[str, str, bool]:
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.inventory.services.demo import seed_demo_stock
+    from comptoir.invoicing.services.demo import seed_demo_invoicing
     from comptoir.logistics.services.demo import seed_demo_logistics
     from comptoir.parties.services.demo import seed_demo_parties
     from comptoir.platform.services import OrganizationInput
@@ -245,6 +246,7 @@ def ensure_demo() -> tuple[str, str, bool]:
         orders = seed_demo_sales(actor=owner, today=timezone.localdate())
         seed_demo_logistics(actor=owner, today=timezone.localdate(), orders=orders)
         seed_demo_hr(actor=owner, today=timezone.localdate())
+        seed_demo_invoicing(actor=owner, today=timezone.localdate())
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "comptoir.sales.apps.SalesConfig",
     "comptoir.logistics.apps.LogisticsConfig",
     "comptoir.hr.apps.HrConfig",
+    "comptoir.invoicing.apps.InvoicingConfig",
 ]
 
 MIDDLEWARE = [
