@@ -36,6 +36,10 @@ def pytest_configure(config):
 
     use_ordinary_owner(settings.DATABASES["default"])
     settings.PASSWORD_HASHERS = ["tests.support.hashers.FastArgon2PasswordHasher"]
+    from django.contrib.auth import hashers
+
+    hashers.get_hashers.cache_clear()  # Django caches the hashers it was first asked for (no setting_changed here)
+    hashers.get_hashers_by_algorithm.cache_clear()
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request without it
     from comptoir.platform import db
 

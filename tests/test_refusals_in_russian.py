@@ -10,12 +10,15 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import encode_multipart
 from django.utils import translation
 from pydantic import BaseModel, ValidationError, field_validator
 
 from comptoir.accounting.models import JournalEntry
 from comptoir.accounting.tests.factories import IN_YEAR
+from comptoir.catalog.models import PriceList, PriceListItem, Product, ProductCategory
 from comptoir.desk.forms import message_of
 from comptoir.platform.problems import pydantic_errors, pydantic_message
 from comptoir.platform.tenancy import tenant_context
@@ -192,3 +195,149 @@ def test_a_validator_message_is_the_validators_own_and_an_unknown_type_keeps_pyd
         unknown = {"type": "some_future_type", "msg": "Something pydantic says"}
         assert message_of(unknown) == "Something pydantic says"
         assert message_of({"type": "string_too_long", "msg": "no ctx"}) == "no ctx"  # a ctx the message lacks
+
+
+# --- the catalogue's refusals through the API -----------------------------------------------------------------------
+
+RU = {"Accept-Language": "ru"}
+
+
+def _catalog_rows(tenant) -> tuple[int, int, int, int]:
+    """(products, categories, price lists, prices) of the tenant: a refusal writes none."""
+    with tenant_context(tenant.organization, user=tenant.owner):
+        return (
+            Product.objects.count(),
+            ProductCategory.objects.count(),
+            PriceList.objects.count(),
+            PriceListItem.objects.count(),
+        )
+
+
+def _in_both_languages(send) -> tuple[dict, dict]:
+    """The problem+json of the same refused request in English and in Russian: same status, code and fields."""
+    english, russian = send({}), send(RU)
+    assert english.status_code == russian.status_code and english.status_code in (404, 409, 422), english.json()
+    english, russian = english.json(), russian.json()
+    assert russian["code"] == english["code"]
+    fields = [(e["field"], e["code"]) for e in russian.get("errors", [])]
+    assert fields == [(e["field"], e["code"]) for e in english.get("errors", [])]
+    return english, russian
+
+
+@pytest.fixture
+def catalog(tenant):
+    """A category TOOLS holding the product TAKEN (SKU SKU-TAKEN), and Retail, the default selling list in EUR."""
+    api = tenant.api
+    assert api.post("catalog/categories", {"name": "Tools", "code": "TOOLS"}).status_code == 201
+    taken = {"code": "TAKEN", "name": "Taken", "uom": "pcs", "sku": "SKU-TAKEN", "category": "TOOLS"}
+    assert api.post("catalog/products", taken).status_code == 201
+    retail = api.post("catalog/price-lists", {"name": "Retail", "valid_from": "2026-01-01", "is_default": True})
+    assert retail.status_code == 201
+    return retail.json()
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code", "english", "russian"),
+    [
+        (
+            {"code": "TAKEN"},
+            "code",
+            "duplicate",
+            "A product with code 'TAKEN' exists",
+            "Товар с кодом «TAKEN» уже есть",
+        ),
+        (
+            {"sku": "SKU-TAKEN"},
+            "sku",
+            "duplicate",
+            "A product with SKU 'SKU-TAKEN' exists",
+            "Товар с артикулом «SKU-TAKEN» уже есть",
+        ),
+        ({"uom": "furlong"}, "uom", "unknown", "No unit 'furlong'", "Нет единицы измерения «furlong»"),
+        ({"category": "NOPE"}, "category", "unknown", "No category 'NOPE'", "Нет категории «NOPE»"),
+        (
+            {"type": "SERVICE", "track_inventory": True},
+            "track_inventory",
+            "untracked_type",
+            "A Service product never tracks stock",
+            "Для товара типа «Услуга» остатки не учитываются",
+        ),
+        (
+            {"min_stock_level": "5", "max_stock_level": "1"},
+            "max_stock_level",
+            "invalid_range",
+            "The maximum stock level is below the minimum",
+            "Максимальный остаток меньше минимального",
+        ),
+    ],
+)
+def test_a_product_refusal_is_in_russian_with_the_same_code_and_field(tenant, catalog, body, field, code, english,
+                                                                      russian):  # fmt: skip
+    before = _catalog_rows(tenant)
+    product = {"code": "NEW", "name": "New", "uom": "pcs", **body}
+    in_english, in_russian = _in_both_languages(lambda h: tenant.api.post("catalog/products", product, headers=h))
+    assert (in_russian["code"], in_russian["errors"][0]["field"]) == (code, field)
+    assert (in_english["detail"], in_russian["detail"]) == (english, russian)
+    assert in_russian["errors"][0]["message"] == russian
+    assert _catalog_rows(tenant) == before
+
+
+def test_a_category_holding_products_is_not_deleted_and_says_so_in_russian(tenant, catalog):
+    tools = tenant.api.get("catalog/categories").json()["items"][0]
+    before = _catalog_rows(tenant)
+    english, russian = _in_both_languages(lambda h: tenant.api.delete(f"catalog/categories/{tools['id']}", headers=h))
+    assert russian["code"] == "category_in_use"
+    assert english["detail"] == "Category TOOLS Tools holds products"
+    assert russian["detail"] == "В категории TOOLS Tools есть товары"
+    assert _catalog_rows(tenant) == before
+
+
+def test_a_second_default_price_list_and_a_clashing_price_are_refused_in_russian(tenant, catalog):
+    before = _catalog_rows(tenant)
+    body = {"name": "Shop", "valid_from": "2026-01-01", "is_default": True}
+    english, russian = _in_both_languages(lambda h: tenant.api.post("catalog/price-lists", body, headers=h))
+    assert (russian["code"], russian["errors"][0]["field"]) == ("duplicate_default", "is_default")
+    assert english["detail"] == "'Retail' is already the default selling list in EUR"
+    assert russian["detail"] == "Прайс-лист продажи по умолчанию в EUR — уже «Retail»"
+
+    items = f"catalog/price-lists/{catalog['id']}/items"
+    assert tenant.api.post(items, {"product": "TAKEN", "rate": "10"}).status_code == 201
+    before = _catalog_rows(tenant)
+    clash = {"product": "TAKEN", "rate": "9", "valid_from": "2026-03-01"}
+    english, russian = _in_both_languages(lambda h: tenant.api.post(items, clash, headers=h))
+    assert (russian["errors"][0]["code"], russian["errors"][0]["field"]) == ("overlapping_dates", "valid_from")
+    assert russian["detail"] == "У этого товара уже есть цена от 1.000 на эти даты (с 2026-01-01)"
+    assert english["detail"] == "This product already has a price from 1.000 on these dates (from 2026-01-01)"
+    assert _catalog_rows(tenant) == before
+
+
+def test_an_import_refused_row_by_row_is_reported_in_russian(tenant, catalog):
+    before = _catalog_rows(tenant)
+    content = b"code,name,uom\nOK-1,Fine,pcs\nBAD,Bad,furlong\n"
+
+    def upload(headers):
+        boundary = "BoUnDaRy"
+        return tenant.api.client.post(
+            "/api/v1/catalog/products/import",
+            encode_multipart(boundary, {"file": SimpleUploadedFile("products.csv", content)}),
+            content_type=f"multipart/form-data; boundary={boundary}",
+            headers=tenant.api._headers(headers),
+        )
+
+    english, russian = _in_both_languages(upload)
+    assert english["detail"] == "1 row is refused; nothing was imported"
+    assert russian["detail"] == "Отклонена 1 строка; ничего не импортировано"
+    assert [(e["field"], e["code"], e["message"]) for e in russian["errors"]] == [
+        ("rows[1].uom", "unknown", "Строка 3: Нет единицы измерения «furlong»")
+    ]
+    assert english["errors"][0]["message"] == "Line 3: No unit 'furlong'"
+    assert _catalog_rows(tenant) == before
+
+
+def test_a_missing_catalogue_row_is_not_found_in_russian(tenant, catalog):
+    missing = "00000000-0000-4000-8000-000000000000"
+    english, russian = _in_both_languages(lambda h: tenant.api.get(f"catalog/products/{missing}", headers=h))
+    assert (english["detail"], russian["detail"]) == ("No such product", "Не найдено: товар")
+    body = {"name": "Renamed"}
+    english, russian = _in_both_languages(lambda h: tenant.api.patch(f"catalog/categories/{missing}", body, headers=h))
+    assert (english["detail"], russian["detail"]) == ("No such category", "Не найдено: категория")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from comptoir.catalog.queries import pricing
@@ -150,9 +151,9 @@ def _upload(request) -> tuple[bytes, str]:
     """The bytes and name of the multipart part `file`."""
     upload = request.FILES.get("file")
     if upload is None:
-        raise ValidationFailed("Send the file as the multipart part `file`", code="required", field="file")
+        raise ValidationFailed(_("Send the file as the multipart part `file`"), code="required", field="file")
     if upload.size > transfer.MAX_BYTES:
-        raise ValidationFailed("The file is too large", code="too_large", field="file")
+        raise ValidationFailed(_("The file is too large"), code="too_large", field="file")
     return upload.read(), upload.name or ""
 
 

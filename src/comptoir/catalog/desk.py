@@ -5,8 +5,12 @@ and call what the API calls. The import page is purpose-built (catalog/pages/tra
 
 from __future__ import annotations
 
+import uuid
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from ninja import Field as SchemaField
+from ninja import Schema
 
 from comptoir.accounting.queries.taxes import tax_rates
 from comptoir.catalog.constants import PriceListKind, ProductStatus, ProductType
@@ -21,6 +25,7 @@ from comptoir.catalog.schemas import (
     PriceListFilters,
     PriceListIn,
     PriceListPatch,
+    PricePatch,
     ProductFilters,
     ProductIn,
     ProductPatch,
@@ -407,6 +412,7 @@ price_lists_view = DeskView(
     lines=LineTable(
         label=_("Prices"),
         rows=lambda p: list(queries.price_list_items(p.pk).select_related("price_list__currency")),
+        link="catalog.prices",
         columns=(
             Column("product.code", _("Code")),
             Column("product.name", _("Product")),
@@ -479,6 +485,77 @@ price_lists_view = DeskView(
 )
 
 
+class PriceRowFilters(Schema):
+    price_list: uuid.UUID | None = None
+    product: str | None = SchemaField(None, description="id or code")
+
+
+prices_view = DeskView(
+    slug="prices",
+    label=_("Prices"),
+    singular=_("price"),
+    model="catalog.pricelistitem",
+    permission="catalog.view_pricelist",
+    query=queries.prices,
+    get=queries.access_price,
+    filters=PriceRowFilters,
+    filter_labels={"product": _("Product (code)")},
+    columns=(
+        Column("product.code", _("Code"), sort="product__code", link=True),
+        Column("product.name", _("Product")),
+        Column("price_list.name", _("Price list"), sort="price_list__name"),
+        Column("min_quantity", _("From quantity"), kind="number"),
+        Column("rate", _("Price"), kind="amount", currency="price_list.currency.code"),
+        Column("valid_from", _("Valid from"), kind="date", sort="valid_from"),
+        Column("valid_to", _("Valid to"), kind="date"),
+    ),
+    ordering=("product__code", "min_quantity"),
+    title=lambda i: f"{i.product.code} · {i.price_list.name}",
+    header=(
+        Column("product.name", _("Product")),
+        Column("price_list.name", _("Price list")),
+        Column("min_quantity", _("From quantity"), kind="number"),
+        Column("rate", _("Price"), kind="amount", currency="price_list.currency.code"),
+        Column("valid_from", _("Valid from"), kind="date"),
+        Column("valid_to", _("Valid to"), kind="date"),
+    ),
+    edit=FormSpec(
+        schema=PricePatch,
+        fields=(
+            Field("rate", _("Price"), widget="decimal", required=True),
+            Field("valid_to", _("Valid to"), widget="date", help=_("Empty: valid until further notice.")),
+        ),
+        permission="catalog.change_pricelist",
+        initial=lambda i: {"rate": i.rate, "valid_to": i.valid_to.isoformat() if i.valid_to else ""},
+        save=lambda actor, body, obj: pricing.update_price(
+            actor=actor.user,
+            price_list_id=obj.price_list_id,
+            item_id=obj.pk,
+            changes=pricing.PricePatch.from_schema(body),
+        ),
+    ),
+    actions=(
+        Action(
+            "delete",
+            _("Remove"),
+            "catalog.change_pricelist",
+            run=lambda actor, obj, body: pricing.remove_price(
+                actor=actor.user, price_list_id=obj.price_list_id, item_id=obj.pk
+            ),
+            confirm=_("Remove this price from its list?"),
+            style="danger",
+            removes=True,
+        ),
+    ),
+    related=lambda i: [
+        (_("The price list"), record_url("catalog", "price-lists", i.price_list_id)),
+        (_("The product"), record_url("catalog", "products", i.product_id)),
+    ],
+    empty=_("No price yet: add prices from a price list's page."),
+    export_name="prices",
+)
+
+
 def _price_list_choices() -> list[Choice]:
     rows = queries.price_lists(is_active=True)
     return [Choice(p.name, f"{p.name} · {p.get_kind_display()} · {p.currency.code}") for p in rows]
@@ -528,6 +605,6 @@ party_price_lists_view = DeskView(
 
 
 DESK = Desk(
-    views=(products_view, categories_view, price_lists_view, party_price_lists_view),
+    views=(products_view, categories_view, price_lists_view, prices_view, party_price_lists_view),
     search=(SearchSource(PRODUCTS.split(".")[1], _("Products"), "catalog.view_product", find_products),),
 )

@@ -110,12 +110,13 @@ class Action:
 @dataclass(frozen=True)
 class LineTable:
     """The child rows a detail shows under its header: `rows(obj)` and their columns, with the columns summed in
-    a totals row."""
+    a totals row. `link` ("module.slug") names the desk view of a row: its first cell links to the row there."""
 
     label: str
     rows: Callable[[Any], Sequence]
     columns: tuple[Column, ...]
     totals: tuple[str, ...] = ()
+    link: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ patterns it grants them in its spec (`<app>/module.py`, read through `comptoir.p
 
 from __future__ import annotations
 
+import functools
 from fnmatch import fnmatch
 
 from django.apps import apps
@@ -34,14 +35,20 @@ def role_templates() -> dict[str, tuple[str, str, tuple[str, ...]]]:
     return registry().role_templates()
 
 
-def template_codenames(role_code: str, codenames) -> set[str]:
+def template_codenames(role_code: str, codenames) -> frozenset[str]:
+    """The codenames among `codenames` that the template `role_code` grants (a restricted one only by name)."""
     patterns = role_templates()[role_code][2]
-    restricted = registry().restricted_permissions()
-    return {
+    return _matching(patterns, registry().restricted_permissions(), frozenset(codenames))
+
+
+@functools.lru_cache(maxsize=256)
+def _matching(patterns: tuple[str, ...], restricted: frozenset[str], codenames: frozenset[str]) -> frozenset[str]:
+    """Every new organization asks the same question of the same catalogue: answered once per process."""
+    return frozenset(
         c
         for c in codenames
         if any(fnmatch(c, p) for p in patterns) and (c not in restricted or c in patterns or "*" in patterns)
-    }
+    )
 
 
 def on_post_migrate(sender, using="default", **kwargs) -> None:

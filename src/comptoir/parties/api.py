@@ -2,8 +2,8 @@
 the statement. Thin: parse, authorise, call a service or a query, serialise.
 
 Reading needs parties.view_party; creating parties.add_party; changing a party or any of its children
-parties.change_party; a move into or out of BLACKLISTED also parties.blacklist_party; the statement
-parties.view_statement."""
+parties.change_party; deleting one parties.delete_party; a move into or out of BLACKLISTED also
+parties.blacklist_party; the statement parties.view_statement."""
 
 from __future__ import annotations
 
@@ -95,6 +95,16 @@ def update_party(request, party_id: uuid.UUID, body: PartyPatch):
     queries.access_party(party_id)
     services.update_party(actor=actor.user, party_id=party_id, changes=services.PartyPatch.from_schema(body))
     return queries.access_party(party_id)
+
+
+@router.delete("/{party_id}", response={204: None})
+def delete_party(request, party_id: uuid.UUID):
+    """Delete a party entered by mistake, with its ledger account; 409 `party_in_use` once it has postings or
+    documents (make it inactive instead)."""
+    actor = authorize(request, "parties.delete_party")
+    queries.access_party(party_id)
+    services.delete_party(actor=actor.user, party_id=party_id)
+    return Status(204, None)
 
 
 @router.post("/{party_id}/status", response=PartyOut)

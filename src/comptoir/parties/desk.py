@@ -225,6 +225,15 @@ parties_view = DeskView(
         _status_action("churn", _("Mark as churned"), PartyStatus.CHURNED),
         _status_action("blacklist", _("Blacklist"), PartyStatus.BLACKLISTED, style="danger"),
         _status_action("lift-blacklist", _("Lift the blacklisting"), PartyStatus.INACTIVE),
+        Action(
+            "delete",
+            _("Delete"),
+            "parties.delete_party",
+            run=lambda actor, obj, body: services.delete_party(actor=actor.user, party_id=obj.pk),
+            confirm=_("Delete this party and its ledger account? Only a party without postings or documents can go."),
+            style="danger",
+            removes=True,
+        ),
     ),
     related=lambda p: [
         (_("Statement"), reverse("parties_statement", args=(p.pk,))),

@@ -12,4 +12,5 @@ class PartiesError(StrEnum):
     INVALID_TAX_ID = "invalid_tax_id"
     NEGATIVE_AMOUNT = "negative_amount"
     PAN_MISMATCH = "pan_mismatch"
+    PARTY_IN_USE = "party_in_use"
     UNKNOWN = "unknown"

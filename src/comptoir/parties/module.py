@@ -8,6 +8,7 @@ from comptoir.platform.modules import MenuEntry, ModuleSpec, Series
 PARTY_CREATED = "parties.party.created"
 PARTY_UPDATED = "parties.party.updated"
 PARTY_STATUS_CHANGED = "parties.party.status_changed"
+PARTY_DELETED = "parties.party.deleted"
 # One series for every party type (P-000001…), never reset: the number is also the code of the party's account.
 PARTY_SERIES = "PARTY"
 
@@ -30,7 +31,7 @@ MODULE = ModuleSpec(
     switchable=True,
     default_enabled=True,
     numbering=(Series(document_type=PARTY_SERIES, prefix="P-", yearly_reset=False),),
-    events=(PARTY_CREATED, PARTY_UPDATED, PARTY_STATUS_CHANGED),
+    events=(PARTY_CREATED, PARTY_UPDATED, PARTY_STATUS_CHANGED, PARTY_DELETED),
     api=(("/parties", "comptoir.parties.api.router"),),
     urls=(("parties/", "comptoir.parties.urls"),),
     menu=(MenuEntry(_("Parties"), "parties.view_party", view="parties.parties"),),

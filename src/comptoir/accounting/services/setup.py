@@ -78,7 +78,8 @@ DEFAULT_JOURNAL_TYPES = [
 
 def install_default_chart(*, actor) -> None:
     """Install the default groups, accounts (all system rows) and journal types in the organization in context.
-    Rows whose code exists already are left alone."""
+    Rows whose code exists already are left alone, so running it again adds only what a newer chart has (the
+    audit row lists what was added)."""
     org_id = require_org_id()
     with transaction.atomic():
         existing = set(AccountGroup.objects.values_list("code", flat=True))
@@ -99,9 +100,9 @@ def install_default_chart(*, actor) -> None:
                 created_by=actor,
                 updated_by=actor,
             )
-        AccountGroup.objects.bulk_create([g for c, g in groups.items() if c not in existing])
+        new_groups = AccountGroup.objects.bulk_create([g for c, g in groups.items() if c not in existing])
         accounts = set(Account.objects.values_list("code", flat=True))
-        Account.objects.bulk_create(
+        new_accounts = Account.objects.bulk_create(
             Account(
                 organization_id=org_id,
                 code=code,
@@ -117,7 +118,7 @@ def install_default_chart(*, actor) -> None:
             if code not in accounts
         )
         journal_types = set(JournalType.objects.values_list("code", flat=True))
-        JournalType.objects.bulk_create(
+        new_journal_types = JournalType.objects.bulk_create(
             JournalType(
                 organization_id=org_id,
                 code=code,
@@ -132,13 +133,18 @@ def install_default_chart(*, actor) -> None:
             for code, name, category in DEFAULT_JOURNAL_TYPES
             if code not in journal_types
         )
-        record_audit(
-            actor=actor,
-            action=AuditAction.CREATE,
-            object_type="accounting.account",
-            object_repr="default chart of accounts",
-            metadata={"groups": len(DEFAULT_GROUPS), "accounts": len(DEFAULT_ACCOUNTS)},
-        )
+        if new_groups or new_accounts or new_journal_types:
+            record_audit(
+                actor=actor,
+                action=AuditAction.CREATE,
+                object_type="accounting.account",
+                object_repr="default chart of accounts",
+                metadata={
+                    "groups": [g.code for g in new_groups],
+                    "accounts": [a.code for a in new_accounts],
+                    "journal_types": [j.code for j in new_journal_types],
+                },
+            )
 
 
 def on_organization_created(*, organization, actor) -> None:

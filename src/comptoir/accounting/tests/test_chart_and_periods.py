@@ -2,6 +2,7 @@
 one current, close and reopen, audited)."""
 
 import datetime
+import importlib
 import threading
 
 import pytest
@@ -181,3 +182,21 @@ def test_close_and_reopen_period_are_audited(books):
     with pytest.raises(Conflict) as caught:
         reopen_period(actor=books, period_id=period.pk)
     assert caught.value.code == "fiscal_year_closed"
+
+
+def test_an_older_organization_gets_the_newer_default_accounts_once(books):
+    """Migration 0015 runs the default chart's install again: what an older organization lacks is added, with one
+    audit row naming it; what it has (even renamed) is left alone; a second run adds and records nothing."""
+    migration = importlib.import_module("comptoir.accounting.migrations.0015_newer_default_accounts")
+    Account.objects.filter(code="2300").delete()
+    Account.objects.filter(code="5100").update(name="Inventory write-offs")
+    audits = AuditLog.objects.filter(object_repr="default chart of accounts")
+    before = audits.count()
+    migration.add_missing_default_rows(None, connection.schema_editor())
+    restored = Account.objects.get(code="2300")
+    assert (restored.name, restored.group.code, restored.is_system) == ("Goods received not invoiced", "21", True)
+    assert Account.objects.get(code="5100").name == "Inventory write-offs"
+    assert audits.count() == before + 1
+    assert audits.latest("timestamp").metadata == {"groups": [], "accounts": ["2300"], "journal_types": []}
+    migration.add_missing_default_rows(None, connection.schema_editor())
+    assert audits.count() == before + 1

@@ -29,14 +29,14 @@ def _target(actor, value: str):
     """(what, the price list or None): `products`, or the id of a price list; refused without its permission."""
     if value in ("", PRODUCTS):
         if not actor.can("catalog.import_product"):
-            raise PermissionDenied("Missing permission catalog.import_product")
+            raise PermissionDenied(_("Missing permission %(codename)s") % {"codename": "catalog.import_product"})
         return PRODUCTS, None
     if not actor.can("catalog.import_prices"):
-        raise PermissionDenied("Missing permission catalog.import_prices")
+        raise PermissionDenied(_("Missing permission %(codename)s") % {"codename": "catalog.import_prices"})
     try:
         return value, queries.access_price_list(value)
     except (NotFound, ValueError, DomainError):
-        raise Http404("No such price list") from None
+        raise Http404(_("No such %(what)s") % {"what": _("price list")}) from None
 
 
 def _run(actor, target, content: bytes, name: str, dry_run: bool):

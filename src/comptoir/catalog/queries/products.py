@@ -4,16 +4,25 @@ are never listed, and their `access_` answers "not found" as for another organiz
 from __future__ import annotations
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.catalog.models import PartyPriceList, PriceList, PriceListItem, Product, ProductCategory
 from comptoir.catalog.queries.refs import resolve_category, resolve_product
 from comptoir.parties.queries import resolve_party
 from comptoir.platform.errors import NotFound
 
+# The rows a "not found" names (nouns, translated when the message is built).
+_CATEGORY = gettext_lazy("category")
+_PRODUCT = gettext_lazy("product")
+_PRICE_LIST = gettext_lazy("price list")
+_PRICE = gettext_lazy("price")
+_ASSIGNMENT = gettext_lazy("price list of a party")
 
-def _found(row, what: str):
+
+def _found(row, what):
     if row is None:
-        raise NotFound(f"No such {what}")
+        raise NotFound(_("No such %(what)s") % {"what": what})
     return row
 
 
@@ -34,7 +43,7 @@ def categories(*, search=None, parent=None, is_active=None):
 
 
 def access_category(category_id) -> ProductCategory:
-    return _found(categories().filter(pk=category_id).first(), "category")
+    return _found(categories().filter(pk=category_id).first(), _CATEGORY)
 
 
 # --- products -----------------------------------------------------------------------------------------------------
@@ -73,12 +82,12 @@ def products(
 
 
 def access_product(product_id) -> Product:
-    return _found(products().filter(pk=product_id).first(), "product")
+    return _found(products().filter(pk=product_id).first(), _PRODUCT)
 
 
 def product_by_barcode(barcode: str) -> Product:
     """The live product carrying `barcode` (the first by code when several do)."""
-    return _found(products(barcode=barcode).order_by("code").first() if barcode else None, "product")
+    return _found(products(barcode=barcode).order_by("code").first() if barcode else None, _PRODUCT)
 
 
 # --- price lists --------------------------------------------------------------------------------------------------
@@ -101,7 +110,7 @@ def price_lists(*, kind=None, currency=None, is_active=None, is_default=None, on
 
 
 def access_price_list(price_list_id) -> PriceList:
-    return _found(price_lists().filter(pk=price_list_id).first(), "price list")
+    return _found(price_lists().filter(pk=price_list_id).first(), _PRICE_LIST)
 
 
 def price_list_items(price_list_id, *, product=None, on_date=None):
@@ -116,7 +125,23 @@ def price_list_items(price_list_id, *, product=None, on_date=None):
 
 
 def access_price_list_item(price_list_id, item_id) -> PriceListItem:
-    return _found(price_list_items(price_list_id).filter(pk=item_id).first(), "price")
+    return _found(price_list_items(price_list_id).filter(pk=item_id).first(), _PRICE)
+
+
+def prices(*, price_list=None, product=None):
+    """The item prices of the live price lists, with their list, product and currency (the desk's price rows)."""
+    qs = PriceListItem.objects.filter(price_list__deleted_at__isnull=True).select_related(
+        "product", "price_list__currency"
+    )
+    if price_list:
+        qs = qs.filter(price_list_id=price_list)
+    if product:
+        qs = qs.filter(product=resolve_product(product))
+    return qs
+
+
+def access_price(item_id) -> PriceListItem:
+    return _found(prices().filter(pk=item_id).first(), _PRICE)
 
 
 def product_prices(product_id):
@@ -141,4 +166,4 @@ def party_price_lists(*, party=None, kind=None, price_list=None):
 
 
 def access_party_price_list(assignment_id) -> PartyPriceList:
-    return _found(party_price_lists().filter(pk=assignment_id).first(), "price list of a party")
+    return _found(party_price_lists().filter(pk=assignment_id).first(), _ASSIGNMENT)

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from comptoir.accounting.queries.taxes import resolve_tax_rate
 from comptoir.catalog.constants import PriceListKind
@@ -27,7 +28,7 @@ def _as_uuid(ref) -> uuid.UUID | None:
 def _required(ref, field: str) -> str:
     text = str(ref).strip() if ref is not None else ""
     if not text:
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     return text
 
 
@@ -37,7 +38,7 @@ def resolve_unit(ref, field: str = "uom"):
     key = _as_uuid(text)
     unit = units().filter(Q(pk=key) if key else Q(symbol=text)).first()
     if unit is None:
-        raise ValidationFailed(f"No unit '{text}'", code="unknown", field=field)
+        raise ValidationFailed(_("No unit '%(ref)s'") % {"ref": text}, code="unknown", field=field)
     return unit
 
 
@@ -47,7 +48,7 @@ def resolve_category(ref, field: str = "category") -> ProductCategory:
     key = _as_uuid(text)
     row = ProductCategory.objects.filter(Q(pk=key) if key else Q(code=text), deleted_at__isnull=True).first()
     if row is None:
-        raise ValidationFailed(f"No category '{text}'", code="unknown", field=field)
+        raise ValidationFailed(_("No category '%(ref)s'") % {"ref": text}, code="unknown", field=field)
     return row
 
 
@@ -61,7 +62,7 @@ def resolve_product(ref, field: str = "product") -> Product:
         .first()
     )
     if row is None:
-        raise ValidationFailed(f"No product '{text}'", code="unknown", field=field)
+        raise ValidationFailed(_("No product '%(ref)s'") % {"ref": text}, code="unknown", field=field)
     return row
 
 
@@ -75,7 +76,7 @@ def resolve_price_list(ref, field: str = "price_list") -> PriceList:
         .first()
     )
     if row is None:
-        raise ValidationFailed(f"No price list '{text}'", code="unknown", field=field)
+        raise ValidationFailed(_("No price list '%(ref)s'") % {"ref": text}, code="unknown", field=field)
     return row
 
 
@@ -85,7 +86,7 @@ def resolve_currency(code: str | None, field: str = "currency"):
         return current_organization().base_currency
     currency = currencies_by_code([code.upper()]).get(code.upper())
     if currency is None:
-        raise ValidationFailed(f"Unknown currency {code}", code="unknown", field=field)
+        raise ValidationFailed(_("Unknown currency %(code)s") % {"code": code}, code="unknown", field=field)
     return currency
 
 
@@ -93,7 +94,7 @@ def resolve_tax(ref, on_date: datetime.date, field: str = "tax_rate"):
     """An active tax rate named by its id or its code (the one in force on `on_date`)."""
     row = resolve_tax_rate(_required(ref, field), on_date, field)
     if not row.is_active:
-        raise ValidationFailed(f"Tax rate {row.code} is inactive", code="inactive", field=field)
+        raise ValidationFailed(_("Tax rate %(code)s is inactive") % {"code": row.code}, code="inactive", field=field)
     return row
 
 
@@ -108,9 +109,13 @@ def resolve_trading_party(ref, kind: str, field: str = "party"):
     """The party named by its id or number, a customer for SELLING, a supplier for BUYING (`wrong_party_type`)."""
     party = resolve_party(_required(ref, field), field)
     if party.party_type not in PARTY_TYPES_OF_KIND[kind]:
+        message = (
+            _("%(party)s is a %(type)s, not a customer")
+            if kind == PriceListKind.SELLING
+            else _("%(party)s is a %(type)s, not a supplier")
+        )
         raise ValidationFailed(
-            f"{party} is a {party.get_party_type_display().lower()}, not a "
-            f"{'customer' if kind == PriceListKind.SELLING else 'supplier'}",
+            message % {"party": party, "type": party.get_party_type_display().lower()},
             code="wrong_party_type",
             field=field,
         )

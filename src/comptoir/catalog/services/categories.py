@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.catalog.models import Product, ProductCategory
 from comptoir.catalog.queries.refs import resolve_category
@@ -23,6 +25,7 @@ from comptoir.platform.tenancy import require_org_id
 
 AUDITED = ("code", "name", "description", "parent", "sort_order", "is_active", "metadata")
 MAX_PATH = ProductCategory._meta.get_field("path").max_length
+CATEGORY = gettext_lazy("category")  # names the row of a "not found"
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -52,7 +55,7 @@ def text_of(value: str | None, field: str) -> str:
     """`value` stripped; blank (or null) is refused as `required`."""
     text = (value or "").strip()
     if not text:
-        raise ValidationFailed(f"{field} is required", code="required", field=field)
+        raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     return text
 
 
@@ -70,27 +73,33 @@ def _parent(ref) -> ProductCategory | None:
         return None
     parent = resolve_category(ref, "parent")
     if not parent.is_active:
-        raise ValidationFailed(f"Category {parent} is inactive", code="inactive", field="parent")
+        raise ValidationFailed(
+            _("Category %(category)s is inactive") % {"category": parent}, code="inactive", field="parent"
+        )
     return parent
 
 
 def _check_unique(row: ProductCategory) -> None:
     live = ProductCategory.objects.filter(deleted_at__isnull=True).exclude(pk=row.pk)
     if row.code and live.filter(code=row.code).exists():
-        raise ValidationFailed(f"A category with code '{row.code}' exists", code="duplicate", field="code")
+        raise ValidationFailed(
+            _("A category with code '%(code)s' exists") % {"code": row.code}, code="duplicate", field="code"
+        )
     if live.filter(parent_id=row.parent_id, name=row.name).exists():
-        raise ValidationFailed(f"'{row.name}' exists under this parent", code="duplicate", field="name")
+        raise ValidationFailed(
+            _("'%(name)s' exists under this parent") % {"name": row.name}, code="duplicate", field="name"
+        )
 
 
 def _save(row: ProductCategory) -> None:
     _check_unique(row)
     if len(row.path) > MAX_PATH:
-        raise ValidationFailed("The category tree is too deep", code="too_deep", field="parent")
+        raise ValidationFailed(_("The category tree is too deep"), code="too_deep", field="parent")
     try:
         with transaction.atomic():
             row.save()
     except IntegrityError as exc:  # a concurrent writer outside the tree lock (none in our services)
-        raise ValidationFailed("This category exists", code="duplicate", field="name") from exc
+        raise ValidationFailed(_("This category exists"), code="duplicate", field="name") from exc
 
 
 def create_category(*, actor, data: CategoryInput) -> ProductCategory:
@@ -123,7 +132,7 @@ def update_category(*, actor, category_id, changes: CategoryPatch) -> ProductCat
     changes.refuse_nulls("name")
     with transaction.atomic():
         _lock_tree()
-        row = lock_row(ProductCategory.objects.filter(deleted_at__isnull=True), category_id, what="category")
+        row = lock_row(ProductCategory.objects.filter(deleted_at__isnull=True), category_id, what=CATEGORY)
         old = snapshot(row, AUDITED)
         old_path = row.path
         if "name" in given:
@@ -136,12 +145,12 @@ def update_category(*, actor, category_id, changes: CategoryPatch) -> ProductCat
         if "parent" in given:
             parent = _parent(given["parent"])
             if parent is not None and parent.path.startswith(old_path):
-                raise ValidationFailed("A category cannot move under itself", code="cycle", field="parent")
+                raise ValidationFailed(_("A category cannot move under itself"), code="cycle", field="parent")
             row.parent = parent
             row.path = f"{parent.path if parent else '/'}{row.id}/"
         if "is_active" in given and given["is_active"] != row.is_active:
             if not given["is_active"] and _live_children(row).filter(is_active=True).exists():
-                raise Conflict("Deactivate its sub-categories first", code="category_in_use")
+                raise Conflict(_("Deactivate its sub-categories first"), code="category_in_use")
             row.is_active = given["is_active"]
         row.updated_by = actor
         _save(row)
@@ -149,7 +158,7 @@ def update_category(*, actor, category_id, changes: CategoryPatch) -> ProductCat
             subtree = ProductCategory.objects.filter(path__startswith=old_path).exclude(pk=row.pk)
             deepest = max((len(p) for p in subtree.values_list("path", flat=True)), default=len(old_path))
             if deepest - len(old_path) + len(row.path) > MAX_PATH:
-                raise ValidationFailed("The category tree is too deep", code="too_deep", field="parent")
+                raise ValidationFailed(_("The category tree is too deep"), code="too_deep", field="parent")
             subtree.update(path=Concat(Value(row.path), Substr(F("path"), len(old_path) + 1)))
         record_audit(actor=actor, action=AuditAction.UPDATE, obj=row, old=old, new=snapshot(row, AUDITED))
     return row
@@ -163,11 +172,11 @@ def delete_category(*, actor, category_id) -> ProductCategory:
     """Mark a category deleted; refused while it holds a live sub-category or a live product."""
     with transaction.atomic():
         _lock_tree()
-        row = lock_row(ProductCategory.objects.filter(deleted_at__isnull=True), category_id, what="category")
+        row = lock_row(ProductCategory.objects.filter(deleted_at__isnull=True), category_id, what=CATEGORY)
         if _live_children(row).exists():
-            raise Conflict(f"Category {row} has sub-categories", code="category_in_use")
+            raise Conflict(_("Category %(category)s has sub-categories") % {"category": row}, code="category_in_use")
         if Product.objects.filter(category=row, deleted_at__isnull=True).exists():
-            raise Conflict(f"Category {row} holds products", code="category_in_use")
+            raise Conflict(_("Category %(category)s holds products") % {"category": row}, code="category_in_use")
         row.deleted_at, row.deleted_by, row.updated_by = timezone.now(), actor, actor
         row.save(update_fields=["deleted_at", "deleted_by", "updated_by", "updated_at"])
         record_audit(actor=actor, action=AuditAction.DELETE, obj=row, old=snapshot(row, AUDITED))

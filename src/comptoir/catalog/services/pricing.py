@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.catalog.constants import PriceListKind, ProductStatus
 from comptoir.catalog.models import PartyPriceList, PriceList, PriceListItem
@@ -81,7 +83,7 @@ class PricePatch(Patch):
 
 def _check_range(start, end, field: str = "valid_to") -> None:
     if end is not None and end < start:
-        raise ValidationFailed("The end date is before the start date", code="invalid_range", field=field)
+        raise ValidationFailed(_("The end date is before the start date"), code="invalid_range", field=field)
 
 
 def _check_default(row: PriceList) -> None:
@@ -91,8 +93,13 @@ def _check_default(row: PriceList) -> None:
         deleted_at__isnull=True, is_active=True, is_default=True, kind=row.kind, currency_id=row.currency_id
     ).exclude(pk=row.pk)
     if (found := other.first()) is not None:
+        message = (
+            _("'%(name)s' is already the default selling list in %(currency)s")
+            if row.kind == PriceListKind.SELLING
+            else _("'%(name)s' is already the default buying list in %(currency)s")
+        )
         raise ValidationFailed(
-            f"'{found.name}' is already the default {row.get_kind_display().lower()} list in {row.currency.code}",
+            message % {"name": found.name, "currency": row.currency.code},
             code="duplicate_default",
             field="is_default",
         )
@@ -105,13 +112,15 @@ def _lock_lists() -> None:
 
 def _save_list(row: PriceList) -> None:
     if PriceList.objects.filter(deleted_at__isnull=True, name=row.name).exclude(pk=row.pk).exists():
-        raise ValidationFailed(f"A price list named '{row.name}' exists", code="duplicate", field="name")
+        raise ValidationFailed(
+            _("A price list named '%(name)s' exists") % {"name": row.name}, code="duplicate", field="name"
+        )
     _check_default(row)
     try:
         with transaction.atomic():
             row.save()
     except IntegrityError as exc:  # a write outside these services took the name or the default
-        raise ValidationFailed("A price list clashes with this one", code="duplicate", field="name") from exc
+        raise ValidationFailed(_("A price list clashes with this one"), code="duplicate", field="name") from exc
 
 
 def create_price_list(*, actor, data: PriceListInput) -> PriceList:
@@ -142,7 +151,9 @@ def _list_payload(row: PriceList) -> dict:
 
 def _locked_list(price_list_id) -> PriceList:
     return lock_row(
-        PriceList.objects.filter(deleted_at__isnull=True).select_related("currency"), price_list_id, what="price list"
+        PriceList.objects.filter(deleted_at__isnull=True).select_related("currency"),
+        price_list_id,
+        what=gettext_lazy("price list"),
     )
 
 
@@ -168,7 +179,7 @@ def update_price_list(*, actor, price_list_id, changes: PriceListPatch) -> Price
             )
         if outside.exists():
             raise ValidationFailed(
-                "Some prices of the list fall outside these dates",
+                _("Some prices of the list fall outside these dates"),
                 code="outside_validity",
                 field="valid_to" if "valid_to" in given else "valid_from",
             )
@@ -199,7 +210,9 @@ def _check_window(price_list: PriceList, start, end, field: str) -> None:
         start > price_list.valid_to or (end or start) > price_list.valid_to
     )
     if start < price_list.valid_from or ends_after:
-        raise ValidationFailed("A price's dates fall within its list's validity", code="outside_validity", field=field)
+        raise ValidationFailed(
+            _("A price's dates fall within its list's validity"), code="outside_validity", field=field
+        )
 
 
 def _check_overlap(item: PriceListItem, field: str) -> None:
@@ -211,7 +224,8 @@ def _check_overlap(item: PriceListItem, field: str) -> None:
         clash = clash.filter(valid_from__lte=item.valid_to)
     if (found := clash.exclude(pk=item.pk).first()) is not None:
         raise ValidationFailed(
-            f"This product already has a price from {found.min_quantity} on these dates (from {found.valid_from})",
+            _("This product already has a price from %(quantity)s on these dates (from %(date)s)")
+            % {"quantity": found.min_quantity, "date": found.valid_from},
             code="overlapping_dates",
             field=field,
         )
@@ -233,7 +247,9 @@ def add_price(*, actor, price_list_id, data: PriceInput) -> PriceListItem:
         price_list = _locked_list(price_list_id)
         product = resolve_product(data.product)
         if product.status == ProductStatus.DISCONTINUED:
-            raise ValidationFailed(f"Product {product.code} is discontinued", code="discontinued", field="product")
+            raise ValidationFailed(
+                _("Product %(code)s is discontinued") % {"code": product.code}, code="discontinued", field="product"
+            )
         start = data.valid_from or price_list.valid_from
         _check_range(start, data.valid_to)
         _check_window(price_list, start, data.valid_to, "valid_from")
@@ -257,7 +273,7 @@ def add_price(*, actor, price_list_id, data: PriceInput) -> PriceListItem:
 def _locked_item(price_list: PriceList, item_id) -> PriceListItem:
     item = PriceListItem.objects.select_related("product").filter(price_list=price_list, pk=item_id).first()
     if item is None:
-        raise NotFound("No such price")
+        raise NotFound(_("No such price"))
     return item
 
 
@@ -314,13 +330,20 @@ def assign_price_list(*, actor, data: PartyPriceListInput) -> PartyPriceList:
         party = resolve_trading_party(data.party, data.kind)
         price_list = resolve_price_list(data.price_list)
         if price_list.kind != data.kind:
+            message = (
+                _("'%(name)s' is a selling list")
+                if price_list.kind == PriceListKind.SELLING
+                else _("'%(name)s' is a buying list")
+            )
             raise ValidationFailed(
-                f"'{price_list.name}' is a {price_list.get_kind_display().lower()} list",
+                message % {"name": price_list.name},
                 code="wrong_kind",
                 field="price_list",
             )
         if not price_list.is_active:
-            raise ValidationFailed(f"'{price_list.name}' is inactive", code="inactive", field="price_list")
+            raise ValidationFailed(
+                _("'%(name)s' is inactive") % {"name": price_list.name}, code="inactive", field="price_list"
+            )
         row = PartyPriceList.objects.filter(party=party, kind=data.kind).first()
         old = snapshot(row, ASSIGNMENT_AUDITED) if row else None
         if row is None:
@@ -341,7 +364,9 @@ def assign_price_list(*, actor, data: PartyPriceListInput) -> PartyPriceList:
 def unassign_price_list(*, actor, assignment_id) -> None:
     """The party goes back to the default list of the kind."""
     with transaction.atomic():
-        row = lock_row(PartyPriceList.objects.select_related("party"), assignment_id, what="price list of a party")
+        row = lock_row(
+            PartyPriceList.objects.select_related("party"), assignment_id, what=gettext_lazy("price list of a party")
+        )
         record_audit(actor=actor, action=AuditAction.DELETE, obj=row, object_repr=str(row.party),
                      old=snapshot(row, ASSIGNMENT_AUDITED))  # fmt: skip
         row.delete()

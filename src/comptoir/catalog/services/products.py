@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from comptoir.catalog.constants import UNSTOCKED_TYPES, PriceListKind, ProductStatus, ProductType
 from comptoir.catalog.models import Product
@@ -131,7 +133,9 @@ def _category(ref):
         return None
     category = resolve_category(ref)
     if not category.is_active:
-        raise ValidationFailed(f"Category {category} is inactive", code="inactive", field="category")
+        raise ValidationFailed(
+            _("Category %(category)s is inactive") % {"category": category}, code="inactive", field="category"
+        )
     return category
 
 
@@ -177,21 +181,27 @@ def _apply(row: Product, values: dict, *, explicit_tracking: bool) -> None:
     if row.type in UNSTOCKED_TYPES and row.track_inventory:
         if explicit_tracking:
             raise ValidationFailed(
-                f"A {row.get_type_display()} product never tracks stock", code="untracked_type", field="track_inventory"
+                _("A %(type)s product never tracks stock") % {"type": row.get_type_display()},
+                code="untracked_type",
+                field="track_inventory",
             )
         row.track_inventory = False
     if row.max_stock_level is not None and row.max_stock_level < row.min_stock_level:
         raise ValidationFailed(
-            "The maximum stock level is below the minimum", code="invalid_range", field="max_stock_level"
+            _("The maximum stock level is below the minimum"), code="invalid_range", field="max_stock_level"
         )
 
 
 def _check_unique(row: Product) -> None:
     live = Product.objects.filter(deleted_at__isnull=True).exclude(pk=row.pk)
     if live.filter(code=row.code).exists():
-        raise ValidationFailed(f"A product with code '{row.code}' exists", code="duplicate", field="code")
+        raise ValidationFailed(
+            _("A product with code '%(code)s' exists") % {"code": row.code}, code="duplicate", field="code"
+        )
     if row.sku and live.filter(sku=row.sku).exists():
-        raise ValidationFailed(f"A product with SKU '{row.sku}' exists", code="duplicate", field="sku")
+        raise ValidationFailed(
+            _("A product with SKU '%(sku)s' exists") % {"sku": row.sku}, code="duplicate", field="sku"
+        )
 
 
 def _save(row: Product) -> None:
@@ -200,7 +210,7 @@ def _save(row: Product) -> None:
         with transaction.atomic():
             row.save()
     except IntegrityError as exc:  # a concurrent product took the code or the SKU after the check
-        raise ValidationFailed("A product with this code or SKU exists", code="duplicate", field="code") from exc
+        raise ValidationFailed(_("A product with this code or SKU exists"), code="duplicate", field="code") from exc
 
 
 def _payload(row: Product) -> dict:
@@ -220,7 +230,7 @@ def create_product(*, actor, data: ProductInput) -> Product:
 
 
 def _locked(product_id) -> Product:
-    return lock_row(Product.objects.filter(deleted_at__isnull=True), product_id, what="product")
+    return lock_row(Product.objects.filter(deleted_at__isnull=True), product_id, what=gettext_lazy("product"))
 
 
 def update_product(*, actor, product_id, changes: ProductPatch) -> Product:
@@ -230,7 +240,7 @@ def update_product(*, actor, product_id, changes: ProductPatch) -> Product:
     with transaction.atomic():
         row = _locked(product_id)
         if row.status == ProductStatus.DISCONTINUED:
-            raise Conflict(f"Product {row.code} is discontinued", code="discontinued")
+            raise Conflict(_("Product %(code)s is discontinued") % {"code": row.code}, code="discontinued")
         old = snapshot(row, AUDITED)
         _apply(row, given, explicit_tracking="track_inventory" in given)
         row.updated_by = actor

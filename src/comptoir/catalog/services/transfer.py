@@ -18,6 +18,8 @@ import zipfile
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from pydantic import ValidationError
 
 from comptoir.catalog.models import PriceListItem, Product
@@ -102,7 +104,7 @@ def _xlsx_rows(content: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValidationFailed("This is not an XLSX workbook", code="invalid_file", field="file") from exc
+        raise ValidationFailed(_("This is not an XLSX workbook"), code="invalid_file", field="file") from exc
     sheet = workbook.worksheets[0]
     rows = []
     for values in sheet.iter_rows(values_only=True):
@@ -117,38 +119,47 @@ def _csv_rows(content: bytes) -> list[list[str]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationFailed("A CSV file is read as UTF-8", code="invalid_file", field="file") from exc
+        raise ValidationFailed(_("A CSV file is read as UTF-8"), code="invalid_file", field="file") from exc
     if "\x00" in text:
-        raise ValidationFailed("The file contains a NUL character", code="invalid_file", field="file")
+        raise ValidationFailed(_("The file contains a NUL character"), code="invalid_file", field="file")
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     try:
         return [[_text(v) for v in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     except csv.Error as exc:
-        raise ValidationFailed(f"Malformed CSV: {exc}", code="invalid_file", field="file") from exc
+        raise ValidationFailed(
+            _("Malformed CSV: %(error)s") % {"error": exc}, code="invalid_file", field="file"
+        ) from exc
 
 
 def read_table(content: bytes, filename: str, columns: tuple[str, ...], required: tuple[str, ...]) -> list[dict]:
     """The rows of a CSV or XLSX file as {column: text}, blank rows left out; the header is checked against
     `columns` (unknown or missing columns are refused before any row is read)."""
     if not content:
-        raise ValidationFailed("The file is empty", code="required", field="file")
+        raise ValidationFailed(_("The file is empty"), code="required", field="file")
     if len(content) > MAX_BYTES:
-        raise ValidationFailed(f"A file has at most {MAX_BYTES // 1024 // 1024} MB", code="too_large", field="file")
+        raise ValidationFailed(
+            _("A file has at most %(size)s MB") % {"size": MAX_BYTES // 1024 // 1024}, code="too_large", field="file"
+        )
     is_xlsx = filename.lower().endswith(".xlsx") or content[:2] == b"PK"
     table = _xlsx_rows(content) if is_xlsx else _csv_rows(content)
     table = [row for row in table if any(row)]
     if not table:
-        raise ValidationFailed("The file is empty", code="required", field="file")
+        raise ValidationFailed(_("The file is empty"), code="required", field="file")
     header = [h.strip().lower() for h in table[0]]
     while header and not header[-1]:
         header.pop()
     if unknown := [h for h in header if h not in columns]:
-        raise ValidationFailed(f"Unknown column '{unknown[0]}'", code="unknown_column", field="file")
+        raise ValidationFailed(
+            _("Unknown column '%(column)s'") % {"column": unknown[0]}, code="unknown_column", field="file"
+        )
     if missing := [c for c in required if c not in header]:
-        raise ValidationFailed(f"Missing column '{missing[0]}'", code="missing_column", field="file")
+        raise ValidationFailed(
+            _("Missing column '%(column)s'") % {"column": missing[0]}, code="missing_column", field="file"
+        )
     if len(table) - 1 > MAX_ROWS:
-        raise ValidationFailed(f"A file has at most {MAX_ROWS} rows", code="too_many_rows", field="file")
+        message = ngettext("A file has at most %(count)s row", "A file has at most %(count)s rows", MAX_ROWS)
+        raise ValidationFailed(message % {"count": MAX_ROWS}, code="too_many_rows", field="file")
     return [{h: (row[i] if i < len(row) else "") for i, h in enumerate(header) if h} for row in table[1:]]
 
 
@@ -181,11 +192,20 @@ def _run(rows: list[dict], key: str, apply, dry_run: bool) -> ImportReport:
         pass
     if report.refused and not dry_run:
         errors = [
-            FieldError(f"rows[{r.index}].{e['field']}", e["code"], f"Line {r.line}: {e['message']}")
+            FieldError(
+                f"rows[{r.index}].{e['field']}",
+                e["code"],
+                _("Line %(line)s: %(message)s") % {"line": r.line, "message": e["message"]},
+            )
             for r in report.rows
             for e in r.errors
         ]
-        raise ValidationFailed(f"{report.refused} rows are refused; nothing was imported", errors=errors)
+        message = ngettext(
+            "%(count)s row is refused; nothing was imported",
+            "%(count)s rows are refused; nothing was imported",
+            report.refused,
+        )
+        raise ValidationFailed(message % {"count": report.refused}, errors=errors)
     return report
 
 

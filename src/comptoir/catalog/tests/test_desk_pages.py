@@ -5,6 +5,8 @@ name."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -12,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.support.api import member_client
 
 from comptoir.catalog.models import PriceListItem, Product, ProductCategory
-from comptoir.catalog.tests.factories import category, price_list, product
+from comptoir.catalog.tests.factories import category, price, price_list, product
 from comptoir.platform.tenancy import tenant_context
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +22,7 @@ pytestmark = pytest.mark.django_db
 PRODUCTS = "/catalog/products/"
 CATEGORIES = "/catalog/categories/"
 PRICE_LISTS = "/catalog/price-lists/"
+PRICES = "/catalog/prices/"
 
 
 def signed_in(user) -> Client:
@@ -105,22 +108,46 @@ def test_categories_show_as_a_tree_and_a_price_is_added_to_a_list(tenant):
     assert _count(tenant, PriceListItem) == 1
 
 
+def test_a_price_is_opened_from_its_list_changed_and_removed(tenant, other_tenant):
+    _in(tenant, product, "SAW-1", list_price="20")
+    retail = _in(tenant, price_list, "Retail")
+    client = signed_in(tenant.owner)
+    client.post(f"{PRICE_LISTS}{retail.pk}/add-price/", {"product": "SAW-1", "rate": "18.50", "min_quantity": "1"})
+    with tenant_context(tenant.organization):
+        item = PriceListItem.objects.get()
+    assert f'href="{PRICES}{item.pk}/"' in client.get(f"{PRICE_LISTS}{retail.pk}/").content.decode()
+    listed = client.get(PRICES, {"price_list": retail.pk}).content.decode()
+    assert "SAW-1" in listed and "18.50" in listed
+    refused = client.post(f"{PRICES}{item.pk}/edit/", {"rate": "-1"})
+    assert refused.status_code == 422 and 'data-testid="error-rate"' in refused.content.decode()
+    outsider = signed_in(other_tenant.owner)
+    assert outsider.get(f"{PRICES}{item.pk}/").status_code == 404
+    assert outsider.post(f"{PRICES}{item.pk}/delete/").status_code == 404
+    assert client.post(f"{PRICES}{item.pk}/edit/", {"rate": "17.25", "valid_to": ""}).status_code == 302
+    with tenant_context(tenant.organization):
+        item.refresh_from_db()
+        assert (item.rate, item.valid_to) == (Decimal("17.25"), None)
+    removed = client.post(f"{PRICES}{item.pk}/delete/")
+    assert removed.status_code == 302 and removed["Location"].endswith(PRICES)
+    assert _count(tenant, PriceListItem) == 0
+
+
 def test_lists_read_a_constant_number_of_statements(tenant):
     client = signed_in(tenant.owner)
     _in(tenant, category, "Root", "ROOT")
     _in(tenant, price_list, "L0")
-    for path in (PRODUCTS, CATEGORIES, PRICE_LISTS):
+    for path in (PRODUCTS, CATEGORIES, PRICE_LISTS, PRICES):
         client.get(path)  # warm the per-process caches
     few = {}
-    for path in (PRODUCTS, CATEGORIES, PRICE_LISTS):
+    for path in (PRODUCTS, CATEGORIES, PRICE_LISTS, PRICES):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(path).status_code == 200
         few[path] = len(captured)
     for n in range(12):
         _in(tenant, category, f"C{n}", f"C{n}", parent="ROOT")
-        _in(tenant, product, f"P{n}", category=f"C{n}")
-        _in(tenant, price_list, f"L{n + 1}")
-    for path in (PRODUCTS, CATEGORIES, PRICE_LISTS):
+        made = _in(tenant, product, f"P{n}", category=f"C{n}")
+        _in(tenant, price, _in(tenant, price_list, f"L{n + 1}"), made, "1.50")
+    for path in (PRODUCTS, CATEGORIES, PRICE_LISTS, PRICES):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(path).status_code == 200
         assert len(captured) == few[path], path

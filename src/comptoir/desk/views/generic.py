@@ -279,6 +279,13 @@ def _actions(actor, view: DeskView, obj) -> list[Action]:
     return [a for a in view.actions if actor.can(a.permission) and a.when(obj)]
 
 
+def _line_url(lines, row) -> str:
+    if not lines.link:
+        return ""
+    module, slug = lines.link.split(".")
+    return record_url(module, slug, row.pk)
+
+
 @never_cache
 @require_http_methods(["GET"])
 @desk_page()
@@ -296,7 +303,7 @@ def detail_view(request, actor, module: str, slug: str, pk):
         lines = {
             "label": view.lines.label,
             "headers": [{"label": c.label, "num": c.kind in ("amount", "number")} for c in view.lines.columns],
-            "rows": [[cell(r, c) for c in view.lines.columns] for r in rows],
+            "rows": [row_html([cell(r, c) for c in view.lines.columns], _line_url(view.lines, r)) for r in rows],
             "totals": [cell(totals, c) if c.key in totals else None for c in view.lines.columns] if totals else None,
         }
     context = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,8 +28,12 @@ from comptoir.platform.errors import NotAuthenticated, TooManyAttempts
 from comptoir.platform.queries.core import default_organization_id
 from comptoir.platform.services.audit import audit_login, audit_logout
 
-# Verifying against a fixed hash when the e-mail is unknown keeps the response time the same.
-_DUMMY_HASH = make_password("comptoir-timing-equaliser")
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against a fixed hash when the e-mail is unknown keeps the response time the same. Made on first
+    use, with the hasher configured then (not at import, which would fix the hashers before settings are final)."""
+    return make_password("comptoir-timing-equaliser")
 
 
 def _client(request) -> tuple[str | None, str]:
@@ -62,7 +67,7 @@ def authenticate_password(*, email: str, password: str, request=None, raise_erro
         throttle, _ = SignInThrottle.objects.get_or_create(email=(email or "").strip().lower()[:255])
         locked_until = throttle.locked_until if throttle.is_locked else None
         if locked_until is None:
-            check_password(password or "", _DUMMY_HASH)
+            check_password(password or "", _dummy_hash())
             with transaction.atomic():
                 _count_failure(SignInThrottle.objects.filter(pk=throttle.pk), "failed_attempts")
         audit_login(user=None, success=False, email=email or "", request=request, reason="unknown e-mail")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from comptoir.identity.models import MemberRole, Permission, Role, RolePermissio
 from comptoir.identity.permissions import permission_catalogue, role_templates, template_codenames
 from comptoir.platform.constants import OrgRole
 from comptoir.platform.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from comptoir.platform.ids import uuid7
 from comptoir.platform.queries.core import organization_ids, workspaces
 from comptoir.platform.queries.members import is_owner, members
 from comptoir.platform.tenancy import require_org_id, tenant_context
@@ -64,13 +65,33 @@ def seed_role_templates(actor=None) -> dict[str, Role]:
         stale = [pk for key, pk in current.items() if key not in wanted]
         if stale:
             RolePermission.objects.filter(pk__in=stale).delete()
-        RolePermission.objects.bulk_create(
-            [
-                RolePermission(organization_id=org_id, role_id=role_id, permission_id=perm_id)
-                for role_id, perm_id in wanted - current.keys()
-            ]
-        )
+        _grant(org_id, actor, sorted(wanted - current.keys()))
     return roles
+
+
+def _grant(org_id, actor, pairs: list[tuple]) -> None:
+    """Insert the (role, permission) rows in one statement: a new organization's roles take about two thousand,
+    which the ORM's bulk_create builds ten times slower."""
+    if not pairs:
+        return
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO identity_rolepermission "
+            "(id, organization_id, role_id, permission_id, created_at, updated_at, created_by_id, updated_by_id) "
+            "SELECT id, %s, role_id, permission_id, %s, %s, %s, %s "
+            "FROM unnest(%s::uuid[], %s::uuid[], %s::uuid[]) AS t(id, role_id, permission_id)",
+            [
+                org_id,
+                now,
+                now,
+                actor.pk if actor else None,
+                actor.pk if actor else None,
+                [uuid7() for _pair in pairs],
+                [role_id for role_id, _perm in pairs],
+                [perm_id for _role, perm_id in pairs],
+            ],
+        )
 
 
 def template_role(code: str, *, actor=None) -> Role:

@@ -15,11 +15,18 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.accounting.queries.books import subledger_group
-from comptoir.accounting.services.chart import AccountInput, AccountPatch, create_account, update_account
+from comptoir.accounting.services.chart import (
+    AccountInput,
+    AccountPatch,
+    create_account,
+    delete_account,
+    update_account,
+)
 from comptoir.parties.constants import (
     ACCOUNT_TYPE_OF_PARTY,
     CREDIT_DAYS,
@@ -33,7 +40,7 @@ from comptoir.parties.constants import (
 )
 from comptoir.parties.locks import lock_party
 from comptoir.parties.models import Party
-from comptoir.parties.module import PARTY_CREATED, PARTY_SERIES, PARTY_STATUS_CHANGED, PARTY_UPDATED
+from comptoir.parties.module import PARTY_CREATED, PARTY_DELETED, PARTY_SERIES, PARTY_STATUS_CHANGED, PARTY_UPDATED
 from comptoir.parties.services.tax_ids import check_pan_in_gstin, normalized_tax_ids
 from comptoir.platform import crypto
 from comptoir.platform.constants import AuditAction
@@ -314,3 +321,21 @@ def change_party_status(*, actor, party_id, status: str, reason: str = "") -> Pa
         transition(party, status, actor=actor, transitions=PARTY_TRANSITIONS, reason=reason)
         _event(party, PARTY_STATUS_CHANGED, previous_status=before)
     return party
+
+
+def delete_party(*, actor, party_id) -> None:
+    """A party entered by mistake goes with its contacts, addresses, bank accounts and its ledger account. Refused
+    (`party_in_use`, nothing deleted) once its account has journal lines or another record refers to it: make it
+    INACTIVE instead."""
+    in_use = _("The party has postings or documents; make it inactive instead")
+    with transaction.atomic():
+        party = lock_party(party_id)
+        old = snapshot(party, AUDITED)
+        _event(party, PARTY_DELETED)
+        record_audit(actor=actor, action=AuditAction.DELETE, obj=party, old=old)
+        try:
+            with transaction.atomic():
+                party.delete()
+                delete_account(actor=actor, account_id=party.account_id)
+        except (ProtectedError, DomainError) as exc:
+            raise Conflict(in_use, code="party_in_use") from exc

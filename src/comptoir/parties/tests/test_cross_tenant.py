@@ -12,6 +12,7 @@ ADDRESS = {"address_type": "BILLING", "line1": "1 rue", "city": "Paris", "countr
 ENDPOINTS = [
     ("get", "parties/{party}", None),
     ("patch", "parties/{party}", {"name": "Mine now"}),
+    ("delete", "parties/{party}", None),
     ("post", "parties/{party}/status", {"status": "INACTIVE"}),
     ("get", "parties/{party}/statement", None),
     ("get", "parties/{party}/contacts", None),

@@ -55,6 +55,10 @@ def test_a_party_is_created_edited_and_moved_from_its_pages(tenant):
         assert Party.objects.get().status == "BLACKLISTED"
     page = client.get(f"{PARTIES}{party.pk}/").content.decode()
     assert 'data-testid="action-lift-blacklist"' in page and 'data-testid="action-deactivate"' not in page
+    deleted = client.post(f"{PARTIES}{party.pk}/delete/")
+    assert deleted.status_code == 302 and deleted["Location"].endswith(PARTIES)
+    with tenant_context(tenant.organization):
+        assert not Party.objects.exists()
 
 
 @pytest.mark.parametrize(

@@ -265,3 +265,29 @@ def test_a_refusal_speaks_the_member_s_language(tenant):
     assert english["message"] == "BIN is not valid: the check digit does not match"
     assert russian["message"] == "BIN недействителен: контрольная цифра не совпадает"
     assert (russian["field"], russian["code"]) == (english["field"], english["code"]) == ("bin", "invalid_tax_id")
+
+
+def test_a_party_entered_by_mistake_is_deleted_with_its_account_and_children(tenant):
+    party = create(tenant.api)
+    tenant.api.post(f"parties/{party['id']}/contacts", {"first_name": "A", "last_name": "B"})
+    assert tenant.api.delete(f"parties/{party['id']}").status_code == 204
+    assert tenant.api.get(f"parties/{party['id']}").status_code == 404
+    with tenant_context(tenant.organization):
+        assert not Account.objects.filter(code=party["account"]["code"]).exists()
+        assert AuditLog.objects.filter(object_type="parties.party", action="DELETE").count() == 1
+        assert IntegrationEvent.objects.filter(event_type="parties.party.deleted").count() == 1
+
+
+def test_a_party_with_postings_is_not_deleted(tenant):
+    """Refused with party_in_use; the party, its account, its contact stay, and nothing is audited or emitted."""
+    party = create(tenant.api)
+    tenant.api.post(f"parties/{party['id']}/contacts", {"first_name": "A", "last_name": "B"})
+    with tenant_context(tenant.organization, user=tenant.owner):
+        create_and_post(actor=tenant.owner, data=entry_data(("P-000001", "DR", "10.00"), ("4000", "CR", "10.00")))
+    response = tenant.api.delete(f"parties/{party['id']}")
+    assert response.status_code == 409 and response.json()["code"] == "party_in_use"
+    assert tenant.api.get(f"parties/{party['id']}/contacts").json()[0]["first_name"] == "A"
+    with tenant_context(tenant.organization):
+        assert Account.objects.filter(code="P-000001").exists()
+        assert not AuditLog.objects.filter(object_type="parties.party", action="DELETE").exists()
+        assert not IntegrationEvent.objects.filter(event_type="parties.party.deleted").exists()
