@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "comptoir.catalog.apps.CatalogConfig",
     "comptoir.inventory.apps.InventoryConfig",
     "comptoir.hr.apps.HrConfig",
+    "comptoir.payroll.apps.PayrollConfig",
 ]
 
 MIDDLEWARE = [
