@@ -302,7 +302,7 @@ def cancel_run(request, run_id: uuid.UUID, body: CancelIn | None = None):
 @router.get("/runs/{run_id}/register", response=RegisterOut)
 def run_register(request, run_id: uuid.UUID, export: Query[ExportParams]):
     """The payroll register: a row per payslip and the totals (CSV/XLSX with ?format=)."""
-    authorize(request, "payroll.view_payslip")
+    authorize(request, "payroll.view_payrollrun")
     run = queries.access_run(run_id)
     return report_or_export(
         request,
