@@ -10,6 +10,7 @@ from comptoir.accounting.errors import AccountingError
 from comptoir.catalog.errors import CatalogError
 from comptoir.identity.errors import IdentityError
 from comptoir.parties.errors import PartiesError
+from comptoir.payroll.errors import PayrollError
 from comptoir.platform.errors import DomainError, PlatformError
 
 ROOT = Path(__file__).resolve().parents[1] / "src" / "comptoir"
@@ -32,6 +33,7 @@ def _codes_in(app: str) -> set[str]:
         ("accounting", AccountingError),
         ("parties", PartiesError),
         ("catalog", CatalogError),
+        ("payroll", PayrollError),
     ],
 )
 def test_every_code_raised_by_an_app_is_declared(app, enum):

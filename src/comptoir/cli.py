@@ -220,8 +220,8 @@ def ensure_demo() -> tuple[str, str, bool]:
     from comptoir.identity.models import User
     from comptoir.identity.services import accounts
     from comptoir.inventory.services.demo import seed_demo_stock
-    from comptoir.payroll.services.demo import seed_demo_payroll
     from comptoir.parties.services.demo import seed_demo_parties
+    from comptoir.payroll.services.demo import seed_demo_payroll
     from comptoir.platform.services import OrganizationInput
     from comptoir.platform.tenancy import tenant_context
 

@@ -16,5 +16,4 @@ class PayrollError(StrEnum):
     NOT_EDITABLE = "not_editable"
     NO_PAYSLIPS = "no_payslips"
     NEGATIVE_NET_PAY = "negative_net_pay"
-    HEAD_IN_USE = "head_in_use"
     NOT_A_PAYMENT_ACCOUNT = "not_a_payment_account"
