@@ -29,7 +29,7 @@ NOTES = ModuleSpec(name="notes", label="Notes", depends_on=("platform",))
 
 def test_the_installed_modules_are_discovered_in_dependency_order():
     names = [m.name for m in registry().modules]
-    assert names == ["platform", "identity", "accounting", "parties", "catalog", "inventory"]
+    assert names == ["platform", "identity", "accounting", "parties", "catalog", "inventory", "hr", "payroll"]
     assert registry().module("accounting").depends_on == ("platform",)
     with pytest.raises(UnknownModule):
         registry().module("astrology")
@@ -85,6 +85,8 @@ def test_role_templates_gather_the_grants_of_every_module():
         "parties.*",
         "catalog.view_*",
         "inventory.view_*",
+        "payroll.view_*",
+        "payroll.manage_payroll",
     }
     catalogue = permission_catalogue()
     assert catalogue["accounting.reopen_period"] == ("Reopen a closed fiscal period or year", "accounting")
@@ -128,7 +130,15 @@ def test_the_example_of_the_guide_is_a_valid_module():
     exec(compile(code, str(GUIDE), "exec"), namespace)  # noqa: S102 (our own documentation)
     helpdesk = namespace["MODULE"]
     extended = Registry([*registry().modules, helpdesk])
-    assert [m.name for m in extended.switchable()] == ["accounting", "parties", "catalog", "inventory", "helpdesk"]
+    assert [m.name for m in extended.switchable()] == [
+        "accounting",
+        "parties",
+        "catalog",
+        "inventory",
+        "hr",
+        "payroll",
+        "helpdesk",
+    ]
     assert "helpdesk.ticket.opened" in extended.events
     assert extended.setting("helpdesk.first_response_hours").problem(0) == ("invalid_value", "must be > 0")
     assert extended.role_templates()["CX"][2] == ("platform.view_*", "helpdesk.*")

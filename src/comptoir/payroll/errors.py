@@ -7,6 +7,7 @@ from enum import StrEnum
 class PayrollError(StrEnum):
     """Codes raised by the payroll services, beside the platform's."""
 
+    UNKNOWN = "unknown"  # a reference (employee, pay head) that names nothing
     INVALID_FORMULA = "invalid_formula"
     FORMULA_FAILED = "formula_failed"
     OVERLAPPING_STRUCTURE = "overlapping_structure"
