@@ -136,6 +136,7 @@ def create_pay_head(request, body: PayHeadIn):
 
 @router.get("/pay-heads/{head_id}", response=PayHeadOut)
 def get_pay_head(request, head_id: uuid.UUID):
+    """One pay head."""
     authorize(request, "payroll.view_payhead")
     return queries.access_pay_head(head_id)
 
@@ -180,6 +181,7 @@ def create_pay_structure(request, body: PayStructureIn):
 
 @router.get("/pay-structures/{structure_id}", response=PayStructureOut)
 def get_pay_structure(request, structure_id: uuid.UUID):
+    """One pay structure range (the caller's own unless payroll)."""
     authorize(request, "payroll.view_employeepaystructure")
     return queries.access_pay_structure(structure_id)
 
