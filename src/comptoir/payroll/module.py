@@ -62,6 +62,7 @@ MODULE = ModuleSpec(
             MANAGE_PAYROLL,
             "hr.view_employee",
             "hr.view_department",
+            "hr.manage_all",  # payroll names any employee (hr's record rule); it edits none (no hr.change_*)
             "accounting.view_*",
             "parties.view_*",
         ),

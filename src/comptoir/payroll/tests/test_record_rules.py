@@ -55,6 +55,16 @@ def test_payroll_hr_and_accountants_see_everyone(tenant, people):
     register = ok(payroll.get(f"payroll/runs/{people['run']}/register"))
     assert register["count"] == 2 and register["totals"]["net_salary"] == "8000.00"
     assert ok(payroll.post(f"payroll/runs/{people['run']}/post"))["status"] == "POSTED"
+    raise_for = {
+        "employee": people["bob"]["employee_number"],
+        "pay_head": "BONUS",
+        "amount": "100",
+        "effective_from": f"{YEAR}-04-01",
+    }
+    assert payroll.post("payroll/pay-structures", raise_for).status_code == 201
+    # an employee sets no structure, not even their own
+    refused = people["ada_api"].post("payroll/pay-structures", {**raise_for, "employee": people["ada"]["id"]})
+    assert refused.status_code == 403
 
 
 def test_desk_pages_follow_the_rule(people):
