@@ -92,3 +92,26 @@ def test_reopen_and_recompute_follow_the_structures(tenant):
     assert bob["basic_salary"] == "1600.00"
     reopened = ok(api.post(f"payroll/runs/{run_id}/reopen", {}))
     assert reopened["status"] == "DRAFT" and reopened["payslips"] == [] and reopened["net_pay"] == "0.00"
+
+
+def test_rows_past_the_parameter_limit_of_a_statement_are_inserted_in_parts(tenant, monkeypatch):
+    """A run's entry has a line per employee: `platform.db.insert_rows` splits what exceeds PostgreSQL's 65,535
+    parameters per statement (here a limit of two rows per statement, to keep the test small)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from comptoir.payroll.models import PayHead
+    from comptoir.platform import db
+    from comptoir.platform.tenancy import tenant_context
+
+    monkeypatch.setattr(db, "MAX_PARAMETERS", 2 * len(PayHead._meta.concrete_fields) + 1)
+    with tenant_context(tenant.organization):
+        rows = [
+            PayHead(organization_id=tenant.organization.pk, code=f"X{n}", name=f"X{n}", pay_type="EARNING")
+            for n in range(5)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            db.insert_rows(rows)
+        inserts = [q for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "payroll_payhead"')]
+        assert len(inserts) == 3  # 2 + 2 + 1 rows
+        assert PayHead.objects.filter(code__startswith="X").count() == 5
