@@ -4,6 +4,7 @@ heads over earlier heads), one journal entry for the run, a payment entry per pa
 from __future__ import annotations
 
 from comptoir.payroll.tests.factories import MARCH, YEAR, month_with_two, ok
+from comptoir.platform.tenancy import tenant_context
 
 
 def _lines(slip) -> dict:
@@ -115,3 +116,22 @@ def test_rows_past_the_parameter_limit_of_a_statement_are_inserted_in_parts(tena
         inserts = [q for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "payroll_payhead"')]
         assert len(inserts) == 3  # 2 + 2 + 1 rows
         assert PayHead.objects.filter(code__startswith="X").count() == 5
+
+
+def test_an_entry_past_the_parameter_limit_keeps_every_cache_exact(tenant, monkeypatch):
+    """A run's entry past the 65,535 parameters of a statement (here a limit of 30) writes its balance caches and
+    open items in several statements: `check_books` finds them equal to the ledger."""
+    from comptoir.accounting.services import books
+
+    monkeypatch.setattr(books, "MAX_PARAMETERS", 30)
+    api = tenant.api
+    run_id = month_with_two(api)["run"]["id"]
+    ok(api.post(f"payroll/runs/{run_id}/post"))
+    ok(api.post(f"payroll/runs/{run_id}/pay", {}))
+    balances = {
+        r["account"]: r["balance"]
+        for r in ok(api.get("accounting/reports/trial-balance", as_of=f"{YEAR}-12-31"))["rows"]
+    }
+    assert (balances["6000"], balances["1100"]) == ("5372.26", "-4785.03")
+    with tenant_context(tenant.organization):
+        assert books.check_books() == []
