@@ -11,6 +11,7 @@ from comptoir.catalog.errors import CatalogError
 from comptoir.identity.errors import IdentityError
 from comptoir.logistics.errors import LogisticsError
 from comptoir.parties.errors import PartiesError
+from comptoir.payroll.errors import PayrollError
 from comptoir.platform.errors import DomainError, PlatformError
 from comptoir.sales.errors import SalesError
 
@@ -36,6 +37,7 @@ def _codes_in(app: str) -> set[str]:
         ("catalog", CatalogError),
         ("sales", SalesError),
         ("logistics", LogisticsError),
+        ("payroll", PayrollError),
     ],
 )
 def test_every_code_raised_by_an_app_is_declared(app, enum):

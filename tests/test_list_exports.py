@@ -84,6 +84,10 @@ LISTS = {
     "invoicing/invoices": {},
     "invoicing/payments": {},
     "invoicing/recurring-invoices": {},
+    "payroll/pay-heads": {},
+    "payroll/pay-structures": {},
+    "payroll/runs": {},
+    "payroll/payslips": {},
 }
 
 
@@ -173,6 +177,14 @@ def books(tenant):
     assert api.post("invoicing/payments", receipt).status_code == 201
     schedule = {"name": "Monthly saw", "template": invoice.json()["id"], "start_date": str(IN_YEAR)}
     assert api.post("invoicing/recurring-invoices", schedule).status_code == 201
+    worker = {"first_name": "Ada", "last_name": "Lovelace", "hire_date": "2020-01-01", "status": "ACTIVE"}
+    worker = api.post("hr/employees", worker).json()
+    basic = {"employee": worker["id"], "pay_head": "BASIC", "amount": "1000", "effective_from": "2020-01-01"}
+    assert api.post("payroll/pay-structures", basic).status_code == 201
+    month = {"name": "Payroll", "pay_period_start": str(IN_YEAR.replace(day=1)),
+             "pay_period_end": str(IN_YEAR.replace(day=28)), "payment_date": str(IN_YEAR.replace(day=28))}  # fmt: skip
+    payroll_run = api.post("payroll/runs", month).json()
+    assert api.post(f"payroll/runs/{payroll_run['id']}/process").status_code == 200
     return {
         "bank": bank.json()["id"],
         "webhook": webhook.json()["id"],

@@ -224,6 +224,7 @@ def ensure_demo() -> tuple[str, str, bool]:
     from comptoir.invoicing.services.demo import seed_demo_invoicing
     from comptoir.logistics.services.demo import seed_demo_logistics
     from comptoir.parties.services.demo import seed_demo_parties
+    from comptoir.payroll.services.demo import seed_demo_payroll
     from comptoir.platform.services import OrganizationInput
     from comptoir.platform.tenancy import tenant_context
     from comptoir.purchasing.services.demo import seed_demo_purchasing
@@ -247,6 +248,7 @@ def ensure_demo() -> tuple[str, str, bool]:
         seed_demo_logistics(actor=owner, today=timezone.localdate(), orders=orders)
         seed_demo_hr(actor=owner, today=timezone.localdate())
         seed_demo_invoicing(actor=owner, today=timezone.localdate())
+        seed_demo_payroll(actor=owner, today=timezone.localdate())  # after HR's demo: its employees
     return DEMO_EMAIL, DEMO_PASSWORD, True
 
 
@@ -356,6 +358,11 @@ def cmd_bench(args) -> None:
 
             desk.run(lines=args.lines, runs=args.runs, echo=lambda text: print(text, flush=True))
             return
+        if args.name == "payroll":
+            from comptoir.bench import payroll
+
+            payroll.run(employees=args.employees, echo=lambda text: print(text, flush=True))
+            return
         if args.name == "stock":
             from comptoir.bench import stock
 
@@ -452,14 +459,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="run a benchmark in a database of its own (<database>_bench)")
     p.add_argument(
         "name",
-        choices=["books", "desk", "stock"],
+        choices=["books", "desk", "stock", "payroll"],
         help="books: posting throughput and report latency; desk: server time of the desk's list and report pages; "
-        "stock: stock-entry posting throughput and stock-on-hand latency",
+        "stock: stock-entry posting throughput and stock-on-hand latency; payroll: a run processed and posted",
     )
     p.add_argument("--lines", type=_positive, default=1_000_000, help="posted lines of the report ledger")
     p.add_argument("--per-client", type=_positive, default=300, help="entries each posting client posts")
     p.add_argument("--movements", type=_positive, default=5_000_000, help="stock: movements of the bulk ledger")
     p.add_argument("--products", type=_positive, default=10_000, help="stock: products of the bulk ledger")
+    p.add_argument("--employees", type=_positive, default=5_000, help="payroll: employees of the run")
     p.add_argument("--clients", type=_client_counts, default=[1, 2, 4], help="client counts (default: 1,2,4)")
     p.add_argument("--runs", type=_positive, default=50, help="calls per report latency figure")
     p.add_argument("--fresh", action="store_true", help="drop and recreate the benchmark database first")

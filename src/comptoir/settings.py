@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "comptoir.logistics.apps.LogisticsConfig",
     "comptoir.hr.apps.HrConfig",
     "comptoir.invoicing.apps.InvoicingConfig",
+    "comptoir.payroll.apps.PayrollConfig",
 ]
 
 MIDDLEWARE = [

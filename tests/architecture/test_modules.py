@@ -31,7 +31,7 @@ def test_the_installed_modules_are_discovered_in_dependency_order():
     names = [m.name for m in registry().modules]
     assert names == [
         *("platform", "identity", "accounting", "parties", "catalog", "inventory"),
-        *("purchasing", "sales", "logistics", "hr", "invoicing"),
+        *("purchasing", "sales", "logistics", "hr", "invoicing", "payroll"),
     ]
     assert registry().module("accounting").depends_on == ("platform",)
     with pytest.raises(UnknownModule):
@@ -93,6 +93,8 @@ def test_role_templates_gather_the_grants_of_every_module():
         "sales.view_*",
         "logistics.view_*",
         "invoicing.*",
+        "payroll.view_*",
+        "payroll.manage_payroll",
     }
     catalogue = permission_catalogue()
     assert catalogue["accounting.reopen_period"] == ("Reopen a closed fiscal period or year", "accounting")
@@ -139,7 +141,7 @@ def test_the_example_of_the_guide_is_a_valid_module():
     switchable = [m.name for m in extended.switchable()]
     assert switchable == [
         *("accounting", "parties", "catalog", "inventory"),
-        *("purchasing", "sales", "logistics", "hr", "invoicing", "helpdesk"),
+        *("purchasing", "sales", "logistics", "hr", "invoicing", "payroll", "helpdesk"),
     ]
     assert "helpdesk.ticket.opened" in extended.events
     assert extended.setting("helpdesk.first_response_hours").problem(0) == ("invalid_value", "must be > 0")

@@ -64,6 +64,15 @@ def insert_rows(objs: list) -> None:
         return
     model = type(objs[0])
     fields = model._meta.concrete_fields
+    per_statement = MAX_PARAMETERS // len(fields)  # a statement takes at most 65,535 parameters
+    for start in range(0, len(objs), per_statement):
+        _insert_chunk(model, fields, objs[start : start + per_statement])
+
+
+MAX_PARAMETERS = 65_535
+
+
+def _insert_chunk(model, fields, objs: list) -> None:
     connection = connections["default"]
     params: list = []
     for obj in objs:

@@ -6,7 +6,7 @@ What a formula may hold: decimal numbers, the names it is given values for (uppe
 `a if condition else b`, and the functions `min`, `max`, `abs`, `round(x, places)`. Arithmetic is Decimal with 28
 significant digits; the caller rounds the result to its currency. Anything else (attributes, calls of other
 functions, strings, subscripts, lambdas, powers) is refused when the formula is parsed, with a message that says
-why, so a formula is checked when it is saved, not when a payroll runs."""
+why, so a formula is checked when it is saved, not when it is first evaluated."""
 
 from __future__ import annotations
 

@@ -30,7 +30,7 @@ from comptoir.accounting.models import (
     JournalLine,
     OpenItem,
 )
-from comptoir.platform.db import prepared_cursor
+from comptoir.platform.db import MAX_PARAMETERS, prepared_cursor
 from comptoir.platform.ids import uuid7
 from comptoir.platform.money import summed
 from comptoir.platform.tenancy import current_user_id, require_org_id
@@ -90,13 +90,15 @@ def record_posting(*, entry: JournalEntry, lines) -> None:
     order); call it after every other write but the number."""
     org_id, user_id = require_org_id(), current_user_id()
     row = f"(%s, %s, now(), now(), %s, %s, %s, %s, pg_backend_pid() %% {BALANCE_SLOTS}, %s, %s)"
-    writes, params = [], []
+    writes: list[tuple[str, str, list]] = []  # (statement with {values}, a row's placeholders, the rows' params)
 
     def add(table: str, bucket: str, key, totals: dict) -> None:
         if totals:
-            writes.append(_upsert(table, bucket).format(values=", ".join([row] * len(totals))))
-            for account_id in sorted(totals, key=str):
-                params.extend([uuid7(), org_id, user_id, user_id, account_id, key, *totals[account_id]])
+            rows = [
+                [uuid7(), org_id, user_id, user_id, account_id, key, *totals[account_id]]
+                for account_id in sorted(totals, key=str)
+            ]
+            writes.append((_upsert(table, bucket), row, rows))
 
     totals = _per_account(lines)
     add(BALANCE, "fiscal_period_id", entry.fiscal_period_id, totals)
@@ -107,26 +109,43 @@ def record_posting(*, entry: JournalEntry, lines) -> None:
         add(CASH_FLOW_DAY, "day", entry.date, counterparts)
     bills, settlements = _open_items(entry, lines)
     if bills:
-        writes.append(
-            _BILLS.format(values=", ".join(["(%s, %s, now(), now(), %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(bills)))
-        )
+        rows = []
         for account_id in sorted(bills, key=str):
             account_type, amount, due = bills[account_id]
-            params += [uuid7(), org_id, user_id, user_id, account_id, entry.pk, account_type, entry.date, due]
-            params += [amount, amount]
+            rows.append(
+                [uuid7(), org_id, user_id, user_id, account_id, entry.pk, account_type, entry.date, due, amount, amount]
+            )
+        writes.append((_BILLS, "(%s, %s, now(), now(), %s, %s, %s, %s, %s, %s, %s, %s, %s)", rows))
     if not writes:
         return
-    # one statement: the other writes run as data-modifying CTEs of the last one
-    ctes = ", ".join(f"c{i} AS ({sql})" for i, sql in enumerate(writes[:-1]))
+    statements = _statements(writes)
     with prepared_cursor() as cursor:
         _lock_books(cursor, org_id, shared=True)
-        cursor.execute(f"WITH {ctes} {writes[-1]}" if ctes else writes[-1], params)
+        for sql, params in statements:
+            cursor.execute(sql, params)
         if settlements:
             values, params = [], []
             for (bill_id, account_id), amount in settlements.items():
                 values.append("(%s::uuid, %s::uuid, %s::numeric, %s::date)")
                 params += [bill_id, account_id, amount, entry.date]
             cursor.execute(_SETTLEMENTS.format(values=", ".join(values)), [*params, org_id])
+
+
+def _statements(writes: list[tuple[str, str, list]]) -> list[tuple[str, list]]:
+    """The cache writes as one statement (the others as data-modifying CTEs of the last one) — or, for an entry
+    whose rows exceed the 65,535 parameters of a statement (a payroll run's line per employee), as several
+    statements of at most that many, in the same key order."""
+    parts = []
+    for template, row, rows in writes:
+        per_statement = MAX_PARAMETERS // len(rows[0])
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            parts.append((template.format(values=", ".join([row] * len(chunk))), [p for r in chunk for p in r]))
+    if sum(len(params) for _sql, params in parts) > MAX_PARAMETERS:
+        return parts
+    ctes = ", ".join(f"c{i} AS ({sql})" for i, (sql, _params) in enumerate(parts[:-1]))
+    sql = f"WITH {ctes} {parts[-1][0]}" if ctes else parts[-1][0]
+    return [(sql, [p for _sql, params in parts for p in params])]
 
 
 def _open_items(entry: JournalEntry, lines) -> tuple[dict, dict]:

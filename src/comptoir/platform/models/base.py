@@ -103,7 +103,7 @@ class TenantDocument(VersionedMixin, TenantModel):
 
 
 class PostableDocument(TenantDocument):
-    """D: a document that posts (a journal entry, an invoice, a payroll run…): a `status` moved only along the
+    """D: a document that posts (a journal entry, an invoice, a pay run…): a `status` moved only along the
     declared `TRANSITIONS` by the shared guard, a legal number (the field named by `NUMBER_FIELD`, declared by the
     document) taken last when it posts, and who posted it when. `platform.documents.move_document` is the one
     skeleton every document's posting follows."""
