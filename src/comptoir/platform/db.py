@@ -22,8 +22,10 @@ from comptoir.platform.tenancy import attach
 
 _owner_mode_depth = 0
 
-ORG_SETTING = "NULLIF(current_setting('comptoir.org_id', true), '')::uuid"
-USER_SETTING = "NULLIF(current_setting('comptoir.user_id', true), '')::uuid"
+# Scalar subqueries, so a policy reads the setting once per statement (an init plan), not once per row: on a report
+# over 20,000 balance rows, evaluating it per row cost 15-20 ms.
+ORG_SETTING = "(SELECT NULLIF(current_setting('comptoir.org_id', true), '')::uuid)"
+USER_SETTING = "(SELECT NULLIF(current_setting('comptoir.user_id', true), '')::uuid)"
 
 
 def app_role() -> str:
