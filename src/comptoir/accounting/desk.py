@@ -57,6 +57,7 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.platform.errors import ValidationFailed
@@ -67,10 +68,6 @@ from comptoir.platform.services import rates as rate_services
 
 ACCOUNTS = "accounting.accounts"
 COST_CENTERS = "accounting.cost-centers"
-
-
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
 
 
 def _detail(slug: str, pk) -> str:
@@ -127,7 +124,7 @@ ACCOUNT_FIELDS = (
     Field("code", _("Code"), required=True),
     Field("name", _("Name"), required=True),
     Field("group", _("Group"), widget="select", required=True, choices=_group_choices),
-    Field("account_type", _("Account type"), widget="select", required=True, choices=_choices(AccountType)),
+    Field("account_type", _("Account type"), widget="select", required=True, choices=choices_of(AccountType)),
     Field("is_cost_center_applicable", _("Takes a cost center"), widget="checkbox"),
     Field("is_bill_wise", _("Settled bill by bill"), widget="checkbox"),
 )
@@ -247,7 +244,7 @@ groups_view = DeskView(
                 "nature",
                 _("Nature"),
                 widget="select",
-                choices=_choices(Nature),
+                choices=choices_of(Nature),
                 help=_("A child group takes its parent's nature."),
             ),
         ),
@@ -661,7 +658,7 @@ taxes_view = DeskView(
         fields=(
             Field("code", _("Code"), required=True),
             Field("name", _("Name"), required=True),
-            Field("tax_type", _("Type"), widget="select", choices=_choices(TaxType)),
+            Field("tax_type", _("Type"), widget="select", choices=choices_of(TaxType)),
             Field("rate", _("Rate %"), widget="decimal", required=True),
             Field("output_account", _("Output tax account"), widget="picker", picker=ACCOUNTS),
             Field("input_account", _("Input tax account"), widget="picker", picker=ACCOUNTS),
@@ -831,7 +828,7 @@ BUDGET_FIELDS = (
     Field("category", _("Account group (code)")),
     Field("cost_center", _("Cost center"), widget="picker", picker=COST_CENTERS),
     Field("allocated_amount", _("Allocated amount"), widget="decimal", required=True),
-    Field("status", _("Status"), widget="select", choices=_choices(BudgetStatus)),
+    Field("status", _("Status"), widget="select", choices=choices_of(BudgetStatus)),
     Field("notes", _("Notes"), widget="textarea", wide=True),
 )
 
@@ -930,7 +927,7 @@ BANK_FIELDS = (
     Field("iban", _("IBAN")),
     Field("swift", _("SWIFT/BIC")),
     Field("ifsc", _("IFSC")),
-    Field("kind", _("Kind"), widget="select", choices=_choices(BankAccountKind)),
+    Field("kind", _("Kind"), widget="select", choices=choices_of(BankAccountKind)),
 )
 
 bank_accounts_view = DeskView(

@@ -42,16 +42,13 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.platform.queries.core import units
 
 PRODUCTS = "catalog.products"
 PARTIES = "parties.parties"  # the parties module's picker
-
-
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
 
 
 # --- search and pickers -------------------------------------------------------------------------------------------
@@ -98,7 +95,7 @@ def _product_body(data: dict) -> dict:
 PRODUCT_FIELDS = (
     Field("code", _("Code"), required=True),
     Field("name", _("Name"), required=True, wide=True),
-    Field("type", _("Type"), widget="select", required=True, choices=_choices(ProductType)),
+    Field("type", _("Type"), widget="select", required=True, choices=choices_of(ProductType)),
     Field("uom", _("Unit of measure"), widget="select", required=True, choices=_unit_choices),
     Field("category", _("Category"), widget="select", choices=_category_choices),
     Field("sku", _("SKU")),
@@ -426,7 +423,7 @@ price_lists_view = DeskView(
         schema=PriceListIn,
         fields=(
             Field("name", _("Name"), required=True),
-            Field("kind", _("Kind"), widget="select", required=True, choices=_choices(PriceListKind)),
+            Field("kind", _("Kind"), widget="select", required=True, choices=choices_of(PriceListKind)),
             Field("currency", _("Currency"), help=_("ISO code; empty: the base currency.")),
             Field("valid_from", _("Valid from"), widget="date", required=True),
             Field("valid_to", _("Valid to"), widget="date"),
@@ -589,7 +586,7 @@ party_price_lists_view = DeskView(
         schema=PartyPriceListIn,
         fields=(
             Field("party", _("Party"), widget="picker", picker=PARTIES, required=True),
-            Field("kind", _("Kind"), widget="select", required=True, choices=_choices(PriceListKind)),
+            Field("kind", _("Kind"), widget="select", required=True, choices=choices_of(PriceListKind)),
             Field("price_list", _("Price list"), widget="select", required=True, choices=_price_list_choices),
         ),
         permission="catalog.change_partypricelist",

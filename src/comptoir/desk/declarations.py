@@ -38,6 +38,21 @@ class Choice:
     label: str
 
 
+def choices_of(enum) -> tuple[Choice, ...]:
+    """A TextChoices enum's members as a select's options: the value and its human label."""
+    return tuple(Choice(value, label) for value, label in enum.choices)
+
+
+def blank_is_none(data: dict) -> dict:
+    """A FormSpec's `prepare`: the form's empty fields, and those of its line grids (its lists of rows), as not
+    given, so the schema's defaults apply."""
+    out = {k: v for k, v in data.items() if v != ""}
+    for name, value in data.items():
+        if isinstance(value, list) and all(isinstance(row, dict) for row in value):
+            out[name] = [{k: v for k, v in row.items() if v != ""} for row in value]
+    return out
+
+
 @dataclass(frozen=True)
 class Field:
     """A form field named as the API's input schema names it. `widget`: text, textarea, date, number, decimal,

@@ -13,7 +13,6 @@ from pydantic import Field as SchemaField
 
 from comptoir.desk.declarations import (
     Action,
-    Choice,
     Column,
     Desk,
     DeskView,
@@ -22,6 +21,7 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.hr import queries
@@ -62,10 +62,6 @@ from comptoir.hr.services import employees as employee_services
 from comptoir.hr.services import leave as leave_services
 from comptoir.hr.services import organization, recruitment, training
 from comptoir.platform.errors import PermissionDenied
-
-
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
 
 
 def _of_employee(slug: str, employee) -> str:
@@ -176,8 +172,8 @@ EMPLOYEE_FIELDS = (
     Field("department", _("Department"), help=_("A department's code")),
     Field("position", _("Position"), help=_("A position's code")),
     Field("reports_to", _("Manager"), help=_("An employee's number")),
-    Field("employment_type", _("Employment type"), widget="select", required=True, choices=_choices(EmploymentType)),
-    Field("status", _("Status"), widget="select", required=True, choices=_choices(EmployeeStatus)[:2]),
+    Field("employment_type", _("Employment type"), widget="select", required=True, choices=choices_of(EmploymentType)),
+    Field("status", _("Status"), widget="select", required=True, choices=choices_of(EmployeeStatus)[:2]),
     Field("national_id", _("National id"), help=_("Stored encrypted")),
 )
 
@@ -339,7 +335,7 @@ attendance = DeskView(
             Field("date", _("Date"), widget="date", required=True),
             Field("check_in", _("Check-in"), help=_("e.g. 2026-03-02T09:00+01:00")),
             Field("check_out", _("Check-out")),
-            Field("status", _("Status"), widget="select", choices=_choices(AttendanceStatus)),
+            Field("status", _("Status"), widget="select", choices=choices_of(AttendanceStatus)),
             Field("notes", _("Notes"), widget="textarea", wide=True),
         ),  # fmt: skip
         save=lambda actor, body, obj: attendance_services.record_attendance(
@@ -389,7 +385,7 @@ leave_requests = DeskView(
         permission="hr.add_leaverequest",
         fields=(
             Field("employee", _("Employee"), help=_("Empty: yourself")),
-            Field("leave_type", _("Type"), widget="select", required=True, choices=_choices(LeaveType)),
+            Field("leave_type", _("Type"), widget="select", required=True, choices=choices_of(LeaveType)),
             Field("start_date", _("From"), widget="date", required=True),
             Field("end_date", _("To"), widget="date", required=True),
             Field("reason", _("Reason"), widget="textarea", wide=True),
@@ -480,7 +476,7 @@ job_postings = DeskView(
                 _("Employment type"),
                 widget="select",
                 required=True,
-                choices=_choices(EmploymentType),
+                choices=choices_of(EmploymentType),
             ),
         ),  # fmt: skip
         save=lambda actor, body, obj: recruitment.create_posting(

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.desk.declarations import (
     Action,
-    Choice,
     Column,
     Desk,
     DeskView,
@@ -20,6 +19,8 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    blank_is_none,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.inventory.constants import StockCountStatus, StockEntryStatus, StockEntryType, WarehouseType
@@ -43,10 +44,6 @@ WAREHOUSES = "inventory.warehouses"
 PRODUCTS = "catalog.products"
 
 
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
-
-
 def find_warehouses(query: str, limit: int) -> list[SearchHit]:
     """Warehouses whose code starts with the query, or whose name contains it."""
     rows = queries.warehouses(search=query).order_by("code")[:limit]
@@ -57,20 +54,12 @@ def find_warehouses(query: str, limit: int) -> list[SearchHit]:
     ]  # fmt: skip
 
 
-def _blank_is_none(data: dict) -> dict:
-    """Empty fields of the form (and of its line grid) as not given."""
-    out = {k: v for k, v in data.items() if v != ""}
-    if "lines" in data:
-        out["lines"] = [{k: v for k, v in row.items() if v != ""} for row in data["lines"]]
-    return out
-
-
 # --- warehouses ---------------------------------------------------------------------------------------------------
 
 WAREHOUSE_FIELDS = (
     Field("code", _("Code"), required=True),
     Field("name", _("Name"), required=True, wide=True),
-    Field("type", _("Type"), widget="select", required=True, choices=_choices(WarehouseType)),
+    Field("type", _("Type"), widget="select", required=True, choices=choices_of(WarehouseType)),
     Field("parent", _("Inside warehouse"), widget="picker", picker=WAREHOUSES),
     Field("inventory_account", _("Inventory account"), help=_("Code of a stock account; empty: the system one.")),
     Field("capacity", _("Capacity"), widget="decimal"),
@@ -130,7 +119,7 @@ warehouses_view = DeskView(
         fields=WAREHOUSE_FIELDS,
         permission="inventory.add_warehouse",
         initial=_warehouse_initial,
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=lambda actor, body, obj: warehouses.create_warehouse(
             actor=actor.user, data=warehouses.WarehouseInput(**body.dict())
         ),
@@ -222,7 +211,7 @@ stock_entries_view = DeskView(
     create=FormSpec(
         schema=StockEntryIn,
         fields=(
-            Field("entry_type", _("Kind"), widget="select", required=True, choices=_choices(StockEntryType)),
+            Field("entry_type", _("Kind"), widget="select", required=True, choices=choices_of(StockEntryType)),
             Field("date", _("Date"), widget="date", required=True),
             Field("reference", _("Reference")),
             Field("account", _("Other account"), help=_("Code; empty: the account of the kind (settings).")),
@@ -231,7 +220,7 @@ stock_entries_view = DeskView(
         lines=ENTRY_LINES,
         permission="inventory.add_stockentry",
         initial=lambda e: {"entry_type": StockEntryType.RECEIPT, "date": timezone.localdate().isoformat()},
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         buttons=((_("Save and post"), {"post": True}), (_("Save draft"), {"post": False})),
         save=lambda actor, body, obj: _save_entry(actor, body),
     ),

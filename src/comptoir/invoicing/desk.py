@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.desk.declarations import (
     Action,
-    Choice,
     Column,
     Desk,
     DeskView,
@@ -21,6 +20,8 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    blank_is_none,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.invoicing import queries
@@ -49,18 +50,6 @@ PARTIES = "parties.parties"
 PRODUCTS = "catalog.products"
 
 
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
-
-
-def _blank_is_none(data: dict) -> dict:
-    out = {k: v for k, v in data.items() if v != ""}
-    for grid in ("lines", "allocations"):
-        if grid in data:
-            out[grid] = [{k: v for k, v in row.items() if v != ""} for row in data[grid]]
-    return out
-
-
 def find_invoices(query: str, limit: int) -> list[SearchHit]:
     rows = queries.invoices(q=query).order_by("-invoice_date")[:limit]
     return [
@@ -87,7 +76,7 @@ INVOICE_LINES = LineGrid(
 )
 
 INVOICE_FIELDS = (
-    Field("invoice_type", _("Type"), widget="select", required=True, choices=_choices(InvoiceType)),
+    Field("invoice_type", _("Type"), widget="select", required=True, choices=choices_of(InvoiceType)),
     Field("party", _("Party"), widget="picker", picker=PARTIES, required=True),
     Field("invoice_date", _("Date"), widget="date", required=True),
     Field("due_date", _("Due date"), widget="date", help=_("Empty: the party's credit days.")),
@@ -228,7 +217,7 @@ invoices_view = DeskView(
         lines=INVOICE_LINES,
         permission="invoicing.add_invoice",
         initial=_invoice_initial,
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         buttons=((_("Save and submit"), {"submit": True}), (_("Save draft"), {"submit": False})),
         save=lambda actor, body, obj: _save_invoice(actor, body),
     ),
@@ -238,7 +227,7 @@ invoices_view = DeskView(
         lines=INVOICE_LINES,
         permission="invoicing.change_invoice",
         initial=_invoice_initial,
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=_edit_invoice,
     ),
     edit_when=lambda i: i.status == InvoiceStatus.DRAFT,
@@ -359,11 +348,11 @@ payments_view = DeskView(
     create=FormSpec(
         schema=PaymentIn,
         fields=(
-            Field("direction", _("Direction"), widget="select", required=True, choices=_choices(PaymentDirection)),
+            Field("direction", _("Direction"), widget="select", required=True, choices=choices_of(PaymentDirection)),
             Field("party", _("Party"), widget="picker", picker=PARTIES, required=True),
             Field("payment_date", _("Date"), widget="date", required=True),
             Field("amount", _("Amount"), widget="decimal", required=True),
-            Field("method", _("Method"), widget="select", required=True, choices=_choices(PaymentMethod)),
+            Field("method", _("Method"), widget="select", required=True, choices=choices_of(PaymentMethod)),
             Field("currency", _("Currency"), help=_("ISO code; empty: the base currency.")),
             Field("bank_account", _("Bank account"), help=_("Empty: the cash or bank account of the settings.")),
             Field("reference_number", _("Reference")),
@@ -377,8 +366,8 @@ payments_view = DeskView(
             "payment_date": timezone.localdate().isoformat(),
         },  # fmt: skip
         prepare=lambda data: {
-            **_blank_is_none(data),
-            "allocations": [a for a in _blank_is_none(data).get("allocations", []) if a],
+            **blank_is_none(data),
+            "allocations": [a for a in blank_is_none(data).get("allocations", []) if a],
         },  # fmt: skip
         save=lambda actor, body, obj: _save_payment(actor, body),
     ),
@@ -445,14 +434,14 @@ recurring_view = DeskView(
         fields=(
             Field("name", _("Name"), required=True, wide=True),
             Field("template", _("Template invoice"), required=True, help=_("Its number.")),
-            Field("frequency", _("Frequency"), widget="select", required=True, choices=_choices(Frequency)),
+            Field("frequency", _("Frequency"), widget="select", required=True, choices=choices_of(Frequency)),
             Field("start_date", _("Start"), widget="date", required=True),
             Field("end_date", _("End"), widget="date"),
             Field("auto_submit", _("Submit each invoice at once"), widget="checkbox"),
         ),
         permission="invoicing.add_recurringinvoice",
         initial=lambda r: {"frequency": Frequency.MONTHLY, "start_date": timezone.localdate().isoformat()},
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=lambda actor, body, obj: schedules.create_recurring_invoice(
             actor=actor.user, data=schedules.RecurringInvoiceInput(**body.dict())
         ),

@@ -8,7 +8,19 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.desk.declarations import Action, Choice, Column, Desk, DeskView, Field, FormSpec, LineGrid, LineTable
+from comptoir.desk.declarations import (
+    Action,
+    Choice,
+    Column,
+    Desk,
+    DeskView,
+    Field,
+    FormSpec,
+    LineGrid,
+    LineTable,
+    blank_is_none,
+    choices_of,
+)
 from comptoir.desk.registry import record_url
 from comptoir.logistics import queries
 from comptoir.logistics.constants import PRE_DISPATCH, ShipmentStatus, TransportMode
@@ -25,17 +37,6 @@ from comptoir.logistics.schemas import (
 from comptoir.logistics.services import carriers, returns, shipments
 
 WAREHOUSES = "inventory.warehouses"
-
-
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
-
-
-def _blank_is_none(data: dict) -> dict:
-    out = {k: v for k, v in data.items() if v != ""}
-    if "lines" in data:
-        out["lines"] = [{k: v for k, v in row.items() if v != ""} for row in data["lines"]]
-    return out
 
 
 # --- carriers -----------------------------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ SHIPMENT_FIELDS = (
     Field("driver_name", _("Driver")),
     Field("eway_bill_number", _("E-way bill number")),
     Field(
-        "transport_mode", _("Mode of transport"), widget="select", choices=(Choice("", "—"), *_choices(TransportMode))
+        "transport_mode", _("Mode of transport"), widget="select", choices=(Choice("", "—"), *choices_of(TransportMode))
     ),
     Field("notes", _("Notes"), widget="textarea", wide=True),
 )
@@ -210,7 +211,7 @@ shipments_view = DeskView(
         lines=SHIPMENT_LINES,
         permission="logistics.add_shipment",
         initial=lambda s: {"shipped_date": timezone.localdate().isoformat()},
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         buttons=((_("Save and dispatch"), {"dispatch": True}), (_("Save draft"), {"dispatch": False})),
         save=lambda actor, body, obj: _save_shipment(actor, body),
     ),

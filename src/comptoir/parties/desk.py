@@ -15,7 +15,6 @@ from pydantic import Field as SchemaField
 
 from comptoir.desk.declarations import (
     Action,
-    Choice,
     Column,
     Desk,
     DeskView,
@@ -24,6 +23,7 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.parties import queries
@@ -54,10 +54,6 @@ from comptoir.parties.services import parties as services
 PARTIES = "parties.parties"
 
 
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
-
-
 def _detail(slug: str, pk) -> str:
     return record_url("parties", slug, pk)
 
@@ -80,7 +76,7 @@ def find_parties(query: str, limit: int) -> list[SearchHit]:
 
 PARTY_FIELDS = (
     Field("name", _("Name"), required=True),
-    Field("kind", _("Kind"), widget="select", required=True, choices=_choices(PartyKind)),
+    Field("kind", _("Kind"), widget="select", required=True, choices=choices_of(PartyKind)),
     Field("legal_name", _("Legal name")),
     Field("email", _("E-mail")),
     Field("phone", _("Phone")),
@@ -92,17 +88,17 @@ PARTY_FIELDS = (
     Field("iin", _("IIN"), help=_("Kazakhstan: an individual's number, stored encrypted")),
     Field("vat_number", _("VAT number"), help=_("EU: without a country prefix, the organization's country")),
     Field("credit_limit", _("Credit limit"), widget="decimal"),
-    Field("payment_terms", _("Payment terms"), widget="select", required=True, choices=_choices(PaymentTerms)),
+    Field("payment_terms", _("Payment terms"), widget="select", required=True, choices=choices_of(PaymentTerms)),
     Field("credit_days", _("Credit days"), widget="number", help=_("Empty: the payment terms' days")),
-    Field("tier", _("Tier"), widget="select", required=True, choices=_choices(Tier)),
+    Field("tier", _("Tier"), widget="select", required=True, choices=choices_of(Tier)),
     Field("rating", _("Rating"), widget="decimal", help=_("0 to 5")),
     Field("is_retailer", _("Retailer (portal access)"), widget="checkbox"),
     Field("notes", _("Notes"), widget="textarea", wide=True),
 )
 CREATE_FIELDS = (
-    Field("party_type", _("Type"), widget="select", required=True, choices=_choices(PartyType)),
+    Field("party_type", _("Type"), widget="select", required=True, choices=choices_of(PartyType)),
     *PARTY_FIELDS[:1],
-    Field("status", _("Status"), widget="select", required=True, choices=_choices(PartyStatus)[:2]),
+    Field("status", _("Status"), widget="select", required=True, choices=choices_of(PartyStatus)[:2]),
     *PARTY_FIELDS[1:],
     Field("currency", _("Currency"), help=_("Empty: the base currency")),
 )
@@ -288,7 +284,7 @@ CONTACT_FIELDS = (
     Field("notes", _("Notes"), widget="textarea", wide=True),
 )
 ADDRESS_FIELDS = (
-    Field("address_type", _("Type"), widget="select", required=True, choices=_choices(AddressType)),
+    Field("address_type", _("Type"), widget="select", required=True, choices=choices_of(AddressType)),
     Field("line1", _("Address"), required=True),
     Field("line2", _("Address (continued)")),
     Field("city", _("City"), required=True),

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from comptoir.desk.declarations import Action, Choice, Column, Desk, DeskView, Field, FormSpec, LineTable
+from comptoir.desk.declarations import Action, Column, Desk, DeskView, Field, FormSpec, LineTable, choices_of
 from comptoir.payroll import queries
 from comptoir.payroll.constants import PayType, RunStatus
 from comptoir.payroll.module import CANCEL_RUN, PAY_RUN, POST_RUN, PROCESS_RUN
@@ -31,10 +31,6 @@ AMOUNTS = (
     Column("tax_amount", _("Tax"), kind="amount", currency="currency.code"),
     Column("net_salary", _("Net pay"), kind="amount", currency="currency.code"),
 )
-
-
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
 
 
 pay_heads = DeskView(
@@ -64,7 +60,7 @@ pay_heads = DeskView(
         fields=(
             Field("code", _("Code"), required=True),
             Field("name", _("Name"), required=True),
-            Field("pay_type", _("Type"), widget="select", required=True, choices=_choices(PayType)),
+            Field("pay_type", _("Type"), widget="select", required=True, choices=choices_of(PayType)),
             Field("is_fixed", _("Fixed amount"), widget="checkbox"),
             Field("calculation_formula", _("Formula"), help=_("Over earlier heads' codes and AMOUNT: BASIC * 0.4")),
             Field("account", _("Account"), widget="picker", picker=ACCOUNTS),

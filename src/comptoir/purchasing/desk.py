@@ -14,7 +14,6 @@ from ninja import Schema
 
 from comptoir.desk.declarations import (
     Action,
-    Choice,
     Column,
     Desk,
     DeskView,
@@ -24,6 +23,8 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    blank_is_none,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.purchasing import queries
@@ -51,17 +52,6 @@ from comptoir.purchasing.services import orders, receipts, requisitions
 PRODUCTS = "catalog.products"
 PARTIES = "parties.parties"
 WAREHOUSES = "inventory.warehouses"
-
-
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
-
-
-def _blank_is_none(data: dict) -> dict:
-    out = {k: v for k, v in data.items() if v != ""}
-    if "lines" in data:
-        out["lines"] = [{k: v for k, v in row.items() if v != ""} for row in data["lines"]]
-    return out
 
 
 def _today() -> str:
@@ -134,7 +124,7 @@ requisitions_view = DeskView(
             Field("request_date", _("Date"), widget="date", required=True),
             Field("required_date", _("Required by"), widget="date"),
             Field("supplier", _("Suggested supplier"), widget="picker", picker=PARTIES),
-            Field("priority", _("Priority"), widget="select", choices=_choices(Priority)),
+            Field("priority", _("Priority"), widget="select", choices=choices_of(Priority)),
             Field("description", _("Description"), widget="textarea", wide=True),
         ),
         lines=LineGrid(
@@ -150,7 +140,7 @@ requisitions_view = DeskView(
         ),
         permission="purchasing.add_purchaserequisition",
         initial=lambda r: {"request_date": _today(), "priority": Priority.NORMAL},
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=lambda actor, body, obj: _save_requisition(actor, body),
     ),
     actions=(
@@ -366,7 +356,7 @@ orders_view = DeskView(
         lines=ORDER_LINES,
         permission="purchasing.add_purchaseorder",
         initial=_order_initial,
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=lambda actor, body, obj: _save_order(actor, body),
     ),
     edit=FormSpec(
@@ -375,7 +365,7 @@ orders_view = DeskView(
         lines=ORDER_LINES,
         permission="purchasing.change_purchaseorder",
         initial=_order_initial,
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=_edit_order,
     ),
     edit_when=lambda o: o.status == OrderStatus.DRAFT,

@@ -20,6 +20,8 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    blank_is_none,
+    choices_of,
 )
 from comptoir.desk.registry import record_url
 from comptoir.sales import queries
@@ -40,10 +42,6 @@ PARTIES = "parties.parties"
 WAREHOUSES = "inventory.warehouses"
 
 
-def _choices(enum) -> tuple[Choice, ...]:
-    return tuple(Choice(value, label) for value, label in enum.choices)
-
-
 def find_orders(query: str, limit: int) -> list[SearchHit]:
     """Orders whose number, party or customer PO number matches."""
     rows = queries.orders(q=query).order_by("-order_date")[:limit]
@@ -51,13 +49,6 @@ def find_orders(query: str, limit: int) -> list[SearchHit]:
         SearchHit(_("Sales order"), o.order_number, o.party.name, record_url("sales", "orders", o.pk), o.order_number)
         for o in rows
     ]
-
-
-def _blank_is_none(data: dict) -> dict:
-    out = {k: v for k, v in data.items() if v != ""}
-    if "lines" in data:
-        out["lines"] = [{k: v for k, v in row.items() if v != ""} for row in data["lines"]]
-    return out
 
 
 ORDER_LINES = LineGrid(
@@ -78,9 +69,9 @@ ORDER_FIELDS = (
     Field("order_date", _("Order date"), widget="date", required=True),
     Field("warehouse", _("Warehouse"), widget="picker", picker=WAREHOUSES),
     Field("currency", _("Currency"), help=_("ISO code; empty: the customer's.")),
-    Field("priority", _("Priority"), widget="select", choices=_choices(Priority)),
+    Field("priority", _("Priority"), widget="select", choices=choices_of(Priority)),
     Field("customer_po_number", _("Customer's PO number")),
-    Field("payment_terms", _("Payment terms"), widget="select", choices=(Choice("", "—"), *_choices(PaymentTerms))),
+    Field("payment_terms", _("Payment terms"), widget="select", choices=(Choice("", "—"), *choices_of(PaymentTerms))),
     Field("delivery_date", _("Expected delivery"), widget="date"),
     Field("shipping_method", _("Shipping method")),
     Field("shipping_cost", _("Shipping cost"), widget="decimal"),
@@ -194,7 +185,7 @@ orders_view = DeskView(
         lines=ORDER_LINES,
         permission="sales.add_salesorder",
         initial=_initial,
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=lambda actor, body, obj: orders.create_order(actor=actor.user, data=order_input(body)),
     ),
     edit=FormSpec(
@@ -203,7 +194,7 @@ orders_view = DeskView(
         lines=ORDER_LINES,
         permission="sales.change_salesorder",
         initial=_initial,
-        prepare=_blank_is_none,
+        prepare=blank_is_none,
         save=lambda actor, body, obj: orders.update_order(actor=actor.user, order_id=obj.pk, patch=order_patch(body)),
     ),
     edit_when=lambda o: o.status in EDITABLE_STATUSES,
