@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comptoir.accounting.queries.budgets import budgets
@@ -37,9 +38,11 @@ from comptoir.hr.module import MANAGE_ALL, WORK_WEEK
 from comptoir.identity.queries import member_permissions
 from comptoir.platform import crypto
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.modules import UnknownModule
 from comptoir.platform.queries.attachments import attachments
 from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.filters import filter_present, within_dates
+from comptoir.platform.services.features import is_feature_enabled
 from comptoir.platform.tenancy import current_user_id, require_org_id
 
 _SUBTREE = """
@@ -508,3 +511,18 @@ def employee_account(employee_id) -> tuple[uuid.UUID, uuid.UUID]:
     if row is None:
         raise NotFound(_("No such employee"))
     return row
+
+
+def payslips_url(employee_id) -> str | None:
+    """The payroll desk's list of the employee's payslips, for the user in context: None when the payroll module is
+    not installed or switched off, or when the member may not view payslips (the URL is built by name: HR does not
+    import payroll)."""
+    user_id = current_user_id()
+    if user_id is None or "payroll.view_payslip" not in member_permissions(require_org_id(), user_id):
+        return None
+    try:
+        if not is_feature_enabled("payroll"):
+            return None
+    except UnknownModule:
+        return None
+    return f"{reverse('desk:list', args=('payroll', 'payslips'))}?employee={employee_id}"
