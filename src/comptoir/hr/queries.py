@@ -4,7 +4,8 @@ and that employee's reports, direct or not (a manager sees their reports); a mem
 none. Without a user in context (a service, a job, the demo) there is no record rule. `access_<noun>` answers
 NotFound for a row that is missing, of another organization, or outside the record rule.
 
-Payroll reads through `employees_in_period`, `unpaid_leave_days` and `employee_account`."""
+Payroll reads through `employees_in_period`, `unpaid_leave_by_employee` (`unpaid_leave_days_by_employee`) and
+`employee_account`."""
 
 from __future__ import annotations
 
@@ -503,6 +504,45 @@ def unpaid_leave_days(
         lo, hi = _overlap(start, end, date_from, date_to)
         total += len(working_days(lo, hi)) if working else (hi - lo).days + 1
     return Decimal(total)
+
+
+def unpaid_leave_by_employee(
+    employee_ids, date_from: datetime.date, date_to: datetime.date
+) -> dict[uuid.UUID, list[tuple[datetime.date, datetime.date]]]:
+    """The ranges of approved UNPAID leave of `employee_ids` inside [date_from, date_to] (clipped to it), by
+    employee, oldest first (one statement): payroll counts them in any sub-range of its period."""
+    rows = (
+        LeaveRequest.objects.filter(
+            employee_id__in=list(employee_ids),
+            leave_type=LeaveType.UNPAID,
+            status=LeaveStatus.APPROVED,
+            start_date__lte=date_to,
+            end_date__gte=date_from,
+        )
+        .order_by("employee_id", "start_date")
+        .values_list("employee_id", "start_date", "end_date")
+    )
+    ranges: dict[uuid.UUID, list[tuple[datetime.date, datetime.date]]] = {}
+    for employee_id, start, end in rows:
+        ranges.setdefault(employee_id, []).append(_overlap(start, end, date_from, date_to))
+    return ranges
+
+
+def leave_days_in(ranges, date_from: datetime.date, date_to: datetime.date) -> Decimal:
+    """The calendar days of `ranges` (from `unpaid_leave_by_employee`) inside [date_from, date_to]."""
+    total = 0
+    for start, end in ranges:
+        if (both := _overlap(start, end, date_from, date_to)) is not None:
+            total += (both[1] - both[0]).days + 1
+    return Decimal(total)
+
+
+def unpaid_leave_days_by_employee(employee_ids, date_from: datetime.date, date_to: datetime.date) -> dict:
+    """{employee id: the calendar days of their approved UNPAID leave inside [date_from, date_to]} for each of
+    `employee_ids` (zero for those without any), in one statement."""
+    ids = [e if isinstance(e, uuid.UUID) else uuid.UUID(str(e)) for e in employee_ids]
+    ranges = unpaid_leave_by_employee(ids, date_from, date_to)
+    return {e: leave_days_in(ranges.get(e, ()), date_from, date_to) for e in ids}
 
 
 def employee_account(employee_id) -> tuple[uuid.UUID, uuid.UUID]:
