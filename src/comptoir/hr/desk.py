@@ -5,6 +5,8 @@ holds here too. Purpose-built pages (pages/): the leave calendar, the recruitmen
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +32,7 @@ from comptoir.hr.constants import (
     CandidateStatus,
     EmployeeStatus,
     EmploymentType,
+    EnrollmentStatus,
     LeaveStatus,
     LeaveType,
     PostingStatus,
@@ -47,6 +50,7 @@ from comptoir.hr.schemas import (
     DepartmentPatch,
     EmployeeFilters,
     EmployeeIn,
+    EnrollmentFilters,
     HolidayFilters,
     HolidayIn,
     LeaveFilters,
@@ -766,6 +770,7 @@ training_programs = DeskView(
     lines=LineTable(
         _("Enrollments"),
         rows=lambda p: list(queries.enrollments(program=p.pk)),
+        link="hr.enrollments",
         columns=(
             Column("employee.name", _("Employee")),
             Column("status", _("Status"), kind="choice"),
@@ -805,6 +810,74 @@ training_programs = DeskView(
     ),
 )
 
+
+class GradeIn(Schema):
+    """A completed or failed enrollment's grade (and its date: default today)."""
+
+    grade: str = SchemaField("", max_length=10)
+    completion_date: datetime.date | None = None
+
+
+def _move_enrollment(name: str, label, target: str, **more) -> Action:
+    sources = {a for a, b in training.TrainingEnrollment.TRANSITIONS if b == target}
+    return Action(
+        name,
+        label,
+        "hr.change_trainingenrollment",
+        run=lambda actor, obj, body: training.move_enrollment(
+            actor=actor.user,
+            enrollment_id=obj.pk,
+            status=target,
+            grade=getattr(body, "grade", "") or "",
+            completion_date=getattr(body, "completion_date", None),
+        ),
+        when=lambda e: e.status in sources,
+        **more,
+    )
+
+
+GRADE_FIELDS = (Field("grade", _("Grade")), Field("completion_date", _("Completed"), widget="date"))
+
+enrollments = DeskView(
+    slug="enrollments",
+    label=_("Enrollments"),
+    singular=_("enrollment"),
+    model="hr.trainingenrollment",
+    permission="hr.view_trainingenrollment",
+    query=queries.enrollments,
+    get=queries.access_enrollment,
+    filters=EnrollmentFilters,
+    columns=(
+        Column("employee.name", _("Employee"), link=True),
+        Column("program.title", _("Training program")),
+        Column("enrollment_date", _("Enrolled on"), kind="date", sort="enrollment_date"),
+        Column("status", _("Status"), kind="badge"),
+        Column("grade", _("Grade")),
+        Column("completion_date", _("Completed"), kind="date"),
+    ),  # fmt: skip
+    ordering=("-enrollment_date",),
+    title=lambda e: f"{e.employee.name} · {e.program.title}",
+    status="status",
+    header=(
+        Column("program.title", _("Training program")),
+        Column("enrollment_date", _("Enrolled on"), kind="date"),
+        Column("grade", _("Grade")),
+        Column("completion_date", _("Completed"), kind="date"),
+    ),  # fmt: skip
+    actions=(
+        _move_enrollment("start", _("Start"), EnrollmentStatus.IN_PROGRESS),
+        _move_enrollment("complete", _("Complete"), EnrollmentStatus.COMPLETED, fields=GRADE_FIELDS, schema=GradeIn),
+        _move_enrollment(
+            "fail", _("Fail"), EnrollmentStatus.FAILED, fields=GRADE_FIELDS, schema=GradeIn, style="danger"
+        ),  # fmt: skip
+        _move_enrollment("drop", _("Drop"), EnrollmentStatus.DROPPED, style="danger"),
+    ),
+    related=lambda e: [
+        (_("Training program"), record_url("hr", "training-programs", e.program_id)),
+        (_("Employee"), record_url("hr", "employees", e.employee_id)),
+    ],
+)
+
 DESK = Desk(
     views=(
         employees,
@@ -817,6 +890,7 @@ DESK = Desk(
         job_postings,
         candidates,
         training_programs,
+        enrollments,
     ),  # fmt: skip
     search=(SearchSource("employees", _("Employees"), "hr.view_employee", find_employees),),
 )

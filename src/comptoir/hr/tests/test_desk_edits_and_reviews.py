@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from tests.support.queries import CaptureStatements
 
-from comptoir.hr.models import Department, JobPosting, PerformanceReview, Position
+from comptoir.hr.models import Department, JobPosting, PerformanceReview, Position, TrainingEnrollment
 from comptoir.hr.tests.factories import YEAR, employee, linked
 from comptoir.platform.tenancy import tenant_context
 
@@ -132,3 +132,22 @@ def test_the_employee_pages_link_to_their_payslips_while_payroll_is_on(tenant):
     assert tenant.api.patch("platform/features", {"modules": {"payroll": False}}).status_code == 200
     assert link not in hr.get(f"/hr/employees/{me['id']}/").content.decode()
     assert link not in signed_in(user).get("/hr/pages/me/").content.decode()
+
+
+def test_an_enrollment_is_started_and_completed_with_the_buttons(tenant):
+    client = signed_in(tenant.owner)
+    person = employee(tenant.api, "En", "Rolled")
+    program = tenant.api.post("hr/training-programs", {"title": "Safety"}).json()
+    row = tenant.api.post("hr/enrollments", {"program": program["id"], "employee": person["id"]})
+    assert row.status_code == 201, row.json()
+    page = f"/hr/enrollments/{row.json()['id']}/"
+    assert 'data-testid="action-start"' in client.get(page).content.decode()
+    assert client.post(f"{page}start/").status_code == 302
+    early = client.post(f"{page}complete/", {"grade": "A", "completion_date": "2000-01-01"}, follow=True)
+    assert "completion_date is before the enrollment" in early.content.decode()
+    assert client.post(f"{page}complete/", {"grade": "A"}).status_code == 302
+    with tenant_context(tenant.organization):
+        done = TrainingEnrollment.objects.get()
+    assert (done.status, done.grade) == ("COMPLETED", "A")
+    assert "En Rolled" in client.get("/hr/enrollments/").content.decode()
+    assert "En Rolled" in client.get(f"/hr/training-programs/{program['id']}/").content.decode()
