@@ -5,6 +5,8 @@ holds here too. Purpose-built pages (pages/): the leave calendar, the recruitmen
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,10 +32,12 @@ from comptoir.hr.constants import (
     CandidateStatus,
     EmployeeStatus,
     EmploymentType,
+    EnrollmentStatus,
     LeaveStatus,
     LeaveType,
     PostingStatus,
     ProgramStatus,
+    ReviewStatus,
 )
 from comptoir.hr.module import APPROVE_LEAVE, MANAGE_ALL
 from comptoir.hr.schemas import (
@@ -43,29 +47,44 @@ from comptoir.hr.schemas import (
     CandidateIn,
     DepartmentFilters,
     DepartmentIn,
+    DepartmentPatch,
     EmployeeFilters,
     EmployeeIn,
+    EnrollmentFilters,
     HolidayFilters,
     HolidayIn,
     LeaveFilters,
     LeaveIn,
     PositionFilters,
     PositionIn,
+    PositionPatch,
     PostingFilters,
     PostingIn,
+    PostingPatch,
     ProgramFilters,
     ProgramIn,
     RejectIn,
+    ReviewFilters,
+    ReviewIn,
+    ReviewPatch,
 )
 from comptoir.hr.services import attendance as attendance_services
 from comptoir.hr.services import employees as employee_services
 from comptoir.hr.services import leave as leave_services
-from comptoir.hr.services import organization, recruitment, training
+from comptoir.hr.services import organization, recruitment, reviews, training
 from comptoir.platform.errors import PermissionDenied
 
 
 def _of_employee(slug: str, employee) -> str:
     return f"{reverse('desk:list', args=('hr', slug))}?employee={employee.pk}"
+
+
+def _code(obj, attr: str = "code") -> str:
+    return getattr(obj, attr) if obj is not None else ""
+
+
+def _initial(*names):
+    return lambda row: {name: getattr(row, name) for name in names}
 
 
 def find_employees(query: str, limit: int) -> list[SearchHit]:
@@ -119,6 +138,27 @@ departments = DeskView(
             actor=actor.user, data=organization.DepartmentInput(**body.dict())
         ),
     ),
+    edit=FormSpec(
+        schema=DepartmentPatch,
+        permission="hr.change_department",
+        fields=(
+            Field("name", _("Name"), required=True),
+            Field("code", _("Code"), required=True),
+            Field("parent", _("Parent"), help=_("A department's code")),
+            Field("manager", _("Head"), help=_("An employee's number")),
+            Field("cost_center", _("Cost center"), help=_("A cost center's code")),
+        ),  # fmt: skip
+        initial=lambda d: {
+            "name": d.name,
+            "code": d.code,
+            "parent": _code(d.parent),
+            "manager": _code(d.manager, "employee_number"),
+            "cost_center": _code(d.cost_center),
+        },
+        save=lambda actor, body, obj: organization.update_department(
+            actor=actor.user, department_id=obj.pk, changes=organization.DepartmentPatch.from_schema(body)
+        ),
+    ),
     related=lambda d: [
         (_("Employees"), f"{reverse('desk:list', args=('hr', 'employees'))}?department={d.pk}"),
         *(
@@ -159,6 +199,25 @@ positions = DeskView(
         ),  # fmt: skip
         save=lambda actor, body, obj: organization.create_position(
             actor=actor.user, data=organization.PositionInput(**body.dict())
+        ),
+    ),
+    edit=FormSpec(
+        schema=PositionPatch,
+        permission="hr.change_position",
+        fields=(
+            Field("code", _("Code"), required=True),
+            Field("title", _("Title"), required=True),
+            Field("department", _("Department"), required=True, help=_("A department's code")),
+            Field("level", _("Level")),
+            Field("min_salary", _("Minimum salary"), widget="decimal"),
+            Field("max_salary", _("Maximum salary"), widget="decimal"),
+        ),  # fmt: skip
+        initial=lambda p: {
+            **_initial("code", "title", "level", "min_salary", "max_salary")(p),
+            "department": _code(p.department),
+        },  # fmt: skip
+        save=lambda actor, body, obj: organization.update_position(
+            actor=actor.user, position_id=obj.pk, changes=organization.PositionPatch.from_schema(body)
         ),
     ),
 )
@@ -303,6 +362,7 @@ employees = DeskView(
         (_("Attendance"), _of_employee("attendance", e)),
         (_("Leave requests"), _of_employee("leave-requests", e)),
         (_("Party"), record_url("parties", "parties", e.party_id)),
+        *([(_("Payslips"), url)] if (url := queries.payslips_url(e.pk)) else []),
     ],
     empty=_("No employee yet: hire the first one."),
 )
@@ -444,6 +504,126 @@ holidays = DeskView(
     ),
 )
 
+REVIEW_TEXT_FIELDS = (
+    Field("rating", _("Rating"), widget="decimal", help=_("From 1 to 5")),
+    Field("strengths", _("Strengths"), widget="textarea", wide=True),
+    Field("goals_achieved", _("Goals achieved"), widget="textarea", wide=True),
+    Field("areas_for_improvement", _("Areas for improvement"), widget="textarea", wide=True),
+    Field("next_goals", _("Next goals"), widget="textarea", wide=True),
+    Field("recommendations", _("Recommendations"), widget="textarea", wide=True),
+)
+
+
+def _create_review(actor, body, obj):
+    queries.resolve_employee(body.employee)
+    return reviews.create_review(actor=actor.user, data=reviews.ReviewInput(**body.dict()))
+
+
+def _edit_review(actor, body, obj):
+    """The API's rule: HR or the reviewer writes a draft review."""
+    if not actor.can(MANAGE_ALL) and obj.reviewer.user_id != actor.user.pk:
+        raise PermissionDenied(_("Only the reviewer writes the review"), code="not_the_reviewer")
+    return reviews.update_review(actor=actor.user, review_id=obj.pk, changes=reviews.ReviewPatch.from_schema(body))
+
+
+class AcknowledgeIn(Schema):
+    """The employee's sign-off: their comments, if any."""
+
+    comments: str = SchemaField("", max_length=5000)
+
+
+def _move_review(name: str, label, target: str, **more) -> Action:
+    sources = {a for a, b in reviews.PerformanceReview.TRANSITIONS if b == target}
+    return Action(
+        name,
+        label,
+        "hr.change_performancereview",
+        run=lambda actor, obj, body: reviews.move_review(
+            actor=actor.user, review_id=obj.pk, status=target, comments=getattr(body, "comments", "") or ""
+        ),
+        when=lambda r: r.status in sources,
+        **more,
+    )
+
+
+performance_reviews = DeskView(
+    slug="reviews",
+    label=_("Performance reviews"),
+    singular=_("performance review"),
+    model="hr.performancereview",
+    permission="hr.view_performancereview",
+    query=queries.reviews,
+    get=queries.access_review,
+    filters=ReviewFilters,
+    columns=(
+        Column("employee.name", _("Employee"), link=True),
+        Column("reviewer.name", _("Reviewer")),
+        Column("period_start", _("From"), kind="date", sort="period_start"),
+        Column("period_end", _("To"), kind="date", sort="period_end"),
+        Column("rating", _("Rating"), kind="number"),
+        Column("status", _("Status"), kind="badge"),
+    ),  # fmt: skip
+    ordering=("-period_end",),
+    title=lambda r: f"{r.employee.name} {r.period_start:%Y-%m-%d} – {r.period_end:%Y-%m-%d}",
+    status="status",
+    header=(
+        Column("employee.name", _("Employee")),
+        Column("reviewer.name", _("Reviewer")),
+        Column("review_date", _("Review date"), kind="date"),
+        Column("rating", _("Rating"), kind="number"),
+        Column("strengths", _("Strengths")),
+        Column("goals_achieved", _("Goals achieved")),
+        Column("areas_for_improvement", _("Areas for improvement")),
+        Column("next_goals", _("Next goals")),
+        Column("recommendations", _("Recommendations")),
+        Column("employee_comments", _("Employee's comments")),
+    ),  # fmt: skip
+    create=FormSpec(
+        schema=ReviewIn,
+        permission="hr.add_performancereview",
+        fields=(
+            Field("employee", _("Employee"), required=True, help=_("An employee's number")),
+            Field("reviewer", _("Reviewer"), required=True, help=_("An employee's number")),
+            Field("period_start", _("From"), widget="date", required=True),
+            Field("period_end", _("To"), widget="date", required=True),
+            Field("review_date", _("Review date"), widget="date"),
+            *REVIEW_TEXT_FIELDS,
+        ),  # fmt: skip
+        save=_create_review,
+    ),
+    edit=FormSpec(
+        schema=ReviewPatch,
+        permission="hr.change_performancereview",
+        fields=(Field("review_date", _("Review date"), widget="date"), *REVIEW_TEXT_FIELDS),
+        initial=_initial("review_date", *(f.name for f in REVIEW_TEXT_FIELDS)),
+        save=_edit_review,
+    ),
+    actions=(
+        _move_review("submit", _("Submit"), ReviewStatus.SUBMITTED),
+        _move_review(
+            "acknowledge",
+            _("Acknowledge"),
+            ReviewStatus.ACKNOWLEDGED,
+            fields=(Field("comments", _("Comments"), widget="textarea", wide=True),),
+            schema=AcknowledgeIn,
+        ),
+        _move_review("close", _("Close"), ReviewStatus.CLOSED),
+    ),
+    related=lambda r: [(_("Employee"), record_url("hr", "employees", r.employee_id))],
+    empty=_("No performance review yet."),
+)
+
+POSTING_EDIT_FIELDS = (
+    Field("title", _("Title"), required=True),
+    Field("description", _("Description"), widget="textarea", required=True, wide=True),
+    Field("requirements", _("Requirements"), widget="textarea", wide=True),
+    Field("location", _("Location")),
+    Field("salary_range_min", _("Minimum salary"), widget="decimal"),
+    Field("salary_range_max", _("Maximum salary"), widget="decimal"),
+    Field("closing_date", _("Closing date"), widget="date"),
+    Field("max_applications", _("Maximum applications"), widget="number"),
+)
+
 job_postings = DeskView(
     slug="job-postings",
     label=_("Job postings"),
@@ -481,6 +661,15 @@ job_postings = DeskView(
         ),  # fmt: skip
         save=lambda actor, body, obj: recruitment.create_posting(
             actor=actor.user, data=recruitment.PostingInput(**body.dict())
+        ),
+    ),
+    edit=FormSpec(
+        schema=PostingPatch,
+        permission="hr.change_jobposting",
+        fields=POSTING_EDIT_FIELDS,
+        initial=_initial(*(f.name for f in POSTING_EDIT_FIELDS)),
+        save=lambda actor, body, obj: recruitment.update_posting(
+            actor=actor.user, posting_id=obj.pk, changes=recruitment.PostingPatch.from_schema(body)
         ),
     ),
     actions=tuple(
@@ -577,6 +766,7 @@ training_programs = DeskView(
     lines=LineTable(
         _("Enrollments"),
         rows=lambda p: list(queries.enrollments(program=p.pk)),
+        link="hr.enrollments",
         columns=(
             Column("employee.name", _("Employee")),
             Column("status", _("Status"), kind="choice"),
@@ -616,6 +806,74 @@ training_programs = DeskView(
     ),
 )
 
+
+class GradeIn(Schema):
+    """A completed or failed enrollment's grade (and its date: default today)."""
+
+    grade: str = SchemaField("", max_length=10)
+    completion_date: datetime.date | None = None
+
+
+def _move_enrollment(name: str, label, target: str, **more) -> Action:
+    sources = {a for a, b in training.TrainingEnrollment.TRANSITIONS if b == target}
+    return Action(
+        name,
+        label,
+        "hr.change_trainingenrollment",
+        run=lambda actor, obj, body: training.move_enrollment(
+            actor=actor.user,
+            enrollment_id=obj.pk,
+            status=target,
+            grade=getattr(body, "grade", "") or "",
+            completion_date=getattr(body, "completion_date", None),
+        ),
+        when=lambda e: e.status in sources,
+        **more,
+    )
+
+
+GRADE_FIELDS = (Field("grade", _("Grade")), Field("completion_date", _("Completed"), widget="date"))
+
+enrollments = DeskView(
+    slug="enrollments",
+    label=_("Enrollments"),
+    singular=_("enrollment"),
+    model="hr.trainingenrollment",
+    permission="hr.view_trainingenrollment",
+    query=queries.enrollments,
+    get=queries.access_enrollment,
+    filters=EnrollmentFilters,
+    columns=(
+        Column("employee.name", _("Employee"), link=True),
+        Column("program.title", _("Training program")),
+        Column("enrollment_date", _("Enrolled on"), kind="date", sort="enrollment_date"),
+        Column("status", _("Status"), kind="badge"),
+        Column("grade", _("Grade")),
+        Column("completion_date", _("Completed"), kind="date"),
+    ),  # fmt: skip
+    ordering=("-enrollment_date",),
+    title=lambda e: f"{e.employee.name} · {e.program.title}",
+    status="status",
+    header=(
+        Column("program.title", _("Training program")),
+        Column("enrollment_date", _("Enrolled on"), kind="date"),
+        Column("grade", _("Grade")),
+        Column("completion_date", _("Completed"), kind="date"),
+    ),  # fmt: skip
+    actions=(
+        _move_enrollment("start", _("Start"), EnrollmentStatus.IN_PROGRESS),
+        _move_enrollment("complete", _("Complete"), EnrollmentStatus.COMPLETED, fields=GRADE_FIELDS, schema=GradeIn),
+        _move_enrollment(
+            "fail", _("Fail"), EnrollmentStatus.FAILED, fields=GRADE_FIELDS, schema=GradeIn, style="danger"
+        ),  # fmt: skip
+        _move_enrollment("drop", _("Drop"), EnrollmentStatus.DROPPED, style="danger"),
+    ),
+    related=lambda e: [
+        (_("Training program"), record_url("hr", "training-programs", e.program_id)),
+        (_("Employee"), record_url("hr", "employees", e.employee_id)),
+    ],
+)
+
 DESK = Desk(
     views=(
         employees,
@@ -624,9 +882,11 @@ DESK = Desk(
         attendance,
         leave_requests,
         holidays,
+        performance_reviews,
         job_postings,
         candidates,
         training_programs,
+        enrollments,
     ),  # fmt: skip
     search=(SearchSource("employees", _("Employees"), "hr.view_employee", find_employees),),
 )

@@ -161,6 +161,7 @@ MODULE = ModuleSpec(
         MenuEntry(_("Leave calendar"), "hr.view_leaverequest", url="hr_leave_calendar"),
         MenuEntry(_("Attendance"), "hr.view_attendance", view="hr.attendance"),
         MenuEntry(_("My HR"), "hr.view_leaverequest", url="hr_self_service"),
+        MenuEntry(_("Performance reviews"), "hr.view_performancereview", view="hr.reviews"),
         MenuEntry(_("Recruitment"), "hr.view_candidate", url="hr_recruitment_board"),
         MenuEntry(_("Training"), "hr.view_trainingprogram", view="hr.training-programs"),
     ),

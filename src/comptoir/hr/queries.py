@@ -4,7 +4,8 @@ and that employee's reports, direct or not (a manager sees their reports); a mem
 none. Without a user in context (a service, a job, the demo) there is no record rule. `access_<noun>` answers
 NotFound for a row that is missing, of another organization, or outside the record rule.
 
-Payroll reads through `employees_in_period`, `unpaid_leave_days` and `employee_account`."""
+Payroll reads through `employees_in_period`, `unpaid_leave_by_employee` (`unpaid_leave_days_by_employee`) and
+`employee_account`."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from comptoir.accounting.queries.budgets import budgets
@@ -37,9 +39,11 @@ from comptoir.hr.module import MANAGE_ALL, WORK_WEEK
 from comptoir.identity.queries import member_permissions
 from comptoir.platform import crypto
 from comptoir.platform.errors import NotFound, ValidationFailed
+from comptoir.platform.modules import UnknownModule
 from comptoir.platform.queries.attachments import attachments
 from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.filters import filter_present, within_dates
+from comptoir.platform.services.features import is_feature_enabled
 from comptoir.platform.tenancy import current_user_id, require_org_id
 
 _SUBTREE = """
@@ -502,9 +506,63 @@ def unpaid_leave_days(
     return Decimal(total)
 
 
+def unpaid_leave_by_employee(
+    employee_ids, date_from: datetime.date, date_to: datetime.date
+) -> dict[uuid.UUID, list[tuple[datetime.date, datetime.date]]]:
+    """The ranges of approved UNPAID leave of `employee_ids` inside [date_from, date_to] (clipped to it), by
+    employee, oldest first (one statement): payroll counts them in any sub-range of its period."""
+    rows = (
+        LeaveRequest.objects.filter(
+            employee_id__in=list(employee_ids),
+            leave_type=LeaveType.UNPAID,
+            status=LeaveStatus.APPROVED,
+            start_date__lte=date_to,
+            end_date__gte=date_from,
+        )
+        .order_by("employee_id", "start_date")
+        .values_list("employee_id", "start_date", "end_date")
+    )
+    ranges: dict[uuid.UUID, list[tuple[datetime.date, datetime.date]]] = {}
+    for employee_id, start, end in rows:
+        ranges.setdefault(employee_id, []).append(_overlap(start, end, date_from, date_to))
+    return ranges
+
+
+def leave_days_in(ranges, date_from: datetime.date, date_to: datetime.date) -> Decimal:
+    """The calendar days of `ranges` (from `unpaid_leave_by_employee`) inside [date_from, date_to]."""
+    total = 0
+    for start, end in ranges:
+        if (both := _overlap(start, end, date_from, date_to)) is not None:
+            total += (both[1] - both[0]).days + 1
+    return Decimal(total)
+
+
+def unpaid_leave_days_by_employee(employee_ids, date_from: datetime.date, date_to: datetime.date) -> dict:
+    """{employee id: the calendar days of their approved UNPAID leave inside [date_from, date_to]} for each of
+    `employee_ids` (zero for those without any), in one statement."""
+    ids = [e if isinstance(e, uuid.UUID) else uuid.UUID(str(e)) for e in employee_ids]
+    ranges = unpaid_leave_by_employee(ids, date_from, date_to)
+    return {e: leave_days_in(ranges.get(e, ()), date_from, date_to) for e in ids}
+
+
 def employee_account(employee_id) -> tuple[uuid.UUID, uuid.UUID]:
     """The employee's party and its payable account (the ledger salaries are credited to)."""
     row = Employee.objects.filter(pk=employee_id).values_list("party_id", "party__account_id").first()
     if row is None:
         raise NotFound(_("No such employee"))
     return row
+
+
+def payslips_url(employee_id) -> str | None:
+    """The payroll desk's list of the employee's payslips, for the user in context: None when the payroll module is
+    not installed or switched off, or when the member may not view payslips (the URL is built by name: HR does not
+    import payroll)."""
+    user_id = current_user_id()
+    if user_id is None or "payroll.view_payslip" not in member_permissions(require_org_id(), user_id):
+        return None
+    try:
+        if not is_feature_enabled("payroll"):
+            return None
+    except UnknownModule:
+        return None
+    return f"{reverse('desk:list', args=('payroll', 'payslips'))}?employee={employee_id}"

@@ -20,5 +20,6 @@ def self_service(request, actor):
             "balances": list(queries.leave_balances(employee=me.pk, year=timezone.localdate().year)),
             "leave": list(queries.leave_requests(employee=me.pk).order_by("-start_date")[:20]),
             "attendance": list(queries.attendance(employee=me.pk).order_by("-date")[:20]),
+            "payslips_url": queries.payslips_url(me.pk),
         }
     return TemplateResponse(request, "hr/self_service.html", context)

@@ -180,31 +180,28 @@ def _heads() -> list[_Head]:
 
 
 class _Days:
-    """Days paid of one employee in a sub-range of the period: employed days less unpaid leave (cached per range:
-    most heads share the employment range, one statement each)."""
+    """Days paid of one employee in a sub-range of the period: employed days less unpaid leave, counted in the
+    employee's unpaid leave ranges of the period (read for every employee of the run at once: no statement here)."""
 
-    def __init__(self, employee, start, end):
-        self.employee, self.start, self.end = employee, start, end
+    def __init__(self, employee, start, end, leave=()):
+        self.employee, self.start, self.end, self.leave = employee, start, end, leave
         self.lo = max(start, employee.hire_date)
         self.hi = min(end, employee.termination_date or end)
-        self._cache: dict = {}
 
     def paid(self, lo, hi) -> tuple[int, Decimal]:
         lo, hi = max(lo, self.lo), min(hi, self.hi)
         if lo > hi:
             return 0, ZERO
-        if (lo, hi) not in self._cache:
-            unpaid = hr_queries.unpaid_leave_days(self.employee.id, lo, hi)
-            self._cache[(lo, hi)] = ((hi - lo).days + 1, unpaid)
-        days, unpaid = self._cache[(lo, hi)]
-        return days, unpaid
+        return (hi - lo).days + 1, hr_queries.leave_days_in(self.leave, lo, hi)
 
 
-def _compute_one(run, employee, heads, ranges, currency, days_in_period) -> tuple[Payslip, list[PayslipLine]] | None:
+def _compute_one(
+    run, employee, heads, ranges, currency, days_in_period, leave=()
+) -> tuple[Payslip, list[PayslipLine]] | None:
     """The payslip of one employee, or None when no structure of theirs is in effect in the period."""
     if not ranges:
         return None
-    days = _Days(employee, run.pay_period_start, run.pay_period_end)
+    days = _Days(employee, run.pay_period_start, run.pay_period_end, leave)
     employed, unpaid = days.paid(run.pay_period_start, run.pay_period_end)
     values: dict[str, Decimal] = {h.row.code: ZERO for h in heads}
     lines: list[PayslipLine] = []
@@ -291,9 +288,10 @@ def _compute_one(run, employee, heads, ranges, currency, days_in_period) -> tupl
 
 
 def _compute(actor, run: PayrollRun) -> None:
-    """Write the run's payslips and lines and its totals (a few statements plus one per employee for their
-    unpaid leave)."""
+    """Write the run's payslips and lines and its totals (a constant number of statements: the employees' unpaid
+    leave is read for all of them at once)."""
     employees = hr_queries.employees_in_period(run.pay_period_start, run.pay_period_end)
+    leave = hr_queries.unpaid_leave_by_employee([e.id for e in employees], run.pay_period_start, run.pay_period_end)
     heads = _heads()
     by_employee: dict = defaultdict(lambda: defaultdict(list))
     structures = queries.structures_in_period([e.id for e in employees], run.pay_period_start, run.pay_period_end)
@@ -303,7 +301,8 @@ def _compute(actor, run: PayrollRun) -> None:
     days_in_period = Decimal((run.pay_period_end - run.pay_period_start).days + 1)
     slips, all_lines = [], []
     for employee in employees:
-        computed = _compute_one(run, employee, heads, by_employee.get(employee.id), currency, days_in_period)
+        computed = _compute_one(run, employee, heads, by_employee.get(employee.id), currency, days_in_period,
+                                leave.get(employee.id, ()))  # fmt: skip
         if computed is None:
             continue
         slip, lines = computed
