@@ -79,7 +79,13 @@ def test_an_order_is_invoiced_for_what_was_delivered_then_completed(tenant):
     assert cancelled.status_code == 200, cancelled.json()
     order_now = _order(api, body["id"])
     assert (order_now["status"], order_now["lines"][0]["invoiced_quantity"]) == ("DELIVERED", "6.000")
-    assert _invoice(api, body["id"], submit=False)["lines"][0]["quantity"] == "4.000"
+    draft = _invoice(api, body["id"], submit=False)
+    assert draft["lines"][0]["quantity"] == "4.000"
+    # its lines follow the order: not edited (nothing written)
+    edit = api.patch(f"invoicing/invoices/{draft['id']}", {"lines": [{"description": "x", "quantity": "9",
+                                                                       "unit_rate": "1"}]})  # fmt: skip
+    assert (edit.status_code, edit.json()["code"]) == (409, "not_editable")
+    assert api.get(f"invoicing/invoices/{draft['id']}").json()["total_amount"] == "48.00"
 
 
 @pytest.mark.django_db
