@@ -20,6 +20,7 @@ from comptoir.invoicing.schemas import (
     InvoicePage,
     InvoicePatchIn,
     InvoiceStatementParams,
+    OrderInvoiceIn,
     PaymentDetail,
     PaymentFilters,
     PaymentIn,
@@ -30,9 +31,10 @@ from comptoir.invoicing.schemas import (
     RecurringOut,
     RecurringPage,
     RefundIn,
+    ReturnCreditIn,
     SendIn,
 )
-from comptoir.invoicing.services import documents, invoices, payments, schedules
+from comptoir.invoicing.services import documents, from_orders, invoices, payments, schedules
 from comptoir.invoicing.services.lines import InvoiceLineInput
 from comptoir.parties.queries import access_party, statement
 from comptoir.platform.access import authorize
@@ -75,6 +77,26 @@ def create_invoice(request, body: InvoiceIn):
         authorize(request, "invoicing.submit_invoice")
     values = body.dict(exclude={"lines"})
     row = invoices.create_invoice(actor=actor.user, data=invoices.InvoiceInput(**values, lines=_lines(body.lines)))
+    return Status(201, queries.access_invoice(row.pk))
+
+
+@router.post("/invoices/from-sales-order", response={201: InvoiceDetail})
+def invoice_sales_order(request, body: OrderInvoiceIn):
+    """A SALES invoice of what the order has left to invoice (`nothing_to_invoice`, `over_invoicing`)."""
+    actor = authorize(request, "invoicing.add_invoice")
+    if body.submit:
+        authorize(request, "invoicing.submit_invoice")
+    row = from_orders.invoice_sales_order(actor=actor.user, data=from_orders.OrderInvoiceInput(**body.dict()))
+    return Status(201, queries.access_invoice(row.pk))
+
+
+@router.post("/invoices/from-return", response={201: InvoiceDetail})
+def credit_sales_return(request, body: ReturnCreditIn):
+    """The credit note of a posted logistics return against its order's invoice (`already_credited`)."""
+    actor = authorize(request, "invoicing.add_invoice")
+    if body.submit:
+        authorize(request, "invoicing.submit_invoice")
+    row = from_orders.credit_sales_return(actor=actor.user, data=from_orders.ReturnCreditInput(**body.dict()))
     return Status(201, queries.access_invoice(row.pk))
 
 

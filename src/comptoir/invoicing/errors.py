@@ -6,6 +6,7 @@ from enum import StrEnum
 
 class InvoicingError(StrEnum):
     ALREADY_ALLOCATED = "already_allocated"
+    ALREADY_CREDITED = "already_credited"
     CURRENCY_MISMATCH = "currency_mismatch"
     DUPLICATE = "duplicate"
     INVALID_DATES = "invalid_dates"
@@ -13,6 +14,8 @@ class InvoicingError(StrEnum):
     MISSING_EXCHANGE_RATE = "missing_exchange_rate"
     NOT_EDITABLE = "not_editable"
     NOT_PAYABLE = "not_payable"
+    NOT_CREDITABLE = "not_creditable"
+    NOTHING_TO_INVOICE = "nothing_to_invoice"
     NOTE_EXCEEDS_ORIGINAL = "note_exceeds_original"
     ORIGINAL_REQUIRED = "original_required"
     OVER_ALLOCATION = "over_allocation"

@@ -55,6 +55,9 @@ class Invoice(PostableDocument):
     original_invoice = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
     )
+    sales_order = models.ForeignKey(  # the sales order it invoices (from-sales-order), a credit note's too
+        "sales.SalesOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recurring = models.ForeignKey(
         "invoicing.RecurringInvoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
     )
@@ -132,6 +135,7 @@ class Invoice(PostableDocument):
             models.Index(fields=["organization", "status"], name="invoice_status"),
             models.Index(fields=["organization", "original_invoice"], name="invoice_original"),
             models.Index(fields=["organization", "total_amount"], name="invoice_total"),
+            models.Index(fields=["organization", "sales_order"], name="invoice_sales_order"),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +166,9 @@ class InvoiceLine(TenantModel):
         "accounting.CostCenter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     hsn_code = models.CharField(max_length=10, blank=True, help_text="India: HSN/SAC code")
+    order_item = models.ForeignKey(  # the sales order line it invoices (or credits)
+        "sales.OrderItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     notes = models.TextField(blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
 

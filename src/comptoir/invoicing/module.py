@@ -73,7 +73,7 @@ def _account(key: str, default: str, description: str) -> SettingSpec:
 MODULE = ModuleSpec(
     name="invoicing",
     label=_("Invoicing"),
-    depends_on=("platform", "accounting", "parties", "catalog"),
+    depends_on=("platform", "accounting", "parties", "catalog", "sales", "logistics"),
     permissions={
         "invoicing.submit_invoice": "Submit an invoice (numbers it and posts its journal entry)",
         "invoicing.cancel_invoice": "Cancel a submitted invoice (reverses its journal entry)",

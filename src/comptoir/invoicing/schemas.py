@@ -97,6 +97,12 @@ class InvoiceFilters(Schema):
 
 class InvoiceLineOut(Schema):
     id: uuid.UUID
+    order_item: uuid.UUID | None = None  # the sales order line it invoices
+
+    @staticmethod
+    def resolve_order_item(obj):
+        return obj.order_item_id
+
     line_no: int
     product: uuid.UUID | None
     product_code: str | None
@@ -228,6 +234,12 @@ class InvoiceDetail(InvoiceOut):
     lines: list[InvoiceLineOut]
     taxes: list[InvoiceTaxOut]
     payments: list[InvoiceAllocationOut]
+    sales_order: uuid.UUID | None = None  # the sales order it invoices (or whose return it credits)
+
+    @staticmethod
+    def resolve_sales_order(obj):
+        return obj.sales_order_id
+
     notes_against: list[uuid.UUID]
     terms_and_conditions: str
     notes: str
@@ -474,3 +486,15 @@ class InvoiceAgingOut(Schema):
 class InvoiceStatementParams(Schema):
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
+
+
+class OrderInvoiceIn(Input):
+    sales_order: str = Field(min_length=1, description="id or number of the sales order")
+    invoice_date: datetime.date
+    submit: bool = False
+
+
+class ReturnCreditIn(Input):
+    sales_return: uuid.UUID = Field(description="id of the posted logistics return")
+    invoice_date: datetime.date
+    submit: bool = False

@@ -354,6 +354,12 @@ def update_invoice(*, actor, invoice_id, changes: InvoicePatch) -> Invoice:
                 code=InvoicingError.NOT_EDITABLE,
                 field="status",
             )
+        if invoice.sales_order_id and {"lines", "party", "currency"} & given.keys():
+            raise Conflict(
+                _("The lines of an order's invoice follow the order: cancel it and invoice the order again"),
+                code=InvoicingError.NOT_EDITABLE,
+                field="lines",
+            )
         old = {key: str(getattr(invoice, key if key != "party" else "party_id")) for key in HEADER_AUDITED}
         if "party" in given:
             invoice.party = _party(invoice.invoice_type, given["party"])
@@ -555,6 +561,10 @@ def cancel_invoice(*, actor, invoice_id, reason: str = "") -> Invoice:
         return invoice
 
     def reverse(invoice: Invoice) -> None:
+        if invoice.sales_order_id:  # an order's invoice gives its quantities back to the order
+            from comptoir.invoicing.services.from_orders import release_order_quantities  # it imports this module
+
+            release_order_quantities(actor=actor, invoice=invoice)
         if invoice.status == InvoiceStatus.DRAFT:
             return
         if invoice.invoice_type not in NOTE_TYPES and invoice.credited_amount > 0:
