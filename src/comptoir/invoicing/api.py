@@ -11,6 +11,7 @@ from ninja import Query, Router, Status
 from comptoir.invoicing import queries
 from comptoir.invoicing.schemas import (
     AllocateIn,
+    BillFromOrderIn,
     InvoiceAgingOut,
     InvoiceAgingParams,
     InvoiceDetail,
@@ -32,7 +33,7 @@ from comptoir.invoicing.schemas import (
     RefundIn,
     SendIn,
 )
-from comptoir.invoicing.services import documents, invoices, payments, schedules
+from comptoir.invoicing.services import documents, from_receipts, invoices, payments, schedules
 from comptoir.invoicing.services.lines import InvoiceLineInput
 from comptoir.parties.queries import access_party, statement
 from comptoir.platform.access import authorize
@@ -75,6 +76,24 @@ def create_invoice(request, body: InvoiceIn):
         authorize(request, "invoicing.submit_invoice")
     values = body.dict(exclude={"lines"})
     row = invoices.create_invoice(actor=actor.user, data=invoices.InvoiceInput(**values, lines=_lines(body.lines)))
+    return Status(201, queries.access_invoice(row.pk))
+
+
+@router.post("/invoices/from-purchase-order", response={201: InvoiceDetail})
+def bill_purchase_order(request, body: BillFromOrderIn):
+    """A PURCHASE invoice of what the order has received and not billed (three-way match: `over_billing`,
+    `price_mismatch`); `submit: true` posts it at once (goods received not billed cleared)."""
+    actor = authorize(request, "invoicing.add_invoice")
+    if body.submit:
+        authorize(request, "invoicing.submit_invoice")
+    values = body.dict()
+    lines = values.pop("lines")
+    row = from_receipts.bill_purchase_order(
+        actor=actor.user,
+        data=from_receipts.BillInput(
+            **values, lines=None if lines is None else [from_receipts.BillLineInput(**x) for x in lines]
+        ),
+    )
     return Status(201, queries.access_invoice(row.pk))
 
 

@@ -58,6 +58,9 @@ class Invoice(PostableDocument):
     recurring = models.ForeignKey(
         "invoicing.RecurringInvoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
     )
+    purchase_order = models.ForeignKey(  # a supplier bill of a purchase order's receipts
+        "purchasing.PurchaseOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     supplier_invoice_number = models.CharField(max_length=100, blank=True)
     po_number = models.CharField(max_length=100, blank=True)
     reference_number = models.CharField(max_length=100, blank=True)
@@ -164,6 +167,9 @@ class InvoiceLine(TenantModel):
     hsn_code = models.CharField(max_length=10, blank=True, help_text="India: HSN/SAC code")
     notes = models.TextField(blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
+    purchase_order_item = models.ForeignKey(
+        "purchasing.PurchaseOrderItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["line_no"]
