@@ -1,8 +1,9 @@
-"""Procure to pay, through the API only (first half: up to the supplier return; the supplier bill and its payment
-come with invoicing): a requisition asked by a stock keeper and approved by the owner, converted into an order,
-approved by a buyer other than its creator above the threshold, received in two parts and partly returned. Exact
-quantities, order totals, stock values and the ledger (inventory 1300, goods received not billed 2300) at every
-step; the stock and the books proven equal at the end."""
+"""Procure to pay, through the API only: a requisition asked by a stock keeper and approved by the owner, converted
+into an order, approved by a buyer other than its creator above the threshold, received in two parts and partly
+returned, the returned nuts received again, then the supplier's bill of the receipts (three-way match; goods
+received not billed cleared to zero) and its payment: the order BILLED, the supplier's balance back to nothing.
+Exact quantities, order totals, stock values and the ledger (inventory 1300, goods received not billed 2300, input
+tax 1400, bank 1100) at every step; the stock and the books proven equal at the end."""
 
 from decimal import Decimal as D
 
@@ -13,7 +14,7 @@ from comptoir.purchasing.tests.factories import accounts, day, ok, setup, stock
 from tests.support.api import member_client
 
 
-def test_procure_to_pay_until_the_return(tenant):
+def test_procure_to_pay(tenant):
     owner = tenant.api
     supplier = setup(owner)  # BOLT, NUT, MAIN, VAT20; approval above 1000
     _keeper_user, keeper = member_client(tenant, roles=["STOCK_KEEPER"])
@@ -129,6 +130,66 @@ def test_procure_to_pay_until_the_return(tenant):
         ("400.000", "2.4000", "960.00"),
         ("170.000", "1.0450", "177.65"),
     ]
+
+    # the 30 nuts come again: everything is received
+    third = ok(
+        keeper.post(f"{url}/receipts", {"date": day(3, 14), "lines": [{"order_item": nut, "quantity": "30"}]}), 201
+    )
+    assert third["total_value"] == "31.35"
+    assert ok(owner.get(url))["status"] == "COMPLETED"
+    assert accounts(owner) == {"1300": D("1169.00"), "2300": D("-1169.00")}
+
+    # the supplier's bill: more nuts than received is refused (nothing written), then everything received
+    bills = "invoicing/invoices/from-purchase-order"
+    body = {"purchase_order": po["id"], "invoice_date": day(3, 20), "supplier_invoice_number": "FD-2026-118"}
+    over = owner.post(bills, {**body, "lines": [{"purchase_order_item": nut, "quantity": "201"}]})
+    assert (over.status_code, over.json()["code"]) == (409, "over_billing")
+    assert ok(owner.get("invoicing/invoices", invoice_type="PURCHASE"))["items"] == []
+    bill = ok(owner.post(bills, {**body, "submit": True}), 201)
+    # 400 × 2.40 = 960.00 (tax 192.00); 200 × 1.10 = 220.00 − 11.00 = 209.00 (tax 41.80)
+    assert [(x["quantity"], x["net_amount"], x["tax_amount"]) for x in bill["lines"]] == [
+        ("400.000", "960.00", "192.00"),
+        ("200.000", "209.00", "41.80"),
+    ]
+    assert (bill["subtotal"], bill["discount_amount"], bill["tax_amount"], bill["total_amount"]) == (
+        "1180.00",
+        "11.00",
+        "233.80",
+        "1402.80",
+    )
+    assert (bill["status"], bill["balance_due"], bill["invoice_type"]) == ("SUBMITTED", "1402.80", "PURCHASE")
+    got = ok(owner.get(url))
+    assert got["status"] == "BILLED" and [x["billed_quantity"] for x in got["lines"]] == ["400.000", "200.000"]
+    # Dr 2300 1169.00 (cleared to zero), Dr input tax 1400 233.80, Cr the supplier 1402.80
+    assert accounts(owner, ("1300", "1400", "2300")) == {"1300": D("1169.00"), "1400": D("233.80"), "2300": D(0)}
+    party = ok(owner.get(f"parties/{supplier['id']}"))
+    assert party["balance"] == "-1402.80"
+
+    # the supplier is paid by bank transfer: the bill PAID, the supplier's account settled
+    paid = ok(
+        owner.post(
+            "invoicing/payments",
+            {
+                "direction": "OUTGOING",
+                "party": supplier["id"],
+                "payment_date": day(3, 28),
+                "amount": "1402.80",
+                "method": "BANK_TRANSFER",
+                "allocations": [{"invoice": bill["id"], "amount": "1402.80"}],
+            },
+        ),  # fmt: skip
+        201,
+    )
+    assert paid["status"] == "COMPLETED"
+    bill = ok(owner.get(f"invoicing/invoices/{bill['id']}"))
+    assert (bill["status"], bill["paid_amount"], bill["balance_due"]) == ("PAID", "1402.80", "0.00")
+    assert ok(owner.get(f"parties/{supplier['id']}"))["balance"] == "0.00"
+    assert accounts(owner, ("1100", "1300", "1400", "2300")) == {
+        "1100": D("-1402.80"),
+        "1300": D("1169.00"),
+        "1400": D("233.80"),
+        "2300": D(0),
+    }
 
     with tenant_context(tenant.organization):
         assert check_stock() == [] and check_books() == []

@@ -11,6 +11,7 @@ from ninja import Query, Router, Status
 from comptoir.invoicing import queries
 from comptoir.invoicing.schemas import (
     AllocateIn,
+    BillFromOrderIn,
     InvoiceAgingOut,
     InvoiceAgingParams,
     InvoiceDetail,
@@ -34,7 +35,7 @@ from comptoir.invoicing.schemas import (
     ReturnCreditIn,
     SendIn,
 )
-from comptoir.invoicing.services import documents, from_orders, invoices, payments, schedules
+from comptoir.invoicing.services import documents, from_orders, from_receipts, invoices, payments, schedules
 from comptoir.invoicing.services.lines import InvoiceLineInput
 from comptoir.parties.queries import access_party, statement
 from comptoir.platform.access import authorize
@@ -97,6 +98,24 @@ def credit_sales_return(request, body: ReturnCreditIn):
     if body.submit:
         authorize(request, "invoicing.submit_invoice")
     row = from_orders.credit_sales_return(actor=actor.user, data=from_orders.ReturnCreditInput(**body.dict()))
+    return Status(201, queries.access_invoice(row.pk))
+
+
+@router.post("/invoices/from-purchase-order", response={201: InvoiceDetail})
+def bill_purchase_order(request, body: BillFromOrderIn):
+    """A PURCHASE invoice of what the order has received and not billed (three-way match: `over_billing`,
+    `price_mismatch`); `submit: true` posts it at once (goods received not billed cleared)."""
+    actor = authorize(request, "invoicing.add_invoice")
+    if body.submit:
+        authorize(request, "invoicing.submit_invoice")
+    values = body.dict()
+    lines = values.pop("lines")
+    row = from_receipts.bill_purchase_order(
+        actor=actor.user,
+        data=from_receipts.BillInput(
+            **values, lines=None if lines is None else [from_receipts.BillLineInput(**x) for x in lines]
+        ),
+    )
     return Status(201, queries.access_invoice(row.pk))
 
 

@@ -61,6 +61,9 @@ class Invoice(PostableDocument):
     recurring = models.ForeignKey(
         "invoicing.RecurringInvoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="invoices"
     )
+    purchase_order = models.ForeignKey(  # a supplier bill of a purchase order's receipts
+        "purchasing.PurchaseOrder", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     supplier_invoice_number = models.CharField(max_length=100, blank=True)
     po_number = models.CharField(max_length=100, blank=True)
     reference_number = models.CharField(max_length=100, blank=True)
@@ -171,6 +174,9 @@ class InvoiceLine(TenantModel):
     )
     notes = models.TextField(blank=True)
     custom_fields = models.JSONField(default=dict, blank=True)
+    purchase_order_item = models.ForeignKey(
+        "purchasing.PurchaseOrderItem", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["line_no"]

@@ -48,6 +48,8 @@ CASH_ACCOUNT_SETTING = "invoicing.cash_account"
 BANK_ACCOUNT_SETTING = "invoicing.bank_account"
 ROUNDING_ACCOUNT_SETTING = "invoicing.rounding_account"
 DUNNING_DAYS_SETTING = "invoicing.dunning_days"
+PRICE_TOLERANCE_SETTING = "invoicing.price_tolerance_pct"
+PRICE_DIFFERENCE_SETTING = "invoicing.price_difference_account"
 
 _READ = ("invoicing.view_*",)
 _SELL = ("invoicing.add_invoice", "invoicing.change_invoice", "invoicing.submit_invoice", "invoicing.send_invoice")
@@ -73,7 +75,7 @@ def _account(key: str, default: str, description: str) -> SettingSpec:
 MODULE = ModuleSpec(
     name="invoicing",
     label=_("Invoicing"),
-    depends_on=("platform", "accounting", "parties", "catalog", "sales", "logistics"),
+    depends_on=("platform", "accounting", "parties", "catalog", "purchasing", "sales", "logistics"),
     permissions={
         "invoicing.submit_invoice": "Submit an invoice (numbers it and posts its journal entry)",
         "invoicing.cancel_invoice": "Cancel a submitted invoice (reverses its journal entry)",
@@ -109,6 +111,13 @@ MODULE = ModuleSpec(
         _account(CASH_ACCOUNT_SETTING, "1000", "Account of cash payments"),
         _account(BANK_ACCOUNT_SETTING, "1100", "Account of other payments that name no bank account"),
         _account(ROUNDING_ACCOUNT_SETTING, "4900", "Account of base-currency rounding of foreign invoices"),
+        _account(PRICE_DIFFERENCE_SETTING, "5000", "Account of a supplier bill's price differences from its receipts"),
+        SettingSpec(
+            PRICE_TOLERANCE_SETTING,
+            SettingType.NUMBER,
+            default=0,
+            description="How far (%) a supplier bill's price may stray from its order's",
+        ),
         SettingSpec(
             DUNNING_DAYS_SETTING,
             SettingType.ARRAY,

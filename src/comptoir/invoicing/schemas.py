@@ -498,3 +498,22 @@ class ReturnCreditIn(Input):
     sales_return: uuid.UUID = Field(description="id of the posted logistics return")
     invoice_date: datetime.date
     submit: bool = False
+
+
+# --- a supplier bill of a purchase order's receipts ------------------------------------------------------------------
+
+
+class BillLineIn(Input):
+    purchase_order_item: uuid.UUID
+    quantity: Decimal = Field(**QUANTITY)
+    unit_rate: Decimal | None = Field(None, **UNIT_RATE, description="default: the order's price")
+
+
+class BillFromOrderIn(Input):
+    purchase_order: uuid.UUID
+    invoice_date: datetime.date
+    supplier_invoice_number: str = Field("", max_length=100)
+    due_date: datetime.date | None = None
+    party: str | None = Field(None, description="id or number; when given, the order's supplier")
+    lines: list[BillLineIn] | None = Field(None, max_length=1000, description="default: all received, not billed")
+    submit: bool = False

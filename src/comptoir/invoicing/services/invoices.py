@@ -506,6 +506,10 @@ def _post(actor, invoice: Invoice) -> None:
             postings.append(PostingLine(tax.account_id, other_side, tax.amount, description=tax.code, **common))
     if len(postings) < 2 or invoice.total_amount <= 0:
         _refuse(_("An invoice of nothing posts nothing"), InvoicingError.REQUIRED, "lines")
+    if invoice.purchase_order_id:  # a bill of an order's receipts: the three-way match, GRNI cleared
+        from comptoir.invoicing.services.from_receipts import receipt_postings
+
+        postings += receipt_postings(actor, invoice)
     kind = _("Invoice") if selling else _("Bill")
     entry = post_document(
         actor=actor,
@@ -576,6 +580,10 @@ def cancel_invoice(*, actor, invoice_id, reason: str = "") -> Invoice:
             )
         if invoice.journal_entry_id:
             reverse_entry(actor=actor, entry_id=invoice.journal_entry_id, date=invoice.invoice_date)
+        if invoice.purchase_order_id:  # a bill of an order's receipts gives its billed quantities back
+            from comptoir.invoicing.services.from_receipts import release_bill
+
+            release_bill(actor, invoice)
         if invoice.original_invoice_id and invoice.credited_amount > 0:
             original = lock_row(Invoice.objects, invoice.original_invoice_id, what=_("invoice"))
             Invoice.objects.filter(pk=original.pk).update(
