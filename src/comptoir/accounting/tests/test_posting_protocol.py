@@ -71,7 +71,7 @@ def test_a_document_posts_typed_lines_with_its_source_and_party(tenant):
 def test_a_source_of_a_type_no_module_declares_is_refused_and_nothing_is_written(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         with pytest.raises(ValidationFailed) as refused:
-            post_invoice(tenant, source=SourceRef("invoicing.invoice", uuid.uuid4()))
+            post_invoice(tenant, source=SourceRef("helpdesk.ticket", uuid.uuid4()))
         assert (refused.value.code, refused.value.errors[0].field) == ("undeclared_source", "source_type")
         assert not JournalEntry.objects.exists()
 

@@ -39,6 +39,7 @@ SEED_ROLES = {
     "RECOVERY",
     "CLIENT",
     "PURCHASING",  # declared by the parties module
+    "PAYROLL",  # declared by the payroll module
 }
 
 
