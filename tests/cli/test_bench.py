@@ -76,5 +76,9 @@ def test_bench_stock_prints_its_tables(db):
         out = result.stdout
         assert re.search(r"^\| 2 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)
         assert len(re.findall(r"^\| [\d,]+ \| GET /api/v1/inventory/stock-balance", out, re.M)) == 2
+        reports = re.findall(
+            r"^\| [\d,]+ \| stock on hand of every product (at one|in every) warehouse \((\d+) rows", out, re.M
+        )
+        assert [where for where, _ in reports] == ["at one", "in every"] * 2 and all(int(n) for _, n in reports), out
     finally:
         _drop(bench_db)

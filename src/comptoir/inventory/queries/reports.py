@@ -97,18 +97,25 @@ def stock_ledger(*, product, warehouse=None, date_from: datetime.date, date_to: 
 
 PRODUCT = apps.get_model("catalog", "Product")._meta.db_table  # read in SQL only, never imported
 
-# Today's figures: the balance rows that hold something, joined to their product and warehouse, in code order
+# Today's figures: the balance rows that hold something, with their product, then their warehouse, in code order
 # (byte order: codes are identifiers, and a collation's sort costs more than the rest of the query). One row per
 # (product, warehouse, batch): no GROUP BY — summing 20,000 rows costs more than reading them (a hash aggregate
 # that spills, or a sort) while almost every (product, warehouse) has one row; the batches of one are adjacent in
-# this order, and `stock_on_hand` adds them up as they come.
+# this order, and `stock_on_hand` adds them up as they come. The balances meet their products first, in a subquery
+# the planner keeps apart (`OFFSET 0`), with the organization as a constant: given the three tables at once, a few
+# warehouses (a small table autovacuum seldom analyzes) made it guess a few hundred rows out of the warehouse join
+# and look each product up by its key, 20,000 times, instead of hashing the products once (40 → 20 ms).
 _CACHED = f"""
-SELECT p.code, p.name, w.code, b.quantity, b.value
-  FROM {BALANCE} b
-  JOIN {PRODUCT} p ON p.id = b.product_id AND p.deleted_at IS NULL
-  JOIN {WAREHOUSE} w ON w.id = b.warehouse_id
- WHERE b.organization_id = %(org)s AND (b.quantity <> 0 OR b.value <> 0) {{where}}
- ORDER BY p.code COLLATE "C", w.code COLLATE "C"
+SELECT h.code, h.name, w.code, h.quantity, h.value
+  FROM (
+    SELECT p.code, p.name, b.warehouse_id, b.quantity, b.value
+      FROM {BALANCE} b
+      JOIN {PRODUCT} p ON p.id = b.product_id AND p.organization_id = %(org)s AND p.deleted_at IS NULL
+     WHERE b.organization_id = %(org)s AND (b.quantity <> 0 OR b.value <> 0) {{product}}
+    OFFSET 0
+  ) h
+  JOIN {WAREHOUSE} w ON w.id = h.warehouse_id AND w.organization_id = %(org)s {{warehouse}}
+ ORDER BY h.code COLLATE "C", w.code COLLATE "C"
 """  # noqa: S608 (model tables)
 
 # An earlier day's: the ledger and the revaluations up to it.
@@ -125,7 +132,7 @@ SELECT p.code, p.name, w.code, SUM(t.q), SUM(t.v) FROM (
 ) t
   JOIN {PRODUCT} p ON p.id = t.product_id AND p.deleted_at IS NULL
   JOIN {WAREHOUSE} w ON w.id = t.warehouse_id
- WHERE true {{where}}
+ WHERE true {{product}} {{warehouse}}
  GROUP BY p.code, p.name, w.code HAVING SUM(t.q) <> 0 OR SUM(t.v) <> 0
  ORDER BY p.code, w.code
 """  # noqa: S608 (model tables)
@@ -136,31 +143,33 @@ def stock_on_hand(*, as_of: datetime.date | None = None, warehouse=None, product
     earlier day from the ledger and the revaluations), with the total value. One query."""
     today = datetime.date.today()  # noqa: DTZ011 (the organization's calendar day is the server's)
     params = {"org": require_org_id(), "as_of": as_of}
-    where = ""
+    where = {"product": "", "warehouse": ""}
     if product:
         params["product"] = resolve_product(product).pk
-        where += " AND p.id = %(product)s"
+        where["product"] = "AND p.id = %(product)s"
     if warehouse:
         params["path"] = resolve_warehouse(warehouse).path
-        where += " AND starts_with(w.path, %(path)s)"
-    cached = as_of is None or as_of >= today
-    sql = (_CACHED if cached else _AS_OF).format(where=where)
+        where["warehouse"] = "AND starts_with(w.path, %(path)s)"
+    sql = (_CACHED if as_of is None or as_of >= today else _AS_OF).format(**where)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     items: list[dict] = []
-    last, merged = None, False
-    for code, name, place, quantity, value in rows:
-        if cached and last is not None and last["product"] == code and last["warehouse"] == place:
-            last["quantity"] += quantity  # another batch of the same product at the same warehouse
+    append, total = items.append, ZERO
+    last: dict = {}
+    last_code = last_place = None
+    for code, name, place, quantity, value in rows:  # 20,000 rows for 10,000 products in two warehouses: kept lean
+        total += value
+        if code == last_code and place == last_place:  # another batch of the same product at the same warehouse
+            last["quantity"] += quantity
             last["value"] += value
-            merged = True
             continue
+        last_code, last_place = code, place
         last = {"product": code, "product_name": name, "warehouse": place, "quantity": quantity, "value": value}
-        items.append(last)
-    if merged:  # batches that cancel out (negative stock allowed)
+        append(last)
+    if len(items) < len(rows):  # merged batches may cancel out (negative stock allowed)
         items = [i for i in items if i["quantity"] or i["value"]]
-    return {"as_of": as_of or today, "rows": items, "total_value": sum((i["value"] for i in items), ZERO)}
+    return {"as_of": as_of or today, "rows": items, "total_value": total}
 
 
 def reorder_report() -> list[dict]:
