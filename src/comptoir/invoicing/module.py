@@ -154,6 +154,7 @@ MODULE = ModuleSpec(
         MenuEntry(_("Invoices"), "invoicing.view_invoice", view="invoicing.invoices"),
         MenuEntry(_("Payments"), "invoicing.view_payment", view="invoicing.payments"),
         MenuEntry(_("Recurring invoices"), "invoicing.view_recurringinvoice", view="invoicing.recurring"),
+        MenuEntry(_("Aging"), "invoicing.view_aging", url="invoicing_aging"),
     ),
     desk="comptoir.invoicing.desk.DESK",
     posting_documents=(INVOICE_DOCUMENT, PAYMENT_DOCUMENT, ALLOCATION_DOCUMENT),
