@@ -67,7 +67,7 @@ def test_invoice_to_cash(tenant):
     ]  # fmt: skip
     ours = ok(accountant.get("invoicing/aging", kind="receivable", as_of=day(4, 10)))
     assert [(r["number"], r["outstanding"], r["days_overdue"], r["bucket"]) for r in ours["rows"]] == [
-        ("SINV-2026-000002", "23.72", 21, "0-30"), ("RCPT-2026-000001", "-24.77", 21, "0-30"),
+        ("RCPT-2026-000001", "-24.77", 21, "0-30"), ("SINV-2026-000002", "23.72", 21, "0-30"),
     ]  # fmt: skip
     assert (ours["buckets"], ours["total"]) == (books["buckets"], books["total"])
     payable = ok(accountant.get("invoicing/aging", kind="payable", as_of=day(4, 10)))

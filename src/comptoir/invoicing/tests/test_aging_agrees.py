@@ -111,7 +111,7 @@ def test_the_desks_aging_page_and_its_files(tenant, other_tenant):
     html = page.content.decode()
     assert "Receivables aging" in html and f"{acme} Acme" in html and "Other Co" not in html
     assert made["invoice_number"] in html and "RCPT-2026-000002" in html
-    assert "Total Acme" in html and "55.00" in html  # 70.00 over 90 days − 15.00 in 0–30
+    assert "Total Acme" in html and "55.00" in html  # 70.00 over 90 days − 15.00 in 61–90
     csv = client.get("/invoicing/aging/", {"kind": "receivable", "as_of": AS_OF, "format": "csv"})
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     text = b"".join(csv.streaming_content if csv.streaming else [csv.content]).decode("utf-8-sig")
