@@ -114,7 +114,7 @@ MODULE = ModuleSpec(
         _account(BANK_ACCOUNT_SETTING, "1100", "Account of other payments that name no bank account"),
         _account(ROUNDING_ACCOUNT_SETTING, "4900", "Account of base-currency rounding of foreign invoices"),
         _account(EXCHANGE_GAIN_SETTING, "4800", "Account of realized exchange gains on foreign settlements"),
-        _account(EXCHANGE_LOSS_SETTING, "6800", "Account of realized exchange losses on foreign settlements"),
+        _account(EXCHANGE_LOSS_SETTING, "6700", "Account of realized exchange losses on foreign settlements"),
         _account(PRICE_DIFFERENCE_SETTING, "5000", "Account of a supplier bill's price differences from its receipts"),
         SettingSpec(
             PRICE_TOLERANCE_SETTING,

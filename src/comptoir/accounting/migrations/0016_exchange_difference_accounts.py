@@ -1,4 +1,4 @@
-"""Organizations created before the default chart gained 4800 (exchange gains) and 6800 (exchange losses) get
+"""Organizations created before the default chart gained 4800 (exchange gains) and 6700 (exchange losses) get
 them, as 0015 added its rows: the default chart installed again adds only what an organization lacks."""
 
 import importlib

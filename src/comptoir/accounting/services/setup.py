@@ -55,7 +55,7 @@ DEFAULT_ACCOUNTS = [
     ("6000", "Salaries and wages", "52", AccountType.EXPENSE, True),
     ("6100", "Rent", "52", AccountType.EXPENSE, True),
     ("6200", "Depreciation expense", "52", AccountType.EXPENSE, True),
-    ("6800", "Exchange losses", "52", AccountType.EXPENSE, False),
+    ("6700", "Exchange losses", "52", AccountType.EXPENSE, False),
     ("6900", "General expenses", "52", AccountType.EXPENSE, True),
 ]
 
