@@ -1,7 +1,8 @@
 """The receivables and payables aging in the desk (/invoicing/aging/): invoicing's aging (queries.aging) by party,
 each open invoice, note and advance under its party with what is left in its currency and, in the base currency,
-in the column of its age; the party's subtotal and the totals by age; the same layout as a PDF, CSV or XLSX download, laid out and printed as the
-accounting reports are (their Layout and print template). For members holding invoicing.view_aging."""
+in the column of its age; the party's subtotal and the totals by age; the same layout as a PDF, CSV or XLSX
+download, laid out and printed as the accounting reports are (their Layout and print template). For members
+holding invoicing.view_aging."""
 
 from __future__ import annotations
 
