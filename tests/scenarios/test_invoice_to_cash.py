@@ -1,8 +1,8 @@
 """Invoices to cash, through the API only, as a sales clerk, a purchaser and an accountant would: sales invoices
 with a composite tax, a credit note, a supplier's bill, a receipt settling one invoice and part of another, an
 advance allocated later, a supplier paid — then the books by account, the parties' balances, the accounting's aging
-(from the open items the payments settled) beside invoicing's (from the invoices), every figure to the cent, and the
-books' caches still equal to the ledger."""
+(from the open items the payments settled) beside invoicing's (from the invoices and payments), every figure to the
+cent, and the books' caches still equal to the ledger."""
 
 from comptoir.accounting.services.books import check_books
 from comptoir.invoicing.tests.factories import balances, day, invoice, line, party, pay, tax_rate
@@ -60,15 +60,16 @@ def test_invoice_to_cash(tenant):
         hotel: "-24.77", cafe: "23.72", mill: "-47.50",
     }  # fmt: skip
 
-    # accounting's aging on 04-10 reads the open items the entries left; invoicing's reads the invoices
+    # accounting's aging on 04-10 reads the open items the entries left; invoicing's reads the invoices and payments
     books = ok(accountant.get("accounting/reports/aging", kind="receivable", as_of=day(4, 10)))
     assert sorted((r["account"], r["outstanding"], r["bucket"]) for r in books["rows"]) == [
         (hotel, "-24.77", "0-30"), (cafe, "23.72", "0-30"),
     ]  # fmt: skip
     ours = ok(accountant.get("invoicing/aging", kind="receivable", as_of=day(4, 10)))
-    assert [(r["invoice_number"], r["outstanding"], r["days_overdue"], r["bucket"]) for r in ours["rows"]] == [
-        ("SINV-2026-000002", "23.72", 21, "0-30"),
-    ]
+    assert [(r["number"], r["outstanding"], r["days_overdue"], r["bucket"]) for r in ours["rows"]] == [
+        ("RCPT-2026-000001", "-24.77", 21, "0-30"), ("SINV-2026-000002", "23.72", 21, "0-30"),
+    ]  # fmt: skip
+    assert (ours["buckets"], ours["total"]) == (books["buckets"], books["total"])
     payable = ok(accountant.get("invoicing/aging", kind="payable", as_of=day(4, 10)))
     assert [(p["name"], p["total"], p["buckets"]["not_due"]) for p in payable["parties"]] == [
         ("Moulin Roux", "47.50", "47.50"),

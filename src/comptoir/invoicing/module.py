@@ -47,6 +47,8 @@ INPUT_TAX_SETTING = "invoicing.input_tax_account"
 CASH_ACCOUNT_SETTING = "invoicing.cash_account"
 BANK_ACCOUNT_SETTING = "invoicing.bank_account"
 ROUNDING_ACCOUNT_SETTING = "invoicing.rounding_account"
+EXCHANGE_GAIN_SETTING = "invoicing.exchange_gain_account"
+EXCHANGE_LOSS_SETTING = "invoicing.exchange_loss_account"
 DUNNING_DAYS_SETTING = "invoicing.dunning_days"
 PRICE_TOLERANCE_SETTING = "invoicing.price_tolerance_pct"
 PRICE_DIFFERENCE_SETTING = "invoicing.price_difference_account"
@@ -111,6 +113,8 @@ MODULE = ModuleSpec(
         _account(CASH_ACCOUNT_SETTING, "1000", "Account of cash payments"),
         _account(BANK_ACCOUNT_SETTING, "1100", "Account of other payments that name no bank account"),
         _account(ROUNDING_ACCOUNT_SETTING, "4900", "Account of base-currency rounding of foreign invoices"),
+        _account(EXCHANGE_GAIN_SETTING, "4800", "Account of realized exchange gains on foreign settlements"),
+        _account(EXCHANGE_LOSS_SETTING, "6700", "Account of realized exchange losses on foreign settlements"),
         _account(PRICE_DIFFERENCE_SETTING, "5000", "Account of a supplier bill's price differences from its receipts"),
         SettingSpec(
             PRICE_TOLERANCE_SETTING,
@@ -150,6 +154,7 @@ MODULE = ModuleSpec(
         MenuEntry(_("Invoices"), "invoicing.view_invoice", view="invoicing.invoices"),
         MenuEntry(_("Payments"), "invoicing.view_payment", view="invoicing.payments"),
         MenuEntry(_("Recurring invoices"), "invoicing.view_recurringinvoice", view="invoicing.recurring"),
+        MenuEntry(_("Aging"), "invoicing.view_aging", url="invoicing_aging"),
     ),
     desk="comptoir.invoicing.desk.DESK",
     posting_documents=(INVOICE_DOCUMENT, PAYMENT_DOCUMENT, ALLOCATION_DOCUMENT),

@@ -1,6 +1,7 @@
 """Reads of invoices, payments and schedules, scoped to the organization in context; `access_<noun>` answers
-NotFound for a row that is missing or another organization's. The AR/AP aging reads the invoices' outstanding
-amounts (total − allocations of completed payments − notes settled against them, each counted up to the day)."""
+NotFound for a row that is missing or another organization's. The AR/AP aging reads the invoices' and payments'
+outstanding amounts (allocations of completed payments and notes, each counted up to the day) and their open items
+in the books (base amounts)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ from django.db import connection
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from comptoir.accounting.queries.reports_ledger import BUCKETS
+from comptoir.accounting.queries.reports_ledger import BUCKETS, open_items_on
 from comptoir.invoicing.constants import SELLING_TYPES, InvoiceStatus, InvoiceType
 from comptoir.invoicing.models import Invoice, InvoiceLine, Payment, PaymentAllocation, RecurringInvoice
 from comptoir.platform.errors import NotFound, ValidationFailed
-from comptoir.platform.money import round_money
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.queries.filters import filter_present
 from comptoir.platform.tenancy import require_org_id
@@ -114,28 +114,47 @@ def resolve_invoice_id(ref) -> uuid.UUID:
 
 # --- the aging ----------------------------------------------------------------------------------------------------
 
-AGING_TYPES = {"receivable": ("SALES", "DEBIT_NOTE"), "payable": ("PURCHASE", "CREDIT_NOTE")}
-# A sales invoice is receivable, a credit note against it payable back (and the mirror): the aging shows each kind's
-# own invoices, outstanding as of the day.
-_AGING = """
-SELECT i.id, i.invoice_number, i.invoice_type, i.invoice_date, i.due_date, p.id, p.party_number, p.name, c.code,
-       i.exchange_rate, i.total_amount,
+AGING_ACCOUNT_TYPES = {"receivable": "CUSTOMER", "payable": "SUPPLIER"}
+# The documents that put something on a party's account and what each has outstanding on the day, in its currency:
+# invoices and notes (total − the allocations of payments completed and not refunded by then − the notes settled
+# against them − a note's own part settled against its original) and payments (their part no invoice took by then,
+# an advance or an over-payment). `debit` says which side of the party's account the document posts.
+_SETTLED_BY_THEN = """(y.status = 'COMPLETED' OR (y.status = 'REFUNDED' AND r.date > %(as_of)s))"""
+_AGING = f"""
+SELECT 'invoice', i.id, i.invoice_number, i.invoice_type, i.invoice_date, i.due_date, p.id, p.party_number, p.name,
+       c.code, i.total_amount,
        i.total_amount
        - COALESCE((SELECT sum(a.amount) FROM invoicing_paymentallocation a
                      JOIN invoicing_payment y ON y.id = a.payment_id
+                     LEFT JOIN accounting_journalentry r ON r.id = y.refund_entry_id
                     WHERE a.organization_id = %(org)s AND a.invoice_id = i.id AND a.allocated_on <= %(as_of)s
-                      AND (y.status = 'COMPLETED' OR (y.status = 'REFUNDED' AND y.refunded_at::date > %(as_of)s))), 0)
+                      AND {_SETTLED_BY_THEN}), 0)
        - COALESCE((SELECT sum(n.credited_amount) FROM invoicing_invoice n
                     WHERE n.organization_id = %(org)s AND n.original_invoice_id = i.id
                       AND n.status NOT IN ('DRAFT', 'CANCELLED') AND n.invoice_date <= %(as_of)s), 0)
-       - CASE WHEN i.original_invoice_id IS NOT NULL THEN i.credited_amount ELSE 0 END AS outstanding
+       - CASE WHEN i.original_invoice_id IS NOT NULL THEN i.credited_amount ELSE 0 END,
+       i.journal_entry_id, p.account_id, i.invoice_type IN ('SALES', 'DEBIT_NOTE')
   FROM invoicing_invoice i
   JOIN parties_party p ON p.id = i.party_id
+  JOIN accounting_account t ON t.id = p.account_id
   JOIN platform_currency c ON c.id = i.currency_id
- WHERE i.organization_id = %(org)s AND i.invoice_type = ANY(%(types)s) AND i.invoice_date <= %(as_of)s
-   AND i.status NOT IN ('DRAFT', 'CANCELLED') AND i.deleted_at IS NULL
- ORDER BY i.due_date, i.invoice_number
-"""
+ WHERE i.organization_id = %(org)s AND t.account_type = %(account_type)s AND i.invoice_date <= %(as_of)s
+   AND i.status NOT IN ('DRAFT', 'CANCELLED') AND i.invoice_type <> 'PROFORMA' AND i.deleted_at IS NULL
+UNION ALL
+SELECT 'payment', y.id, y.payment_number, y.direction, y.payment_date, y.payment_date, p.id, p.party_number, p.name,
+       c.code, y.amount,
+       y.amount - COALESCE((SELECT sum(a.amount) FROM invoicing_paymentallocation a
+                             WHERE a.organization_id = %(org)s AND a.payment_id = y.id
+                               AND a.allocated_on <= %(as_of)s), 0),
+       y.journal_entry_id, p.account_id, y.direction = 'OUTGOING'
+  FROM invoicing_payment y
+  LEFT JOIN accounting_journalentry r ON r.id = y.refund_entry_id
+  JOIN parties_party p ON p.id = y.party_id
+  JOIN accounting_account t ON t.id = p.account_id
+  JOIN platform_currency c ON c.id = y.currency_id
+ WHERE y.organization_id = %(org)s AND t.account_type = %(account_type)s AND y.payment_date <= %(as_of)s
+   AND {_SETTLED_BY_THEN}
+"""  # noqa: S608 (model tables)
 
 
 def _bucket(days: int) -> str:
@@ -149,37 +168,45 @@ def _bucket(days: int) -> str:
 
 
 def aging(*, kind: str, as_of: datetime.date) -> dict:
-    """Open invoices of `kind` (receivable: sales invoices and debit notes; payable: purchase invoices and credit
-    notes) as of `as_of`, each with its outstanding amount and bucket by days past its due date (accounting's
-    buckets), totalled per party and bucket in the base currency (at each invoice's rate). One query."""
-    if kind not in AGING_TYPES:
+    """What the parties of `kind` (receivable: the customers' accounts, payable: the suppliers') owe or are owed as
+    of `as_of`, document by document: open invoices and notes, and payments' unallocated parts (advances,
+    over-payments), each with its outstanding amount in its currency (from the allocations and notes dated up to
+    the day) and in the base currency — its open item in the books on that day, so the report agrees with
+    accounting's aging to the cent — signed on the kind's side (a credit note or an advance of a customer is
+    negative), bucketed by days past its due date (a payment's date); totalled per party and bucket in the base
+    currency. Two queries."""
+    if kind not in AGING_ACCOUNT_TYPES:
         raise ValidationFailed(_("kind is receivable or payable"), code="invalid", field="kind")
     base = current_organization().base_currency
+    params = {"org": require_org_id(), "as_of": as_of, "account_type": AGING_ACCOUNT_TYPES[kind]}
     with connection.cursor() as db:
-        db.execute(_AGING, {"org": require_org_id(), "as_of": as_of, "types": list(AGING_TYPES[kind])})
+        db.execute(_AGING, params)
         found = db.fetchall()
+    in_books = open_items_on(kind=kind, as_of=as_of)
     rows, parties = [], {}
     buckets = dict.fromkeys(BUCKETS, ZERO)
     for r in found:
-        outstanding = r[11]
-        if outstanding <= 0:
+        sign = 1 if r[14] == (kind == "receivable") else -1  # a debit is owed to us on a customer's account
+        outstanding = r[11] * sign
+        base_amount = in_books.get((r[12], r[13]), ZERO)
+        if not outstanding and not base_amount:
             continue
-        days = (as_of - r[4]).days
+        days = (as_of - r[5]).days
         bucket = _bucket(days)
-        base_amount = round_money(outstanding * r[9], base)
         rows.append({
-            "invoice": r[0], "invoice_number": r[1], "invoice_type": r[2], "invoice_date": r[3], "due_date": r[4],
-            "party": r[5], "party_number": r[6], "party_name": r[7], "currency": r[8], "total_amount": r[10],
+            "document": r[0], "id": r[1], "number": r[2], "type": r[3], "date": r[4], "due_date": r[5],
+            "party": r[6], "party_number": r[7], "party_name": r[8], "currency": r[9], "total_amount": r[10],
             "outstanding": outstanding, "base_outstanding": base_amount, "days_overdue": max(days, 0),
             "bucket": bucket,
         })  # fmt: skip
         party = parties.setdefault(
-            r[5], {"party": r[5], "party_number": r[6], "name": r[7], "buckets": dict.fromkeys(BUCKETS, ZERO)}
+            r[6], {"party": r[6], "party_number": r[7], "name": r[8], "buckets": dict.fromkeys(BUCKETS, ZERO)}
         )
         party["buckets"][bucket] += base_amount
         buckets[bucket] += base_amount
     for party in parties.values():
         party["total"] = sum(party["buckets"].values(), ZERO)
+    rows.sort(key=lambda row: (row["due_date"], row["number"] or ""))
     return {
         "kind": kind,
         "as_of": as_of,

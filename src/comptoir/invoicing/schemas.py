@@ -449,18 +449,19 @@ class InvoiceAgingParams(Schema):
 
 
 class InvoiceAgingRowOut(Schema):
-    invoice: uuid.UUID
-    invoice_number: str | None
-    invoice_type: str
-    invoice_date: datetime.date
-    due_date: datetime.date
+    document: str = Field(description="invoice, or payment (its part no invoice took: an advance, an over-payment)")
+    id: uuid.UUID
+    number: str | None
+    type: str = Field(description="the invoice's type or the payment's direction")
+    date: datetime.date
+    due_date: datetime.date = Field(description="a payment's date for a payment")
     party: uuid.UUID
     party_number: str
     party_name: str
     currency: str
     total_amount: AmountString
-    outstanding: AmountString
-    base_outstanding: AmountString
+    outstanding: AmountString = Field(description="in the document's currency, negative when owed the other way")
+    base_outstanding: AmountString = Field(description="in the base currency: the document's open item in the books")
     days_overdue: int
     bucket: str
 

@@ -20,6 +20,7 @@ from comptoir.accounting.models import (
     JournalEntry,
     JournalLine,
     JournalType,
+    OpenItem,
 )
 from comptoir.accounting.queries.reports_ledger import resolve_report_account
 from comptoir.platform.errors import NotFound, ValidationFailed
@@ -94,6 +95,14 @@ def balances_of(account_ids) -> dict:
         .annotate(debit=Sum("debit_total"), credit=Sum("credit_total"))
     )
     return {row["account_id"]: summed(row["debit"] - row["credit"]) for row in totals}
+
+
+def outstanding_of(*, entry_id, account_id):
+    """What the bill that entry `entry_id` made on a receivable or payable account has left outstanding in the base
+    currency, unsigned (the open items cache); None when it made none there."""
+    found = OpenItem.objects.filter(entry_id=entry_id, account_id=account_id).values_list("outstanding", flat=True)
+    value = found.first()
+    return None if value is None else abs(value)
 
 
 def fiscal_years():

@@ -201,6 +201,11 @@ SELECT code, name, bucket, sum(outstanding), min(bill_date), count(*) FROM open 
  ORDER BY code
 """  # noqa: S608 (model tables)
 
+# What each open bill has outstanding on the day, by its entry and account.
+_OUTSTANDING = f"""{_OPEN_ON}
+SELECT entry_id, account_id, outstanding FROM open
+"""  # noqa: S608 (model tables)
+
 ALL = 2**31 - 1  # "no limit" for FETCH FIRST … WITH TIES, which takes no NULL
 
 
@@ -240,6 +245,14 @@ def overdue_bills(*, kind: str, as_of: datetime.date, limit: int) -> tuple[list[
     if not found:
         return [], 0, ZERO
     return [_bill(r) for r in found], found[0][10], money(found[0][11])
+
+
+def open_items_on(*, kind, as_of) -> dict:
+    """{(entry id, account id): outstanding} of the open bills of `kind` on `as_of`, as the aging counts them (the
+    base currency, signed on the bill side): what a document-level aging takes its base amounts from. One query."""
+    with connection.cursor() as db:
+        db.execute(_OUTSTANDING, _aging_params(kind, as_of))
+        return {(entry, account): money(outstanding) for entry, account, outstanding in db.fetchall()}
 
 
 def aging(*, kind, as_of) -> dict:

@@ -64,7 +64,9 @@ class SourceRef:
 @dataclass(frozen=True)
 class PostingLine:
     """One line of a posting. `account` and `cost_center` are a row, its id or its code; `currency` an ISO code
-    (the base currency when None); `exchange_rate` to the base currency (the rate of the day when None)."""
+    (the base currency when None); `exchange_rate` to the base currency (the rate of the day when None).
+    `base_amount`, when given, is the line's base-currency amount instead of amount × rate: a settlement that
+    clears a bill at the bill's own base amount (the difference goes to an exchange gain or loss line)."""
 
     account: object
     side: str  # EntryType.DEBIT or EntryType.CREDIT
@@ -76,6 +78,20 @@ class PostingLine:
     against_entry: uuid.UUID | None = None  # the posted entry (a bill) this line settles
     due_date: datetime.date | None = None
     description: str = ""
+    base_amount: Decimal | None = None
+
+
+def base_of(line: PostingLine, base: Currency) -> Decimal:
+    """The base-currency amount a line with its rate posts: its `base_amount`, else amount × rate rounded."""
+    if line.base_amount is not None:
+        return line.base_amount
+    return round_money(line.amount * (line.exchange_rate or 1), base)
+
+
+def unbalanced_by(lines: Sequence[PostingLine], base: Currency) -> Decimal:
+    """Σ debit − Σ credit in the base currency of lines that carry their rates (`base_of`): what a balancing line
+    must make up (credit it when positive, debit it when negative)."""
+    return sum((base_of(p, base) * (1 if p.side == EntryType.DEBIT else -1) for p in lines), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -228,6 +244,16 @@ def _build_lines(postings: Sequence[PostingLine], *, books: _Books, day: datetim
         check_amount(amount, currency, field=f"{field}.amount")
         rate = _rate(posting.exchange_rate, currency, base, day, field)
         base_amount = round_money(amount * rate, base)
+        if posting.base_amount is not None:
+            given = check_amount(decimal_of(posting.base_amount, field=f"{field}.base_amount"), base,
+                                 field=f"{field}.base_amount")  # fmt: skip
+            if currency.pk == base.pk and given != amount:
+                raise ValidationFailed(
+                    _("A line in the base currency has its amount as base amount"),
+                    code="invalid_rate",
+                    field=f"{field}.base_amount",
+                )
+            base_amount = given
         if base_amount <= 0:
             raise ValidationFailed(
                 _("The amount is nil in base currency"), code="amount_not_positive", field=f"{field}.amount"

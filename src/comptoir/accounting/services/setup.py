@@ -48,12 +48,14 @@ DEFAULT_ACCOUNTS = [
     ("3000", "Share capital", "3", AccountType.EQUITY, False),
     ("3100", "Retained earnings", "3", AccountType.EQUITY, False),
     ("4000", "Revenue", "4", AccountType.INCOME, True),
+    ("4800", "Exchange gains", "4", AccountType.INCOME, False),
     ("4900", "Other income", "4", AccountType.INCOME, True),
     ("5000", "Cost of goods sold", "51", AccountType.EXPENSE, True),
     ("5100", "Stock adjustments", "51", AccountType.EXPENSE, True),
     ("6000", "Salaries and wages", "52", AccountType.EXPENSE, True),
     ("6100", "Rent", "52", AccountType.EXPENSE, True),
     ("6200", "Depreciation expense", "52", AccountType.EXPENSE, True),
+    ("6700", "Exchange losses", "52", AccountType.EXPENSE, False),
     ("6900", "General expenses", "52", AccountType.EXPENSE, True),
 ]
 

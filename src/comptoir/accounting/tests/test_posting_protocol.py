@@ -76,6 +76,46 @@ def test_a_source_of_a_type_no_module_declares_is_refused_and_nothing_is_written
         assert not JournalEntry.objects.exists()
 
 
+def test_a_line_may_carry_its_base_amount_and_the_entry_balances_on_it(tenant):
+    """A settlement at its bill's base amount: 100 foreign at 1.15 would be 115.00; it clears 110.00 and the
+    entry balances with the 5.00 difference."""
+    with tenant_context(tenant.organization, user=tenant.owner):
+        lines = [
+            PostingLine("1100", EntryType.DEBIT, Decimal("100"), currency="USD", exchange_rate=Decimal("1.15")),
+            PostingLine("1200", EntryType.CREDIT, Decimal("100"), currency="USD", exchange_rate=Decimal("1.15"),
+                        base_amount=Decimal("110.00")),
+            PostingLine("4900", EntryType.CREDIT, Decimal("5.00")),
+        ]  # fmt: skip
+        entry = post_document(actor=tenant.owner, source=INVOICE, date=IN_YEAR, journal_type="RCP", lines=lines)
+        stored = JournalLine.objects.filter(entry=entry).order_by("line_no")
+        assert [(line.amount, line.exchange_rate, line.base_amount) for line in stored] == [
+            (Decimal("100.0000"), Decimal("1.15"), Decimal("115.0000")),
+            (Decimal("100.0000"), Decimal("1.15"), Decimal("110.0000")),
+            (Decimal("5.0000"), Decimal("1"), Decimal("5.0000")),
+        ]
+        assert entry.total_debit == entry.total_credit == Decimal("115.00")
+
+
+@pytest.mark.parametrize(
+    ("line", "code", "field"),
+    [
+        (PostingLine("1200", EntryType.CREDIT, Decimal("100"), base_amount=Decimal("99")), "invalid_rate",
+         "lines[1].base_amount"),
+        (PostingLine("1200", EntryType.CREDIT, Decimal("100"), currency="USD", exchange_rate=Decimal("1.1"),
+                     base_amount=Decimal("0")), "amount_not_positive", "lines[1].amount"),
+        (PostingLine("1200", EntryType.CREDIT, Decimal("100"), currency="USD", exchange_rate=Decimal("1.1"),
+                     base_amount=Decimal("110.001")), "too_many_decimals", "lines[1].base_amount"),
+    ],
+)  # fmt: skip
+def test_a_base_amount_is_refused_where_it_cannot_be(tenant, line, code, field):
+    with tenant_context(tenant.organization, user=tenant.owner):
+        lines = [PostingLine("1100", EntryType.DEBIT, Decimal("100")), line]
+        with pytest.raises(ValidationFailed) as refused:
+            post_document(actor=tenant.owner, source=INVOICE, date=IN_YEAR, journal_type="RCP", lines=lines)
+        assert (refused.value.code, refused.value.errors[0].field) == (code, field)
+        assert not JournalEntry.objects.exists()
+
+
 def test_a_source_posts_at_most_once_until_its_entry_is_reversed(tenant):
     with tenant_context(tenant.organization, user=tenant.owner):
         first = post_invoice(tenant)

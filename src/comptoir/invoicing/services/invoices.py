@@ -9,7 +9,8 @@ The books, through `accounting.services.post_document` (source `invoicing.invoic
 - CREDIT_NOTE: the mirror of a sale, its party line settling the original's entry for what the original still owes
   (the rest stays on the party's account); DEBIT_NOTE: the mirror of a purchase, likewise.
 A foreign-currency invoice posts at its exchange rate; the base-currency rounding of its lines goes to the setting
-`invoicing.rounding_account`."""
+`invoicing.rounding_account`; a note settles its original at the original's base amount, the difference from its
+own rate an exchange gain or loss (services/exchange.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import EntryType
 from comptoir.accounting.services import PostingLine, SourceRef, post_document, reverse_entry
-from comptoir.accounting.services.chart import resolve_account
 from comptoir.catalog.queries.refs import resolve_currency
 from comptoir.invoicing.constants import (
     BUYING_TYPES,
@@ -47,8 +47,8 @@ from comptoir.invoicing.module import (
     INVOICE_SERIES,
     INVOICE_SUBMITTED,
     INVOICE_UPDATED,
-    ROUNDING_ACCOUNT_SETTING,
 )
+from comptoir.invoicing.services.exchange import balanced_in_base, settled_base
 from comptoir.invoicing.services.lines import InvoiceLineInput, build_lines
 from comptoir.parties.constants import PartyType
 from comptoir.parties.queries import resolve_party
@@ -59,8 +59,6 @@ from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.locks import lock_row
-from comptoir.platform.money import round_money
-from comptoir.platform.queries.configuration import get_setting
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.queries.rates import exchange_rates
 from comptoir.platform.services.audit import record_audit
@@ -424,23 +422,6 @@ def line_inputs(invoice: Invoice) -> list[InvoiceLineInput]:
 # --- the books ----------------------------------------------------------------------------------------------------
 
 
-def _balanced(lines: list[PostingLine], invoice: Invoice) -> list[PostingLine]:
-    """Foreign lines rounded to the base currency one by one may miss balance by a few cents: the difference goes
-    to the rounding account, in the base currency."""
-    if invoice.exchange_rate == 1:
-        return lines
-    base = current_organization().base_currency
-    net = sum(
-        (round_money(p.amount * invoice.exchange_rate, base) * (1 if p.side == EntryType.DEBIT else -1) for p in lines),
-        ZERO,
-    )
-    if net:
-        account = resolve_account(get_setting(ROUNDING_ACCOUNT_SETTING), "account")
-        side = EntryType.CREDIT if net > 0 else EntryType.DEBIT
-        lines.append(PostingLine(account, side, abs(net), description=_("Exchange rounding")))
-    return lines
-
-
 def _note_party_lines(invoice: Invoice, party_side: str, original: Invoice, party_ref: SourceRef) -> list[PostingLine]:
     """A note's party line: against the original's entry for what the original still owes, the rest on account."""
     original.refresh_from_db(fields=["total_amount", "paid_amount", "credited_amount", "balance_due"])
@@ -449,10 +430,19 @@ def _note_party_lines(invoice: Invoice, party_side: str, original: Invoice, part
     common = {"currency": invoice.currency.code, "exchange_rate": invoice.exchange_rate, "party": party_ref}
     out = []
     if applied > 0:
+        base_amount = settled_base(
+            entry_id=original.journal_entry_id, account_id=invoice.party.account_id, currency_id=invoice.currency_id,
+            amount=applied, open_amount=original.balance_due,
+        )  # fmt: skip
         out.append(
             PostingLine(
-                invoice.party.account_id, party_side, applied, against_entry=original.journal_entry_id, **common
-            )
+                invoice.party.account_id,
+                party_side,
+                applied,
+                against_entry=original.journal_entry_id,
+                base_amount=base_amount,
+                **common,
+            )  # fmt: skip
         )
     if invoice.total_amount - applied > 0:
         out.append(
@@ -516,7 +506,7 @@ def _post(actor, invoice: Invoice) -> None:
         source=SourceRef(INVOICE_DOCUMENT, invoice.pk),
         date=invoice.invoice_date,
         journal_type=JOURNAL[invoice.invoice_type],
-        lines=_balanced(postings, invoice),
+        lines=balanced_in_base(postings),
         narration=f"{kind} {invoice.party.name}"[:255],
         reference_number=invoice.supplier_invoice_number or invoice.reference_number,
         reference_date=invoice.invoice_date,

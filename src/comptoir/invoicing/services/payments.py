@@ -7,6 +7,10 @@ party, each allocation's line settling its invoice's entry) or the payment (PAY:
 invoices' `paid_amount`; refunding reverses that entry and lowers them back. A later allocation of an advance posts
 a JV on the party's account that moves the settlement from the payment's entry to the invoice's.
 
+A foreign invoice is settled on the party's account at its own base amount (in proportion to what is open of it,
+the exact rest by the last part), the advance likewise at the payment's; the difference from the payment's rate is
+a realized exchange gain or loss (services/exchange.py). A refund reverses it with the rest.
+
 An incoming payment settles sales invoices and debit notes, an outgoing one purchase invoices and credit notes. The
 allocations of live payments (pending, processing, completed) never exceed an invoice's balance: the invoices are
 locked (in id order) before the check, so two payments racing for one invoice cannot both take it."""
@@ -54,6 +58,7 @@ from comptoir.invoicing.module import (
     PAYMENT_REFUNDED,
     PAYMENT_SERIES,
 )
+from comptoir.invoicing.services.exchange import balanced_in_base, settled_base
 from comptoir.invoicing.services.invoices import _rate_of, refresh_payment_status
 from comptoir.parties.queries import resolve_party
 from comptoir.platform.constants import AuditAction
@@ -279,6 +284,15 @@ def _settle(actor, invoice: Invoice, amount: Decimal) -> None:
     refresh_payment_status(actor=actor, invoice=invoice)
 
 
+def _settled_base(invoice: Invoice, amount: Decimal, account_id) -> Decimal | None:
+    """The base amount that settles `amount` of the (locked) invoice on the party's account: its own rate's share
+    of what it has open (services/exchange.py)."""
+    return settled_base(
+        entry_id=invoice.journal_entry_id, account_id=account_id, currency_id=invoice.currency_id, amount=amount,
+        open_amount=invoice.balance_due,
+    )  # fmt: skip
+
+
 def _post(actor, payment: Payment) -> None:
     allocations = list(payment.allocations.all())
     invoices = _locked_invoices(a.invoice_id for a in allocations)
@@ -297,6 +311,7 @@ def _post(actor, payment: Payment) -> None:
                 allocation.amount,
                 party=party,
                 against_entry=invoice.journal_entry_id,
+                base_amount=_settled_base(invoice, allocation.amount, payment.party.account_id),
                 **common,
             )  # fmt: skip
         )
@@ -308,7 +323,7 @@ def _post(actor, payment: Payment) -> None:
         source=SourceRef(PAYMENT_DOCUMENT, payment.pk),
         date=payment.payment_date,
         journal_type="RCP" if incoming else "PAY",
-        lines=lines,
+        lines=balanced_in_base(lines),
         narration=(_("Receipt from %(party)s") if incoming else _("Payment to %(party)s"))
         % {"party": payment.party.name},
         reference_number=payment.reference_number or payment.transaction_id,
@@ -407,6 +422,7 @@ def allocate_payment(*, actor, payment_id, allocations: Sequence[AllocationInput
         common = {"currency": payment.currency.code, "exchange_rate": payment.exchange_rate,
                   "party": SourceRef("parties.party", payment.party_id)}  # fmt: skip
         account = payment.party.account_id
+        advance = payment.amount - payment.allocated_amount  # what the payment's entry left on account, as it goes
         for invoice, amount in checked:
             allocation = PaymentAllocation(
                 id=uuid7(), organization_id=payment.organization_id, payment=payment, invoice=invoice,
@@ -416,20 +432,41 @@ def allocate_payment(*, actor, payment_id, allocations: Sequence[AllocationInput
             advance_side, bill_side = (
                 (EntryType.DEBIT, EntryType.CREDIT) if incoming else (EntryType.CREDIT, EntryType.DEBIT)
             )
+            held = settled_base(  # the advance's share of the payment's base amount left on account
+                entry_id=payment.journal_entry_id, account_id=account, currency_id=payment.currency_id,
+                amount=amount, open_amount=advance,
+            )  # fmt: skip
             allocation.journal_entry = post_document(
                 actor=actor,
                 source=SourceRef(ALLOCATION_DOCUMENT, allocation.pk),
                 date=day,
                 journal_type="JV",
-                lines=[
-                    PostingLine(account, advance_side, amount, against_entry=payment.journal_entry_id, **common),
-                    PostingLine(account, bill_side, amount, against_entry=invoice.journal_entry_id, **common),
-                ],
+                lines=balanced_in_base(
+                    [
+                        PostingLine(
+                            account,
+                            advance_side,
+                            amount,
+                            against_entry=payment.journal_entry_id,
+                            base_amount=held,
+                            **common,
+                        ),
+                        PostingLine(
+                            account,
+                            bill_side,
+                            amount,
+                            against_entry=invoice.journal_entry_id,
+                            base_amount=_settled_base(invoice, amount, account),
+                            **common,
+                        ),
+                    ]
+                ),
                 narration=_("Advance %(payment)s allocated to %(invoice)s")
                 % {"payment": payment.payment_number, "invoice": invoice.invoice_number},
             )
             allocation.save(force_insert=True)
             _settle(actor, invoice, amount)
+            advance -= amount
         total = sum((amount for _i, amount in checked), ZERO)
         Payment.objects.filter(pk=payment.pk).update(allocated_amount=F("allocated_amount") + total)
         payment.refresh_from_db()

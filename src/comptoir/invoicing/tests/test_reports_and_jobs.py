@@ -33,7 +33,7 @@ def test_the_aging_buckets_the_outstanding_amounts_by_party(tenant):
     supplier = party(api, "Parts", party_type="SUPPLIER")
     invoice(api, supplier["id"], [line("1", "9")], invoice_type="PURCHASE", date=day(1, 5), due_date=day(1, 5))
     report = api.get("invoicing/aging", kind="receivable", as_of=day(4, 1)).json()
-    assert [(r["invoice_number"], r["outstanding"], r["days_overdue"], r["bucket"]) for r in report["rows"]] == [
+    assert [(r["number"], r["outstanding"], r["days_overdue"], r["bucket"]) for r in report["rows"]] == [
         ("SINV-2026-000001", "70.00", 60, "31-60"),
         ("SINV-2026-000002", "40.00", 7, "0-30"),
         ("SINV-2026-000003", "250.50", 0, "not_due"),
