@@ -488,10 +488,15 @@ class InvoiceStatementParams(Schema):
     date_to: datetime.date | None = None
 
 
-class OrderInvoiceIn(Input):
-    sales_order: str = Field(min_length=1, description="id or number of the sales order")
+class InvoiceOrderIn(Input):
+    """`POST /sales/orders/{id}/invoice`: the order is the path's."""
+
     invoice_date: datetime.date
     submit: bool = False
+
+
+class OrderInvoiceIn(InvoiceOrderIn):
+    sales_order: str = Field(min_length=1, description="id or number of the sales order")
 
 
 class ReturnCreditIn(Input):
@@ -509,11 +514,16 @@ class BillLineIn(Input):
     unit_rate: Decimal | None = Field(None, **UNIT_RATE, description="default: the order's price")
 
 
-class BillFromOrderIn(Input):
-    purchase_order: uuid.UUID
+class BillOrderIn(Input):
+    """`POST /purchasing/orders/{id}/bill`: the order is the path's."""
+
     invoice_date: datetime.date
     supplier_invoice_number: str = Field("", max_length=100)
     due_date: datetime.date | None = None
-    party: str | None = Field(None, description="id or number; when given, the order's supplier")
     lines: list[BillLineIn] | None = Field(None, max_length=1000, description="default: all received, not billed")
     submit: bool = False
+
+
+class BillFromOrderIn(BillOrderIn):
+    purchase_order: uuid.UUID
+    party: str | None = Field(None, description="id or number; when given, the order's supplier")

@@ -115,6 +115,13 @@ def test_a_return_is_credited_against_the_orders_invoice_once(tenant):
     again = api.post("invoicing/invoices/from-return", note_body)
     assert (again.status_code, again.json()["code"]) == (409, "already_credited")
     assert _count(tenant) == before + 2
+    # the note cancelled, the return may be credited again (its credit_note_id cleared by logistics' service)
+    cancelled = api.post(f"invoicing/invoices/{note['id']}/cancel", {"reason": "wrong date"})
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "CANCELLED")
+    assert api.get(f"logistics/returns/{ret['id']}").json()["credit_note_id"] is None
+    anew = api.post("invoicing/invoices/from-return", note_body)
+    assert anew.status_code == 201, anew.json()
+    assert api.get(f"logistics/returns/{ret['id']}").json()["credit_note_id"] == anew.json()["id"]
 
 
 @pytest.mark.django_db
@@ -166,3 +173,53 @@ def test_two_invoices_of_one_order_racing_one_is_refused():
     assert _order(tenant.api, body["id"])["lines"][0]["invoiced_quantity"] == "10.000"
     with tenant_context(tenant.organization):
         assert Invoice.objects.filter(sales_order_id=body["id"]).count() == 1
+
+
+# --- POST /sales/orders/{id}/invoice: invoicing's operation under the order's path --------------------------------
+
+
+def _invoice_at_path(api, order_id, expect=201, **extra):
+    response = api.post(f"sales/orders/{order_id}/invoice", {"invoice_date": day(2, 4), **extra})
+    assert response.status_code == expect, response.json()
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_the_orders_path_invoices_what_was_delivered_and_not_invoiced(tenant):
+    api = tenant.api
+    body, _ = _delivered(api, quantity="10", shipped="6")
+    made = _invoice_at_path(api, body["id"])
+    assert (made["invoice_type"], made["status"], made["sales_order"]) == ("SALES", "DRAFT", body["id"])
+    assert [(x["quantity"], x["order_item"]) for x in made["lines"]] == [("6.000", body["lines"][0]["id"])]
+    assert _order(api, body["id"])["lines"][0]["invoiced_quantity"] == "6.000"
+    # nothing more is delivered: refused, nothing written
+    before = _count(tenant)
+    refused = _invoice_at_path(api, body["id"], expect=409)
+    assert (refused["code"], refused["errors"][0]["field"]) == ("nothing_to_invoice", "sales_order")
+    assert _count(tenant) == before
+
+
+@pytest.mark.django_db
+def test_the_orders_path_refuses_an_order_in_the_wrong_status(tenant):
+    """A draft order of a service has something to invoice (services are invoiced as ordered), but a draft is not
+    invoiced: refused, nothing written."""
+    api = tenant.api
+    party = customer(api)
+    stocked(api)  # the warehouse MAIN
+    service = {"code": "FIT", "name": "Fitting", "uom": "pcs", "type": "SERVICE", "track_inventory": False,
+               "list_price": "50"}  # fmt: skip
+    assert api.post("catalog/products", service).status_code == 201
+    draft = order(api, party["id"], [{"product": "FIT", "quantity": "1"}])
+    refused = _invoice_at_path(api, draft["id"], expect=409)
+    assert refused["code"] == "invalid_transition"
+    assert _count(tenant) == 0
+    assert _order(api, draft["id"])["lines"][0]["invoiced_quantity"] == "0.000"
+
+
+@pytest.mark.django_db
+def test_the_orders_path_of_another_organizations_order_is_not_found(tenant, other_tenant):
+    theirs, _ = _delivered(other_tenant.api)
+    refused = _invoice_at_path(tenant.api, theirs["id"], expect=404)
+    assert refused["code"] == "not_found"
+    assert _count(tenant, other_tenant) == 0
+    assert _order(other_tenant.api, theirs["id"])["lines"][0]["invoiced_quantity"] == "0.000"
