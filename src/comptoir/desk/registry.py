@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
@@ -24,11 +25,10 @@ def desks() -> dict[str, Desk]:
     return dict(_desks())
 
 
-@cache
-def _views() -> dict[tuple[str, str], DeskView]:
+def merged_views(desks: Sequence[tuple[str, Desk]]) -> dict[tuple[str, str], DeskView]:
     """(module, slug) → view, with the actions and related documents the modules depending on it add."""
-    views = {(module, v.slug): v for module, d in _desks() for v in d.views}
-    for module, desk in _desks():
+    views = {(module, v.slug): v for module, d in desks for v in d.views}
+    for module, desk in desks:
         for extension in desk.extends:
             host, slug = extension.view.split(".")
             if host not in registry().module(module).depends_on or (host, slug) not in views:
@@ -47,6 +47,11 @@ def _views() -> dict[tuple[str, str], DeskView]:
                 documents=(*view.documents, *extension.documents),
             )
     return views
+
+
+@cache
+def _views() -> dict[tuple[str, str], DeskView]:
+    return merged_views(_desks())
 
 
 def desk_view(module: str, slug: str) -> DeskView:

@@ -142,9 +142,9 @@ def _invoice_related(invoice) -> list[tuple[str, str]]:
     if invoice.original_invoice_id:
         links.append((_("The original invoice"), record_url("invoicing", "invoices", invoice.original_invoice_id)))
     if invoice.sales_order_id:
-        links.append((_("Its sales order"), record_url("sales", "orders", invoice.sales_order_id)))
+        links.append((_("The sales order"), record_url("sales", "orders", invoice.sales_order_id)))
     if invoice.purchase_order_id:
-        links.append((_("Its purchase order"), record_url("purchasing", "orders", invoice.purchase_order_id)))
+        links.append((_("The purchase order"), record_url("purchasing", "orders", invoice.purchase_order_id)))
     for allocation in queries.allocations_of_invoice(invoice):
         label = allocation.payment.payment_number or _("Pending payment")
         links.append(

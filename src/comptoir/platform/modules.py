@@ -107,10 +107,10 @@ class BookCheck:
 @dataclass(frozen=True)
 class ApiExtension:
     """Operations a module mounts under the API prefix of a module it depends on, where the operation belongs to the
-    host's resource but the work to the extending module (invoicing's `POST /sales/orders/{id}/invoice`: sales may
-    not import invoicing). `prefix` is the host's API prefix, `router` the dotted path of the extending module's
-    router. The registry refuses a prefix no module of `depends_on` declares; mounting refuses a path that another
-    router under the same prefix declares too (`api_mounts`)."""
+    host's resource but the work to the extending module (an order's invoice made by the module of invoices, under
+    the orders' path: the orders' module may not import it). `prefix` is the host's API prefix, `router` the dotted
+    path of the extending module's router. The registry refuses a prefix no module of `depends_on` declares;
+    mounting refuses a path that another router under the same prefix declares too (`api_mounts`)."""
 
     prefix: str
     router: str
