@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.support.api import member_client
 
 from comptoir.invoicing.models import Invoice
-from comptoir.invoicing.tests.test_from_orders import _delivered
+from comptoir.invoicing.tests.factories import delivered_order
 from comptoir.platform.tenancy import tenant_context
 from comptoir.purchasing.tests.factories import confirmed, day, ok, receive, setup
 from comptoir.sales.tests.factories import ship
@@ -44,7 +44,7 @@ def _documents(page: str) -> str:
 
 
 def test_a_delivered_order_is_invoiced_from_its_page_and_its_documents_link_both_ways(tenant):
-    order, shipment = _delivered(tenant.api, quantity="10", shipped="6")
+    order, shipment = delivered_order(tenant.api, quantity="10", shipped="6")
     client = signed_in(tenant.owner)
     page = client.get(f"{SALES_ORDERS}{order['id']}/").content.decode()
     assert 'data-testid="action-invoice"' in page
@@ -74,7 +74,7 @@ def test_a_delivered_order_is_invoiced_from_its_page_and_its_documents_link_both
 
 
 def test_the_order_page_reads_a_constant_number_of_statements(tenant):
-    order, _ = _delivered(tenant.api, quantity="10", shipped="4")
+    order, _ = delivered_order(tenant.api, quantity="10", shipped="4")
     client = signed_in(tenant.owner)
     path = f"{SALES_ORDERS}{order['id']}/"
     ok(tenant.api.post(f"sales/orders/{order['id']}/invoice", {"invoice_date": day(2, 4), "submit": True}), 201)
@@ -114,7 +114,7 @@ def test_a_received_order_is_billed_through_its_small_form(tenant):
 
 
 def test_the_buttons_need_the_permission_and_another_organizations_order_is_not_found(tenant, other_tenant):
-    order, _ = _delivered(tenant.api)
+    order, _ = delivered_order(tenant.api)
     keeper, _api = member_client(tenant, roles=["STOCK_KEEPER"])  # reads orders, may not invoice
     page = signed_in(keeper).get(f"{SALES_ORDERS}{order['id']}/")
     assert page.status_code == 200 and 'data-testid="action-invoice"' not in page.content.decode()
