@@ -103,6 +103,12 @@ class InvoiceLineOut(Schema):
     def resolve_order_item(obj):
         return obj.order_item_id
 
+    purchase_order_item: uuid.UUID | None = None  # the purchase order line it bills
+
+    @staticmethod
+    def resolve_purchase_order_item(obj):
+        return obj.purchase_order_item_id
+
     line_no: int
     product: uuid.UUID | None
     product_code: str | None
@@ -239,6 +245,12 @@ class InvoiceDetail(InvoiceOut):
     @staticmethod
     def resolve_sales_order(obj):
         return obj.sales_order_id
+
+    purchase_order: uuid.UUID | None = None  # the purchase order whose receipts it bills
+
+    @staticmethod
+    def resolve_purchase_order(obj):
+        return obj.purchase_order_id
 
     notes_against: list[uuid.UUID]
     terms_and_conditions: str
