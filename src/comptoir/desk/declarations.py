@@ -126,13 +126,15 @@ class Action:
 @dataclass(frozen=True)
 class LineTable:
     """The child rows a detail shows under its header: `rows(obj)` and their columns, with the columns summed in
-    a totals row. `link` ("module.slug") names the desk view of a row: its first cell links to the row there."""
+    a totals row. `link` ("module.slug") names the desk view of a row: its first cell links to the row there. A table
+    of related documents is shown to holders of `permission` while the module of `link` is switched on."""
 
     label: str
     rows: Callable[[Any], Sequence]
     columns: tuple[Column, ...]
     totals: tuple[str, ...] = ()
     link: str = ""
+    permission: str = ""
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,7 @@ def _invoice_table(label, rows) -> LineTable:
             Column("balance_due", _("Balance due"), kind="amount", currency="currency.code"),
         ),
         link="invoicing.invoices",
+        permission="invoicing.view_invoice",
     )
 
 
@@ -186,6 +187,7 @@ def _payment_table(rows) -> LineTable:
             Column("amount", _("Amount"), kind="amount", currency="currency.code"),
         ),
         link="invoicing.payments",
+        permission="invoicing.view_payment",
     )
 
 
@@ -275,6 +277,7 @@ INVOICE_DOCUMENTS = (
             Column("status", _("Status"), kind="badge"),
         ),
         link="logistics.shipments",
+        permission="logistics.view_shipment",
     ),
     LineTable(
         label=_("Receipts of its order"),
@@ -289,6 +292,7 @@ INVOICE_DOCUMENTS = (
             Column("status", _("Status"), kind="badge"),
         ),
         link="purchasing.receipts",
+        permission="purchasing.view_goodsreceipt",
     ),
 )
 

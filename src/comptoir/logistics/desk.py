@@ -358,6 +358,7 @@ SALES_ORDERS = ViewExtension(
                 Column("status", _("Status"), kind="badge"),
             ),
             link="logistics.shipments",
+            permission="logistics.view_shipment",
         ),
         LineTable(
             label=_("Returns"),
@@ -368,6 +369,7 @@ SALES_ORDERS = ViewExtension(
                 Column("gross_amount", _("Value"), kind="amount", currency="currency.code"),
             ),
             link="logistics.returns",
+            permission="logistics.view_shipmentreturn",
         ),
     ),
 )

@@ -286,6 +286,16 @@ def _line_url(lines, row) -> str:
     return record_url(module, slug, row.pk)
 
 
+def _documents(request, actor, view: DeskView) -> list[LineTable]:
+    """The tables of related documents this member may read, of modules switched on."""
+    on = modules_on(request)
+    return [
+        spec
+        for spec in view.documents
+        if (not spec.permission or actor.can(spec.permission)) and (not spec.link or spec.link.split(".")[0] in on)
+    ]
+
+
 def _table(spec: LineTable, obj) -> dict:
     """A table of the detail page (its lines, a table of related documents): rows, headers and totals."""
     rows = list(spec.rows(obj))
@@ -308,7 +318,7 @@ def _table(spec: LineTable, obj) -> dict:
 def detail_view(request, actor, module: str, slug: str, pk):
     view = _view(request, module, slug)
     obj = _record(actor, view, pk)
-    documents = [_table(spec, obj) for spec in view.documents]
+    documents = [_table(spec, obj) for spec in _documents(request, actor, view)]
     context = {
         "module": module,
         "view": view,

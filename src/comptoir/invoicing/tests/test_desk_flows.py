@@ -2,7 +2,7 @@
 invoice opened next), a received purchase order billed by its "Bill this order" form; the order, its shipments or
 receipts, its invoices and their payments linked both ways in "Related documents", read in a constant number of
 statements; the buttons hidden without the permission or with nothing to invoice, another organization's order not
-found."""
+found, and the tables of documents a member may not read not shown."""
 
 from __future__ import annotations
 
@@ -123,3 +123,8 @@ def test_the_buttons_need_the_permission_and_another_organizations_order_is_not_
     assert outsider.get(f"{SALES_ORDERS}{order['id']}/").status_code == 404
     assert outsider.post(f"{SALES_ORDERS}{order['id']}/invoice/").status_code == 404
     assert _invoices(tenant) == []
+    # invoiced: its table shows to the owner, not to a member who may not read invoices
+    made = ok(tenant.api.post(f"sales/orders/{order['id']}/invoice", {"invoice_date": day(2, 4)}), 201)
+    assert f"{INVOICES}{made['id']}/" in _documents(signed_in(tenant.owner).get(f"{SALES_ORDERS}{order['id']}/")
+                                                   .content.decode())  # fmt: skip
+    assert INVOICES not in signed_in(keeper).get(f"{SALES_ORDERS}{order['id']}/").content.decode()
