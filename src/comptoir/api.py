@@ -18,7 +18,7 @@ from ninja.parser import Parser
 from comptoir.platform.errors import DomainError, NotAuthenticated, TransactionConflict, ValidationFailed
 from comptoir.platform.exports import XLSX_MIME
 from comptoir.platform.middleware import FORM_TYPES
-from comptoir.platform.modules import registry
+from comptoir.platform.modules import api_mounts, registry
 from comptoir.platform.problems import document_problems, domain_error_response, problem_response, pydantic_errors
 from comptoir.platform.retry import is_retryable, retry_on_conflict
 
@@ -125,9 +125,8 @@ api = ComptoirAPI(
     openapi_url="/openapi.json",
     parser=JsonParser(),
 )
-for _module in registry().modules:  # every module's routers, as its spec declares them
-    for _prefix, _router in _module.api:
-        api.add_router(_prefix, _router)
+for _prefix, _router in api_mounts(registry().modules):  # every module's routers and API extensions, from its spec
+    api.add_router(_prefix, _router)
 api.add_decorator(retry_on_conflict)  # every operation: a deadlock or serialization failure runs it again (bounded)
 
 

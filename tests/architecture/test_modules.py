@@ -7,16 +7,22 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from ninja import Router
 
+from comptoir.desk.declarations import Action, Desk, ViewExtension
+from comptoir.desk.registry import desks as installed_desks
+from comptoir.desk.registry import merged_views
 from comptoir.identity.permissions import permission_catalogue, role_templates, template_codenames
 from comptoir.platform.constants import SettingType
 from comptoir.platform.modules import (
+    ApiExtension,
     ModuleSpec,
     Registry,
     Series,
     SettingSpec,
     UndeclaredSetting,
     UnknownModule,
+    api_mounts,
     registry,
 )
 
@@ -69,11 +75,44 @@ def test_the_installed_modules_are_discovered_in_dependency_order():
             [replace(PLATFORM, api=(("/notes", "x.router"),)), replace(NOTES, api=(("/notes", "y.router"),))],
             "api prefix '/notes' is declared twice",
         ),
+        (
+            [PLATFORM, replace(NOTES, api_extensions=(ApiExtension("/sales", "y.router"),))],
+            "extends the API prefix '/sales', which no module it depends on declares",
+        ),
     ],
 )
 def test_a_bad_declaration_stops_the_registry(specs, message):
     with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
         Registry(specs)
+
+
+HOST = Router()
+GUEST = Router()
+
+
+@HOST.get("/notes/{note_id}/share")
+def _host_share(request, note_id: int):
+    return None
+
+
+@GUEST.post("/notes/{id}/share")
+def _guest_share(request, id: int):  # noqa: A002 (a path parameter)
+    return None
+
+
+def test_an_api_extension_mounts_under_its_hosts_prefix_and_a_route_is_declared_once():
+    """Invoicing's operations are mounted under sales' and purchasing's prefixes; two routers declaring one route
+    under a prefix (whatever its parameters are named) stop the start-up."""
+    mounted = {(prefix, path) for prefix, router in api_mounts(registry().modules) for path in router.path_operations}
+    assert {("/sales", "/orders/{order_id}/invoice"), ("/purchasing", "/orders/{order_id}/bill")} <= mounted
+    specs = Registry([
+        replace(PLATFORM, api=(("/notes", f"{__name__}.HOST"),)),
+        replace(NOTES, api_extensions=(ApiExtension("/notes", f"{__name__}.GUEST"),)),
+    ])  # fmt: skip
+    with pytest.raises(
+        ImproperlyConfigured, match=re.escape("The API route /notes/notes/{id}/share is declared by two")
+    ):
+        api_mounts(specs.modules)
 
 
 def test_role_templates_gather_the_grants_of_every_module():
@@ -147,3 +186,22 @@ def test_the_example_of_the_guide_is_a_valid_module():
     assert extended.setting("helpdesk.first_response_hours").problem(0) == ("invalid_value", "must be > 0")
     assert extended.role_templates()["CX"][2] == ("platform.view_*", "helpdesk.*")
     assert extended.series["TCK"].prefix == "TCK-{year}-"
+
+
+def test_a_desk_view_extension_is_of_a_dependency_and_adds_no_action_twice():
+    """Invoicing adds its button and tables to sales orders; an extension of a module not depended on, or an action
+    name the view has already, stop the desk."""
+    desks = installed_desks()
+    merged = merged_views(list(desks.items()))[("sales", "orders")]
+    assert "invoice" in {a.name for a in merged.actions}
+    assert {"Invoices", "Payments", "Shipments", "Returns"} <= {str(t.label) for t in merged.documents}
+    upward = [("sales", Desk(extends=(ViewExtension("invoicing.invoices"),))), ("invoicing", desks["invoicing"])]
+    with pytest.raises(ImproperlyConfigured, match="of a module it does not depend on"):
+        merged_views(upward)
+    confirm = Action("confirm", "Confirm", "invoicing.add_invoice", run=lambda actor, obj, body: obj)
+    twice = [
+        ("sales", desks["sales"]),
+        ("invoicing", Desk(extends=(ViewExtension("sales.orders", actions=(confirm,)),))),
+    ]
+    with pytest.raises(ImproperlyConfigured, match="adds the action 'confirm' twice"):
+        merged_views(twice)

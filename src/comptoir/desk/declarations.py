@@ -106,7 +106,7 @@ class Action:
     """A button of the detail page: a transition (`post`, `cancel`, `reverse`…) named by its verb, offered when
     the actor holds `permission` and `when(obj)` holds. `fields` (parsed by `schema`) are asked first (a
     reversal's date); `run(actor, obj, body)` calls the service and returns the record to show next (the list
-    when the action `removes` it)."""
+    when the action `removes` it, the record made in the view `opens` names when it makes one)."""
 
     name: str
     label: str
@@ -120,18 +120,21 @@ class Action:
     initial: Callable[[Any], dict] | None = None
     bulk: bool = False  # offered on the list for the selected rows (actions without fields only)
     removes: bool = False  # the record is gone afterwards (a delete): the list is shown next
+    opens: str = ""  # "module.slug": `run` makes a record of that view (an order's invoice), shown next
 
 
 @dataclass(frozen=True)
 class LineTable:
     """The child rows a detail shows under its header: `rows(obj)` and their columns, with the columns summed in
-    a totals row. `link` ("module.slug") names the desk view of a row: its first cell links to the row there."""
+    a totals row. `link` ("module.slug") names the desk view of a row: its first cell links to the row there. A table
+    of related documents is shown to holders of `permission` while the module of `link` is switched on."""
 
     label: str
     rows: Callable[[Any], Sequence]
     columns: tuple[Column, ...]
     totals: tuple[str, ...] = ()
     link: str = ""
+    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,7 +144,8 @@ class DeskView:
     the API's list applies to its rows; `get(id)`
     the `access_` query (404 for missing and forbidden alike). `title(obj)` names a record; `status` is the
     attribute holding its state (shown as a badge with its label); `related(obj)` gives (label, url) links
-    to other records; `history` shows the record's audit trail."""
+    to other records, `documents` tables of the documents of its flow (an order's shipments, invoices, payments:
+    one query each); `history` shows the record's audit trail."""
 
     slug: str
     label: str
@@ -164,6 +168,7 @@ class DeskView:
     edit_when: Callable[[Any], bool] = lambda obj: True
     actions: tuple[Action, ...] = ()
     related: Callable[[Any], Sequence[tuple[str, str]]] | None = None
+    documents: tuple[LineTable, ...] = ()  # "Related documents": tables of other documents, rows linked by `link`
     empty: str = ""
     history: bool = True
     export_name: str = ""
@@ -206,7 +211,20 @@ class SearchSource:
 
 
 @dataclass(frozen=True)
+class ViewExtension:
+    """What a module adds to the detail page of a view of a module it depends on (`view`: "module.slug"), where the
+    host may not import it: buttons (invoicing's "Invoice this order" on sales orders) and tables of related
+    documents (an order's invoices and payments). The desk merges them into the host's view
+    (`registry.desk_view`), refusing an extension of a module not depended on and an action name taken."""
+
+    view: str
+    actions: tuple[Action, ...] = ()
+    documents: tuple[LineTable, ...] = ()
+
+
+@dataclass(frozen=True)
 class Desk:
     views: tuple[DeskView, ...] = ()
     widgets: tuple[Widget, ...] = ()
     search: tuple[SearchSource, ...] = ()
+    extends: tuple[ViewExtension, ...] = ()

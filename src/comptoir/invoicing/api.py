@@ -1,4 +1,6 @@
-"""The invoicing API at /api/v1/invoicing. Thin: parse, authorise, call a service or a query, serialise."""
+"""The invoicing API at /api/v1/invoicing, and its extensions of sales' and purchasing's prefixes (an order's
+invoice at `/sales/orders/{id}/invoice`, its bill at `/purchasing/orders/{id}/bill`: `ApiExtension`s of the
+module's spec). Thin: parse, authorise, call a service or a query, serialise."""
 
 from __future__ import annotations
 
@@ -12,11 +14,13 @@ from comptoir.invoicing import queries
 from comptoir.invoicing.schemas import (
     AllocateIn,
     BillFromOrderIn,
+    BillOrderIn,
     InvoiceAgingOut,
     InvoiceAgingParams,
     InvoiceDetail,
     InvoiceFilters,
     InvoiceIn,
+    InvoiceOrderIn,
     InvoiceOut,
     InvoicePage,
     InvoicePatchIn,
@@ -43,8 +47,12 @@ from comptoir.platform.exports import ExportParams, list_or_export
 from comptoir.platform.money import amount_text
 from comptoir.platform.pagination import PageParams
 from comptoir.platform.services.features import ModuleGuard
+from comptoir.purchasing.queries import access_order as access_purchase_order
+from comptoir.sales.queries import access_order as access_sales_order
 
 router = Router(tags=["invoicing"], auth=ModuleGuard("invoicing"))
+sales_router = Router(tags=["sales"], auth=ModuleGuard("invoicing"))  # mounted at /sales (the spec's extension)
+purchasing_router = Router(tags=["purchasing"], auth=ModuleGuard("invoicing"))  # mounted at /purchasing
 
 
 def _lines(body_lines) -> list[InvoiceLineInput]:
@@ -84,10 +92,25 @@ def create_invoice(request, body: InvoiceIn):
 @router.post("/invoices/from-sales-order", response={201: InvoiceDetail})
 def invoice_sales_order(request, body: OrderInvoiceIn):
     """A SALES invoice of what the order has left to invoice (`nothing_to_invoice`, `over_invoicing`)."""
+    return _invoice_order(request, body.sales_order, body)
+
+
+@sales_router.post("/orders/{order_id}/invoice", response={201: InvoiceDetail})
+def invoice_order(request, order_id: uuid.UUID, body: InvoiceOrderIn):
+    """The SALES invoice of what the order delivered and has not invoiced yet (`nothing_to_invoice`,
+    `over_invoicing`); invoicing's operation under the order's path."""
+    access_sales_order(order_id)
+    return _invoice_order(request, order_id, body)
+
+
+def _invoice_order(request, order, body):
     actor = authorize(request, "invoicing.add_invoice")
     if body.submit:
         authorize(request, "invoicing.submit_invoice")
-    row = from_orders.invoice_sales_order(actor=actor.user, data=from_orders.OrderInvoiceInput(**body.dict()))
+    values = body.dict(include={"invoice_date", "submit"})
+    row = from_orders.invoice_sales_order(
+        actor=actor.user, data=from_orders.OrderInvoiceInput(sales_order=order, **values)
+    )
     return Status(201, queries.access_invoice(row.pk))
 
 
@@ -105,10 +128,22 @@ def credit_sales_return(request, body: ReturnCreditIn):
 def bill_purchase_order(request, body: BillFromOrderIn):
     """A PURCHASE invoice of what the order has received and not billed (three-way match: `over_billing`,
     `price_mismatch`); `submit: true` posts it at once (goods received not billed cleared)."""
+    return _bill_order(request, body)
+
+
+@purchasing_router.post("/orders/{order_id}/bill", response={201: InvoiceDetail})
+def bill_order(request, order_id: uuid.UUID, body: BillOrderIn):
+    """The supplier bill of what the order received and has not billed yet (`nothing_to_bill`, `over_billing`,
+    `price_mismatch`); invoicing's operation under the order's path."""
+    access_purchase_order(order_id)
+    return _bill_order(request, body, purchase_order=order_id)
+
+
+def _bill_order(request, body, **given):
     actor = authorize(request, "invoicing.add_invoice")
     if body.submit:
         authorize(request, "invoicing.submit_invoice")
-    values = body.dict()
+    values = {**body.dict(), **given}
     lines = values.pop("lines")
     row = from_receipts.bill_purchase_order(
         actor=actor.user,

@@ -20,6 +20,7 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    ViewExtension,
     blank_is_none,
     choices_of,
 )
@@ -35,6 +36,7 @@ from comptoir.invoicing.constants import (
     PaymentStatus,
 )
 from comptoir.invoicing.schemas import (
+    BillOrderIn,
     InvoiceFilters,
     InvoiceIn,
     InvoicePatchIn,
@@ -43,8 +45,11 @@ from comptoir.invoicing.schemas import (
     ReasonIn,
     RecurringIn,
 )
-from comptoir.invoicing.services import invoices, payments, schedules
+from comptoir.invoicing.services import from_orders, from_receipts, invoices, payments, schedules
 from comptoir.invoicing.services.lines import InvoiceLineInput
+from comptoir.logistics.queries import shipments as logistics_shipments
+from comptoir.purchasing.queries import receipts as purchasing_receipts
+from comptoir.sales.queries import has_invoiceable
 
 PARTIES = "parties.parties"
 PRODUCTS = "catalog.products"
@@ -136,6 +141,10 @@ def _invoice_related(invoice) -> list[tuple[str, str]]:
         links.append((_("Its journal entry"), record_url("accounting", "journal-entries", invoice.journal_entry_id)))
     if invoice.original_invoice_id:
         links.append((_("The original invoice"), record_url("invoicing", "invoices", invoice.original_invoice_id)))
+    if invoice.sales_order_id:
+        links.append((_("The sales order"), record_url("sales", "orders", invoice.sales_order_id)))
+    if invoice.purchase_order_id:
+        links.append((_("The purchase order"), record_url("purchasing", "orders", invoice.purchase_order_id)))
     for allocation in queries.allocations_of_invoice(invoice):
         label = allocation.payment.payment_number or _("Pending payment")
         links.append(
@@ -143,6 +152,149 @@ def _invoice_related(invoice) -> list[tuple[str, str]]:
         )
     links.append((_("Party's statement"), f"/parties/{invoice.party_id}/statement/"))
     return links
+
+
+# --- the documents of a flow: an order ↔ its shipments or receipts ↔ its invoices ↔ their payments ---------------
+
+
+def _invoice_table(label, rows) -> LineTable:
+    return LineTable(
+        label=label,
+        rows=rows,
+        columns=(
+            Column("invoice_date", _("Date"), kind="date"),
+            Column("invoice_number", _("Number")),
+            Column("invoice_type", _("Type"), kind="choice"),
+            Column("supplier_invoice_number", _("Supplier invoice number")),
+            Column("status", _("Status"), kind="badge"),
+            Column("total_amount", _("Total"), kind="amount", currency="currency.code"),
+            Column("balance_due", _("Balance due"), kind="amount", currency="currency.code"),
+        ),
+        link="invoicing.invoices",
+        permission="invoicing.view_invoice",
+    )
+
+
+def _payment_table(rows) -> LineTable:
+    return LineTable(
+        label=_("Payments"),
+        rows=rows,
+        columns=(
+            Column("payment_date", _("Date"), kind="date"),
+            Column("payment_number", _("Number")),
+            Column("method", _("Method"), kind="choice"),
+            Column("status", _("Status"), kind="badge"),
+            Column("amount", _("Amount"), kind="amount", currency="currency.code"),
+        ),
+        link="invoicing.payments",
+        permission="invoicing.view_payment",
+    )
+
+
+def _invoice_order(actor, order, body):
+    data = from_orders.OrderInvoiceInput(sales_order=order.pk, invoice_date=timezone.localdate())
+    return from_orders.invoice_sales_order(actor=actor.user, data=data)
+
+
+def _bill_order(actor, order, body):
+    data = from_receipts.BillInput(purchase_order=order.pk, **body.dict(exclude={"lines"}))
+    return from_receipts.bill_purchase_order(actor=actor.user, data=data)
+
+
+SALES_ORDERS = ViewExtension(
+    view="sales.orders",
+    actions=(
+        Action(
+            "invoice",
+            _("Invoice this order"),
+            "invoicing.add_invoice",
+            run=_invoice_order,
+            when=has_invoiceable,
+            opens="invoicing.invoices",
+        ),
+    ),
+    documents=(
+        _invoice_table(_("Invoices"), lambda o: list(queries.order_invoices(sales_order=o.pk))),
+        _payment_table(lambda o: list(queries.order_payments(sales_order=o.pk))),
+    ),
+)
+PURCHASE_ORDERS = ViewExtension(
+    view="purchasing.orders",
+    actions=(
+        Action(
+            "bill",
+            _("Bill this order"),
+            "invoicing.add_invoice",
+            run=_bill_order,
+            when=lambda o: any(item.received_quantity > item.billed_quantity for item in o.items.all()),
+            fields=(
+                Field("supplier_invoice_number", _("Supplier invoice number"), required=True),
+                Field("invoice_date", _("Invoice date"), widget="date", required=True),
+            ),
+            schema=BillOrderIn,
+            initial=lambda o: {"invoice_date": timezone.localdate().isoformat()},
+            opens="invoicing.invoices",
+        ),
+    ),
+    documents=(
+        _invoice_table(_("Bills"), lambda o: list(queries.order_invoices(purchase_order=o.pk))),
+        _payment_table(lambda o: list(queries.order_payments(purchase_order=o.pk))),
+    ),
+)
+RECEIPTS = ViewExtension(
+    view="purchasing.receipts",
+    documents=(
+        _invoice_table(_("Bills of its order"), lambda r: list(queries.order_invoices(purchase_order=r.order_id))),
+    ),
+)
+SHIPMENTS = ViewExtension(
+    view="logistics.shipments",
+    documents=(
+        _invoice_table(
+            _("Invoices of its order"),
+            lambda s: list(queries.order_invoices(sales_order=s.sales_order_id)) if s.sales_order_id else [],
+        ),
+    ),
+)
+RETURNS = ViewExtension(
+    view="logistics.returns",
+    documents=(
+        _invoice_table(
+            _("Its credit note"),
+            lambda r: list(queries.invoices().filter(pk=r.credit_note_id)) if r.credit_note_id else [],
+        ),
+    ),
+)
+INVOICE_DOCUMENTS = (
+    LineTable(
+        label=_("Shipments of its order"),
+        rows=lambda i: (
+            list(logistics_shipments(sales_order=i.sales_order_id).order_by("created_at")) if i.sales_order_id else []
+        ),
+        columns=(
+            Column("shipped_date", _("Date"), kind="date"),
+            Column("shipment_number", _("Number")),
+            Column("status", _("Status"), kind="badge"),
+        ),
+        link="logistics.shipments",
+        permission="logistics.view_shipment",
+    ),
+    LineTable(
+        label=_("Receipts of its order"),
+        rows=lambda i: (
+            list(purchasing_receipts(order=i.purchase_order_id).order_by("date", "created_at"))
+            if i.purchase_order_id
+            else []
+        ),
+        columns=(
+            Column("date", _("Date"), kind="date"),
+            Column("receipt_number", _("Number")),
+            Column("status", _("Status"), kind="badge"),
+        ),
+        link="purchasing.receipts",
+        permission="purchasing.view_goodsreceipt",
+    ),
+)
 
 
 invoices_view = DeskView(
@@ -255,6 +407,7 @@ invoices_view = DeskView(
         ),
     ),
     related=_invoice_related,
+    documents=INVOICE_DOCUMENTS,
     empty=_("No invoice yet: make the first with “New invoice”."),
     export_name="invoices",
 )
@@ -453,4 +606,5 @@ recurring_view = DeskView(
 DESK = Desk(
     views=(invoices_view, payments_view, recurring_view),
     search=(SearchSource("invoices", _("Invoices"), "invoicing.view_invoice", find_invoices),),
+    extends=(SALES_ORDERS, PURCHASE_ORDERS, RECEIPTS, SHIPMENTS, RETURNS),
 )

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comptoir.invoicing.constants import TaxRounding
 from comptoir.platform.constants import SettingType
-from comptoir.platform.modules import MenuEntry, ModuleSpec, Series, SettingSpec
+from comptoir.platform.modules import ApiExtension, MenuEntry, ModuleSpec, Series, SettingSpec
 
 INVOICE_DOCUMENT = "invoicing.invoice"
 PAYMENT_DOCUMENT = "invoicing.payment"
@@ -149,6 +149,10 @@ MODULE = ModuleSpec(
         SCHEDULE_CREATED,
     ),
     api=(("/invoicing", "comptoir.invoicing.api.router"),),
+    api_extensions=(  # an order's invoice and bill, at the paths of the orders they are made of
+        ApiExtension("/sales", "comptoir.invoicing.api.sales_router"),
+        ApiExtension("/purchasing", "comptoir.invoicing.api.purchasing_router"),
+    ),
     urls=(("invoicing/", "comptoir.invoicing.urls"),),
     menu=(
         MenuEntry(_("Invoices"), "invoicing.view_invoice", view="invoicing.invoices"),

@@ -91,6 +91,23 @@ def allocations_of_invoice(invoice: Invoice):
     return PaymentAllocation.objects.filter(invoice=invoice).select_related("payment")
 
 
+def _of_order(prefix: str, sales_order, purchase_order) -> dict:
+    if sales_order is not None:
+        return {f"{prefix}sales_order_id": sales_order}
+    return {f"{prefix}purchase_order_id": purchase_order}
+
+
+def order_invoices(*, sales_order=None, purchase_order=None):
+    """The invoices and notes made of a sales order (or of a purchase order), oldest first."""
+    return invoices().filter(**_of_order("", sales_order, purchase_order)).order_by("invoice_date", "created_at")
+
+
+def order_payments(*, sales_order=None, purchase_order=None):
+    """The payments allocated to the invoices of a sales order (or of a purchase order), oldest first."""
+    allocated = PaymentAllocation.objects.filter(**_of_order("invoice__", sales_order, purchase_order))
+    return payments().filter(pk__in=allocated.values("payment_id")).order_by("payment_date", "created_at")
+
+
 def recurring_invoices(*, is_active=None):
     return filter_present(RecurringInvoice.objects.select_related("template", "template__party"), is_active=is_active)
 

@@ -103,6 +103,12 @@ class InvoiceLineOut(Schema):
     def resolve_order_item(obj):
         return obj.order_item_id
 
+    purchase_order_item: uuid.UUID | None = None  # the purchase order line it bills
+
+    @staticmethod
+    def resolve_purchase_order_item(obj):
+        return obj.purchase_order_item_id
+
     line_no: int
     product: uuid.UUID | None
     product_code: str | None
@@ -239,6 +245,12 @@ class InvoiceDetail(InvoiceOut):
     @staticmethod
     def resolve_sales_order(obj):
         return obj.sales_order_id
+
+    purchase_order: uuid.UUID | None = None  # the purchase order whose receipts it bills
+
+    @staticmethod
+    def resolve_purchase_order(obj):
+        return obj.purchase_order_id
 
     notes_against: list[uuid.UUID]
     terms_and_conditions: str
@@ -489,10 +501,15 @@ class InvoiceStatementParams(Schema):
     date_to: datetime.date | None = None
 
 
-class OrderInvoiceIn(Input):
-    sales_order: str = Field(min_length=1, description="id or number of the sales order")
+class InvoiceOrderIn(Input):
+    """`POST /sales/orders/{id}/invoice`: the order is the path's."""
+
     invoice_date: datetime.date
     submit: bool = False
+
+
+class OrderInvoiceIn(InvoiceOrderIn):
+    sales_order: str = Field(min_length=1, description="id or number of the sales order")
 
 
 class ReturnCreditIn(Input):
@@ -510,11 +527,16 @@ class BillLineIn(Input):
     unit_rate: Decimal | None = Field(None, **UNIT_RATE, description="default: the order's price")
 
 
-class BillFromOrderIn(Input):
-    purchase_order: uuid.UUID
+class BillOrderIn(Input):
+    """`POST /purchasing/orders/{id}/bill`: the order is the path's."""
+
     invoice_date: datetime.date
     supplier_invoice_number: str = Field("", max_length=100)
     due_date: datetime.date | None = None
-    party: str | None = Field(None, description="id or number; when given, the order's supplier")
     lines: list[BillLineIn] | None = Field(None, max_length=1000, description="default: all received, not billed")
     submit: bool = False
+
+
+class BillFromOrderIn(BillOrderIn):
+    purchase_order: uuid.UUID
+    party: str | None = Field(None, description="id or number; when given, the order's supplier")

@@ -18,6 +18,7 @@ from comptoir.desk.declarations import (
     FormSpec,
     LineGrid,
     LineTable,
+    ViewExtension,
     blank_is_none,
     choices_of,
 )
@@ -343,4 +344,34 @@ returns_view = DeskView(
     export_name="returns",
 )
 
-DESK = Desk(views=(shipments_view, returns_view, carriers_view))
+# An order's page shows its shipments and returns (sales names no logistics code).
+SALES_ORDERS = ViewExtension(
+    view="sales.orders",
+    documents=(
+        LineTable(
+            label=_("Shipments"),
+            rows=lambda o: queries.shipments_of_order(o.pk),
+            columns=(
+                Column("shipped_date", _("Date"), kind="date"),
+                Column("shipment_number", _("Number")),
+                Column("carrier.name", _("Carrier")),
+                Column("status", _("Status"), kind="badge"),
+            ),
+            link="logistics.shipments",
+            permission="logistics.view_shipment",
+        ),
+        LineTable(
+            label=_("Returns"),
+            rows=lambda o: list(queries.returns(sales_order=o.pk).order_by("return_date", "created_at")),
+            columns=(
+                Column("return_date", _("Date"), kind="date"),
+                Column("return_number", _("Number")),
+                Column("gross_amount", _("Value"), kind="amount", currency="currency.code"),
+            ),
+            link="logistics.returns",
+            permission="logistics.view_shipmentreturn",
+        ),
+    ),
+)
+
+DESK = Desk(views=(shipments_view, returns_view, carriers_view), extends=(SALES_ORDERS,))

@@ -27,6 +27,7 @@ SHIPMENT_CANCELLED = "logistics.shipment.cancelled"
 SHIPMENT_RETURNED = "logistics.shipment.returned"
 RETURN_POSTED = "logistics.return.posted"
 RETURN_CREDITED = "logistics.return.credited"
+RETURN_CREDIT_CANCELLED = "logistics.return.credit_cancelled"
 
 _SHIP = ("logistics.add_shipment", "logistics.change_shipment", "logistics.dispatch_shipment",
          "logistics.deliver_shipment")  # fmt: skip
@@ -93,6 +94,7 @@ MODULE = ModuleSpec(
         SHIPMENT_RETURNED,
         RETURN_POSTED,
         RETURN_CREDITED,
+        RETURN_CREDIT_CANCELLED,
     ),
     api=(("/logistics", "comptoir.logistics.api.router"),),
     menu=(

@@ -6,7 +6,7 @@ types, API routers, page URLs, menu entries, desk pages and the documents that p
 `identity` read the specs through `registry()` and name no domain app. The registry discovers the spec of every
 installed Comptoir app on first use (the platform's `ready()` triggers it, so a bad spec stops the start-up)
 and validates them: unique names, dependencies on installed modules only, no cycle, every declared name
-in its module's own namespace.
+in its module's own namespace, API extensions only under the prefix of a module depended on.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from comptoir.platform.constants import SettingType
@@ -104,6 +105,18 @@ class BookCheck:
 
 
 @dataclass(frozen=True)
+class ApiExtension:
+    """Operations a module mounts under the API prefix of a module it depends on, where the operation belongs to the
+    host's resource but the work to the extending module (an order's invoice made by the module of invoices, under
+    the orders' path: the orders' module may not import it). `prefix` is the host's API prefix, `router` the dotted
+    path of the extending module's router. The registry refuses a prefix no module of `depends_on` declares;
+    mounting refuses a path that another router under the same prefix declares too (`api_mounts`)."""
+
+    prefix: str
+    router: str
+
+
+@dataclass(frozen=True)
 class ModuleSpec:
     """One app's declaration. Every name it declares (permission codenames, setting keys, event types) starts
     with `name.`; `roles` are role templates it introduces (code: (name, description)); `role_grants` gives
@@ -125,6 +138,7 @@ class ModuleSpec:
     settings: tuple[SettingSpec, ...] = ()
     events: tuple[str, ...] = ()
     api: tuple[tuple[str, str], ...] = ()
+    api_extensions: tuple[ApiExtension, ...] = ()
     urls: tuple[tuple[str, str], ...] = ()
     menu: tuple[MenuEntry, ...] = ()
     desk: str = ""  # dotted path of the module's desk declaration (comptoir.desk.declarations.Desk)
@@ -243,6 +257,13 @@ def _check_names(registry: Registry) -> None:
             problem = setting.problem(setting.default)
             if problem:
                 raise ImproperlyConfigured(f"Setting {setting.key!r}: default refused ({problem[1]})")
+        hosts = {p for d in spec.depends_on if d in registry.by_name for p, _ in registry.by_name[d].api}
+        for extension in spec.api_extensions:
+            if extension.prefix not in hosts:
+                raise ImproperlyConfigured(
+                    f"Module {spec.name!r} extends the API prefix {extension.prefix!r}, which no module it depends on "
+                    "declares"
+                )
         for code in spec.role_grants:
             if code not in registry.roles:
                 raise ImproperlyConfigured(f"Module {spec.name!r} grants to role {code!r}, which no module declares")
@@ -256,6 +277,26 @@ def _check_names(registry: Registry) -> None:
                 if name in seen[kind]:
                     raise ImproperlyConfigured(f"{kind} {name!r} is declared twice")
                 seen[kind].add(name)
+
+
+def _route(path: str) -> str:
+    """A path with its parameters unnamed: `/orders/{id}` and `/orders/{order_id}` are one route."""
+    return re.sub(r"\{[^}]*\}", "{}", path)
+
+
+def api_mounts(modules: Iterable[ModuleSpec]) -> list[tuple[str, Any]]:
+    """(prefix, router) of every module's routers, then of their API extensions, imported: what the API mounts, in
+    this order. Refuses a route two routers declare under one prefix (URL resolution would reach only the first)."""
+    modules = tuple(modules)
+    mounts = [(prefix, import_string(path)) for m in modules for prefix, path in m.api]
+    mounts += [(e.prefix, import_string(e.router)) for m in modules for e in m.api_extensions]
+    owner: dict[str, object] = {}
+    for prefix, router in mounts:
+        for path in router.path_operations:
+            route = prefix + _route(path)
+            if owner.setdefault(route, router) is not router:
+                raise ImproperlyConfigured(f"The API route {prefix}{path} is declared by two routers")
+    return mounts
 
 
 def discover_specs() -> list[ModuleSpec]:

@@ -1,10 +1,11 @@
 """Sales in the desk (DESIGN §9): sales orders — the list, the detail with its lines (ordered, shipped, delivered,
-invoiced, returned) and its shipments, a form with a line grid, and the workflow buttons (submit, confirm, confirm
-beyond the credit limit, hold, resume, cancel). Forms parse the API's input schemas and call what the API calls."""
+invoiced, returned), a form with a line grid, and the workflow buttons (submit, confirm, confirm beyond the credit
+limit, hold, resume, cancel). The order's shipments, returns, invoices and payments, and its "Invoice this order"
+button, are added by logistics and invoicing (`ViewExtension`s: sales names neither). Forms parse the API's input
+schemas and call what the API calls."""
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,15 +107,6 @@ def _initial(order) -> dict:
             for line in order.lines.all()
         ],
     }
-
-
-def _related(order) -> list[tuple[str, str]]:
-    """Its shipments and returns: logistics' lists filtered on the order (sales names no logistics code)."""
-    number = order.order_number
-    return [
-        (_("Its shipments"), f"{reverse('desk:list', args=('logistics', 'shipments'))}?sales_order={number}"),
-        (_("Its returns"), f"{reverse('desk:list', args=('logistics', 'returns'))}?sales_order={number}"),
-    ]
 
 
 orders_view = DeskView(
@@ -253,7 +245,6 @@ orders_view = DeskView(
             style="danger",
         ),
     ),
-    related=_related,
     empty=_("No sales order yet: take one with “New sales order”."),
     export_name="sales-orders",
 )

@@ -13,7 +13,7 @@ from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from comptoir.platform.errors import NotFound, ValidationFailed
-from comptoir.sales.constants import OPEN_STATUSES, OrderStatus
+from comptoir.sales.constants import OPEN_STATUSES, ROLLUP_STATUSES, OrderStatus
 from comptoir.sales.models import OrderItem, SalesOrder
 
 ZERO = Decimal(0)
@@ -127,6 +127,12 @@ def invoiceable_lines(order_id) -> list[InvoiceableLine]:
         )  # fmt: skip
         for i in order_items(order_id)
     ]
+
+
+def has_invoiceable(order: SalesOrder) -> bool:
+    """The order may be invoiced now: in a status that invoices, with something left to invoice on a line (its lines
+    as `access_order` prefetched them)."""
+    return order.status in ROLLUP_STATUSES and any(line.invoiceable_quantity > 0 for line in order.lines.all())
 
 
 def dashboard(*, today: datetime.date) -> dict:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from comptoir.desk import forms
 from comptoir.desk.access import desk_page, modules_on
 from comptoir.desk.cells import cell, export_value, raw, row_html
-from comptoir.desk.declarations import Action, Column, DeskView, FormSpec
+from comptoir.desk.declarations import Action, Column, DeskView, FormSpec, LineTable
 from comptoir.desk.queries import saved_views
 from comptoir.desk.registry import desk_view, record_url
 from comptoir.desk.services import SavedViewInput, delete_saved_view, save_view
@@ -286,26 +286,39 @@ def _line_url(lines, row) -> str:
     return record_url(module, slug, row.pk)
 
 
+def _documents(request, actor, view: DeskView) -> list[LineTable]:
+    """The tables of related documents this member may read, of modules switched on."""
+    on = modules_on(request)
+    return [
+        spec
+        for spec in view.documents
+        if (not spec.permission or actor.can(spec.permission)) and (not spec.link or spec.link.split(".")[0] in on)
+    ]
+
+
+def _table(spec: LineTable, obj) -> dict:
+    """A table of the detail page (its lines, a table of related documents): rows, headers and totals."""
+    rows = list(spec.rows(obj))
+    totals = {key: sum((getattr(r, key) or 0) for r in rows) for key in spec.totals}
+    for column in spec.columns:  # a total's currency, when its rows share one
+        found = {raw(r, column.currency) for r in rows} if column.key in totals and column.currency else ()
+        if len(found) == 1:
+            totals[column.currency] = found.pop()
+    return {
+        "label": spec.label,
+        "headers": [{"label": c.label, "num": c.kind in ("amount", "number")} for c in spec.columns],
+        "rows": [row_html([cell(r, c) for c in spec.columns], _line_url(spec, r)) for r in rows],
+        "totals": [cell(totals, c) if c.key in totals else None for c in spec.columns] if totals else None,
+    }
+
+
 @never_cache
 @require_http_methods(["GET"])
 @desk_page()
 def detail_view(request, actor, module: str, slug: str, pk):
     view = _view(request, module, slug)
     obj = _record(actor, view, pk)
-    lines = None
-    if view.lines is not None:
-        rows = list(view.lines.rows(obj))
-        totals = {key: sum((getattr(r, key) or 0) for r in rows) for key in view.lines.totals}
-        for column in view.lines.columns:  # a total's currency, when its rows share one
-            found = {raw(r, column.currency) for r in rows} if column.key in totals and column.currency else ()
-            if len(found) == 1:
-                totals[column.currency] = found.pop()
-        lines = {
-            "label": view.lines.label,
-            "headers": [{"label": c.label, "num": c.kind in ("amount", "number")} for c in view.lines.columns],
-            "rows": [row_html([cell(r, c) for c in view.lines.columns], _line_url(view.lines, r)) for r in rows],
-            "totals": [cell(totals, c) if c.key in totals else None for c in view.lines.columns] if totals else None,
-        }
+    documents = [_table(spec, obj) for spec in _documents(request, actor, view)]
     context = {
         "module": module,
         "view": view,
@@ -313,7 +326,8 @@ def detail_view(request, actor, module: str, slug: str, pk):
         "title": view.title(obj),
         "status": cell(obj, _status_column(view)) if view.status else None,
         "header": [(c.label, cell(obj, c)) for c in view.header],
-        "lines": lines,
+        "lines": _table(view.lines, obj) if view.lines is not None else None,
+        "documents": [table for table in documents if table["rows"]],
         "actions": _actions(actor, view, obj),
         "can_edit": view.edit is not None and actor.can(view.edit.permission) and view.edit_when(obj),
         "related": list(view.related(obj)) if view.related else [],
@@ -387,6 +401,8 @@ def action_view(request, actor, module: str, slug: str, pk, action: str):
                 messages.success(request, _("%(action)s: done.") % {"action": found.label})
                 if found.removes:
                     return redirect(reverse("desk:list", args=(module, view.slug)))
+                if found.opens and result is not None:
+                    return redirect(record_url(*found.opens.split("."), result.pk))
                 target = result if result is not None and hasattr(result, "pk") else obj
                 return redirect(_detail_url(module, view, target.pk))
     elif not found.fields:

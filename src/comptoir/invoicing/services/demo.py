@@ -1,7 +1,10 @@
 """The demo organization's invoices (`comptoir demo`, after the books, the parties and the catalogue): a year of
 sales invoices to the demo customers and purchase invoices from the demo suppliers, on the demo products, most of
 them paid (some in part, one by an advance allocated later), a credit note, a card payment still pending, and a
-monthly recurring invoice. Deterministic (a seeded generator); nothing dated after `today`; written once."""
+monthly recurring invoice; then the flows' documents: the invoices of the demo sales orders' deliveries and the
+supplier bills of the demo purchase orders' receipts, made from the orders (`from_orders`, `from_receipts`) and
+mostly paid, so the desk shows order ↔ shipments or receipts ↔ invoices ↔ payments linked. Deterministic (a seeded
+generator); nothing dated after `today`; written once."""
 
 from __future__ import annotations
 
@@ -13,11 +16,15 @@ from django.db import transaction
 
 from comptoir.accounting.queries.books import fiscal_years
 from comptoir.invoicing.models import Invoice
+from comptoir.invoicing.services.from_orders import OrderInvoiceInput, invoice_sales_order
+from comptoir.invoicing.services.from_receipts import BillInput, bill_purchase_order
 from comptoir.invoicing.services.invoices import InvoiceInput, create_invoice
 from comptoir.invoicing.services.lines import InvoiceLineInput
 from comptoir.invoicing.services.payments import AllocationInput, PaymentInput, allocate_payment, create_payment
 from comptoir.invoicing.services.schedules import RecurringInvoiceInput, create_recurring_invoice
 from comptoir.parties.queries import parties
+from comptoir.purchasing import queries as purchasing
+from comptoir.sales import queries as sales
 
 SEED = 9
 SOLD = ("DRL-18", "SAW-CIRC", "HAM-500", "SCR-SET", "HOSE-25", "INSTALL", "REPAIR", "SHARPEN", "PLANK-OAK")
@@ -35,6 +42,33 @@ def _pay(actor, invoice: Invoice, amount: Decimal, day: datetime.date, method: s
             allocations=[AllocationInput(invoice=invoice.pk, amount=amount)],
         ),
     )  # fmt: skip
+
+
+def _invoice_orders(actor, today: datetime.date, rng: random.Random) -> list[Invoice]:
+    """The invoice of each demo sales order's deliveries and the bill of each demo purchase order's receipts, a few
+    days after the goods moved, paid some weeks later (when that is before `today`)."""
+    made = []
+    for order in sales.orders().order_by("order_date", "order_number"):
+        moved = order.delivered_date or order.shipped_date
+        if moved is None or not any(line.invoiceable > 0 for line in sales.invoiceable_lines(order.pk)):
+            continue
+        day = min(moved + datetime.timedelta(days=rng.randint(0, 3)), today)
+        data = OrderInvoiceInput(sales_order=order.pk, invoice_date=day, submit=True)
+        made.append(invoice_sales_order(actor=actor, data=data))
+    for order in purchasing.orders().order_by("order_date", "order_number"):
+        received = purchasing.receipts(order=order.pk, status="POSTED").order_by("-date").values_list("date", flat=True)
+        if not received or not any(line.billable_quantity > 0 for line in purchasing.billable_lines(order.pk)):
+            continue
+        day = min(received[0] + datetime.timedelta(days=rng.randint(1, 5)), today)
+        number = f"{order.party.party_number}-{order.order_number}"
+        bill = BillInput(purchase_order=order.pk, invoice_date=day, supplier_invoice_number=number, submit=True)
+        made.append(bill_purchase_order(actor=actor, data=bill))
+    for invoice in made:
+        paid_on = invoice.invoice_date + datetime.timedelta(days=rng.randint(10, 40))
+        if paid_on <= today:
+            invoice.refresh_from_db()
+            _pay(actor, invoice, invoice.balance_due, paid_on)
+    return made
 
 
 def seed_demo_invoicing(*, actor, today: datetime.date) -> int:
@@ -126,4 +160,5 @@ def seed_demo_invoicing(*, actor, today: datetime.date) -> int:
                 data=RecurringInvoiceInput(name="Monthly sharpening", template=sold[0].pk, frequency="MONTHLY",
                                            start_date=today + datetime.timedelta(days=1)),
             )  # fmt: skip
+        made += _invoice_orders(actor, today, rng)
     return len(made)

@@ -21,7 +21,7 @@ from comptoir.invoicing.models import Invoice, InvoiceLine
 from comptoir.invoicing.services.invoices import InvoiceInput, create_invoice, submit_invoice
 from comptoir.invoicing.services.lines import InvoiceLineInput
 from comptoir.logistics.queries import access_return
-from comptoir.logistics.services.returns import mark_return_credited
+from comptoir.logistics.services.returns import mark_return_credited, release_return_credit
 from comptoir.platform.errors import Conflict
 from comptoir.sales import services as sales
 from comptoir.sales.queries import invoiceable_lines, items_by_id, resolve_order
@@ -112,6 +112,13 @@ def release_order_quantities(*, actor, invoice: Invoice) -> None:
         quantities[item_id] = quantities.get(item_id, ZERO) + quantity
     if quantities:
         sales.release_invoiced_quantities(actor=actor, order_id=invoice.sales_order_id, quantities=quantities)
+
+
+def release_credited_return(*, actor, invoice: Invoice) -> None:
+    """A cancelled CREDIT_NOTE of a logistics return frees the return, so it may be credited again (called by
+    `cancel_invoice`)."""
+    if invoice.invoice_type == InvoiceType.CREDIT_NOTE:
+        release_return_credit(actor=actor, credit_note_id=invoice.pk)
 
 
 def _original_for(order_id, gross: Decimal) -> Invoice:

@@ -555,10 +555,14 @@ def cancel_invoice(*, actor, invoice_id, reason: str = "") -> Invoice:
         return invoice
 
     def reverse(invoice: Invoice) -> None:
-        if invoice.sales_order_id:  # an order's invoice gives its quantities back to the order
-            from comptoir.invoicing.services.from_orders import release_order_quantities  # it imports this module
+        if invoice.sales_order_id:  # an order's invoice gives its quantities back, a return's note frees the return
+            from comptoir.invoicing.services.from_orders import (  # it imports this module
+                release_credited_return,
+                release_order_quantities,
+            )
 
             release_order_quantities(actor=actor, invoice=invoice)
+            release_credited_return(actor=actor, invoice=invoice)
         if invoice.status == InvoiceStatus.DRAFT:
             return
         if invoice.invoice_type not in NOTE_TYPES and invoice.credited_amount > 0:

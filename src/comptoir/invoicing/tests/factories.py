@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from comptoir.sales.tests.factories import confirm, customer, order, ship, stocked, vat
+
 YEAR = 2026
 
 
@@ -68,3 +70,16 @@ def balances(tenant, *codes: str) -> dict[str, str]:
         ids = dict(Account.objects.filter(code__in=codes).values_list("code", "pk"))
         found = balances_of(ids.values())
         return {code: f"{found.get(ids[code], 0):.2f}" for code in codes}
+
+
+def delivered_order(api, quantity="10", shipped="10"):
+    """An order of `quantity` WIDGET at 10.00 + VAT 20 %, `shipped` of them delivered."""
+    vat(api)
+    party = customer(api, "Dupont")
+    stocked(api, "WIDGET", quantity="20", unit_cost="4")
+    body = order(api, party["party_number"], [{"product": "WIDGET", "quantity": quantity, "tax_rate": "VAT20"}])
+    body = confirm(api, body["id"])
+    shipment = ship(api, body, {"WIDGET": shipped}, shipped_date=day(2, 2))
+    response = api.post(f"logistics/shipments/{shipment['id']}/deliver", {"delivered_date": day(2, 3)})
+    assert response.status_code == 200, response.json()
+    return body, shipment

@@ -19,7 +19,17 @@ from comptoir.invoicing.services import from_receipts
 from comptoir.platform.errors import Conflict
 from comptoir.platform.tenancy import tenant_context
 from comptoir.purchasing.models import PurchaseOrderItem
-from comptoir.purchasing.tests.factories import accounts, confirmed, day, ok, receive, set_setting, setup, supplier
+from comptoir.purchasing.tests.factories import (
+    accounts,
+    confirmed,
+    day,
+    ok,
+    order,
+    receive,
+    set_setting,
+    setup,
+    supplier,
+)
 
 URL = "invoicing/invoices/from-purchase-order"
 CODES = ("1400", "2300", "5000")
@@ -161,3 +171,39 @@ def test_two_bills_of_the_same_receipt_at_once_one_is_refused():
         assert PurchaseOrderItem.objects.get(pk=po["lines"][0]["id"]).billed_quantity == D(60)
         assert check_books() == []
     assert accounts(tenant.api, ("2300",)) == {"2300": D("0.00")}
+
+
+# --- POST /purchasing/orders/{id}/bill: invoicing's operation under the order's path ------------------------------
+
+
+def test_the_orders_path_bills_what_was_received_and_not_billed(shop):
+    api = shop.api
+    path = f"purchasing/orders/{shop.po['id']}/bill"
+    bill = ok(api.post(path, {"invoice_date": day(3, 10), "supplier_invoice_number": "FD-7", "submit": True}), 201)
+    assert (bill["invoice_type"], bill["status"], bill["supplier_invoice_number"]) == ("PURCHASE", "SUBMITTED", "FD-7")
+    assert (bill["purchase_order"], bill["total_amount"]) == (shop.po["id"], "180.00")
+    assert _billed(shop) == D(60)
+    again = api.post(path, {"invoice_date": day(3, 11)})
+    assert (again.status_code, again.json()["code"]) == (409, "nothing_to_bill")
+    with tenant_context(shop.organization):
+        assert Invoice.objects.count() == 1
+
+
+def test_the_orders_path_refuses_an_order_with_nothing_received_and_a_bad_body(shop):
+    api = shop.api
+    draft = order(api, shop.supplier)
+    refused = api.post(f"purchasing/orders/{draft['id']}/bill", {"invoice_date": day(3, 10)})
+    assert (refused.status_code, refused.json()["code"]) == (409, "nothing_to_bill")
+    missing = api.post(f"purchasing/orders/{shop.po['id']}/bill", {"supplier_invoice_number": "FD-8"})
+    assert (missing.status_code, missing.json()["errors"][0]["field"]) == (422, "invoice_date")
+    lines = [{"purchase_order_item": shop.item, "quantity": "61"}]
+    over = api.post(f"purchasing/orders/{shop.po['id']}/bill", {"invoice_date": day(3, 10), "lines": lines})
+    assert (over.status_code, over.json()["code"]) == (409, "over_billing")
+    _nothing_written(shop)
+
+
+def test_the_orders_path_of_another_organizations_order_is_not_found(shop, other_tenant):
+    setup(other_tenant.api)
+    response = other_tenant.api.post(f"purchasing/orders/{shop.po['id']}/bill", {"invoice_date": day(3, 10)})
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    _nothing_written(shop)

@@ -13,22 +13,10 @@ from tests.support.api import make_tenant
 
 from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services import from_orders
+from comptoir.invoicing.tests.factories import delivered_order
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.tenancy import tenant_context
-from comptoir.sales.tests.factories import confirm, customer, day, order, ship, stocked, vat
-
-
-def _delivered(api, quantity="10", shipped="10"):
-    """An order of `quantity` WIDGET at 10.00 + VAT 20 %, `shipped` of them delivered."""
-    vat(api)
-    party = customer(api, "Dupont")
-    stocked(api, "WIDGET", quantity="20", unit_cost="4")
-    body = order(api, party["party_number"], [{"product": "WIDGET", "quantity": quantity, "tax_rate": "VAT20"}])
-    body = confirm(api, body["id"])
-    shipment = ship(api, body, {"WIDGET": shipped}, shipped_date=day(2, 2))
-    response = api.post(f"logistics/shipments/{shipment['id']}/deliver", {"delivered_date": day(2, 3)})
-    assert response.status_code == 200, response.json()
-    return body, shipment
+from comptoir.sales.tests.factories import customer, day, order, ship, stocked
 
 
 def _invoice(api, order_id, expect=201, **extra):
@@ -53,7 +41,7 @@ def _order(api, order_id):
 @pytest.mark.django_db
 def test_an_order_is_invoiced_for_what_was_delivered_then_completed(tenant):
     api = tenant.api
-    body, _ = _delivered(api, quantity="10", shipped="6")
+    body, _ = delivered_order(api, quantity="10", shipped="6")
     made = _invoice(api, body["order_number"])
     assert (made["invoice_type"], made["status"], made["sales_order"]) == ("SALES", "SUBMITTED", body["id"])
     assert (made["subtotal"], made["tax_amount"], made["total_amount"]) == ("60.00", "12.00", "72.00")
@@ -91,7 +79,7 @@ def test_an_order_is_invoiced_for_what_was_delivered_then_completed(tenant):
 @pytest.mark.django_db
 def test_a_return_is_credited_against_the_orders_invoice_once(tenant):
     api = tenant.api
-    body, shipment = _delivered(api)
+    body, shipment = delivered_order(api)
     # no invoice yet: nothing to credit against (nothing written)
     returned = api.post(
         f"logistics/shipments/{shipment['id']}/return",
@@ -115,11 +103,18 @@ def test_a_return_is_credited_against_the_orders_invoice_once(tenant):
     again = api.post("invoicing/invoices/from-return", note_body)
     assert (again.status_code, again.json()["code"]) == (409, "already_credited")
     assert _count(tenant) == before + 2
+    # the note cancelled, the return may be credited again (its credit_note_id cleared by logistics' service)
+    cancelled = api.post(f"invoicing/invoices/{note['id']}/cancel", {"reason": "wrong date"})
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "CANCELLED")
+    assert api.get(f"logistics/returns/{ret['id']}").json()["credit_note_id"] is None
+    anew = api.post("invoicing/invoices/from-return", note_body)
+    assert anew.status_code == 201, anew.json()
+    assert api.get(f"logistics/returns/{ret['id']}").json()["credit_note_id"] == anew.json()["id"]
 
 
 @pytest.mark.django_db
 def test_another_organizations_order_and_return_are_not_used(tenant, other_tenant):
-    theirs, shipment = _delivered(other_tenant.api)
+    theirs, shipment = delivered_order(other_tenant.api)
     returned = other_tenant.api.post(f"logistics/shipments/{shipment['id']}/return", {"return_date": day(2, 10)})
     assert returned.status_code == 201, returned.json()
     before = _count(tenant, other_tenant)
@@ -138,7 +133,7 @@ def test_another_organizations_order_and_return_are_not_used(tenant, other_tenan
 @pytest.mark.django_db(transaction=True)
 def test_two_invoices_of_one_order_racing_one_is_refused():
     tenant = make_tenant()
-    body, _ = _delivered(tenant.api)
+    body, _ = delivered_order(tenant.api)
     barrier = threading.Barrier(2)
     done, refused, errors = [], [], []
 
@@ -166,3 +161,53 @@ def test_two_invoices_of_one_order_racing_one_is_refused():
     assert _order(tenant.api, body["id"])["lines"][0]["invoiced_quantity"] == "10.000"
     with tenant_context(tenant.organization):
         assert Invoice.objects.filter(sales_order_id=body["id"]).count() == 1
+
+
+# --- POST /sales/orders/{id}/invoice: invoicing's operation under the order's path --------------------------------
+
+
+def _invoice_at_path(api, order_id, expect=201, **extra):
+    response = api.post(f"sales/orders/{order_id}/invoice", {"invoice_date": day(2, 4), **extra})
+    assert response.status_code == expect, response.json()
+    return response.json()
+
+
+@pytest.mark.django_db
+def test_the_orders_path_invoices_what_was_delivered_and_not_invoiced(tenant):
+    api = tenant.api
+    body, _ = delivered_order(api, quantity="10", shipped="6")
+    made = _invoice_at_path(api, body["id"])
+    assert (made["invoice_type"], made["status"], made["sales_order"]) == ("SALES", "DRAFT", body["id"])
+    assert [(x["quantity"], x["order_item"]) for x in made["lines"]] == [("6.000", body["lines"][0]["id"])]
+    assert _order(api, body["id"])["lines"][0]["invoiced_quantity"] == "6.000"
+    # nothing more is delivered: refused, nothing written
+    before = _count(tenant)
+    refused = _invoice_at_path(api, body["id"], expect=409)
+    assert (refused["code"], refused["errors"][0]["field"]) == ("nothing_to_invoice", "sales_order")
+    assert _count(tenant) == before
+
+
+@pytest.mark.django_db
+def test_the_orders_path_refuses_an_order_in_the_wrong_status(tenant):
+    """A draft order of a service has something to invoice (services are invoiced as ordered), but a draft is not
+    invoiced: refused, nothing written."""
+    api = tenant.api
+    party = customer(api)
+    stocked(api)  # the warehouse MAIN
+    service = {"code": "FIT", "name": "Fitting", "uom": "pcs", "type": "SERVICE", "track_inventory": False,
+               "list_price": "50"}  # fmt: skip
+    assert api.post("catalog/products", service).status_code == 201
+    draft = order(api, party["id"], [{"product": "FIT", "quantity": "1"}])
+    refused = _invoice_at_path(api, draft["id"], expect=409)
+    assert refused["code"] == "invalid_transition"
+    assert _count(tenant) == 0
+    assert _order(api, draft["id"])["lines"][0]["invoiced_quantity"] == "0.000"
+
+
+@pytest.mark.django_db
+def test_the_orders_path_of_another_organizations_order_is_not_found(tenant, other_tenant):
+    theirs, _ = delivered_order(other_tenant.api)
+    refused = _invoice_at_path(tenant.api, theirs["id"], expect=404)
+    assert refused["code"] == "not_found"
+    assert _count(tenant, other_tenant) == 0
+    assert _order(other_tenant.api, theirs["id"])["lines"][0]["invoiced_quantity"] == "0.000"

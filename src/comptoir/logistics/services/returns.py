@@ -1,7 +1,8 @@
 """Returns of a delivered shipment: the goods come back into stock at the cost they left with (IN movements of the
 same batches and values; Dr inventory, Cr the cost of goods sold), the order lines' returned quantities rise, and a
 return record keeps the quantities and their selling values (the order line's net and tax for them) for the credit
-note invoicing issues (`queries.returns_to_credit`, then `mark_return_credited`). A return of everything left of the
+note invoicing issues (`queries.returns_to_credit`, then `mark_return_credited`; `release_return_credit` when that
+note is cancelled). A return of everything left of the
 shipment moves it to RETURNED. Numbered RTN-… last, in one transaction; a refusal writes nothing."""
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from comptoir.logistics.constants import ReturnStatus, ShipmentStatus
 from comptoir.logistics.models import Shipment, ShipmentItem, ShipmentReturn, ShipmentReturnLine
 from comptoir.logistics.module import (
     COGS_ACCOUNT_SETTING,
+    RETURN_CREDIT_CANCELLED,
     RETURN_CREDITED,
     RETURN_DOCUMENT,
     RETURN_POSTED,
@@ -271,4 +273,25 @@ def mark_return_credited(*, actor, return_id, credit_note_id: uuid.UUID) -> Ship
         row.save(update_fields=["credit_note_id", "updated_by", "updated_at"])
         record_audit(actor=actor, action=AuditAction.UPDATE, obj=row, new={"credit_note_id": str(credit_note_id)})
         emit_event(event_type=RETURN_CREDITED, payload=_payload(row), source=row)
+    return row
+
+
+def release_return_credit(*, actor, credit_note_id: uuid.UUID) -> ShipmentReturn | None:
+    """Invoicing cancelled the credit note `credit_note_id`: the return it credited (if any) may be credited again."""
+    with transaction.atomic():
+        found = ShipmentReturn.objects.filter(credit_note_id=credit_note_id).values_list("pk", flat=True).first()
+        if found is None:
+            return None
+        row = lock_row(ShipmentReturn.objects, found, what=_("return"))
+        row.credit_note_id = None
+        row.updated_by = actor
+        row.save(update_fields=["credit_note_id", "updated_by", "updated_at"])
+        record_audit(
+            actor=actor, action=AuditAction.UPDATE, obj=row, old={"credit_note_id": str(credit_note_id)},
+            new={"credit_note_id": None},
+        )  # fmt: skip
+        emit_event(
+            event_type=RETURN_CREDIT_CANCELLED, payload={**_payload(row), "credit_note_id": str(credit_note_id)},
+            source=row,
+        )  # fmt: skip
     return row
