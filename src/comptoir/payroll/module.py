@@ -131,4 +131,9 @@ MODULE = ModuleSpec(
     ),
     desk="comptoir.payroll.desk.DESK",
     posting_documents=(RUN_DOCUMENT, RUN_PAYMENT_DOCUMENT),
+    record_rules={  # what an attachment of these rows is reached through (an employee: their own)
+        "payroll.payslip": "comptoir.payroll.queries.payslips",
+        "payroll.payslipline": "comptoir.payroll.queries.payslip_lines",
+        "payroll.employeepaystructure": "comptoir.payroll.queries.pay_structures",
+    },
 )

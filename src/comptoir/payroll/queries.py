@@ -167,6 +167,11 @@ def payslips(*, run=None, employee=None, status=None, year=None, date_from=None,
     return _scoped(qs)
 
 
+def payslip_lines():
+    """The lines of the payslips within the record rule."""
+    return _scoped(PayslipLine.objects.all(), "payslip__employee_id")
+
+
 def access_payslip(payslip_id) -> Payslip:
     row = (
         payslips()

@@ -5,51 +5,62 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounting', '0015_newer_default_accounts'),
-        ('payroll', '0002_no_overlap_and_default_heads'),
+        ("accounting", "0015_newer_default_accounts"),
+        ("payroll", "0002_no_overlap_and_default_heads"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payrollrun',
-            name='payment_entry',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.journalentry'),
+            model_name="payrollrun",
+            name="payment_entry",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounting.journalentry",
+            ),
         ),
         migrations.AddField(
-            model_name='payslip',
-            name='bank_account_last4',
+            model_name="payslip",
+            name="bank_account_last4",
             field=models.CharField(blank=True, max_length=4),
         ),
         migrations.AddField(
-            model_name='payslip',
-            name='bank_account_number_encrypted',
+            model_name="payslip",
+            name="bank_account_number_encrypted",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='payslip',
-            name='bank_iban_encrypted',
+            model_name="payslip",
+            name="bank_iban_encrypted",
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name='payslip',
-            name='bank_iban_masked',
+            model_name="payslip",
+            name="bank_iban_masked",
             field=models.CharField(blank=True, max_length=12),
         ),
         migrations.AddField(
-            model_name='payslip',
-            name='bank_name',
+            model_name="payslip",
+            name="bank_name",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AddField(
-            model_name='payslip',
-            name='bank_swift_code',
+            model_name="payslip",
+            name="bank_swift_code",
             field=models.CharField(blank=True, max_length=11),
         ),
         migrations.AlterField(
-            model_name='payslip',
-            name='payment_entry',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounting.journalentry'),
+            model_name="payslip",
+            name="payment_entry",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="accounting.journalentry",
+            ),
         ),
     ]

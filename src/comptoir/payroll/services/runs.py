@@ -520,9 +520,9 @@ def _pay(actor, run: PayrollRun, bank_account) -> None:
     account = resolve_payment_account(bank_account)
     slips = Payslip.objects.filter(payroll_run=run, status=PayslipStatus.APPROVED)
     owed = list(
-        slips.filter(net_salary__gt=0).values_list("payable_account_id", "party_id", "net_salary").order_by(
-            "payslip_number"
-        )
+        slips.filter(net_salary__gt=0)
+        .values_list("payable_account_id", "party_id", "net_salary")
+        .order_by("payslip_number")
     )
     entry = None
     if owed:
