@@ -1,10 +1,10 @@
 """A payroll run through its states: the payslips computed to the cent (pro-rated by calendar days, formula
-heads over earlier heads), one journal entry for the run, a payment entry per payslip, the reversal on cancel."""
+heads over earlier heads), one journal entry for the run, one payment entry for the run, the reversal on cancel."""
 
 from __future__ import annotations
 
-from comptoir.payroll.tests.factories import MARCH, YEAR, month_with_two, ok
 from comptoir.accounting.models import JournalLine
+from comptoir.payroll.tests.factories import MARCH, YEAR, month_with_two, ok
 from comptoir.platform.tenancy import tenant_context
 
 
@@ -117,8 +117,7 @@ def test_rows_past_the_parameter_limit_of_a_statement_are_inserted_in_parts(tena
 
     from comptoir.payroll.models import PayHead
     from comptoir.platform import db
-    from comptoir.accounting.models import JournalLine
-from comptoir.platform.tenancy import tenant_context
+    from comptoir.platform.tenancy import tenant_context
 
     monkeypatch.setattr(db, "MAX_PARAMETERS", 2 * len(PayHead._meta.concrete_fields) + 1)
     with tenant_context(tenant.organization):
