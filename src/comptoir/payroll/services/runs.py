@@ -1,7 +1,8 @@
 """Payroll runs (entities §13): DRAFT → PROCESSED (a payslip per employee employed in the period with a pay
 structure in effect, pro-rated by calendar days) ↔ DRAFT → POSTED (one journal entry for the run) → PAID (one
-payment entry for the run); DRAFT/PROCESSED → CANCELLED, POSTED → CANCELLED through the reversal of its entry. Each move
-follows the document skeleton (`platform.documents.move_document`): lock → transition → post → number → event.
+payment entry for the run); DRAFT/PROCESSED → CANCELLED, POSTED → CANCELLED through the reversal of its entry.
+Each move follows the document skeleton (`platform.documents.move_document`): lock → transition → post → number
+→ event.
 
 Computation: heads in `sequence` order. A fixed head gives the employee's structure amount × the days paid in
 its range ÷ the days of the period (days paid: the days employed in the period less approved unpaid leave); a
