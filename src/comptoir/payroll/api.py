@@ -289,7 +289,7 @@ def post_run(request, run_id: uuid.UUID):
 
 @router.post("/runs/{run_id}/pay", response=RunDetailOut)
 def pay_run(request, run_id: uuid.UUID, body: PayIn | None = None):
-    """POSTED → PAID: a payment entry per payslip from `bank_account`."""
+    """POSTED → PAID: the run's one payment entry from `bank_account`."""
     actor = authorize(request, PAY_RUN)
     queries.access_run(run_id)
     runs.pay_run(actor=actor.user, run_id=run_id, bank_account=body.bank_account if body else None)

@@ -1,5 +1,5 @@
 """Payroll's declaration (entities §13, issue 11 §2): pay heads, pay structures, payroll runs posted to the books
-as one journal entry each and paid by payment entries, payslips (an employee sees only their own)."""
+as one journal entry each and paid by one payment entry each, payslips (an employee sees only their own)."""
 
 from django.utils.translation import gettext_lazy as _
 
