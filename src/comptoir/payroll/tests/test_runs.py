@@ -58,7 +58,7 @@ def test_post_writes_one_entry_and_pay_one_for_the_run(tenant):
     assert {s["payment_entry"] for s in paid["payslips"]} == {paid["payment_entry"]}
     with tenant_context(tenant.organization):
         lines = JournalLine.objects.filter(entry_id=paid["payment_entry"]).select_related("account", "entry")
-        rows = sorted((line.account.code, line.entry_type, str(line.amount), str(line.party_id)) for line in lines)
+        rows = sorted((line.account.code, line.entry_type, f"{line.amount:.2f}", str(line.party_id)) for line in lines)
         assert {line.entry.source_type for line in lines} == {"payroll.payrollrun.payment"}
     assert rows == sorted(
         [
