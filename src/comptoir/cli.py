@@ -461,7 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
         "name",
         choices=["books", "desk", "stock", "payroll"],
         help="books: posting throughput and report latency; desk: server time of the desk's list and report pages; "
-        "stock: stock-entry posting throughput and stock-on-hand latency; payroll: a run processed and posted",
+        "stock: stock-entry posting throughput and stock-on-hand latency; payroll: a run processed, posted and paid",
     )
     p.add_argument("--lines", type=_positive, default=1_000_000, help="posted lines of the report ledger")
     p.add_argument("--per-client", type=_positive, default=300, help="entries each posting client posts")

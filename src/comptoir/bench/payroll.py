@@ -1,6 +1,7 @@
 """`comptoir bench payroll` (issue 11): a payroll run for `--employees` employees (default 5,000), processed
 (payslips computed: BASIC and ALLOWANCE fixed, HRA = BASIC × 0.40, TAX = (BASIC + HRA) × 0.10, one employee in ten
-hired mid-month) and posted (the run's one journal entry: a payable line per employee). Figures: wall time and
+hired mid-month), posted (the run's one journal entry: a payable line per employee) and paid (the run's one payment
+entry: a debit per employee's payable, the bank credited). Figures: wall time and
 statements of each step, per payslip. The employees are hired through `hr.services.employees.create_employee` (each
 with its party and payable account); their pay structures are bulk-inserted."""
 
@@ -111,7 +112,7 @@ def run(*, employees: int, echo: Callable[[str], None]) -> None:
             actor=owner,
             data=runs.RunInput(name="Bench", pay_period_start=month[0], pay_period_end=month[1], payment_date=month[1]),
         )
-        for name, step in (("process", runs.process_run), ("post", runs.post_run)):
+        for name, step in (("process", runs.process_run), ("post", runs.post_run), ("pay", runs.pay_run)):
             elapsed, statements = _measure(lambda step=step: step(actor=owner, run_id=row.pk))
             echo(
                 f"| {name} | {elapsed:.2f} | {statements:,} | {elapsed * 1000 / employees:.2f} | "

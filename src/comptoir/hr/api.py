@@ -72,6 +72,7 @@ from comptoir.hr.schemas import (
     ProgramIn,
     ProgramOut,
     ProgramPage,
+    ProgramPatch,
     ProgramStatusIn,
     ReasonIn,
     RejectIn,
@@ -601,6 +602,16 @@ def create_program(request, body: ProgramIn):
 def get_program(request, program_id: uuid.UUID):
     """One training program."""
     authorize(request, "hr.view_trainingprogram")
+    return queries.access_training_program(program_id)
+
+
+@router.patch("/training-programs/{program_id}", response=ProgramOut)
+def update_training_program(request, program_id: uuid.UUID, body: ProgramPatch):
+    """Change a scheduled or running program (its capacity not below the places taken)."""
+    actor = authorize(request, "hr.change_trainingprogram")
+    queries.access_training_program(program_id)
+    training.update_training_program(actor=actor.user, program_id=program_id,
+                                     changes=training.ProgramPatch.from_schema(body))  # fmt: skip
     return queries.access_training_program(program_id)
 
 

@@ -15,6 +15,7 @@ from pydantic import Field as SchemaField
 
 from comptoir.desk.declarations import (
     Action,
+    Choice,
     Column,
     Desk,
     DeskView,
@@ -23,6 +24,7 @@ from comptoir.desk.declarations import (
     LineTable,
     SearchHit,
     SearchSource,
+    blank_is_none,
     choices_of,
 )
 from comptoir.desk.registry import record_url
@@ -51,6 +53,7 @@ from comptoir.hr.schemas import (
     EmployeeFilters,
     EmployeeIn,
     EnrollmentFilters,
+    EnrollmentIn,
     HolidayFilters,
     HolidayIn,
     LeaveFilters,
@@ -63,6 +66,7 @@ from comptoir.hr.schemas import (
     PostingPatch,
     ProgramFilters,
     ProgramIn,
+    ProgramPatch,
     RejectIn,
     ReviewFilters,
     ReviewIn,
@@ -744,6 +748,25 @@ candidates = DeskView(
     related=lambda c: [(_("Recruitment board"), reverse("hr_recruitment_board"))],
 )
 
+PROGRAM_EDIT_FIELDS = (
+    Field("title", _("Title"), required=True),
+    Field("instructor", _("Instructor")),
+    Field("location", _("Location")),
+    Field("start_date", _("Start"), widget="date"),
+    Field("end_date", _("End"), widget="date"),
+    Field("duration_hours", _("Duration (hours)"), widget="number"),
+    Field("cost", _("Cost"), widget="decimal"),
+    Field("max_participants", _("Capacity"), widget="number"),
+    Field("description", _("Description"), widget="textarea", wide=True),
+)
+
+
+def _open_programs() -> list[Choice]:
+    """The programs that take enrollments, as a select's options."""
+    rows = queries.training_programs().filter(status__in=(ProgramStatus.SCHEDULED, ProgramStatus.IN_PROGRESS))
+    return [Choice(str(p.pk), p.title) for p in rows.order_by("start_date", "title")]
+
+
 training_programs = DeskView(
     slug="training-programs",
     label=_("Training"),
@@ -788,6 +811,17 @@ training_programs = DeskView(
             actor=actor.user, data=training.ProgramInput(**body.dict())
         ),
     ),
+    edit=FormSpec(
+        schema=ProgramPatch,
+        permission="hr.change_trainingprogram",
+        fields=PROGRAM_EDIT_FIELDS,
+        initial=_initial(*(f.name for f in PROGRAM_EDIT_FIELDS)),
+        save=lambda actor, body, obj: training.update_training_program(
+            actor=actor.user, program_id=obj.pk, changes=training.ProgramPatch.from_schema(body)
+        ),
+    ),
+    edit_when=lambda p: p.status in (ProgramStatus.SCHEDULED, ProgramStatus.IN_PROGRESS),
+    related=lambda p: [(_("Enroll an employee"), reverse("desk:create", args=("hr", "enrollments")))],
     actions=tuple(
         Action(
             name,
@@ -854,6 +888,19 @@ enrollments = DeskView(
     ordering=("-enrollment_date",),
     title=lambda e: f"{e.employee.name} · {e.program.title}",
     status="status",
+    create=FormSpec(
+        schema=EnrollmentIn,
+        permission="hr.add_trainingenrollment",
+        fields=(
+            Field("program", _("Training program"), widget="select", required=True, choices=_open_programs),
+            Field("employee", _("Employee"), widget="picker", picker="hr.employees", required=True),
+            Field("enrollment_date", _("Enrolled on"), widget="date", help=_("Empty: today")),
+        ),
+        prepare=blank_is_none,
+        save=lambda actor, body, obj: training.enroll(
+            actor=actor.user, program=str(body.program), employee=body.employee, enrollment_date=body.enrollment_date
+        ),
+    ),
     header=(
         Column("program.title", _("Training program")),
         Column("enrollment_date", _("Enrolled on"), kind="date"),

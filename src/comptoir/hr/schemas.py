@@ -641,6 +641,18 @@ class ProgramIn(Input):
     end_date: datetime.date | None = None
 
 
+class ProgramPatch(Input):
+    title: str | None = Field(None, min_length=1, max_length=255)
+    description: ClearableText = Field(None, max_length=10_000)
+    instructor: ClearableText = Field(None, max_length=255)
+    duration_hours: int | None = Field(None, ge=0)
+    cost: Decimal | None = None
+    max_participants: int | None = Field(None, ge=1)
+    location: ClearableText = Field(None, max_length=255)
+    start_date: datetime.date | None = None
+    end_date: datetime.date | None = None
+
+
 class ProgramStatusIn(Input):
     status: ProgramStatus
     reason: str = Field("", max_length=500)

@@ -99,6 +99,13 @@ def bank_accounts(*, party=None, is_active=None):
     return filter_present(PartyBankAccount.objects.select_related("party"), party=party, is_active=is_active)
 
 
+def primary_bank_accounts(party_ids) -> dict:
+    """{party id: its active primary bank account} of `party_ids` (one statement; a party without one is left
+    out)."""
+    rows = PartyBankAccount.objects.filter(party_id__in=list(party_ids), is_primary=True, is_active=True)
+    return {row.party_id: row for row in rows}
+
+
 def _child(qs, party_id, child_id, missing: str):
     row = qs.filter(party_id=party_id, pk=child_id).first()
     if row is None:

@@ -44,7 +44,7 @@ from comptoir.payroll.schemas import (
 )
 from comptoir.payroll.services import documents, heads, runs, structures
 from comptoir.platform.access import authorize
-from comptoir.platform.exports import ExportParams, export_response, list_or_export, report_or_export
+from comptoir.platform.exports import ExportParams, audit_export, export_response, list_or_export, report_or_export
 from comptoir.platform.pagination import PageParams
 from comptoir.platform.services.features import ModuleGuard
 
@@ -101,6 +101,10 @@ BANK_COLUMNS = [
     ("payslip_number", "payslip_number"),
     ("employee", "employee"),
     ("name", "name"),
+    ("bank_name", "bank_name"),
+    ("account_number", "account_number"),
+    ("iban", "iban"),
+    ("swift_code", "swift_code"),
     ("amount", "amount"),
     ("currency", "currency"),
     ("payment_date", "payment_date"),
@@ -203,6 +207,7 @@ def update_pay_structure(request, structure_id: uuid.UUID, body: PayStructurePat
 def _run_detail(run_id):
     run = queries.access_run(run_id)
     run.payslip_rows = queries.run_payslips(run.pk)
+    run.warnings = queries.run_warnings(run.payslip_rows)
     return run
 
 
@@ -284,7 +289,7 @@ def post_run(request, run_id: uuid.UUID):
 
 @router.post("/runs/{run_id}/pay", response=RunDetailOut)
 def pay_run(request, run_id: uuid.UUID, body: PayIn | None = None):
-    """POSTED → PAID: a payment entry per payslip from `bank_account`."""
+    """POSTED → PAID: the run's one payment entry from `bank_account`."""
     actor = authorize(request, PAY_RUN)
     queries.access_run(run_id)
     runs.pay_run(actor=actor.user, run_id=run_id, bank_account=body.bank_account if body else None)
@@ -319,12 +324,19 @@ def run_register(request, run_id: uuid.UUID, export: Query[ExportParams]):
     )
 
 
+def bank_file_response(request, run):
+    """The run's bank file as CSV, its reading audited (it holds full account numbers)."""
+    rows = queries.bank_file_rows(run.pk)
+    audit_export(request, format="csv", object_type="payroll.payrollrun", bank_file=str(run.pk))
+    return export_response(rows, BANK_COLUMNS, f"bank-payments-{run.pk}", "csv")
+
+
 @router.get("/runs/{run_id}/bank-file")
 def run_bank_file(request, run_id: uuid.UUID):
-    """The bank payment file of the run (CSV): a payment per payslip with a net to pay."""
+    """The bank payment file of the run (CSV): a payment per payslip with a net to pay, to the employee's bank
+    account (the full number: payroll.pay_payrollrun only); 422 missing_bank_account when an employee has none."""
     authorize(request, PAY_RUN)
-    run = queries.access_run(run_id)
-    return export_response(queries.bank_file_rows(run.pk), BANK_COLUMNS, f"bank-payments-{run.pk}", "csv")
+    return bank_file_response(request, queries.access_run(run_id))
 
 
 # ---- payslips --------------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ class PayslipStatus(models.TextChoices):
 
 
 _D, _PR, _PO, _PA, _C = (RunStatus.DRAFT, RunStatus.PROCESSED, RunStatus.POSTED, RunStatus.PAID, RunStatus.CANCELLED)
-# DRAFT → PROCESSED (payslips computed) ↔ DRAFT (to recompute) → POSTED (one journal entry) → PAID (payment entries);
+# DRAFT → PROCESSED (payslips computed) ↔ DRAFT (to recompute) → POSTED (one journal entry) → PAID (one payment entry);
 # DRAFT/PROCESSED → CANCELLED; POSTED → CANCELLED only through the reversal of its entry.
 RUN_TRANSITIONS = frozenset({(_D, _PR), (_PR, _D), (_PR, _PO), (_PO, _PA), (_D, _C), (_PR, _C), (_PO, _C)})
 # Runs whose payslips count: one payslip per employee and period among them.

@@ -164,6 +164,7 @@ payroll_runs = DeskView(
             Column("payslip_number", _("Payslip")),
             Column("employee.name", _("Employee")),
             Column("days_paid", _("Days paid"), kind="number"),
+            Column("bank_account", _("Bank account")),
             *AMOUNTS,
         ),
         totals=("gross", "deductions", "tax_amount", "net_salary"),
@@ -248,6 +249,8 @@ payslips = DeskView(
         Column("period_end", _("To"), kind="date"),
         Column("days_paid", _("Days paid"), kind="number"),
         Column("unpaid_leave_days", _("Unpaid leave days"), kind="number"),
+        Column("bank_name", _("Bank")),
+        Column("bank_account", _("Bank account")),
         *AMOUNTS,
     ),
     lines=LineTable(

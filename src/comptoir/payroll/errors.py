@@ -18,3 +18,4 @@ class PayrollError(StrEnum):
     NO_PAYSLIPS = "no_payslips"
     NEGATIVE_NET_PAY = "negative_net_pay"
     NOT_A_PAYMENT_ACCOUNT = "not_a_payment_account"
+    MISSING_BANK_ACCOUNT = "missing_bank_account"  # the bank file of a run with an employee without one

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from comptoir.payroll.constants import PAYSLIP_TRANSITIONS, RUN_TRANSITIONS, PayslipStatus, PayType, RunStatus
+from comptoir.platform.crypto import masked
 from comptoir.platform.models import PostableDocument, TenantModel
 from comptoir.platform.money import AMOUNT_DECIMALS, AMOUNT_DIGITS
 
@@ -80,7 +81,7 @@ class EmployeePayStructure(TenantModel):
 
 class PayrollRun(PostableDocument):
     """A pay period's payroll: its payslips and, once posted, the one journal entry of the run; paid by one
-    payment entry per payslip."""
+    payment entry for the whole run."""
 
     TRANSITIONS = RUN_TRANSITIONS
 
@@ -98,6 +99,10 @@ class PayrollRun(PostableDocument):
     )
     payment_account = models.ForeignKey(
         "accounting.Account", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The one payment entry of the run: Dr each employee's payable (naming their party), Cr the bank.
+    payment_entry = models.OneToOneField(
+        "accounting.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     total_earnings = _money(default=0)
     total_deductions = _money(default=0)
@@ -140,6 +145,14 @@ class Payslip(TenantModel):
     cost_center = models.ForeignKey(
         "accounting.CostCenter", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The employee's primary bank account when the run was processed (empty: none), encrypted as the party's is;
+    # only its masked forms are shown, the full number only in the run's bank payment file.
+    bank_name = models.CharField(max_length=100, blank=True)
+    bank_account_number_encrypted = models.TextField(blank=True)
+    bank_account_last4 = models.CharField(max_length=4, blank=True)
+    bank_iban_encrypted = models.TextField(blank=True)
+    bank_iban_masked = models.CharField(max_length=12, blank=True)
+    bank_swift_code = models.CharField(max_length=11, blank=True)
     payslip_number = models.CharField(max_length=50)
     period_start = models.DateField()
     period_end = models.DateField()
@@ -159,7 +172,7 @@ class Payslip(TenantModel):
     status = models.CharField(max_length=20, choices=PayslipStatus.choices, default=PayslipStatus.DRAFT)
     payment_date = models.DateField(null=True, blank=True)
     payment_method = models.CharField(max_length=50, blank=True)
-    payment_entry = models.OneToOneField(
+    payment_entry = models.ForeignKey(  # the run's payment entry
         "accounting.JournalEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     notes = models.TextField(blank=True)
@@ -189,6 +202,11 @@ class Payslip(TenantModel):
 
     def __str__(self) -> str:
         return self.payslip_number
+
+    @property
+    def bank_account(self) -> str:
+        """The snapshot's account number as it is shown: masked, its last 4 characters."""
+        return masked(self.bank_account_last4)
 
 
 class PayslipLine(TenantModel):

@@ -1,5 +1,5 @@
 """Payroll's declaration (entities §13, issue 11 §2): pay heads, pay structures, payroll runs posted to the books
-as one journal entry each and paid by payment entries, payslips (an employee sees only their own)."""
+as one journal entry each and paid by one payment entry each, payslips (an employee sees only their own)."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +7,7 @@ from comptoir.platform.constants import SettingType
 from comptoir.platform.modules import MenuEntry, ModuleSpec, Series, SettingSpec
 
 RUN_DOCUMENT = "payroll.payrollrun"
-PAYSLIP_DOCUMENT = "payroll.payslip"  # its payment entry
+RUN_PAYMENT_DOCUMENT = "payroll.payrollrun.payment"  # the run's payment entry (source id: the run)
 RUN_SERIES = "PAYROLL_RUN"
 
 PAY_HEAD_CREATED = "payroll.pay_head.created"
@@ -51,7 +51,7 @@ MODULE = ModuleSpec(
         MANAGE_PAYROLL: "See every employee's payslips and pay structures (others see only their own payslips)",
         PROCESS_RUN: "Process a payroll run (compute its payslips), recompute it or take it back to draft",
         POST_RUN: "Post a payroll run to the books (its one journal entry)",
-        PAY_RUN: "Pay a posted payroll run (its payment entries)",
+        PAY_RUN: "Pay a posted payroll run (its payment entry) and read its bank payment file",
         CANCEL_RUN: "Cancel a payroll run (a posted one through the reversal of its entry)",
     },
     restricted_permissions=frozenset({MANAGE_PAYROLL}),
@@ -130,5 +130,10 @@ MODULE = ModuleSpec(
         MenuEntry(_("Pay heads"), "payroll.view_payhead", view="payroll.pay-heads"),
     ),
     desk="comptoir.payroll.desk.DESK",
-    posting_documents=(RUN_DOCUMENT, PAYSLIP_DOCUMENT),
+    posting_documents=(RUN_DOCUMENT, RUN_PAYMENT_DOCUMENT),
+    record_rules={  # what an attachment of these rows is reached through (an employee: their own)
+        "payroll.payslip": "comptoir.payroll.queries.payslips",
+        "payroll.payslipline": "comptoir.payroll.queries.payslip_lines",
+        "payroll.employeepaystructure": "comptoir.payroll.queries.pay_structures",
+    },
 )

@@ -18,8 +18,10 @@ from comptoir.hr import queries as hr_queries
 from comptoir.hr.module import MANAGE_ALL
 from comptoir.identity.queries import member_permissions
 from comptoir.payroll.constants import PayslipStatus, PayType
+from comptoir.payroll.errors import PayrollError
 from comptoir.payroll.models import EmployeePayStructure, PayHead, PayrollRun, Payslip, PayslipLine
 from comptoir.payroll.module import MANAGE_PAYROLL
+from comptoir.platform import crypto
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.queries.filters import filter_present
 from comptoir.platform.tenancy import current_user_id, require_org_id
@@ -165,6 +167,11 @@ def payslips(*, run=None, employee=None, status=None, year=None, date_from=None,
     return _scoped(qs)
 
 
+def payslip_lines():
+    """The lines of the payslips within the record rule."""
+    return _scoped(PayslipLine.objects.all(), "payslip__employee_id")
+
+
 def access_payslip(payslip_id) -> Payslip:
     row = (
         payslips()
@@ -247,19 +254,54 @@ def yearly_summary(year: int, *, employee=None) -> dict:
     return {"year": year, "rows": rows, "totals": totals}
 
 
+def run_warnings(slips) -> list[dict]:
+    """What stands in the way of paying `slips` (a run's payslips) by bank: each live payslip with a net to pay
+    whose employee had no primary bank account when the run was processed."""
+    return [
+        {
+            "code": PayrollError.MISSING_BANK_ACCOUNT,
+            "employee": p.employee.employee_number,
+            "message": _("%(employee)s (%(number)s) has no primary bank account")
+            % {"employee": p.employee.name, "number": p.employee.employee_number},
+        }
+        for p in slips
+        if p.net_salary > 0 and p.status != PayslipStatus.CANCELLED and not p.bank_account_number_encrypted
+    ]
+
+
 def bank_file_rows(run_id) -> list[dict]:
-    """The run's payments, one per payslip with a net to pay: the employee, the amount and the reference."""
-    qs = Payslip.objects.filter(payroll_run_id=run_id, net_salary__gt=0).exclude(status=PayslipStatus.CANCELLED)
+    """The run's bank payments, one per payslip with a net to pay, to the bank account of its snapshot (the full
+    number: the file goes to the bank). Refused when an employee of the run has no bank account (a file that left
+    someone out would go unnoticed): 422 `missing_bank_account` naming them."""
+    qs = (
+        Payslip.objects.filter(payroll_run_id=run_id, net_salary__gt=0)
+        .exclude(status=PayslipStatus.CANCELLED)
+        .select_related("employee", "payroll_run", "currency")
+        .order_by("payslip_number")
+    )
+    slips = list(qs)
+    missing = run_warnings(slips)
+    if missing:
+        raise ValidationFailed(
+            _("No bank payment file while employees have no bank account: %(employees)s")
+            % {"employees": ", ".join(w["employee"] for w in missing)},
+            code=PayrollError.MISSING_BANK_ACCOUNT,
+            field="bank_account",
+        )
     return [
         {
             "payslip_number": p.payslip_number,
             "employee": p.employee.employee_number,
             "name": p.employee.name,
+            "bank_name": p.bank_name,
+            "account_number": crypto.decrypt(p.bank_account_number_encrypted),
+            "iban": crypto.decrypt(p.bank_iban_encrypted) if p.bank_iban_encrypted else "",
+            "swift_code": p.bank_swift_code,
             "amount": p.net_salary,
             "currency": p.currency.code,
             "payment_date": p.payroll_run.payment_date,
         }
-        for p in qs.select_related("employee", "payroll_run", "currency").order_by("payslip_number")
+        for p in slips
     ]
 
 

@@ -207,6 +207,10 @@ class PayslipOut(Schema):
     payment_date: datetime.date | None
     payment_method: str
     payment_entry: uuid.UUID | None = Field(None, alias="payment_entry_id")
+    bank_name: str
+    bank_account: str = Field(description="the employee's bank account when the run was processed, masked")
+    bank_iban: str = Field(alias="bank_iban_masked", description="masked: country, check digits and last 4")
+    bank_swift_code: str
 
     @staticmethod
     def resolve_employee(obj):
@@ -253,6 +257,7 @@ class RunOut(Schema):
     employee_count: int
     journal_entry: uuid.UUID | None = Field(None, alias="journal_entry_id")
     reversal_entry: uuid.UUID | None = Field(None, alias="reversal_entry_id")
+    payment_entry: uuid.UUID | None = Field(None, alias="payment_entry_id")
     notes: str
     processed_at: datetime.datetime | None
     posted_at: datetime.datetime | None
@@ -265,12 +270,23 @@ class RunOut(Schema):
         return obj.currency.code
 
 
+class RunWarning(Schema):
+    code: str
+    employee: str
+    message: str
+
+
 class RunDetailOut(RunOut):
     payslips: list[PayslipDetailOut]
+    warnings: list[RunWarning] = Field(description="what stands in the way of paying: employees without a bank account")
 
     @staticmethod
     def resolve_payslips(obj):
         return getattr(obj, "payslip_rows", [])
+
+    @staticmethod
+    def resolve_warnings(obj):
+        return getattr(obj, "warnings", [])
 
 
 class RunPage(Page):

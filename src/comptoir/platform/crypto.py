@@ -67,3 +67,11 @@ def blind_index(value: str, *, purpose: str) -> str:
     own, never the encryption key; `purpose` keeps the hashes of different uses apart."""
     secret = getattr(settings, "COMPTOIR_BLIND_INDEX_KEY", "") or settings.SECRET_KEY
     return hmac.new(_blind_index_key(secret), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+MASK = "••••"
+
+
+def masked(last4: str) -> str:
+    """How a secret number is shown: the mask and its last 4 characters (empty when there is none)."""
+    return f"{MASK}{last4}" if last4 else ""

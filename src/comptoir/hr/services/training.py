@@ -21,6 +21,7 @@ from comptoir.hr.module import ENROLLMENT_STATUS_CHANGED, PROGRAM_STATUS_CHANGED
 from comptoir.hr.services.common import required_text, save_unique
 from comptoir.platform.constants import AuditAction
 from comptoir.platform.errors import Conflict, ValidationFailed
+from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.services.attachments import upload_attachment
 from comptoir.platform.services.audit import record_audit, snapshot
 from comptoir.platform.services.events import emit_event
@@ -43,11 +44,35 @@ class ProgramInput:
     end_date: datetime.date | None = None
 
 
-def create_program(*, actor, data: ProgramInput) -> TrainingProgram:
-    if data.start_date and data.end_date and data.end_date < data.start_date:
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class ProgramPatch(Patch):
+    title: str | _Unset = UNSET
+    description: str | None | _Unset = UNSET
+    instructor: str | None | _Unset = UNSET
+    duration_hours: int | None | _Unset = UNSET
+    cost: Decimal | None | _Unset = UNSET
+    max_participants: int | None | _Unset = UNSET
+    location: str | None | _Unset = UNSET
+    start_date: datetime.date | None | _Unset = UNSET
+    end_date: datetime.date | None | _Unset = UNSET
+
+
+TEXTS = ("description", "instructor", "location")
+
+
+def _check_program(program: TrainingProgram) -> None:
+    if program.start_date and program.end_date and program.end_date < program.start_date:
         raise ValidationFailed(_("end_date is before start_date"), code="end_before_start", field="end_date")
-    if data.cost is not None and data.cost < 0:
+    if program.cost is not None and program.cost < 0:
         raise ValidationFailed(_("cost must not be negative"), code="negative_amount", field="cost")
+
+
+def _taken(program: TrainingProgram) -> int:
+    """The enrollments that hold a place (all but the dropped ones); the program is locked by the caller."""
+    return TrainingEnrollment.objects.filter(program=program).exclude(status=EnrollmentStatus.DROPPED).count()
+
+
+def create_program(*, actor, data: ProgramInput) -> TrainingProgram:
     with transaction.atomic():
         program = TrainingProgram(
             title=required_text(data.title, "title"),
@@ -62,8 +87,44 @@ def create_program(*, actor, data: ProgramInput) -> TrainingProgram:
             created_by=actor,
             updated_by=actor,
         )
+        _check_program(program)
         program.save()
         record_audit(actor=actor, action=AuditAction.CREATE, obj=program, new=snapshot(program, PROGRAM_AUDITED))
+    return program
+
+
+def update_training_program(*, actor, program_id, changes: ProgramPatch) -> TrainingProgram:
+    """Change a scheduled or running program; its capacity never falls below the places taken (`below_enrolled`,
+    counted with the program locked, as enrolling does)."""
+    changes.refuse_nulls("title")
+    with transaction.atomic():
+        program = lock_program(program_id)
+        if program.status not in (ProgramStatus.SCHEDULED, ProgramStatus.IN_PROGRESS):
+            raise Conflict(
+                _("A %(status)s training program cannot be edited") % {"status": program.get_status_display()},
+                code="not_editable",
+                field="status",
+            )
+        before = snapshot(program, PROGRAM_AUDITED)
+        for field, value in changes.provided().items():
+            if field == "title":
+                value = required_text(value, field)
+            elif field in TEXTS:
+                value = (value or "").strip()
+            setattr(program, field, value)
+        _check_program(program)
+        taken = _taken(program) if program.max_participants is not None else 0
+        if program.max_participants is not None and program.max_participants < taken:
+            raise ValidationFailed(
+                _("%(taken)s employees are enrolled: the capacity cannot be lower") % {"taken": taken},
+                code="below_enrolled",
+                field="max_participants",
+            )
+        program.updated_by = actor
+        program.version += 1
+        program.save()
+        record_audit(actor=actor, action=AuditAction.UPDATE, obj=program, old=before,
+                     new=snapshot(program, PROGRAM_AUDITED))  # fmt: skip
     return program
 
 
@@ -90,8 +151,7 @@ def enroll(*, actor, program: str, employee: str, enrollment_date: datetime.date
             raise Conflict(_("The program takes no more enrollments"), code="program_not_open", field="program")
         if TrainingEnrollment.objects.filter(program=locked, employee=person).exists():
             raise ValidationFailed(_duplicate(), code="duplicate", field="employee")
-        taken = TrainingEnrollment.objects.filter(program=locked).exclude(status=EnrollmentStatus.DROPPED).count()
-        if locked.max_participants is not None and taken >= locked.max_participants:
+        if locked.max_participants is not None and _taken(locked) >= locked.max_participants:
             raise Conflict(_("The program is full (%(max)s participants)") % {"max": locked.max_participants},
                            code="program_full", field="program")  # fmt: skip
         row = TrainingEnrollment(program=locked, employee=person, created_by=actor, updated_by=actor,

@@ -31,6 +31,7 @@ ENDPOINTS = [
     ("post", "hr/candidates/{candidate}/status", {"status": "SCREENING"}),
     ("post", "hr/candidates/{candidate}/hire", {"hire_date": "2030-01-01"}),
     ("get", "hr/training-programs/{program}", None),
+    ("patch", "hr/training-programs/{program}", {"title": "x"}),
     ("post", "hr/training-programs/{program}/status", {"status": "IN_PROGRESS"}),
     ("get", "hr/enrollments/{enrollment}", None),
     ("get", "hr/enrollments/{enrollment}/certificates", None),

@@ -3,15 +3,18 @@ register (CSV)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from comptoir.desk.access import desk_page
 from comptoir.payroll import queries
-from comptoir.payroll.api import BANK_COLUMNS, REGISTER_COLUMNS
+from comptoir.payroll.api import REGISTER_COLUMNS, bank_file_response
 from comptoir.payroll.module import PAY_RUN
 from comptoir.payroll.services import documents
-from comptoir.platform.errors import NotFound
+from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.exports import audit_export, export_response
 
 
@@ -34,9 +37,13 @@ def payslip_pdf(request, actor, payslip_id):
 @require_GET
 @desk_page(PAY_RUN)
 def bank_file(request, actor, run_id):
+    """The bank file; a refusal (an employee without a bank account) goes back to the run's page, said there."""
     run = _found(queries.access_run, run_id)
-    audit_export(request, format="csv", object_type="payroll.payrollrun", bank_file=str(run.pk))
-    return export_response(queries.bank_file_rows(run.pk), BANK_COLUMNS, f"bank-payments-{run.pk}", "csv")
+    try:
+        return bank_file_response(request, run)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("desk:detail", args=("payroll", "runs", run.pk)))
 
 
 @require_GET

@@ -1,7 +1,8 @@
-"""The demo organization's payroll (`comptoir demo`, after HR's demo): pay structures for the HR demo's employees
-(BASIC by grade, a fixed ALLOWANCE, HRA = BASIC × 0.40, TAX = (BASIC + HRA) × 0.10) and a payroll run for each
-month of the current year that ended before `today`, processed, posted and paid (the latest one posted, to pay).
-Deterministic; does nothing when there are no employees or the organization has runs already."""
+"""The demo organization's payroll (`comptoir demo`, after HR's demo): a bank account for each HR demo employee
+without one (their party's), pay structures (BASIC by grade, a fixed ALLOWANCE, HRA = BASIC × 0.40,
+TAX = (BASIC + HRA) × 0.10) and a payroll run for each month of the current year that ended before `today`,
+processed, posted and paid (the latest one posted, to pay). Deterministic; does nothing when there are no employees
+or the organization has runs already."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from comptoir.hr import queries as hr_queries
+from comptoir.parties import queries as party_queries
+from comptoir.parties.services.children import BankAccountInput, create_bank_account
 from comptoir.payroll import queries
 from comptoir.payroll.services import heads, runs, structures
 
@@ -46,7 +49,14 @@ def seed_demo_payroll(*, actor, today: datetime.date) -> int:
         return 0
     with transaction.atomic():
         _formula_heads(actor)
+        banks = party_queries.primary_bank_accounts(e.party_id for e in employees)
         for n, employee in enumerate(employees):
+            if employee.party_id not in banks:  # where the bank payment file pays them
+                create_bank_account(
+                    actor=actor,
+                    party_id=employee.party_id,
+                    data=BankAccountInput(account_number=f"{40_000_000 + n:08d}", bank_name="Demo Bank"),
+                )
             since = max(employee.hire_date, year_start)
             for code, amount in (
                 ("BASIC", Decimal(2400 + 150 * (n % 10))),

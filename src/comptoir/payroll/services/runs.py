@@ -1,7 +1,8 @@
 """Payroll runs (entities §13): DRAFT → PROCESSED (a payslip per employee employed in the period with a pay
-structure in effect, pro-rated by calendar days) ↔ DRAFT → POSTED (one journal entry for the run) → PAID (a payment
-entry per payslip); DRAFT/PROCESSED → CANCELLED, POSTED → CANCELLED through the reversal of its entry. Each move
-follows the document skeleton (`platform.documents.move_document`): lock → transition → post → number → event.
+structure in effect, pro-rated by calendar days) ↔ DRAFT → POSTED (one journal entry for the run) → PAID (one
+payment entry for the run); DRAFT/PROCESSED → CANCELLED, POSTED → CANCELLED through the reversal of its entry.
+Each move follows the document skeleton (`platform.documents.move_document`): lock → transition → post → number
+→ event.
 
 Computation: heads in `sequence` order. A fixed head gives the employee's structure amount × the days paid in
 its range ÷ the days of the period (days paid: the days employed in the period less approved unpaid leave); a
@@ -18,23 +19,25 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.accounting.constants import AccountType
 from comptoir.accounting.services import PostingLine, SourceRef, post_document, reverse_entry
 from comptoir.accounting.services.chart import resolve_account
 from comptoir.hr import queries as hr_queries
+from comptoir.parties import queries as party_queries
 from comptoir.payroll import queries
 from comptoir.payroll.constants import AMOUNT_NAME, PayslipStatus, PayType, RunStatus
 from comptoir.payroll.errors import PayrollError
 from comptoir.payroll.models import PayHead, PayrollRun, Payslip, PayslipLine
 from comptoir.payroll.module import (
     PAYMENT_ACCOUNT,
-    PAYSLIP_DOCUMENT,
     RUN_CANCELLED,
     RUN_CREATED,
     RUN_DOCUMENT,
     RUN_PAID,
+    RUN_PAYMENT_DOCUMENT,
     RUN_POSTED,
     RUN_PROCESSED,
     RUN_REOPENED,
@@ -195,8 +198,23 @@ class _Days:
         return (hi - lo).days + 1, hr_queries.leave_days_in(self.leave, lo, hi)
 
 
+def _bank_snapshot(bank) -> dict:
+    """The payslip's copy of the employee's primary bank account (the party's ciphertexts as they are: encrypted at
+    rest with the same keys), or blanks."""
+    if bank is None:
+        return {}
+    return {
+        "bank_name": bank.bank_name,
+        "bank_account_number_encrypted": bank.account_number_encrypted,
+        "bank_account_last4": bank.account_number_last4,
+        "bank_iban_encrypted": bank.iban_encrypted,
+        "bank_iban_masked": bank.iban_masked,
+        "bank_swift_code": bank.swift_code,
+    }
+
+
 def _compute_one(
-    run, employee, heads, ranges, currency, days_in_period, leave=()
+    run, employee, heads, ranges, currency, days_in_period, leave=(), bank=None
 ) -> tuple[Payslip, list[PayslipLine]] | None:
     """The payslip of one employee, or None when no structure of theirs is in effect in the period."""
     if not ranges:
@@ -257,6 +275,7 @@ def _compute_one(
         party_id=employee.party_id,
         payable_account_id=employee.account_id,
         cost_center_id=employee.cost_center_id,
+        **_bank_snapshot(bank),
         payslip_number=f"PS-{run.pay_period_start:%Y%m%d}-{employee.employee_number}",
         period_start=run.pay_period_start,
         period_end=run.pay_period_end,
@@ -289,7 +308,7 @@ def _compute_one(
 
 def _compute(actor, run: PayrollRun) -> None:
     """Write the run's payslips and lines and its totals (a constant number of statements: the employees' unpaid
-    leave is read for all of them at once)."""
+    leave and primary bank accounts are read for all of them at once)."""
     employees = hr_queries.employees_in_period(run.pay_period_start, run.pay_period_end)
     leave = hr_queries.unpaid_leave_by_employee([e.id for e in employees], run.pay_period_start, run.pay_period_end)
     heads = _heads()
@@ -297,12 +316,13 @@ def _compute(actor, run: PayrollRun) -> None:
     structures = queries.structures_in_period([e.id for e in employees], run.pay_period_start, run.pay_period_end)
     for structure in structures:
         by_employee[structure.employee_id][structure.pay_head_id].append(structure)
+    banks = party_queries.primary_bank_accounts(e.party_id for e in employees)
     currency = run.currency
     days_in_period = Decimal((run.pay_period_end - run.pay_period_start).days + 1)
     slips, all_lines = [], []
     for employee in employees:
         computed = _compute_one(run, employee, heads, by_employee.get(employee.id), currency, days_in_period,
-                                leave.get(employee.id, ()))  # fmt: skip
+                                leave.get(employee.id, ()), banks.get(employee.party_id))  # fmt: skip
         if computed is None:
             continue
         slip, lines = computed
@@ -496,43 +516,51 @@ def resolve_payment_account(ref):
 
 
 def _pay(actor, run: PayrollRun, bank_account) -> None:
+    """The run's one payment entry and its payslips PAID: a constant number of statements for any number of
+    payslips (one read, one posting, one update)."""
     account = resolve_payment_account(bank_account)
-    slips = list(Payslip.objects.filter(payroll_run=run, status=PayslipStatus.APPROVED).order_by("payslip_number"))
-    for slip in slips:
-        if slip.net_salary > 0:
-            slip.payment_entry = post_document(
-                actor=actor,
-                source=SourceRef(PAYSLIP_DOCUMENT, slip.pk),
-                date=run.payment_date,
-                journal_type="PAY",
-                narration=f"Salary {slip.payslip_number}",
-                reference_number=slip.payslip_number,
-                lines=[
-                    PostingLine(
-                        slip.payable_account_id, "DR", slip.net_salary, party=SourceRef("parties.party", slip.party_id)
-                    ),
-                    PostingLine(account, "CR", slip.net_salary),
-                ],
-            )
-        slip.status = PayslipStatus.PAID
-        slip.payment_date = run.payment_date
-        slip.payment_method = "BANK" if account.account_type == AccountType.BANK else "CASH"
-        slip.updated_by = actor
-    Payslip.objects.bulk_update(
-        slips, ["payment_entry", "status", "payment_date", "payment_method", "updated_by"], batch_size=1000
+    slips = Payslip.objects.filter(payroll_run=run, status=PayslipStatus.APPROVED)
+    owed = list(
+        slips.filter(net_salary__gt=0)
+        .values_list("payable_account_id", "party_id", "net_salary")
+        .order_by("payslip_number")
+    )
+    entry = None
+    if owed:
+        lines = [
+            PostingLine(payable, "DR", net, party=SourceRef("parties.party", party)) for payable, party, net in owed
+        ]
+        lines.append(PostingLine(account, "CR", sum((net for _payable, _party, net in owed), ZERO)))
+        entry = post_document(
+            actor=actor,
+            source=SourceRef(RUN_PAYMENT_DOCUMENT, run.pk),
+            date=run.payment_date,
+            journal_type="PAY",
+            narration=f"Salaries {run.name}",
+            reference_number=(run.number or run.name)[:50],
+            lines=lines,
+        )
+    slips.update(
+        status=PayslipStatus.PAID,
+        payment_entry=entry,
+        payment_date=run.payment_date,
+        payment_method="BANK" if account.account_type == AccountType.BANK else "CASH",
+        updated_by=actor,
+        updated_at=timezone.now(),
     )
     run.payment_account = account
+    run.payment_entry = entry
 
 
 def pay_run(*, actor, run_id, bank_account=None) -> PayrollRun:
-    """POSTED → PAID: a payment entry per payslip (Dr the employee's payable, Cr the bank or cash account), dated
-    the run's payment date; the payslips PAID."""
+    """POSTED → PAID: the run's one payment entry (Dr each employee's payable naming their party, Cr the bank or
+    cash account with the total), dated the run's payment date; the payslips PAID."""
     return move_document(
         lambda: _locked(run_id),
         actor=actor,
         to=RunStatus.PAID,
         post=lambda run: _pay(actor, run, bank_account),
-        also=("payment_account",),
+        also=("payment_account", "payment_entry"),
         event_type=RUN_PAID,
         payload=_payload,
     )

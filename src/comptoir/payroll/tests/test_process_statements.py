@@ -65,3 +65,23 @@ def test_unpaid_leave_days_by_employee_counts_the_days_inside_the_range(tenant):
         assert len(ctx.captured_queries) == 1
         assert days == {uuid.UUID(ada["id"]): Decimal(5), uuid.UUID(bob["id"]): Decimal(0)}  # 1–3 and 30–31 March
         assert days[uuid.UUID(ada["id"])] == hr_queries.unpaid_leave_days(ada["id"], *march)
+
+
+def test_paying_a_run_sends_the_same_number_of_statements_for_one_or_four_employees(tenant):
+    """Paying writes one payment entry and updates the payslips at once: no statement per payslip."""
+    api = tenant.api
+
+    def pay(run_name: str, start: str, end: str) -> int:
+        row = run(api, start, end, name=run_name)
+        ok(api.post(f"payroll/runs/{row['id']}/process"))
+        ok(api.post(f"payroll/runs/{row['id']}/post"))
+        with CaptureStatements(connection) as ctx:
+            paid = ok(api.post(f"payroll/runs/{row['id']}/pay", {}))
+        assert paid["status"] == "PAID" and {s["payment_entry"] for s in paid["payslips"]} == {paid["payment_entry"]}
+        return len(ctx.captured_queries)
+
+    _paid(api, "P0")
+    one = pay("April", f"{YEAR}-04-01", f"{YEAR}-04-30")
+    for n in range(1, 4):
+        _paid(api, f"P{n}")
+    assert pay("May", f"{YEAR}-05-01", f"{YEAR}-05-31") == one

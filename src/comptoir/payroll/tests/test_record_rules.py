@@ -4,6 +4,7 @@ manager does not see their reports' pay; payroll accountants, HR and accountants
 from __future__ import annotations
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from tests.support.api import member_client
 
@@ -77,3 +78,34 @@ def test_desk_pages_follow_the_rule(people):
     assert client.get(f"/payroll/files/payslips/{people['mine']}.pdf").status_code == 200
     assert client.get(f"/payroll/files/payslips/{people['theirs']}.pdf").status_code == 404
     assert client.get(f"/payroll/runs/{people['run']}/").status_code in (403, 404)
+
+
+def _attach(tenant, payslip_id) -> str:
+    upload = SimpleUploadedFile("note.pdf", b"%PDF-1.4 note", content_type="application/pdf")
+    attached = tenant.api.client.post("/api/v1/platform/attachments",
+                                      {"owner_type": "payroll.payslip", "owner_id": payslip_id, "file": upload},
+                                      headers=tenant.api._headers(None))  # fmt: skip
+    assert attached.status_code == 201, attached.content
+    return attached.json()["id"]
+
+
+def test_a_payslips_attachments_follow_the_rule(tenant, people):
+    """The generic attachments of a payslip are reached through payroll's record rule (its module declares it):
+    another's are not found through the API nor the desk, one's own are."""
+    api = people["ada_api"]
+    theirs, mine = _attach(tenant, people["theirs"]), _attach(tenant, people["mine"])
+    owner = {"owner_type": "payroll.payslip"}
+    assert api.get("platform/attachments", **owner, owner_id=people["theirs"]).status_code == 404
+    for path in (f"platform/attachments/{theirs}", f"platform/attachments/{theirs}/download"):
+        assert api.get(path).status_code == 404, path
+    assert [a["id"] for a in ok(api.get("platform/attachments", **owner, owner_id=people["mine"]))["items"]] == [mine]
+    assert api.get(f"platform/attachments/{mine}/download").status_code == 200
+    client = Client()
+    client.force_login(people["ada_user"])
+    assert client.get(f"/attachments/{theirs}/").status_code == 404
+    assert client.get(f"/attachments/{mine}/").status_code == 200
+    # the files of runs are payroll's: the register and bank file, as CSV, from the desk too
+    for path in (f"/payroll/files/runs/{people['run']}/register.csv",
+                 f"/payroll/files/runs/{people['run']}/bank-payments.csv"):  # fmt: skip
+        assert client.get(path).status_code in (403, 404), path
+    assert api.get(f"payroll/runs/{people['run']}/register", format="csv").status_code == 403

@@ -1,8 +1,9 @@
 """A payroll run through its states: the payslips computed to the cent (pro-rated by calendar days, formula
-heads over earlier heads), one journal entry for the run, a payment entry per payslip, the reversal on cancel."""
+heads over earlier heads), one journal entry for the run, one payment entry for the run, the reversal on cancel."""
 
 from __future__ import annotations
 
+from comptoir.accounting.models import JournalLine
 from comptoir.payroll.tests.factories import MARCH, YEAR, month_with_two, ok
 from comptoir.platform.tenancy import tenant_context
 
@@ -31,7 +32,7 @@ def test_process_computes_every_payslip_to_the_cent(tenant):
     assert (run["total_earnings"], run["total_deductions"], run["net_pay"]) == ("5372.26", "587.23", "4785.03")
 
 
-def test_post_writes_one_entry_and_pay_one_per_payslip(tenant):
+def test_post_writes_one_entry_and_pay_one_for_the_run(tenant):
     api = tenant.api
     data = month_with_two(api)
     run_id = data["run"]["id"]
@@ -53,6 +54,19 @@ def test_post_writes_one_entry_and_pay_one_per_payslip(tenant):
     )
     paid = ok(api.post(f"payroll/runs/{run_id}/pay", {"bank_account": "1100"}))
     assert paid["status"] == "PAID" and {s["status"] for s in paid["payslips"]} == {"PAID"}
+    # one payment entry for the run, named by every payslip: Dr each payable (naming the party), Cr the bank
+    assert {s["payment_entry"] for s in paid["payslips"]} == {paid["payment_entry"]}
+    with tenant_context(tenant.organization):
+        lines = JournalLine.objects.filter(entry_id=paid["payment_entry"]).select_related("account", "entry")
+        rows = sorted((line.account.code, line.entry_type, f"{line.amount:.2f}", str(line.party_id)) for line in lines)
+        assert {line.entry.source_type for line in lines} == {"payroll.payrollrun.payment"}
+    assert rows == sorted(
+        [
+            (ada_account, "DR", "3856.00", data["ada"]["party"]),
+            (bob_account, "DR", "929.03", data["bob"]["party"]),
+            ("1100", "CR", "4785.03", "None"),
+        ]
+    )
     balances = {
         r["account"]: r["balance"]
         for r in ok(api.get("accounting/reports/trial-balance", as_of=f"{YEAR}-12-31"))["rows"]
