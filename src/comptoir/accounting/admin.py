@@ -33,8 +33,7 @@ from comptoir.platform.admin_site import (
     record_of,
     site,
 )
-
-MASK = "••••"
+from comptoir.platform.crypto import masked
 
 
 @admin.register(AccountGroup, site=site)
@@ -166,7 +165,7 @@ class BankAccountAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
     @display(description="account number")
     def number(self, obj) -> str:
-        return f"{MASK}{obj.account_number_last4}"
+        return masked(obj.account_number_last4)
 
     @display(description="IBAN")
     def masked_iban(self, obj) -> str:

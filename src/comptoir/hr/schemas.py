@@ -24,6 +24,7 @@ from comptoir.hr.constants import (
     ProgramStatus,
     ReviewStatus,
 )
+from comptoir.platform.crypto import masked
 from comptoir.platform.schemas.base import AmountString, ClearableText, DecimalString, Input, Page
 
 REF = Field(None, max_length=100, description="an id or a code")
@@ -279,7 +280,7 @@ class EmployeeOut(Schema):
 
     @staticmethod
     def resolve_national_id(obj):
-        return f"••••{obj.national_id_last4}" if obj.national_id_last4 else ""
+        return masked(obj.national_id_last4)
 
 
 class EmployeePage(Page):

@@ -9,8 +9,7 @@ from unfold.decorators import display
 
 from comptoir.parties.models import Party, PartyAddress, PartyBankAccount, PartyContact
 from comptoir.platform.admin_site import ReadOnlyAdminMixin, TenantAdmin, TenantInline, site
-
-MASK = "••••"
+from comptoir.platform.crypto import masked
 
 
 class ContactInline(ReadOnlyAdminMixin, TenantInline):
@@ -33,7 +32,7 @@ class BankAccountInline(ReadOnlyAdminMixin, TenantInline):
 
     @display(description="account number")
     def number(self, obj) -> str:
-        return f"{MASK}{obj.account_number_last4}"
+        return masked(obj.account_number_last4)
 
 
 @admin.register(Party, site=site)
@@ -49,4 +48,4 @@ class PartyAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
     @display(description="IIN")
     def iin(self, obj) -> str:
-        return f"{MASK}{obj.iin_last4}" if obj.iin_last4 else ""
+        return masked(obj.iin_last4)

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from comptoir.accounting.schemas.reports import LedgerLine
 from comptoir.parties.constants import AddressType, PartyKind, PartyStatus, PartyType, PaymentTerms, Tier
+from comptoir.platform.crypto import masked
 from comptoir.platform.schemas.base import AmountString, ClearableText, DecimalString, Input, Page
 
 TAGS = Field(default_factory=list, max_length=50, description="free labels, up to 50 characters each")
@@ -121,7 +122,7 @@ class PartyOut(Schema):
 
     @staticmethod
     def resolve_iin(obj):
-        return f"••••{obj.iin_last4}" if obj.iin_last4 else ""
+        return masked(obj.iin_last4)
 
     @staticmethod
     def resolve_currency(obj):
@@ -272,7 +273,7 @@ class BankAccountOut(Schema):
 
     @staticmethod
     def resolve_account_number(obj):
-        return f"••••{obj.account_number_last4}"
+        return masked(obj.account_number_last4)
 
     @staticmethod
     def resolve_iban(obj):

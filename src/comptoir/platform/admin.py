@@ -33,6 +33,7 @@ from comptoir.platform.admin_site import (
     record_of,
     site,
 )
+from comptoir.platform.crypto import MASK
 from comptoir.platform.models import (
     Attachment,
     AuditLog,
@@ -60,8 +61,6 @@ from comptoir.platform.queries.calendar import visible_events
 from comptoir.platform.services import rates
 from comptoir.platform.services.features import FeaturesPatch, update_features
 from comptoir.platform.tenancy import current_org_id, require_org_id
-
-SECRET_MASK = "••••"
 
 # --- the organization ----------------------------------------------------------------------------------------------
 
@@ -399,7 +398,7 @@ class SettingAdmin(ReadOnlyAdminMixin, OperatorAdmin):
 
     @display(description="value")
     def shown_value(self, obj):
-        return SECRET_MASK if obj.is_secret or obj.encrypted_value else obj.value
+        return MASK if obj.is_secret or obj.encrypted_value else obj.value
 
 
 @admin.register(Attachment, site=site)
@@ -556,7 +555,7 @@ class WebhookSubscriptionAdmin(ReadOnlyAdminMixin, TenantAdmin):
 
     @display(description="secret")
     def secret(self, obj) -> str:
-        return SECRET_MASK
+        return MASK
 
 
 @admin.register(WebhookDelivery, site=site)

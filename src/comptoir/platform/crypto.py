@@ -75,3 +75,8 @@ MASK = "••••"
 def masked(last4: str) -> str:
     """How a secret number is shown: the mask and its last 4 characters (empty when there is none)."""
     return f"{MASK}{last4}" if last4 else ""
+
+
+def masked_iban(iban: str) -> str:
+    """An IBAN as shown: its country and check digits, the mask, its last 4 characters (empty when there is none)."""
+    return f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""

@@ -49,7 +49,6 @@ OPTIONAL_TEXT = ("bank_name", "branch", "swift", "ifsc")
 MAX_ROWS = 20_000
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{4,50}$")
 _IBAN_RE = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$")
-MASK = "••••"
 _MATCHED = (BankTransactionStatus.MATCHED, BankTransactionStatus.RECONCILED)
 DATE_FORMAT = "%Y-%m-%d"
 
@@ -114,7 +113,7 @@ def _set_iban(bank: BankAccount, raw) -> None:
             gettext("iban is 2 letters, 2 digits and 11 to 30 letters or digits"), code="invalid", field="iban"
         )
     bank.iban_encrypted = crypto.encrypt(iban) if iban else ""
-    bank.iban_masked = f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""
+    bank.iban_masked = crypto.masked_iban(iban)
 
 
 def _text(value: str | None, name: str, *, required: bool = False) -> str:

@@ -32,7 +32,6 @@ ADDRESS_AUDITED += ("is_default", "notes")
 BANK_AUDITED = ("party", "bank_name", "account_number_last4", "iban_masked", "swift_code", "ifsc", "branch")
 BANK_AUDITED += ("is_primary", "is_active")
 REQUIRED = {"first_name", "last_name", "line1", "city"}
-MASK = "••••"
 _NUMBER_RE = re.compile(r"^[A-Z0-9]{4,50}$")
 
 
@@ -250,7 +249,7 @@ def _set_number(bank: PartyBankAccount, raw) -> None:
 def _set_iban(bank: PartyBankAccount, raw) -> None:
     iban = normalize_iban(raw) if (raw or "").strip() else ""
     bank.iban_encrypted = crypto.encrypt(iban) if iban else ""
-    bank.iban_masked = f"{iban[:4]}{MASK}{iban[-4:]}" if iban else ""
+    bank.iban_masked = crypto.masked_iban(iban)
 
 
 def _bank_fields(bank: PartyBankAccount, given: dict) -> None:
