@@ -536,7 +536,6 @@ def _post(actor, invoice: Invoice, lines=None, taxes=None) -> None:
 def submit_invoice(*, actor, invoice_id) -> Invoice:
     """DRAFT → SUBMITTED: its number (per type: SINV-2026-000001) and its one journal entry (a proforma posts
     none), or nothing."""
-
     return _submit(actor, lambda: _locked(invoice_id))
 
 

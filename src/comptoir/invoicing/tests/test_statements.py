@@ -43,4 +43,4 @@ def test_a_five_line_sales_invoice_is_posted_in_a_fixed_number_of_statements(ten
     assert (posted.status, posted.total_amount, posted.tax_amount) == ("SUBMITTED", Decimal("119.90"), Decimal("20.00"))
     assert posted.invoice_number == "SINV-2026-000002"
     assert len(statements) == INVOICE_STATEMENTS, "\n".join(s[:160] for s in statements)
-    assert len(captured) - len(statements) == 4  # two savepoints: the submit's move, the books' posting
+    assert len(captured) - len(statements) == 6  # three savepoints: the invoice, its move to SUBMITTED, the books
