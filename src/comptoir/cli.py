@@ -363,12 +363,23 @@ def cmd_bench(args) -> None:
 
             payroll.run(employees=args.employees, echo=lambda text: print(text, flush=True))
             return
+        if args.name == "orders":
+            from comptoir.bench import orders
+
+            orders.run(
+                products=args.products or 1_000,
+                customers=args.customers,
+                per_client=args.per_client,
+                clients=args.clients,
+                echo=lambda text: print(text, flush=True),
+            )
+            return
         if args.name == "stock":
             from comptoir.bench import stock
 
             stock.run(
                 movements=args.movements,
-                products=args.products,
+                products=args.products or 10_000,
                 per_client=args.per_client,
                 clients=args.clients,
                 runs=args.runs,
@@ -459,14 +470,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("bench", help="run a benchmark in a database of its own (<database>_bench)")
     p.add_argument(
         "name",
-        choices=["books", "desk", "stock", "payroll"],
+        choices=["books", "desk", "stock", "payroll", "orders"],
         help="books: posting throughput and report latency; desk: server time of the desk's list and report pages; "
-        "stock: stock-entry posting throughput and stock-on-hand latency; payroll: a run processed, posted and paid",
+        "stock: stock-entry posting throughput and stock-on-hand latency; payroll: a run processed, posted and paid; "
+        "orders: a TPC-C-like order mix and sales invoice posting throughput",
     )
     p.add_argument("--lines", type=_positive, default=1_000_000, help="posted lines of the report ledger")
     p.add_argument("--per-client", type=_positive, default=300, help="entries each posting client posts")
     p.add_argument("--movements", type=_positive, default=5_000_000, help="stock: movements of the bulk ledger")
-    p.add_argument("--products", type=_positive, default=10_000, help="stock: products of the bulk ledger")
+    p.add_argument(
+        "--products", type=_positive, help="stock: products of the bulk ledger (10,000); orders: products sold (1,000)"
+    )
+    p.add_argument("--customers", type=_positive, default=1_000, help="orders: customers")
     p.add_argument("--employees", type=_positive, default=5_000, help="payroll: employees of the run")
     p.add_argument("--clients", type=_client_counts, default=[1, 2, 4], help="client counts (default: 1,2,4)")
     p.add_argument("--runs", type=_positive, default=50, help="calls per report latency figure")

@@ -82,3 +82,23 @@ def test_bench_stock_prints_its_tables(db):
         assert [where for where, _ in reports] == ["at one", "in every"] * 2 and all(int(n) for _, n in reports), out
     finally:
         _drop(bench_db)
+
+
+@pytest.mark.slow
+def test_bench_orders_prints_its_tables(db):
+    env = cli_env(None, DATABASE_URL=_database_url())
+    bench_db = f"{connection.settings_dict['NAME']}_bench"
+    try:
+        args = ["bench", "orders", "--fresh", "--products", "12", "--customers", "3", "--per-client", "4",
+                "--clients", "1,2"]  # fmt: skip
+        result = run_cli(args, env, timeout=900)
+        assert result.returncode == 0, result.stderr
+        out = result.stdout
+        # the mix: transactions per second, then p50 / p95 (or – for a type not drawn) of each of the five types
+        assert re.search(r"^\| 2 \| [\d,.]+ \|( (\d+ / \d+|–) \|){5}$", out, re.M), out
+        assert re.search(r"^\| 1 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)  # invoices: service, floor, ratio
+        assert re.search(r"^\| 2 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)
+        # the same count as invoicing/tests/test_statements.py, with the savepoints
+        assert re.search(r"^Statements per invoice posting: \d+ in the transaction$", out, re.M)
+    finally:
+        _drop(bench_db)

@@ -66,6 +66,22 @@ def resolve_product(ref, field: str = "product") -> Product:
     return row
 
 
+def products_by_ref(refs) -> dict:
+    """{reference: product} of the live products named by their ids or codes, as `resolve_product` names them
+    (the reference stripped; one query). A reference that names none is left out: resolve it for its error."""
+    texts = {str(ref).strip() for ref in refs if ref is not None and str(ref).strip()}
+    keys = {text: _as_uuid(text) for text in texts}
+    ids = [key for key in keys.values() if key]
+    codes = [text for text, key in keys.items() if not key]
+    rows = Product.objects.select_related("currency", "uom").filter(
+        Q(pk__in=ids) | Q(code__in=codes), deleted_at__isnull=True
+    )
+    by_id = {row.pk: row for row in rows}
+    by_code = {row.code: row for row in by_id.values()}
+    out = {text: by_id.get(key) if key else by_code.get(text) for text, key in keys.items()}
+    return {text: row for text, row in out.items() if row is not None}
+
+
 def resolve_price_list(ref, field: str = "price_list") -> PriceList:
     """A live price list named by its id or its name."""
     text = _required(ref, field)

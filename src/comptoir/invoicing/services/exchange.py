@@ -54,7 +54,10 @@ def _balancing(net: Decimal, gain_key: str, loss_key: str, description: str) -> 
 def balanced_in_base(lines: Sequence[PostingLine]) -> list[PostingLine]:
     """`lines` (each with its rate) and what makes them balance in the base currency: the rounding of the lines at
     their own rates (the rounding account), then the exchange difference that settling lines at their bills' base
-    amounts make (a gain when it is a credit, a loss when a debit)."""
+    amounts make (a gain when it is a credit, a loss when a debit). Lines all at rate 1 with no settled base amount
+    (a base-currency document) balance as they are."""
+    if all(line.exchange_rate == 1 and line.base_amount is None for line in lines):
+        return list(lines)
     base = current_organization().base_currency
     out = list(lines)
     at_own_rates = [dataclasses.replace(line, base_amount=None) for line in out]

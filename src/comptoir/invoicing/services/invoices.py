@@ -275,6 +275,9 @@ def _payload(invoice: Invoice) -> dict:
 
 
 def _save_header(invoice: Invoice, **kwargs) -> None:
+    if invoice.invoice_type != InvoiceType.PURCHASE or not invoice.supplier_invoice_number:
+        invoice.save(**kwargs)  # the unique supplier number cannot clash: no savepoint to catch it
+        return
     try:
         with transaction.atomic():
             invoice.save(**kwargs)
@@ -301,7 +304,8 @@ def create_invoice(*, actor, data: InvoiceInput) -> Invoice:
             party=party,
             invoice_date=data.invoice_date,
             currency=currency,
-            exchange_rate=_rate_of(currency, data.exchange_rate, data.invoice_date),
+            # no currency named: the base currency, at 1 (the organization read once)
+            exchange_rate=_rate_of(currency, data.exchange_rate, data.invoice_date) if data.currency else Decimal(1),
             supplier_invoice_number=data.supplier_invoice_number.strip(),
             po_number=data.po_number.strip(),
             reference_number=data.reference_number.strip(),
@@ -331,8 +335,8 @@ def create_invoice(*, actor, data: InvoiceInput) -> Invoice:
             new={"invoice_type": invoice.invoice_type, "total_amount": str(invoice.total_amount), "lines": len(lines)},
         )
         emit_event(event_type=INVOICE_CREATED, payload=_payload(invoice), source=invoice)
-        if data.submit:
-            invoice = submit_invoice(actor=actor, invoice_id=invoice.pk)
+        if data.submit:  # inserted by this transaction, so no one else sees it: no lock, its lines at hand
+            invoice = _submit(actor, lambda new=invoice: new, lines=lines, taxes=taxes)
     return invoice
 
 
@@ -457,7 +461,8 @@ def _note_party_lines(invoice: Invoice, party_side: str, original: Invoice, part
     return out
 
 
-def _post(actor, invoice: Invoice) -> None:
+def _post(actor, invoice: Invoice, lines=None, taxes=None) -> None:
+    """Posts the invoice's entry; `lines` and `taxes` are its rows when the caller has them (else they are read)."""
     original = None
     if invoice.original_invoice_id:
         original = lock_row(Invoice.objects, invoice.original_invoice_id, what=_("invoice"))
@@ -479,7 +484,7 @@ def _post(actor, invoice: Invoice) -> None:
                 **common,
             )
         ]  # fmt: skip
-    for line in invoice.lines.all():
+    for line in invoice.lines.all() if lines is None else lines:
         if line.net_amount > 0:
             postings.append(
                 PostingLine(
@@ -491,7 +496,7 @@ def _post(actor, invoice: Invoice) -> None:
                     **common,
                 )  # fmt: skip
             )
-    for tax in invoice.taxes.all():
+    for tax in invoice.taxes.all() if taxes is None else sorted(taxes, key=lambda row: row.code):
         if tax.amount > 0:
             postings.append(PostingLine(tax.account_id, other_side, tax.amount, description=tax.code, **common))
     if len(postings) < 2 or invoice.total_amount <= 0:
@@ -521,13 +526,16 @@ def _post(actor, invoice: Invoice) -> None:
 def submit_invoice(*, actor, invoice_id) -> Invoice:
     """DRAFT → SUBMITTED: its number (per type: SINV-2026-000001) and its one journal entry (a proforma posts
     none), or nothing."""
+    return _submit(actor, lambda: _locked(invoice_id))
 
+
+def _submit(actor, lock, *, lines=None, taxes=None) -> Invoice:
     def post(invoice: Invoice) -> None:
         if invoice.invoice_type != InvoiceType.PROFORMA:
-            _post(actor, invoice)
+            _post(actor, invoice, lines, taxes)
 
     return move_document(
-        lambda: _locked(invoice_id),
+        lock,
         actor=actor,
         to=InvoiceStatus.SUBMITTED,
         post=post,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.accounting.services.taxes import Rate, TaxLine, compute_line_taxes, compute_tax
-from comptoir.catalog.queries.refs import resolve_product, resolve_tax
+from comptoir.catalog.queries.refs import products_by_ref, resolve_product, resolve_tax
 from comptoir.invoicing.constants import SELLING_TYPES, TaxRounding
 from comptoir.invoicing.errors import InvoicingError
 from comptoir.invoicing.models import Invoice, InvoiceLine, InvoiceTax
@@ -69,21 +69,45 @@ def _setting_account(key: str, field: str):
     return resolve_account(get_setting(key), field)
 
 
-def _line_account(invoice: Invoice, line: InvoiceLineInput, product, field: str):
-    if line.account not in (None, ""):
-        return resolve_account(line.account, f"{field}.account")
-    if invoice.invoice_type in SELLING_TYPES:
-        return _setting_account(INCOME_ACCOUNT_SETTING, f"{field}.account")
-    stocked = product is not None and product.track_inventory
-    return _setting_account(STOCK_CLEARING_SETTING if stocked else EXPENSE_ACCOUNT_SETTING, f"{field}.account")
+class _Refs:
+    """What one invoice's lines name, each looked up once: the products (one query for all), the tax rates and the
+    accounts (by reference or by setting). A reference that names nothing fails on the first line naming it, with
+    that line's field, as when each line looked it up."""
 
+    def __init__(self, invoice: Invoice, inputs):
+        self.invoice = invoice
+        self.products = products_by_ref(line.product for line in inputs if line.product not in (None, ""))
+        self.found: dict = {}
 
-def _tax_rate(invoice: Invoice, line: InvoiceLineInput, product, field: str):
-    if line.tax_rate not in (None, ""):
-        return resolve_tax(line.tax_rate, invoice.invoice_date, f"{field}.tax_rate")
-    if product is not None and product.tax_rate_id and not product.vat_exempt:
-        return resolve_tax(product.tax_rate_id, invoice.invoice_date, f"{field}.tax_rate")
-    return None
+    def _once(self, key, lookup):
+        if key not in self.found:
+            self.found[key] = lookup()
+        return self.found[key]
+
+    def product(self, line: InvoiceLineInput, field: str):
+        if line.product in (None, ""):
+            return None
+        return self.products.get(str(line.product).strip()) or resolve_product(line.product, f"{field}.product")
+
+    def account(self, line: InvoiceLineInput, product, field: str):
+        if line.account not in (None, ""):
+            return self._once(("account", str(line.account)), lambda: resolve_account(line.account, f"{field}.account"))
+        if self.invoice.invoice_type in SELLING_TYPES:
+            key = INCOME_ACCOUNT_SETTING
+        else:
+            stocked = product is not None and product.track_inventory
+            key = STOCK_CLEARING_SETTING if stocked else EXPENSE_ACCOUNT_SETTING
+        return self._once(key, lambda: _setting_account(key, f"{field}.account"))
+
+    def tax_rate(self, line: InvoiceLineInput, product, field: str):
+        if line.tax_rate not in (None, ""):
+            ref = line.tax_rate
+        elif product is not None and product.tax_rate_id and not product.vat_exempt:
+            ref = product.tax_rate_id
+        else:
+            return None
+        day = self.invoice.invoice_date
+        return self._once(("tax", str(ref)), lambda: resolve_tax(ref, day, f"{field}.tax_rate"))
 
 
 def _spread(total: Decimal, weights: list[Decimal], currency) -> list[Decimal]:
@@ -108,9 +132,10 @@ def build_lines(invoice: Invoice, inputs, *, actor) -> Built:
     selling = invoice.invoice_type in SELLING_TYPES
     rows: list[InvoiceLine] = []
     rates: dict[object, Rate] = {}
+    refs = _Refs(invoice, inputs)
     for i, line in enumerate(inputs):
         field = f"lines[{i}]"
-        product = resolve_product(line.product, f"{field}.product") if line.product not in (None, "") else None
+        product = refs.product(line, field)
         description = (line.description or "").strip() or (product.name if product else "")
         if not description:
             raise ValidationFailed(
@@ -118,7 +143,7 @@ def build_lines(invoice: Invoice, inputs, *, actor) -> Built:
                 code=InvoicingError.REQUIRED,
                 field=f"{field}.description",
             )
-        tax_rate = _tax_rate(invoice, line, product, field)
+        tax_rate = refs.tax_rate(line, product, field)
         if tax_rate is not None and tax_rate.pk not in rates:
             rates[tax_rate.pk] = Rate.of(tax_rate)
         amount = round_money(line.quantity * line.unit_rate, currency)
@@ -139,7 +164,7 @@ def build_lines(invoice: Invoice, inputs, *, actor) -> Built:
                 net_amount=amount - discount,
                 tax_rate=tax_rate,
                 tax_pct=tax_rate.rate if tax_rate else ZERO,
-                account=_line_account(invoice, line, product, field),
+                account=refs.account(line, product, field),
                 cost_center=(
                     resolve_cost_center(line.cost_center, f"{field}.cost_center") if line.cost_center else None
                 ),

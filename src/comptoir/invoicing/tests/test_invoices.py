@@ -158,6 +158,8 @@ def test_cancelling_an_unpaid_invoice_reverses_its_entry(tenant):
         ({"lines": [{"quantity": "1", "unit_rate": "1"}]}, "required", "lines[0].description"),
         ({"lines": [line(product="NOPE")]}, "unknown", "lines[0].product"),
         ({"lines": [line(tax_rate="NOPE")]}, "unknown", "lines[0].tax_rate"),
+        ({"lines": [line(), line(product="NOPE")]}, "unknown", "lines[1].product"),  # the products read at once
+        ({"lines": [line(), line(tax_rate="NOPE"), line(tax_rate="NOPE")]}, "unknown", "lines[1].tax_rate"),
         ({"lines": [line(quantity="0")]}, "validation_error", "lines.0.quantity"),
         ({"lines": []}, "validation_error", "lines"),
         ({"invoice_type": "CREDIT_NOTE"}, "original_required", "original_invoice"),

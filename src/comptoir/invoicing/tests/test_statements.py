@@ -1,0 +1,46 @@
+"""What posting a sales invoice costs the database: the statements of a 5-line invoice created and submitted at
+once, counted (the figure `comptoir bench orders` reports beside its throughput, docs/benchmarks.md)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comptoir.invoicing.services.invoices import InvoiceInput, create_invoice
+from comptoir.invoicing.services.lines import InvoiceLineInput
+from comptoir.invoicing.tests.factories import party, product, tax_rate
+from comptoir.platform.tenancy import tenant_context
+
+pytestmark = pytest.mark.django_db
+
+# 51 (and 3 savepoints) before issue 10: each line read its product, its tax rate (and its components) and the
+# income account's setting and account, the organization was read twice, and the submit read the invoice, its
+# lines and its taxes back
+INVOICE_STATEMENTS = 29
+
+
+def _invoice(customer, i: int) -> InvoiceInput:
+    lines = [
+        InvoiceLineInput(product=f"P{(i + k) % 6}", quantity=Decimal(2), unit_rate=Decimal("9.99")) for k in range(5)
+    ]
+    return InvoiceInput(invoice_type="SALES", party=customer, invoice_date=datetime.date(2026, 3, 2), lines=lines,
+                        submit=True)  # fmt: skip
+
+
+def test_a_five_line_sales_invoice_is_posted_in_a_fixed_number_of_statements(tenant):
+    api = tenant.api
+    tax_rate(api, "VAT20", "20")
+    for n in range(6):
+        product(api, f"P{n}", tax_rate="VAT20")
+    customer = party(api, "Acme")["id"]
+    with tenant_context(tenant.organization, user=tenant.owner):
+        create_invoice(actor=tenant.owner, data=_invoice(customer, 0))  # the balance rows exist from here on
+        with CaptureQueriesContext(connection) as captured:
+            posted = create_invoice(actor=tenant.owner, data=_invoice(customer, 1))
+    statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert (posted.status, posted.total_amount, posted.tax_amount) == ("SUBMITTED", Decimal("119.90"), Decimal("20.00"))
+    assert posted.invoice_number == "SINV-2026-000002"
+    assert len(statements) == INVOICE_STATEMENTS, "\n".join(s[:160] for s in statements)
+    assert len(captured) - len(statements) == 6  # three savepoints: the invoice, its move to SUBMITTED, the books
