@@ -4,6 +4,11 @@ needs nor touches the application's data."""
 
 from __future__ import annotations
 
+import multiprocessing
+import statistics
+import time
+from collections.abc import Callable
+
 from django.db import connection, connections
 
 from comptoir.platform.db import ensure_app_role, owner_mode
@@ -22,3 +27,46 @@ def use_bench_database(*, fresh: bool) -> str:
     connections.close_all()
     connection.settings_dict["NAME"] = name
     return name
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(p50, p95) of `samples`."""
+    samples = sorted(samples)
+    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
+
+
+def run_clients(bench, clients: int, target: Callable, args: tuple) -> tuple[float, list]:
+    """Runs `target(bench, client_no, *args, start, results)` in `clients` forked processes started together, each
+    putting `(began, ended, result)` on `results`; (elapsed seconds from the first start to the last end, every
+    client's result)."""
+    connections.close_all()
+    mp = multiprocessing.get_context("fork")
+    start, results = mp.Event(), mp.Queue()
+    procs = [mp.Process(target=target, args=(bench, c, *args, start, results)) for c in range(clients)]
+    for proc in procs:
+        proc.start()
+    time.sleep(1.0)  # every client connected and waiting
+    start.set()
+    outcomes = [results.get(timeout=3600) for _ in procs]
+    for proc in procs:
+        proc.join()
+        if proc.exitcode:
+            raise RuntimeError(f"a bench client failed (exit code {proc.exitcode})")
+    elapsed = max(end for _, end, _ in outcomes) - min(began for began, _, _ in outcomes)
+    return elapsed, [result for _, _, result in outcomes]
+
+
+def print_service_vs_floor(
+    echo: Callable[[str], None], measure: Callable[..., float], clients: list[int], per_client: int, warm_up: int
+) -> int:
+    """The rows of a `| clients | service | raw-SQL floor | service / floor |` table: `measure(n, count, raw=,
+    first=)` (documents per second) after `warm_up` documents through the service; the next unused document index."""
+    measure(1, warm_up, raw=False, first=0)
+    first = warm_up
+    for n in clients:
+        service = measure(n, per_client, raw=False, first=first)
+        first += n * per_client
+        floor = measure(n, per_client, raw=True, first=first)
+        first += n * per_client
+        echo(f"| {n} | {service:,.0f} | {floor:,.0f} | {service / floor:.2f} |")
+    return first

@@ -17,12 +17,11 @@ and the balance cache rebuilt by `rebuild_balances()`; the service path is what 
 from __future__ import annotations
 
 import datetime
+import functools
 import http.client
 import json
-import multiprocessing
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -44,6 +43,7 @@ from comptoir.accounting.services import EntryInput, PostingLine, create_and_pos
 from comptoir.accounting.services.books import rebuild_balances
 from comptoir.accounting.services.chart import AccountInput, create_account
 from comptoir.accounting.services.periods import FiscalYearInput, create_fiscal_year
+from comptoir.bench import percentiles, print_service_vs_floor, run_clients
 from comptoir.identity.services import accounts as identity_accounts
 from comptoir.platform.db import owner_mode
 from comptoir.platform.ids import uuid7
@@ -149,10 +149,11 @@ def _post_raw(bench: Bench, ctx: dict, i: int, day: datetime.date, tag: str) -> 
         cursor.execute(_POST_SQL, [f"RAW-{tag}-{i}", entry_id])
 
 
-def _client(bench: Bench, raw: bool, first: int, count: int, tag: str, start, results) -> None:
+def _client(bench: Bench, c: int, raw: bool, first: int, count: int, tag: str, start, results) -> None:
     connections.close_all()  # never share the parent's socket
     with tenant_context(bench.org_id, user=bench.owner):
         ctx = _raw_context(bench, bench.today) if raw else None
+        first += c * count
         start.wait()
         began = time.perf_counter()
         for i in range(first, first + count):
@@ -160,30 +161,14 @@ def _client(bench: Bench, raw: bool, first: int, count: int, tag: str, start, re
                 _post_raw(bench, ctx, i, bench.today, tag)
             else:
                 create_and_post(actor=bench.owner, data=_entry_data(i, bench.today))
-        results.put((began, time.perf_counter()))
+        results.put((began, time.perf_counter(), None))
     connections.close_all()
 
 
 def measure_posting(bench: Bench, clients: int, per_client: int, *, raw: bool, first: int) -> float:
     """Entries per second over all clients, from the first start to the last end."""
-    connections.close_all()
-    mp = multiprocessing.get_context("fork")
-    start, results = mp.Event(), mp.Queue()
     tag = f"{'r' if raw else 's'}{clients}-{os.getpid()}-{first}"
-    procs = [
-        mp.Process(target=_client, args=(bench, raw, first + c * per_client, per_client, tag, start, results))
-        for c in range(clients)
-    ]
-    for proc in procs:
-        proc.start()
-    time.sleep(1.0)  # every client connected and waiting
-    start.set()
-    spans = [results.get(timeout=3600) for _ in procs]
-    for proc in procs:
-        proc.join()
-        if proc.exitcode:
-            raise RuntimeError(f"a bench client failed (exit code {proc.exitcode})")
-    elapsed = max(end for _, end in spans) - min(began for began, _ in spans)
+    elapsed, _ = run_clients(bench, clients, _client, (raw, first, per_client, tag))
     return clients * per_client / elapsed
 
 
@@ -377,13 +362,8 @@ def measure_reports(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
                 began = time.perf_counter()
                 call()
                 samples.append((time.perf_counter() - began) * 1000)
-            out[name] = _percentiles(samples)
+            out[name] = percentiles(samples)
     return out
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    samples = sorted(samples)
-    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
 
 
 def measure_requests(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
@@ -406,7 +386,7 @@ def measure_requests(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
             if i >= 10:
                 samples.append((time.perf_counter() - began) * 1000)
             assert response.status_code == 200, response.content
-        out[name] = _percentiles(samples)
+        out[name] = percentiles(samples)
     return out
 
 
@@ -422,15 +402,8 @@ def run(*, lines: int, per_client: int, clients: list[int], runs: int, echo: Cal
     echo("\n## Posting a 6-line journal entry (entries per second; all clients post to the same six accounts)\n")
     echo("| clients | create_and_post | raw-SQL floor | service / floor |")
     echo("|---:|---:|---:|---:|")
-    first = 0
-    measure_posting(bench, 1, 20, raw=False, first=first)  # warm-up (and a template entry for the raw path)
-    first += 20
-    for n in clients:
-        service = measure_posting(bench, n, per_client, raw=False, first=first)
-        first += n * per_client
-        floor = measure_posting(bench, n, per_client, raw=True, first=first)
-        first += n * per_client
-        echo(f"| {n} | {service:,.0f} | {floor:,.0f} | {service / floor:.2f} |")
+    # the 20 warm-up entries also give the raw path its template entry
+    first = print_service_vs_floor(echo, functools.partial(measure_posting, bench), clients, per_client, 20)
     in_transaction, per_request = statements_per_posting(bench, first)
     first += 3
     echo(f"\nStatements per posting: {in_transaction} in the transaction, {per_request} per HTTP request")

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from comptoir.accounting.models import Account, FiscalYear, JournalEntry
 from comptoir.accounting.services import journal
-from comptoir.bench import books
+from comptoir.bench import books, percentiles
 from comptoir.platform.tenancy import tenant_context
 
 WARM_UP = 3
@@ -75,7 +75,7 @@ def measure_pages(bench: books.Bench, runs: int) -> dict[str, tuple[float, float
             samples.append((time.perf_counter() - began) * 1000)
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
-        out[name] = (*books._percentiles(samples), len(queries))
+        out[name] = (*percentiles(samples), len(queries))
     return out
 
 

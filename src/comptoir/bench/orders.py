@@ -16,10 +16,9 @@ case."""
 from __future__ import annotations
 
 import datetime
+import functools
 import json
-import multiprocessing
 import random
-import statistics
 import time
 from collections import deque
 from collections.abc import Callable
@@ -32,6 +31,7 @@ from django.utils import timezone
 
 from comptoir.accounting.models import Account, FiscalPeriod, JournalType
 from comptoir.accounting.services.taxes import TaxRateInput, create_tax_rate
+from comptoir.bench import percentiles, print_service_vs_floor, run_clients
 from comptoir.catalog.services.products import ProductInput, create_product
 from comptoir.identity.services import accounts as identity_accounts
 from comptoir.inventory.queries.stock import stock_balance
@@ -109,31 +109,6 @@ def set_up(today: datetime.date, products: int, customers: int) -> Bench:
     with owner_mode(), connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return Bench(org_id=org.pk, owner=owner, today=today, products=codes, customers=ids)
-
-
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    samples = sorted(samples)
-    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
-
-
-def _run_clients(bench: Bench, clients: int, target: Callable, args: tuple) -> tuple[float, list]:
-    """Runs `target(bench, client_no, *args, start, results)` in `clients` forked processes started together;
-    (elapsed seconds from the first start to the last end, every client's result)."""
-    connections.close_all()
-    mp = multiprocessing.get_context("fork")
-    start, results = mp.Event(), mp.Queue()
-    procs = [mp.Process(target=target, args=(bench, c, *args, start, results)) for c in range(clients)]
-    for proc in procs:
-        proc.start()
-    time.sleep(1.0)  # every client connected and waiting
-    start.set()
-    outcomes = [results.get(timeout=3600) for _ in procs]
-    for proc in procs:
-        proc.join()
-        if proc.exitcode:
-            raise RuntimeError(f"a bench client failed (exit code {proc.exitcode})")
-    elapsed = max(end for _, end, _ in outcomes) - min(began for began, _, _ in outcomes)
-    return elapsed, [result for _, _, result in outcomes]
 
 
 # --- 1. the mix ---------------------------------------------------------------------------------------------------
@@ -224,12 +199,12 @@ def _mix_client(bench: Bench, c: int, count: int, seed: int, start, results) -> 
 
 def measure_mix(bench: Bench, clients: int, per_client: int) -> tuple[float, dict[str, tuple[int, float, float]]]:
     """(transactions per second over all clients, {type: (count, p50 ms, p95 ms)})."""
-    elapsed, outcomes = _run_clients(bench, clients, _mix_client, (per_client, clients))
+    elapsed, outcomes = run_clients(bench, clients, _mix_client, (per_client, clients))
     by_type: dict[str, list[float]] = {name: [] for name, _ in MIX}
     for samples in outcomes:
         for name, ms in samples:
             by_type[name].append(ms)
-    figures = {name: (len(ms), *_percentiles(ms)) for name, ms in by_type.items() if ms}
+    figures = {name: (len(ms), *percentiles(ms)) for name, ms in by_type.items() if ms}
     return clients * per_client / elapsed, figures
 
 
@@ -439,7 +414,7 @@ def _invoice_client(bench: Bench, c: int, first: int, count: int, raw: bool, sta
 
 def measure_invoices(bench: Bench, clients: int, per_client: int, *, raw: bool, first: int) -> float:
     """Invoices per second over all clients."""
-    elapsed, _ = _run_clients(bench, clients, _invoice_client, (first, per_client, raw))
+    elapsed, _ = run_clients(bench, clients, _invoice_client, (first, per_client, raw))
     return clients * per_client / elapsed
 
 
@@ -466,13 +441,6 @@ def run(*, products: int, customers: int, per_client: int, clients: list[int], e
          "account, one tax account)\n")  # fmt: skip
     echo("| clients | create_invoice(submit) | raw-SQL floor | service / floor |")
     echo("|---:|---:|---:|---:|")
-    first = 0
-    measure_invoices(bench, 1, 10, raw=False, first=first)  # warm-up (and a template invoice for the raw path)
-    first += 10
-    for n in clients:
-        service = measure_invoices(bench, n, per_client, raw=False, first=first)
-        first += n * per_client
-        floor = measure_invoices(bench, n, per_client, raw=True, first=first)
-        first += n * per_client
-        echo(f"| {n} | {service:,.0f} | {floor:,.0f} | {service / floor:.2f} |")
+    # the 10 warm-up invoices also give the raw path its template invoice
+    first = print_service_vs_floor(echo, functools.partial(measure_invoices, bench), clients, per_client, 10)
     echo(f"\nStatements per invoice posting: {statements_per_invoice(bench, first)} in the transaction")

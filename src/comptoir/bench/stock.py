@@ -13,9 +13,8 @@ rebuilt from it by `rebuild_stock()`; the organization values at moving average 
 from __future__ import annotations
 
 import datetime
-import multiprocessing
+import functools
 import os
-import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from django.test import Client
 from django.utils import timezone
 
 from comptoir.accounting.models import Account, FiscalPeriod, JournalEntry, JournalType
+from comptoir.bench import percentiles, print_service_vs_floor, run_clients
 from comptoir.catalog.models import Product
 from comptoir.identity.services import accounts as identity_accounts
 from comptoir.inventory.models import StockMovement, Warehouse
@@ -201,10 +201,11 @@ def _post_raw(bench: Bench, ctx: dict, i: int, tag: str) -> None:
             )
 
 
-def _client(bench: Bench, raw: bool, first: int, count: int, tag: str, start, results) -> None:
+def _client(bench: Bench, c: int, raw: bool, first: int, count: int, tag: str, start, results) -> None:
     connections.close_all()  # never share the parent's socket
     with tenant_context(bench.org_id, user=bench.owner):
         ctx = _raw_context() if raw else None
+        first += c * count
         start.wait()
         began = time.perf_counter()
         for i in range(first, first + count):
@@ -212,30 +213,14 @@ def _client(bench: Bench, raw: bool, first: int, count: int, tag: str, start, re
                 _post_raw(bench, ctx, i, tag)
             else:
                 entries.create_stock_entry(actor=bench.owner, data=_receipt(bench, i))
-        results.put((began, time.perf_counter()))
+        results.put((began, time.perf_counter(), None))
     connections.close_all()
 
 
 def measure_posting(bench: Bench, clients: int, per_client: int, *, raw: bool, first: int) -> float:
     """Stock entries per second over all clients, from the first start to the last end."""
-    connections.close_all()
-    mp = multiprocessing.get_context("fork")
-    start, results = mp.Event(), mp.Queue()
     tag = f"{'r' if raw else 's'}{clients}-{os.getpid()}-{first}"
-    procs = [
-        mp.Process(target=_client, args=(bench, raw, first + c * per_client, per_client, tag, start, results))
-        for c in range(clients)
-    ]
-    for proc in procs:
-        proc.start()
-    time.sleep(1.0)  # every client connected and waiting
-    start.set()
-    spans = [results.get(timeout=3600) for _ in procs]
-    for proc in procs:
-        proc.join()
-        if proc.exitcode:
-            raise RuntimeError(f"a bench client failed (exit code {proc.exitcode})")
-    elapsed = max(end for _, end in spans) - min(began for began, _ in spans)
+    elapsed, _ = run_clients(bench, clients, _client, (raw, first, per_client, tag))
     return clients * per_client / elapsed
 
 
@@ -291,11 +276,6 @@ def grow_ledger(bench: Bench, first: int, last: int, chunk: int = 500_000) -> No
         cursor.execute("VACUUM ANALYZE inventory_stockbalance")
 
 
-def _percentiles(samples: list[float]) -> tuple[float, float]:
-    samples = sorted(samples)
-    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
-
-
 def measure_on_hand(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
     """{what: (p50 ms, p95 ms)}: one product's balance through the API in process (every middleware, the
     serialization), and the on-hand report of every product at one warehouse and in all of them, as a query."""
@@ -315,7 +295,7 @@ def measure_on_hand(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
         if i >= 10:
             samples.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200 and len(response.json()["items"]) == 2, response.content
-    out["GET /api/v1/inventory/stock-balance?product=<code> (one product, 2 warehouses)"] = _percentiles(samples)
+    out["GET /api/v1/inventory/stock-balance?product=<code> (one product, 2 warehouses)"] = percentiles(samples)
     with tenant_context(bench.org_id):
         for label, warehouse in (("at one warehouse", "W1"), ("in every warehouse", None)):
             samples = []
@@ -324,7 +304,7 @@ def measure_on_hand(bench: Bench, runs: int) -> dict[str, tuple[float, float]]:
                 rows = reports.stock_on_hand(warehouse=warehouse)["rows"]
                 if i:
                     samples.append((time.perf_counter() - began) * 1000)
-            out[f"stock on hand of every product {label} ({len(rows):,} rows, as a query)"] = _percentiles(samples)
+            out[f"stock on hand of every product {label} ({len(rows):,} rows, as a query)"] = percentiles(samples)
     return out
 
 
@@ -341,15 +321,8 @@ def run(
     echo(f"\n## Posting a {LINES}-line stock receipt (entries per second; clients receive different products)\n")
     echo("| clients | create_stock_entry | raw-SQL floor | service / floor |")
     echo("|---:|---:|---:|---:|")
-    first = 0
-    measure_posting(bench, 1, 20, raw=False, first=first)  # warm-up (and a journal entry for the raw path)
-    first += 20
-    for n in clients:
-        service = measure_posting(bench, n, per_client, raw=False, first=first)
-        first += n * per_client
-        floor = measure_posting(bench, n, per_client, raw=True, first=first)
-        first += n * per_client
-        echo(f"| {n} | {service:,.0f} | {floor:,.0f} | {service / floor:.2f} |")
+    # the 20 warm-up entries also give the raw path a journal entry
+    print_service_vs_floor(echo, functools.partial(measure_posting, bench), clients, per_client, 20)
     echo("\n## Stock on hand (ms), from the balance cache\n")
     echo("| movements | query | p50 | p95 |")
     echo("|---:|---|---:|---:|")
