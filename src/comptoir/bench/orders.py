@@ -265,8 +265,9 @@ class RawInvoices:
         postings.append((self.tax.account_id, "CR", tax_total))
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                "UPDATE platform_sequence SET last_value = last_value + 1, updated_at = now() "
-                "WHERE id = ANY(%s) RETURNING document_type, last_value",
+                "UPDATE platform_sequence SET last_value = last_value + 1, updated_at = now() WHERE id IN ("
+                "SELECT id FROM platform_sequence WHERE id = ANY(%s) ORDER BY id FOR UPDATE) "  # one lock order
+                "RETURNING document_type, last_value",
                 [[pk for pk, _, _ in self.sequences.values()]],
             )
             numbers = {}
