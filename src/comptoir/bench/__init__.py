@@ -5,6 +5,7 @@ needs nor touches the application's data."""
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import statistics
 import time
 from collections.abc import Callable
@@ -47,7 +48,15 @@ def run_clients(bench, clients: int, target: Callable, args: tuple) -> tuple[flo
         proc.start()
     time.sleep(1.0)  # every client connected and waiting
     start.set()
-    outcomes = [results.get(timeout=3600) for _ in procs]
+    outcomes: list = []
+    while len(outcomes) < len(procs):
+        try:
+            outcomes.append(results.get(timeout=1))
+        except queue.Empty:
+            if any(proc.exitcode for proc in procs):  # a client died before its result: fail now, not in an hour
+                for proc in procs:
+                    proc.terminate()
+                break
     for proc in procs:
         proc.join()
         if proc.exitcode:

@@ -47,6 +47,7 @@ from comptoir.platform.db import owner_mode
 from comptoir.platform.ids import uuid7
 from comptoir.platform.models import AuditLog, IntegrationEvent, Sequence
 from comptoir.platform.queries.core import current_organization
+from comptoir.platform.retry import retry_on_conflict
 from comptoir.platform.services import OrganizationInput
 from comptoir.platform.tenancy import tenant_context
 from comptoir.sales.queries import access_order, order_items, orders
@@ -191,7 +192,7 @@ def _mix_client(bench: Bench, c: int, count: int, seed: int, start, results) -> 
         for _ in range(count):
             name = client.pick()
             t0 = time.perf_counter()
-            client.run(name)
+            retry_on_conflict(client.run)(name)  # as the API does: a deadlock between clients is tried again
             samples.append((name, (time.perf_counter() - t0) * 1000))
         results.put((began, time.perf_counter(), samples))
     connections.close_all()
