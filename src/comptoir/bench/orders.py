@@ -185,7 +185,7 @@ def _mix_client(bench: Bench, c: int, count: int, seed: int, start, results) -> 
     with tenant_context(bench.org_id, user=bench.owner):
         client = MixClient(bench, seed * 100 + c)
         for _ in range(3):  # warm: one-time lookups, and orders waiting for a delivery
-            client.new_order()
+            retry_on_conflict(client.new_order)()
         samples: list[tuple[str, float]] = []
         start.wait()
         began = time.perf_counter()

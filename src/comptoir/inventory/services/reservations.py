@@ -11,6 +11,7 @@ import uuid
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +58,23 @@ class ReservationInput:
     expires_at: datetime.datetime | None = None
     source_type: str = ""
     source_id: uuid.UUID | None = None
+
+
+def lock_stock(pairs) -> None:
+    """Lock every balance row (each batch) of the (product id, warehouse id) `pairs`, in the ledger's key order
+    (`ledger.lock_balances`: product, warehouse, no batch first). A writer that reserves, consumes or releases the
+    stock of several lines calls it first: taken one reservation at a time in line order, two orders naming the
+    same products in another order would deadlock."""
+    pairs = set(pairs)
+    if not pairs:
+        return
+    condition = Q()
+    for product_id, warehouse_id in pairs:
+        condition |= Q(product_id=product_id, warehouse_id=warehouse_id)
+    rows = StockBalance.objects.filter(condition).order_by(
+        "product_id", "warehouse_id", F("batch_id").asc(nulls_first=True)
+    )
+    list(rows.select_for_update().values_list("id", flat=True))
 
 
 def _params(row: StockReservation) -> dict:
@@ -155,6 +173,6 @@ def expire_reservations(*, actor=None, now: datetime.datetime | None = None) -> 
     now = now or timezone.now()
     due = StockReservation.objects.filter(status=ReservationStatus.ACTIVE, expires_at__lte=now)
     ids = list(due.order_by("id").values_list("id", flat=True))
-    for reservation_id in ids:
+    for reservation_id in ids:  # each in a transaction of its own: one balance row locked at a time
         _end(actor, reservation_id, ReservationStatus.EXPIRED, RESERVATION_EXPIRED, "expired")
     return len(ids)

@@ -21,7 +21,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from comptoir.inventory.queries.picking import fefo_parts
-from comptoir.inventory.services.reservations import ReservationInput, consume_reservation, reserve_stock
+from comptoir.inventory.services.reservations import ReservationInput, consume_reservation, lock_stock, reserve_stock
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.services.events import emit_event
 from comptoir.platform.transitions import transition
@@ -120,7 +120,9 @@ def consume_reservations_for_shipping(*, actor, order_id, item_ids) -> dict:
         order = lock_order(order_id)
         lock_items(order)
         held: dict = {}
-        for row in active_reservations(item_ids):
+        rows = list(active_reservations(item_ids))
+        lock_stock((row.product_id, row.warehouse_id) for row in rows)
+        for row in rows:
             consume_reservation(actor=actor, reservation_id=row.pk)
             held[row.source_id] = held.get(row.source_id, ZERO) + row.quantity
     return held

@@ -26,7 +26,12 @@ from comptoir.inventory.constants import ReservationStatus
 from comptoir.inventory.queries.picking import fefo_parts
 from comptoir.inventory.queries.refs import resolve_warehouse
 from comptoir.inventory.queries.stock import reservations
-from comptoir.inventory.services.reservations import ReservationInput, release_reservation, reserve_stock
+from comptoir.inventory.services.reservations import (
+    ReservationInput,
+    lock_stock,
+    release_reservation,
+    reserve_stock,
+)
 from comptoir.parties.constants import AddressType, PartyStatus, PartyType
 from comptoir.parties.queries import addresses, balances_of, resolve_party
 from comptoir.platform.constants import AuditAction
@@ -444,7 +449,11 @@ def _check_credit(order: SalesOrder, override: bool) -> bool:
 
 def _reserve(actor, order: SalesOrder, items: list[OrderItem]) -> None:
     """One reservation per stock-tracked line (one per batch when the stock lies in batches, first-expiring first),
-    referencing the line; `insufficient_stock` when the warehouse lacks it."""
+    referencing the line; `insufficient_stock` when the warehouse lacks it. The stock of every line is locked
+    first, in the one order of every writer of the stock."""
+    lock_stock(
+        (item.product_id, item.warehouse_id or order.warehouse_id) for item in items if item.product.track_inventory
+    )
     for i, item in enumerate(items):
         if not item.product.track_inventory:
             continue
@@ -558,7 +567,9 @@ def cancel_order(*, actor, order_id, reason: str = "") -> SalesOrder:
             )
         order.held_status = ""
         transition(order, OrderStatus.CANCELLED, actor=actor, also=("held_status",), reason=reason)
-        for reservation_id in active_reservations(i.pk for i in items).values_list("id", flat=True):
+        held = list(active_reservations(i.pk for i in items).values_list("id", "product_id", "warehouse_id"))
+        lock_stock((product_id, warehouse_id) for _id, product_id, warehouse_id in held)
+        for reservation_id, _product_id, _warehouse_id in held:
             release_reservation(actor=actor, reservation_id=reservation_id, reason="order cancelled")
         emit_event(event_type=ORDER_CANCELLED, payload=_payload(order), source=order)
     return order
