@@ -16,6 +16,7 @@ from comptoir.accounting.queries.reports_ledger import general_ledger
 from comptoir.parties.constants import IIN_PURPOSE
 from comptoir.parties.models import Party, PartyAddress, PartyBankAccount, PartyContact
 from comptoir.platform import crypto
+from comptoir.platform.db import fetch_rows
 from comptoir.platform.errors import NotFound, ValidationFailed
 from comptoir.platform.money import summed
 from comptoir.platform.queries.core import current_organization
@@ -77,10 +78,10 @@ def resolve_party(ref, field: str = "party") -> Party:
     if ref is None or str(ref).strip() == "":
         raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     try:
-        key = {"pk": uuid.UUID(str(ref))}
+        found = fetch_rows(Party, "id = %s", [uuid.UUID(str(ref))])
     except ValueError:
-        key = {"party_number": str(ref).strip()}
-    party = Party.objects.filter(**key).first()
+        found = fetch_rows(Party, "party_number = %s", [str(ref).strip()])
+    party = found[0] if found else None
     if party is None:
         raise ValidationFailed(_("No party “%(ref)s”") % {"ref": ref}, code="unknown", field=field)
     return party

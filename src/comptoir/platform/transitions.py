@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import AuditAction
+from comptoir.platform.db import update_fields
 from comptoir.platform.errors import InvalidTransition
 
 
@@ -91,7 +92,7 @@ def transition(
             changed.append("version")
         if _has_field(obj, "updated_at"):
             changed.append("updated_at")
-        obj.save(update_fields=changed)
+        update_fields(obj, changed)
     record_audit(
         actor=actor, action=action, obj=obj, old={field: current}, new={field: to, **(audit or {})}, reason=reason
     )

@@ -10,8 +10,9 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from comptoir.accounting.models import TaxRate
+from comptoir.platform.db import fetch_rows, remember_related
 from comptoir.platform.errors import NotFound, ValidationFailed
-from comptoir.platform.queries.core import currencies_by_code, current_organization
+from comptoir.platform.queries.core import base_currency, currencies_by_code
 
 
 def _with_components(qs):
@@ -50,9 +51,17 @@ def tax_rate_for(code: str, on_date: datetime.date) -> TaxRate | None:
 def resolve_tax_rate(ref, on_date: datetime.date, field: str = "tax_rate") -> TaxRate:
     """The rate named by id, or by code (the one in force on `on_date`), else a field error."""
     try:
-        row = _with_components(TaxRate.objects.filter(pk=uuid.UUID(str(ref)))).first()
+        key = uuid.UUID(str(ref))
     except ValueError:
         row = tax_rate_for(str(ref), on_date)
+    else:  # the rate and its components in one statement (a component has none of its own)
+        found = fetch_rows(TaxRate, "id = %s OR parent_id = %s", [key, key])
+        row = next((r for r in found if r.pk == key), None)
+        if row is not None:
+            parts = sorted((r for r in found if r.parent_id == key), key=lambda r: r.code)
+            remember_related(row, "components", parts)
+            for part in parts:
+                remember_related(part, "components", [])
     if row is None:
         raise ValidationFailed(
             _("No tax rate '%(ref)s' in force on %(on_date)s") % {"ref": ref, "on_date": on_date},
@@ -65,7 +74,7 @@ def resolve_tax_rate(ref, on_date: datetime.date, field: str = "tax_rate") -> Ta
 def currency_for(code: str | None, field: str = "currency"):
     """The Currency of `code` (any case), or the organization's base currency."""
     if not code:
-        return current_organization().base_currency
+        return base_currency()
     currency = currencies_by_code([code.upper()]).get(code.upper())
     if currency is None:
         raise ValidationFailed(_("Unknown currency %(code)s") % {"code": code}, code="unknown", field=field)

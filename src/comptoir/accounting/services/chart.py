@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from comptoir.accounting.constants import REPORT_TYPE_OF_NATURE, AccountType, Nature
 from comptoir.accounting.models import Account, AccountBalance, AccountGroup, CostCenter, JournalLine
 from comptoir.platform.constants import AuditAction
+from comptoir.platform.db import fetch_rows
 from comptoir.platform.errors import Conflict, NotFound, ValidationFailed
 from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.services.audit import record_audit, snapshot
@@ -34,10 +35,10 @@ def _by_id_or_code(model, ref, field: str):
     if ref is None or ref == "":
         raise ValidationFailed(_("%(field)s is required") % {"field": field}, code="required", field=field)
     try:
-        key = {"pk": uuid.UUID(str(ref))}
+        found = fetch_rows(model, "id = %s", [uuid.UUID(str(ref))])
     except ValueError:
-        key = {"code": str(ref)}
-    row = model.objects.filter(**key).first()
+        found = fetch_rows(model, "code = %s", [str(ref)])
+    row = found[0] if found else None
     if row is None:
         raise ValidationFailed(
             _("No %(verbose_name)s '%(ref)s'") % {"verbose_name": model._meta.verbose_name, "ref": ref},

@@ -37,7 +37,7 @@ from comptoir.accounting.services.books import record_posting
 from comptoir.accounting.services.budgets import check_budgets
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.platform.constants import AuditAction
-from comptoir.platform.db import insert_rows, prepared_cursor
+from comptoir.platform.db import insert_rows, prepared_cursor, remember_related
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.models import Currency, ExchangeRate, Organization, OrganizationFeature, Workspace
@@ -368,9 +368,7 @@ def _insert(*, actor, books: _Books, day, narration: str, lines, source: SourceR
 def _with_lines(entry: JournalEntry, lines: list[JournalLine]) -> None:
     """Remember the lines on the entry, as a prefetch would (`entry.lines.all()` reads nothing again; a filtered
     `entry.lines` still queries)."""
-    cached = JournalLine.objects.filter(entry_id=entry.pk)
-    cached._result_cache, cached._prefetch_done = list(lines), True
-    entry._prefetched_objects_cache = {"lines": cached}
+    remember_related(entry, "lines", lines)
 
 
 def _number(entry: JournalEntry) -> str:

@@ -14,8 +14,9 @@ from comptoir.catalog.constants import PriceListKind
 from comptoir.catalog.models import PriceList, Product, ProductCategory
 from comptoir.parties.constants import PartyType
 from comptoir.parties.queries import resolve_party
+from comptoir.platform.db import fetch_rows
 from comptoir.platform.errors import ValidationFailed
-from comptoir.platform.queries.core import currencies_by_code, current_organization, units
+from comptoir.platform.queries.core import base_currency, currencies_by_code, units
 
 
 def _as_uuid(ref) -> uuid.UUID | None:
@@ -73,9 +74,7 @@ def products_by_ref(refs) -> dict:
     keys = {text: _as_uuid(text) for text in texts}
     ids = [key for key in keys.values() if key]
     codes = [text for text, key in keys.items() if not key]
-    rows = Product.objects.select_related("currency", "uom").filter(
-        Q(pk__in=ids) | Q(code__in=codes), deleted_at__isnull=True
-    )
+    rows = fetch_rows(Product, "(id = ANY(%s) OR code = ANY(%s)) AND deleted_at IS NULL", [ids, codes])
     by_id = {row.pk: row for row in rows}
     by_code = {row.code: row for row in by_id.values()}
     out = {text: by_id.get(key) if key else by_code.get(text) for text, key in keys.items()}
@@ -99,7 +98,7 @@ def resolve_price_list(ref, field: str = "price_list") -> PriceList:
 def resolve_currency(code: str | None, field: str = "currency"):
     """The currency of an ISO code (any case); the organization's base currency when none is given."""
     if not code:
-        return current_organization().base_currency
+        return base_currency()
     currency = currencies_by_code([code.upper()]).get(code.upper())
     if currency is None:
         raise ValidationFailed(_("Unknown currency %(code)s") % {"code": code}, code="unknown", field=field)

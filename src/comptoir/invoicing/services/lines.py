@@ -33,7 +33,7 @@ from comptoir.invoicing.module import (
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.money import round_money
-from comptoir.platform.queries.configuration import get_setting
+from comptoir.platform.queries.configuration import get_settings
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
@@ -65,8 +65,14 @@ class Built:
     tax: Decimal
 
 
-def _setting_account(key: str, field: str):
-    return resolve_account(get_setting(key), field)
+SETTINGS = (
+    INCOME_ACCOUNT_SETTING,
+    EXPENSE_ACCOUNT_SETTING,
+    STOCK_CLEARING_SETTING,
+    OUTPUT_TAX_SETTING,
+    INPUT_TAX_SETTING,
+    TAX_ROUNDING_SETTING,
+)
 
 
 class _Refs:
@@ -77,6 +83,7 @@ class _Refs:
     def __init__(self, invoice: Invoice, inputs):
         self.invoice = invoice
         self.products = products_by_ref(line.product for line in inputs if line.product not in (None, ""))
+        self.settings = get_settings(SETTINGS)  # whichever the lines need, in one statement
         self.found: dict = {}
 
     def _once(self, key, lookup):
@@ -97,7 +104,10 @@ class _Refs:
         else:
             stocked = product is not None and product.track_inventory
             key = STOCK_CLEARING_SETTING if stocked else EXPENSE_ACCOUNT_SETTING
-        return self._once(key, lambda: _setting_account(key, f"{field}.account"))
+        return self.setting_account(key, f"{field}.account")
+
+    def setting_account(self, key: str, field: str):
+        return self._once(key, lambda: resolve_account(self.settings[key], field))
 
     def tax_rate(self, line: InvoiceLineInput, product, field: str):
         if line.tax_rate not in (None, ""):
@@ -176,7 +186,7 @@ def build_lines(invoice: Invoice, inputs, *, actor) -> Built:
         )
     components: dict[object, list] = defaultdict(lambda: [None, ZERO, ZERO])  # id → [component, taxable, amount]
     taxed = [row for row in rows if row.tax_rate_id is not None]
-    if get_setting(TAX_ROUNDING_SETTING) == TaxRounding.DOCUMENT:
+    if refs.settings[TAX_ROUNDING_SETTING] == TaxRounding.DOCUMENT:
         groups: dict[object, list[InvoiceLine]] = defaultdict(list)
         for row in taxed:
             groups[row.tax_rate_id].append(row)
@@ -202,15 +212,12 @@ def build_lines(invoice: Invoice, inputs, *, actor) -> Built:
                 slot[0], slot[1], slot[2] = part, slot[1] + row.net_amount, slot[2] + part.amount
     for row in rows:
         row.gross_amount = row.net_amount + row.tax_amount
-    fallback = {}
     tax_rows = []
     for rate_id, (part, taxable, amount) in components.items():
         account_id = part.output_account_id if selling else part.input_account_id
         if account_id is None:
             key = OUTPUT_TAX_SETTING if selling else INPUT_TAX_SETTING
-            if key not in fallback:
-                fallback[key] = _setting_account(key, "tax_rate").pk
-            account_id = fallback[key]
+            account_id = refs.setting_account(key, "tax_rate").pk
         tax_rows.append(
             InvoiceTax(
                 id=uuid7(),

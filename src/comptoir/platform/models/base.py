@@ -98,7 +98,7 @@ class TenantDocument(VersionedMixin, TenantModel):
         if self.workspace_id is None:
             from comptoir.platform.models.tenancy import Workspace
 
-            self.workspace_id = Workspace.objects.filter(is_default=True).values_list("id", flat=True).get()
+            self.workspace_id = Workspace.default_id()
         super().save(*args, **kwargs)
 
 

@@ -20,6 +20,7 @@ from comptoir.platform.constants import (
 from comptoir.platform.ids import uuid7
 from comptoir.platform.models.base import TenantModel, VersionedMixin
 from comptoir.platform.models.reference import Country, Currency
+from comptoir.platform.tenancy import require_org_id
 
 USER_MODEL = settings.AUTH_USER_MODEL
 
@@ -109,6 +110,19 @@ class Workspace(VersionedMixin, TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def default_id(cls):
+        """The id of the current organization's default workspace (one prepared statement: every new document
+        asks it)."""
+        from comptoir.platform.db import prepared_cursor  # the connection set-up imports the models
+
+        with prepared_cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {cls._meta.db_table} WHERE organization_id = %s AND is_default",  # noqa: S608
+                [require_org_id()],
+            )
+            return cursor.fetchone()[0]
 
 
 class OrganizationMember(TenantModel):

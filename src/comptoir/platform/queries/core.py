@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from comptoir.platform.db import fetch_rows
 from comptoir.platform.errors import NotFound
 from comptoir.platform.models import Country, Currency, Organization, OrganizationMember, UnitOfMeasure, Workspace
 from comptoir.platform.tenancy import require_org_id, user_context
@@ -17,6 +18,12 @@ def organization_ids(using: str = "default") -> list:
 
 def current_organization() -> Organization:
     return Organization.objects.select_related("country", "base_currency").get(pk=require_org_id())
+
+
+def base_currency() -> Currency:
+    """The current organization's base currency (one prepared statement)."""
+    sql = f"id = (SELECT o.base_currency_id FROM {Organization._meta.db_table} o WHERE o.id = %s)"  # noqa: S608
+    return fetch_rows(Currency, sql, [require_org_id()])[0]
 
 
 def workspaces(*, status=None, type=None, search=None):
@@ -32,7 +39,7 @@ def workspaces(*, status=None, type=None, search=None):
 
 def default_workspace_id():
     """The id of the current organization's default workspace."""
-    return Workspace.objects.values_list("pk", flat=True).get(is_default=True)
+    return Workspace.default_id()
 
 
 def default_organization_id(user):
