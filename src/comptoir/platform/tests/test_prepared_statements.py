@@ -1,11 +1,12 @@
-"""Hot statements are prepared once per connection (`prepared_cursor`), and `insert_rows` writes a model's rows
-through it as `save()` would."""
+"""Hot statements are prepared once per connection (`prepared_cursor`); `insert_rows` writes a model's rows
+through it as `save()` would, `fetch_rows` reads them as the ORM would (scoped to the organization in context) and
+`update_fields` writes fields as `save(update_fields=…)` would."""
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from tests.support.queries import CaptureStatements
 
-from comptoir.platform.db import insert_rows, prepared_cursor
+from comptoir.platform.db import fetch_rows, insert_rows, prepared_cursor, update_fields
 from comptoir.platform.models import Notification
 from comptoir.platform.tenancy import tenant_context
 
@@ -49,3 +50,42 @@ def test_insert_rows_writes_rows_as_save_would(tenant):
         for row in rows:
             assert row.created_at is not None and stored[row.pk].created_at == row.created_at  # auto_now_add
             assert not row._state.adding  # a later save() updates, never inserts twice
+
+
+def _notifications(tenant, *titles) -> list[Notification]:
+    with tenant_context(tenant.organization, user=tenant.owner):
+        return [
+            Notification.objects.create(user=tenant.owner, title=title, message="m", data={"n": [1, "2"]})
+            for title in titles
+        ]
+
+
+def test_fetch_rows_reads_as_the_orm_and_only_the_organization_in_context(tenant, other_tenant):
+    mine = _notifications(tenant, "a", "b")
+    theirs = _notifications(other_tenant, "a")
+    with tenant_context(tenant.organization, user=tenant.owner):
+        with CaptureStatements(connection) as log:
+            found = fetch_rows(Notification, "title = ANY(%s)", [["a", "b"]])
+        assert len(log.captured_queries) == 1
+        by_orm = {n.pk: n for n in Notification.objects.filter(title__in=["a", "b"])}
+        assert {n.pk for n in found} == {n.pk for n in mine} == set(by_orm)  # the other tenant's "a" is not read
+        for row in found:
+            orm = by_orm[row.pk]
+            for field in Notification._meta.concrete_fields:
+                assert getattr(row, field.attname) == getattr(orm, field.attname), field.name
+            assert row.data == {"n": [1, "2"]}  # JSON through its converter, not text
+            assert not row._state.adding
+        assert fetch_rows(Notification, "id = %s", [theirs[0].pk]) == []
+
+
+def test_update_fields_writes_the_named_fields_and_stamps_auto_now(tenant, other_tenant):
+    row = _notifications(tenant, "old")[0]
+    with tenant_context(tenant.organization, user=tenant.owner):
+        before = row.updated_at
+        row.title, row.message = "new", "not saved"
+        update_fields(row, ["title", "updated_at"])
+        stored = Notification.objects.get(pk=row.pk)
+        assert (stored.title, stored.message) == ("new", "m")  # only the named fields
+        assert stored.updated_at == row.updated_at > before
+    with tenant_context(other_tenant.organization, user=other_tenant.owner), pytest.raises(DatabaseError):
+        update_fields(row, ["title"])  # another tenant's row: row-level security hides it, nothing is written

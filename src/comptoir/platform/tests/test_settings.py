@@ -12,7 +12,7 @@ from comptoir.platform.constants import SettingType
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import AuditLog, Setting, Workspace
 from comptoir.platform.modules import SettingSpec, UndeclaredSetting
-from comptoir.platform.queries.configuration import get_setting
+from comptoir.platform.queries.configuration import get_setting, get_settings
 from comptoir.platform.services.configuration import (
     SettingReadOnly,
     delete_setting,
@@ -159,6 +159,26 @@ def test_get_setting_is_one_query(tenant):
         with CaptureStatements(connection) as ctx:
             assert get_setting(KEY, workspace=branch) == "refuse"
         assert len(ctx.captured_queries) == 1
+
+
+def test_get_settings_reads_several_keys_in_one_query_each_as_get_setting(tenant, other_tenant):
+    other = "inventory.valuation_method"
+    set_global_default(key=KEY, value="ignore")
+    branch = _workspace(tenant)
+    _set(tenant, key=other, value="MOVING_AVERAGE")
+    _set(tenant, key=KEY, value="refuse", workspace=branch)
+    _set(other_tenant, key=KEY, value="warn")
+    with tenant_context(tenant.organization):
+        with CaptureStatements(connection) as ctx:
+            in_branch = get_settings([KEY, other], workspace=branch)
+        assert len(ctx.captured_queries) == 1
+        assert in_branch == {KEY: "refuse", other: "MOVING_AVERAGE"}  # workspace, then organization
+        assert get_settings([KEY, other]) == {KEY: "ignore", other: "MOVING_AVERAGE"}  # global, organization
+        assert get_settings([KEY, other]) == {KEY: get_setting(KEY), other: get_setting(other)}
+        with pytest.raises(UndeclaredSetting):
+            get_settings([KEY, "accounting.no_such_key"])
+    with tenant_context(other_tenant.organization):
+        assert get_settings([KEY, other]) == {KEY: "warn", other: "FIFO"}  # its own value, then the declared one
 
 
 # --- rules ------------------------------------------------------------------------------------------------------
