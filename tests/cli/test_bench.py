@@ -26,7 +26,7 @@ def test_bench_books_prints_its_tables(db):
         assert re.search(r"^\| 1 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)
         assert re.search(r"^\| 2 \| [\d,]+ \| [\d,]+ \| [\d.]+ \|$", out, re.M)
         # the same count as accounting/tests/test_posting_protocol.py::test_a_posting_sends_few_statements
-        assert re.search(r"^Statements per posting: 9 in the transaction, \d+ per HTTP request$", out, re.M)
+        assert re.search(r"^Statements per posting: 8 in the transaction, \d+ per HTTP request$", out, re.M)
         assert re.search(r"^\| 1 \| [\d,]+ \| 1\.00 \|$", out, re.M)  # through a real `comptoir serve`
         assert re.search(r"^\| 2 \| [\d,]+ \| [\d.]+ \|$", out, re.M)
         assert re.search(r"^\| GET /api/v1/accounting/journal-entries\?limit=50 \| [\d.]+ \| [\d.]+ \|$", out, re.M)

@@ -66,7 +66,7 @@ def insert_rows(objs: list) -> None:
     if not objs:
         return
     model = type(objs[0])
-    fields = model._meta.concrete_fields
+    fields = [f for f in model._meta.concrete_fields if not f.generated]  # PostgreSQL computes a generated column
     per_statement = MAX_PARAMETERS // len(fields)  # a statement takes at most 65,535 parameters
     for start in range(0, len(objs), per_statement):
         _insert_chunk(model, fields, objs[start : start + per_statement])
@@ -150,6 +150,12 @@ def _select_of(model, where: str) -> tuple:
 def _insert_chunk(model, fields, objs: list) -> None:
     connection = connections["default"]
     params: list = []
+    from comptoir.platform.models import TenantDocument, Workspace  # the models import this module's neighbours
+
+    if issubclass(model, TenantDocument) and any(obj.workspace_id is None for obj in objs):
+        default = Workspace.default_id()  # a document's workspace: the default one unless given, as save() sets
+        for obj in objs:
+            obj.workspace_id = obj.workspace_id or default
     for obj in objs:
         params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
         obj._state.adding, obj._state.db = False, "default"
@@ -157,8 +163,14 @@ def _insert_chunk(model, fields, objs: list) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608 (model names)
+    generated = [f for f in model._meta.concrete_fields if f.generated]
+    if generated:  # read back, as save() does
+        sql += f" RETURNING {', '.join(connection.ops.quote_name(f.column) for f in generated)}"
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)
+        for obj, values in zip(objs, cursor.fetchall() if generated else (), strict=bool(generated)):
+            for field, value in zip(generated, values, strict=True):
+                setattr(obj, field.attname, value)
 
 
 class _LoggedAsWritten(CursorDebugWrapper):

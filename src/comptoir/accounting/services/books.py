@@ -87,7 +87,8 @@ def _per_account(lines) -> dict:
 def record_posting(*, entry: JournalEntry, lines) -> None:
     """Add a posted entry to every cache: its accounts' balances, its cash-flow counterparts when it touches cash,
     its bills and settlements. `lines` have their accounts loaded. Rows are written in key order (a fixed lock
-    order); call it after every other write but the number."""
+    order); call it after every other write but the number, holding the books' shared lock (`SHARED_BOOKS_LOCK`,
+    which the read of the books, `journal._books_of`, takes)."""
     org_id, user_id = require_org_id(), current_user_id()
     row = f"(%s, %s, now(), now(), %s, %s, %s, %s, pg_backend_pid() %% {BALANCE_SLOTS}, %s, %s)"
     writes: list[tuple[str, str, list]] = []  # (statement with {values}, a row's placeholders, the rows' params)
@@ -120,7 +121,6 @@ def record_posting(*, entry: JournalEntry, lines) -> None:
         return
     statements = _statements(writes)
     with prepared_cursor() as cursor:
-        _lock_books(cursor, org_id, shared=True)
         for sql, params in statements:
             cursor.execute(sql, params)
         if settlements:
@@ -169,11 +169,14 @@ def _open_items(entry: JournalEntry, lines) -> tuple[dict, dict]:
     return bills, settlements
 
 
-def _lock_books(cursor, org_id, *, shared: bool) -> None:
-    """The organization's books lock, held to the end of the transaction: postings take it shared (they never wait
-    for each other), `rebuild_balances()` exclusively. Other organizations are never blocked."""
-    function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
-    cursor.execute(f"SELECT {function}(hashtextextended(%s, 0))", [f"accounting.books:{org_id}"])
+def books_lock_key(org_id) -> str:
+    """The key of the organization's books lock, held to the end of the transaction: postings take it shared
+    (`SHARED_BOOKS_LOCK`, with `books_lock_key(org)` as %(books_lock)s; they never wait for each other),
+    `rebuild_balances()` exclusively. Other organizations are never blocked."""
+    return f"accounting.books:{org_id}"
+
+
+SHARED_BOOKS_LOCK = "pg_advisory_xact_lock_shared(hashtextextended(%(books_lock)s, 0))"
 
 
 @dataclass(frozen=True)
@@ -322,7 +325,7 @@ def rebuild_balances() -> int:
     params = _params()
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
-        _lock_books(cursor, params["org"], shared=False)
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [books_lock_key(params["org"])])
         for _name, table, column, ledger in CACHES:
             cursor.execute(f"DELETE FROM {table} WHERE organization_id = %(org)s", params)  # noqa: S608 (model table)
             cursor.execute(_rebuild(table, column, ledger), params)

@@ -33,7 +33,7 @@ from comptoir.accounting.module import (
     JOURNAL_ENTRY_POSTED,
     JOURNAL_ENTRY_REVERSED,
 )
-from comptoir.accounting.services.books import record_posting
+from comptoir.accounting.services.books import SHARED_BOOKS_LOCK, books_lock_key, record_posting
 from comptoir.accounting.services.budgets import check_budgets
 from comptoir.accounting.services.chart import resolve_account, resolve_cost_center
 from comptoir.platform.constants import AuditAction
@@ -107,7 +107,8 @@ class _Books:
     accounts: dict  # the accounts asked for, by id and by code
 
 
-# One round trip: the base currency, the default workspace, the freeze flag (share-locked, so a concurrent freeze
+# One round trip: the books' shared lock (held to the end of the posting: a rebuild of the caches waits for it), the
+# base currency, the default workspace, the freeze flag (share-locked, so a concurrent freeze
 # waits for this posting: see platform.services.features), the journal type, the period of the day with its year
 # (share-locked, so closing it waits for this posting and later postings see it closed) and whether any budget is
 # active, and the accounts the lines name. Row-level security scopes every table to the organization in context.
@@ -117,7 +118,7 @@ _ACCOUNT_FIELDS = tuple(  # in the model's field order, as Model.from_db expects
     if f.attname in {"id", "code", "name", "account_type", "is_active", "is_cost_center_applicable"}
 )
 _BOOKS_SQL = f"""
-SELECT c.id, c.code, c.decimal_places,
+SELECT {SHARED_BOOKS_LOCK}, c.id, c.code, c.decimal_places,
        (SELECT w.id FROM {Workspace._meta.db_table} w WHERE w.organization_id = o.id AND w.is_default LIMIT 1),
        (SELECT f.locked FROM {OrganizationFeature._meta.db_table} f WHERE f.organization_id = o.id FOR SHARE),
        t.id, t.code, t.prefix, t.is_active,
@@ -148,10 +149,12 @@ def _books_of(day: datetime.date, journal_type: str, account_refs=()) -> _Books:
             ids.append(uuid.UUID(str(ref)))
         except ValueError:
             codes.append(str(ref))
-    params = {"journal_type": journal_type or "", "day": day, "org": require_org_id(), "ids": ids, "codes": codes}
+    org_id = require_org_id()
+    params = {"journal_type": journal_type or "", "day": day, "org": org_id, "ids": ids, "codes": codes}
+    params["books_lock"] = books_lock_key(org_id)
     with prepared_cursor() as cursor:
         cursor.execute(_BOOKS_SQL, params)
-        row = cursor.fetchone()
+        row = cursor.fetchone()[1:]
     currency_id, code, decimals, workspace_id, locked, type_id, type_code, prefix, type_active = row[:9]
     period_id, period_status, year_id, year_name, year_closed, year_start, has_budget, found = row[9:]
     accounts = {}

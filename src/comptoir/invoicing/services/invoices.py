@@ -61,7 +61,7 @@ from comptoir.platform.inputs import UNSET, Patch, _Unset
 from comptoir.platform.locks import lock_row
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.queries.rates import exchange_rates
-from comptoir.platform.services.audit import record_audit
+from comptoir.platform.services.audit import audit_in_one_statement, record_audit
 from comptoir.platform.services.events import emit_event
 from comptoir.platform.services.numbering import next_number
 from comptoir.platform.tenancy import require_org_id
@@ -274,13 +274,14 @@ def _payload(invoice: Invoice) -> dict:
     }
 
 
-def _save_header(invoice: Invoice, **kwargs) -> None:
+def _save_header(invoice: Invoice, write) -> None:
+    """`write()` inserts or updates the invoice's row; a supplier's invoice number already recorded is refused."""
     if invoice.invoice_type != InvoiceType.PURCHASE or not invoice.supplier_invoice_number:
-        invoice.save(**kwargs)  # the unique supplier number cannot clash: no savepoint to catch it
+        write()  # the unique supplier number cannot clash: no savepoint to catch it
         return
     try:
         with transaction.atomic():
-            invoice.save(**kwargs)
+            write()
     except IntegrityError as exc:  # the unique supplier number, raced
         if "invoice_supplier_number_unique" in str(exc):
             _refuse(
@@ -294,7 +295,7 @@ def _save_header(invoice: Invoice, **kwargs) -> None:
 
 def create_invoice(*, actor, data: InvoiceInput) -> Invoice:
     """A DRAFT invoice with its lines and taxes (submitted at once when `data.submit`)."""
-    with transaction.atomic():
+    with transaction.atomic(), audit_in_one_statement():
         party = _party(data.invoice_type, data.party)
         currency = resolve_currency(data.currency)
         invoice = Invoice(
@@ -326,7 +327,7 @@ def create_invoice(*, actor, data: InvoiceInput) -> Invoice:
         _check_supplier_number(invoice)
         lines, taxes = _fill(invoice, data.lines, actor=actor)
         _check_note(invoice, original)
-        _save_header(invoice, force_insert=True)
+        _save_header(invoice, lambda: insert_rows([invoice]))
         _save_children(invoice, lines, taxes)
         record_audit(
             actor=actor,
@@ -387,7 +388,7 @@ def update_invoice(*, actor, invoice_id, changes: InvoicePatch) -> Invoice:
         _check_note(invoice, original)
         invoice.updated_by = actor
         invoice.version = F("version") + 1
-        _save_header(invoice)
+        _save_header(invoice, invoice.save)
         if lines_given:
             InvoiceTax.objects.filter(invoice=invoice).delete()
             InvoiceLine.objects.filter(invoice=invoice).delete()

@@ -9,6 +9,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from tests.support.api import member_client
+from tests.support.queries import CaptureStatements
 
 from comptoir.platform.audit import RequestContext, request_scope
 from comptoir.platform.db import owner_mode
@@ -22,7 +23,7 @@ from comptoir.platform.services import (
     update_organization,
     update_workspace,
 )
-from comptoir.platform.services.audit import audit_login, audit_logout, record_audit
+from comptoir.platform.services.audit import audit_in_one_statement, audit_login, audit_logout, record_audit
 from comptoir.platform.tenancy import tenant_context
 
 
@@ -284,3 +285,25 @@ def test_a_member_without_permission_leaves_no_row(tenant):
     before = len(rows(tenant))
     assert employee.post("platform/workspaces", {"name": "Nope"}).status_code == 403
     assert len(rows(tenant)) == before
+
+
+def test_audit_in_one_statement_writes_the_rows_together_at_the_end_or_none(tenant):
+    ids = [uuid.uuid4() for _ in range(3)]
+    with tenant_context(tenant.organization, user=tenant.owner), transaction.atomic():
+        with CaptureStatements(connection) as log, audit_in_one_statement():
+            for n, object_id in enumerate(ids):
+                record_audit(actor=tenant.owner, action="UPDATE", object_type="platform.workspace",
+                             object_id=object_id, new={"n": n})  # fmt: skip
+                with audit_in_one_statement():  # nested: written with the outermost
+                    record_audit(actor=tenant.owner, action="CREATE", object_type="platform.workspace",
+                                 object_id=object_id)  # fmt: skip
+            assert log.captured_queries == []  # nothing written before the block ends
+        assert len(log.captured_queries) == 1
+        written = AuditLog.objects.filter(object_id__in=ids)
+        assert sorted((str(r.object_id), r.action) for r in written) == sorted(
+            (str(i), a) for i in ids for a in ("UPDATE", "CREATE")
+        )
+        with pytest.raises(InvalidTransition), audit_in_one_statement():
+            record_audit(actor=tenant.owner, action="UPDATE", object_type="platform.workspace", object_id=ids[0])
+            raise InvalidTransition("refused")
+        assert AuditLog.objects.filter(object_id__in=ids).count() == 6  # the refused block wrote nothing
