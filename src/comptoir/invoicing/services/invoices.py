@@ -62,7 +62,7 @@ from comptoir.platform.locks import lock_row
 from comptoir.platform.queries.core import current_organization
 from comptoir.platform.queries.rates import exchange_rates
 from comptoir.platform.services.audit import audit_in_one_statement, record_audit
-from comptoir.platform.services.events import emit_event
+from comptoir.platform.services.events import emit_event, events_in_one_statement
 from comptoir.platform.services.numbering import next_number
 from comptoir.platform.tenancy import require_org_id
 from comptoir.platform.transitions import transition
@@ -295,7 +295,7 @@ def _save_header(invoice: Invoice, write) -> None:
 
 def create_invoice(*, actor, data: InvoiceInput) -> Invoice:
     """A DRAFT invoice with its lines and taxes (submitted at once when `data.submit`)."""
-    with transaction.atomic(), audit_in_one_statement():
+    with transaction.atomic(), audit_in_one_statement(), events_in_one_statement():
         party = _party(data.invoice_type, data.party)
         currency = resolve_currency(data.currency)
         invoice = Invoice(

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 # 51 (and 3 savepoints) before issue 10: each line read its product, its tax rate (and its components) and the
 # income account's setting and account, the organization was read twice, and the submit read the invoice, its
 # lines and its taxes back; 29 until the settings an invoice may need were read in one statement, a tax rate with
-# its components in one, the books' shared lock taken by the read of the books and the three audit rows written
-# in one statement
-INVOICE_STATEMENTS = 23
+# its components in one, the books' shared lock taken by the read of the books, and the three audit rows and the
+# three events each written in one statement
+INVOICE_STATEMENTS = 21
 
 
 def _invoice(customer, i: int) -> InvoiceInput:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -41,6 +44,53 @@ SELECT %(id)s::uuid, %(org)s::uuid, %(now)s::timestamptz, %(now)s::timestamptz, 
        CASE WHEN EXISTS (SELECT 1 FROM subscription) THEN NULL ELSE %(now)s::timestamptz END
 RETURNING status, processed_at, ARRAY(SELECT id FROM subscription ORDER BY id)
 """  # noqa: S608 (the tables are the models')
+
+
+# Several events at once (`events_in_one_statement`): each row with the active subscriptions that select it.
+_EMIT_MANY_SQL = f"""
+WITH ev (id, organization_id, at, user_id, event_type, payload, max_attempts, source_type, source_id, patterns) AS (
+    VALUES {{rows}}
+), matched AS (
+    SELECT ev.id, ARRAY(SELECT s.id FROM {WebhookSubscription._meta.db_table} s
+                         WHERE s.is_active AND s.deleted_at IS NULL AND s.event_types && ev.patterns
+                         ORDER BY s.id) AS subscriptions
+      FROM ev
+)
+INSERT INTO {IntegrationEvent._meta.db_table}
+    (id, organization_id, created_at, updated_at, created_by_id, updated_by_id, event_type, payload, status,
+     attempts, max_attempts, error_message, source_object_type, source_object_id, processed_at)
+SELECT ev.id, ev.organization_id, ev.at, ev.at, ev.user_id, ev.user_id, ev.event_type, ev.payload,
+       CASE WHEN cardinality(m.subscriptions) > 0 THEN %s ELSE %s END,
+       0, ev.max_attempts, '', ev.source_type, ev.source_id,
+       CASE WHEN cardinality(m.subscriptions) > 0 THEN NULL ELSE ev.at END
+  FROM ev JOIN matched m ON m.id = ev.id
+RETURNING id, status, processed_at,
+          (SELECT m.subscriptions FROM matched m WHERE m.id = {IntegrationEvent._meta.db_table}.id)
+"""  # noqa: S608 (the tables are the models')
+_EMIT_MANY_ROW = "(%s::uuid, %s::uuid, %s::timestamptz, %s::uuid, %s, %s::jsonb, %s::int, %s, %s::uuid, %s::varchar[])"
+
+_gathered: ContextVar[list | None] = ContextVar("comptoir_events_gathered", default=None)
+
+
+@contextmanager
+def events_in_one_statement() -> Iterator[None]:
+    """Inside the block (within the caller's transaction), the events are gathered and written together, with their
+    delivery jobs, in one statement when it ends without an error: for a service that emits several (an invoice
+    created, its entry posted, the invoice submitted). An event's status is known only then. Only for a block that
+    never carries on after a rolled-back savepoint; nested blocks write with the outermost."""
+    if _gathered.get() is not None:
+        yield
+        return
+    pending: list = []
+    token = _gathered.set(pending)
+    try:
+        yield
+    finally:
+        _gathered.reset(token)
+    if len(pending) == 1:
+        _insert_one(*pending[0])
+    elif pending:
+        _insert_many(pending)
 
 
 def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEvent:
@@ -82,10 +132,33 @@ def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEve
         "source_id": event.source_object_id,
         "patterns": patterns_matching(event_type),
     }
+    gathered = _gathered.get()
+    if gathered is None:
+        _insert_one(event, params)
+    else:
+        gathered.append((event, params))
+    return event
+
+
+def _insert_one(event: IntegrationEvent, params: dict) -> None:
     with transaction.atomic(savepoint=False):  # inside the caller's transaction: no savepoint round trips
         with prepared_cursor() as cursor:
             cursor.execute(_EMIT_SQL, params)
             event.status, event.processed_at, subscription_ids = cursor.fetchone()
         event._state.adding = False
         schedule_deliveries(event, [(subscription_id, 1) for subscription_id in subscription_ids])
-    return event
+
+
+def _insert_many(pending: list) -> None:
+    values: list = []
+    for _event, p in pending:
+        values += [p["id"], p["org"], p["now"], p["user"], p["event_type"], p["payload"], p["max_attempts"]]
+        values += [p["source_type"], p["source_id"], p["patterns"]]
+    sql = _EMIT_MANY_SQL.format(rows=", ".join([_EMIT_MANY_ROW] * len(pending)))
+    with transaction.atomic(savepoint=False), prepared_cursor() as cursor:
+        cursor.execute(sql, [*values, EventStatus.PENDING, EventStatus.SUCCESS])
+        written = {pk: rest for pk, *rest in cursor.fetchall()}
+        for event, _params in pending:
+            event.status, event.processed_at, subscription_ids = written[event.pk]
+            event._state.adding = False
+            schedule_deliveries(event, [(subscription_id, 1) for subscription_id in subscription_ids])

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.models import IntegrationEvent, WebhookDelivery, Workspace
 from comptoir.platform.modules import registry
-from comptoir.platform.services.events import UndeclaredEvent, emit_event
+from comptoir.platform.services.events import UndeclaredEvent, emit_event, events_in_one_statement
 from comptoir.platform.services.webhooks import WebhookInput, create_webhook_subscription, patterns_matching
 from comptoir.platform.tenancy import NoTenantError, tenant_context
 
@@ -162,3 +162,31 @@ def test_the_accounting_module_declares_its_journal_entry_events():
 def test_an_event_needs_an_organization(db):
     with pytest.raises(NoTenantError):
         emit_event(event_type="accounting.journal_entry.posted", payload={})
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_in_one_statement_are_written_together_with_their_jobs_or_not_at_all(tenant, no_jobs):
+    from tests.support.queries import CaptureStatements
+
+    prefix = _subscribe(tenant, "accounting.journal_entry.*")
+    star = _subscribe(tenant, "accounting.journal_entry.reversed")
+    with tenant_context(tenant.organization), transaction.atomic():
+        with CaptureStatements(connection) as log, events_in_one_statement():
+            posted = emit_event(event_type="accounting.journal_entry.posted", payload={"n": Decimal("1.50")})
+            with events_in_one_statement():  # nested: written with the outermost
+                reversed_ = emit_event(event_type="accounting.journal_entry.reversed", payload={"n": 2})
+            created = emit_event(event_type="invoicing.invoice.created", payload={})
+            assert log.captured_queries == []  # nothing written before the block ends
+        inserts = [q for q in log.captured_queries if "platform_integrationevent" in q["sql"]]
+        assert len(inserts) == 1
+        assert (posted.status, reversed_.status, created.status) == ("PENDING", "PENDING", "SUCCESS")
+        assert created.processed_at is not None and posted.processed_at is None
+        stored = {e.pk: e for e in IntegrationEvent.objects.all()}
+        assert stored[posted.pk].payload == {"n": "1.50"} and stored[created.pk].status == "SUCCESS"
+        deliveries = set(WebhookDelivery.objects.values_list("event_id", "subscription_id"))
+        assert deliveries == {(posted.pk, prefix.pk), (reversed_.pk, prefix.pk), (reversed_.pk, star.pk)}
+        with pytest.raises(Boom), events_in_one_statement():
+            emit_event(event_type="accounting.journal_entry.posted", payload={})
+            raise Boom
+        assert IntegrationEvent.objects.count() == 3  # the failed block wrote nothing
+    assert len(_jobs()) == 3
