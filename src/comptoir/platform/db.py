@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 import psycopg
 from django.apps import apps
@@ -73,6 +74,26 @@ def insert_rows(objs: list) -> None:
 
 
 MAX_PARAMETERS = 65_535
+
+
+@contextmanager
+def gathered(var: ContextVar, write: Callable[[list], None]) -> Iterator[None]:
+    """Inside the block, the writers that look at `var` append their rows to the list it holds instead of writing
+    them; `write(rows)` writes them all in one statement when the block ends without an error (nothing is written
+    after an error: the transaction rolls back). Nested blocks write with the outermost. For a block, inside the
+    caller's transaction, that never carries on after a rolled-back savepoint (its rows would be written all the
+    same); the rows are not readable before the block ends."""
+    if var.get() is not None:
+        yield
+        return
+    rows: list = []
+    token = var.set(rows)
+    try:
+        yield
+    finally:
+        var.reset(token)
+    if rows:
+        write(rows)
 
 
 def fetch_rows(model, where: str, params: list) -> list:
@@ -148,10 +169,10 @@ def _select_of(model, where: str) -> tuple:
 
 
 def _insert_chunk(model, fields, objs: list) -> None:
-    connection = connections["default"]
-    params: list = []
     from comptoir.platform.models import TenantDocument, Workspace  # the models import this module's neighbours
 
+    connection = connections["default"]
+    params: list = []
     if issubclass(model, TenantDocument) and any(obj.workspace_id is None for obj in objs):
         default = Workspace.default_id()  # a document's workspace: the default one unless given, as save() sets
         for obj in objs:

@@ -12,8 +12,7 @@ import datetime
 import decimal
 import enum
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -22,30 +21,17 @@ from django.utils import timezone
 
 from comptoir.platform.audit import RequestContext, current_request
 from comptoir.platform.constants import AuditAction
-from comptoir.platform.db import insert_rows
+from comptoir.platform.db import gathered, insert_rows
 from comptoir.platform.models import AuditLog
 from comptoir.platform.tenancy import current_org_id
 
 _gathered: ContextVar[list[AuditLog] | None] = ContextVar("comptoir_audit_gathered", default=None)
 
 
-@contextmanager
-def audit_in_one_statement() -> Iterator[None]:
-    """Inside the block (within the caller's transaction), the audit rows are gathered and written together in one
-    statement when it ends without an error: for a service that writes several, e.g. an invoice created, its entry
-    posted and the invoice submitted. Only for a block that never carries on after a rolled-back savepoint (its
-    rows would be written all the same); the rows are not readable before the block ends. Nested blocks write with
-    the outermost."""
-    if _gathered.get() is not None:
-        yield
-        return
-    rows: list[AuditLog] = []
-    token = _gathered.set(rows)
-    try:
-        yield
-    finally:
-        _gathered.reset(token)
-    insert_rows(rows)
+def audit_in_one_statement():
+    """A block whose audit rows are written together in one statement when it ends (`platform.db.gathered`): for a
+    service that writes several, e.g. an invoice created, its entry posted and the invoice submitted."""
+    return gathered(_gathered, insert_rows)
 
 
 def json_safe(value):

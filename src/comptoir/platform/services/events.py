@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -13,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import EventStatus
-from comptoir.platform.db import prepared_cursor
+from comptoir.platform.db import gathered, prepared_cursor
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.ids import uuid7
 from comptoir.platform.models import IntegrationEvent, WebhookSubscription
@@ -72,25 +70,11 @@ _EMIT_MANY_ROW = "(%s::uuid, %s::uuid, %s::timestamptz, %s::uuid, %s, %s::jsonb,
 _gathered: ContextVar[list | None] = ContextVar("comptoir_events_gathered", default=None)
 
 
-@contextmanager
-def events_in_one_statement() -> Iterator[None]:
-    """Inside the block (within the caller's transaction), the events are gathered and written together, with their
-    delivery jobs, in one statement when it ends without an error: for a service that emits several (an invoice
-    created, its entry posted, the invoice submitted). An event's status is known only then. Only for a block that
-    never carries on after a rolled-back savepoint; nested blocks write with the outermost."""
-    if _gathered.get() is not None:
-        yield
-        return
-    pending: list = []
-    token = _gathered.set(pending)
-    try:
-        yield
-    finally:
-        _gathered.reset(token)
-    if len(pending) == 1:
-        _insert_one(*pending[0])
-    elif pending:
-        _insert_many(pending)
+def events_in_one_statement():
+    """A block whose events are written together, with their delivery jobs, in one statement when it ends
+    (`platform.db.gathered`): for a service that emits several (an invoice created, its entry posted, the invoice
+    submitted). An event's status is known only then."""
+    return gathered(_gathered, _insert_many)
 
 
 def emit_event(*, event_type: str, payload: dict, source=None) -> IntegrationEvent:
@@ -150,6 +134,9 @@ def _insert_one(event: IntegrationEvent, params: dict) -> None:
 
 
 def _insert_many(pending: list) -> None:
+    if len(pending) == 1:
+        _insert_one(*pending[0])
+        return
     values: list = []
     for _event, p in pending:
         values += [p["id"], p["org"], p["now"], p["user"], p["event_type"], p["payload"], p["max_attempts"]]
