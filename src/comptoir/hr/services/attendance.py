@@ -56,8 +56,13 @@ def _duplicate() -> str:
     return _("The employee's attendance for this day is already recorded")
 
 
-def _compute(row: Attendance) -> None:
-    """Hours and overtime from the check-in and check-out; check-out after check-in."""
+def _standard_day_hours() -> Decimal:
+    return Decimal(str(get_setting(STANDARD_DAY_HOURS)))
+
+
+def _compute(row: Attendance, standard: Decimal | None = None) -> None:
+    """Hours and overtime from the check-in and check-out; check-out after check-in. Overtime is past `standard`
+    hours (the organization's standard day, read here when not given)."""
     if row.check_out is not None:
         if row.check_in is None:
             raise ValidationFailed(_("A check-out needs a check-in"), code="not_checked_in", field="check_out")
@@ -67,7 +72,8 @@ def _compute(row: Attendance) -> None:
         if hours >= 100:
             raise ValidationFailed(_("A day's attendance lasts less than 100 hours"), code="invalid", field="check_out")
         row.hours_worked = hours.quantize(CENT, rounding=ROUND_HALF_UP)
-        standard = Decimal(str(get_setting(STANDARD_DAY_HOURS)))
+        if standard is None:
+            standard = _standard_day_hours()
         row.overtime_hours = max(Decimal(0), row.hours_worked - standard).quantize(CENT)
     else:
         row.hours_worked = row.overtime_hours = Decimal(0)
@@ -202,10 +208,11 @@ def import_attendance(*, actor, employee: str, days: list[AttendanceDay]) -> int
         if dates and min(dates) < person.hire_date:
             raise ValidationFailed(_("The employee was not hired yet on this day"), code="invalid", field="date")
         rows = []
+        standard = _standard_day_hours()  # once for the batch, not once per day (a year: 250 queries)
         for d in days:
             row = Attendance(employee=person, date=d.date, check_in=d.check_in, check_out=d.check_out,
                              status=d.status, created_by=actor, updated_by=actor)  # fmt: skip
-            _compute(row)
+            _compute(row, standard)
             rows.append(row)
         workspace, org_id = default_workspace_id(), require_org_id()
         for row in rows:
