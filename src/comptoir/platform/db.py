@@ -289,19 +289,22 @@ def apply_row_level_security(using: str = "default") -> None:
         cursor.execute(f'GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO "{role}"')
         for model in rls_models():
             table = qn(model._meta.db_table)
-            cursor.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-            cursor.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-            cursor.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
-            cursor.execute(f"CREATE POLICY tenant_isolation ON {table} {tenant_policy_sql(model)}")
-            cursor.execute(f"DROP POLICY IF EXISTS schema_owner ON {table}")
             owner = qn(owners[model._meta.db_table])
-            cursor.execute(f"CREATE POLICY schema_owner ON {table} TO {owner} USING (true) WITH CHECK (true)")
+            statements = [
+                f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+                f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+                f"DROP POLICY IF EXISTS tenant_isolation ON {table}",
+                f"CREATE POLICY tenant_isolation ON {table} {tenant_policy_sql(model)}",
+                f"DROP POLICY IF EXISTS schema_owner ON {table}",
+                f"CREATE POLICY schema_owner ON {table} TO {owner} USING (true) WITH CHECK (true)",
+            ]
             for i, (command, clause) in enumerate(getattr(model, "rls_restrictive", ())):
-                cursor.execute(f"DROP POLICY IF EXISTS tenant_restrict_{i} ON {table}")
-                cursor.execute(
+                statements.append(f"DROP POLICY IF EXISTS tenant_restrict_{i} ON {table}")
+                statements.append(
                     f'CREATE POLICY tenant_restrict_{i} ON {table} AS RESTRICTIVE FOR {command} TO "{role}" '
                     + clause.format(org=ORG_SETTING, user=USER_SETTING)
                 )
+            cursor.execute(";\n".join(statements))  # one round trip per table (no parameters: several statements)
             cursor.execute(  # a partition read directly is checked against its own policies, not its parent's
                 "SELECT platform_copy_row_security(%s::regclass, relid) FROM pg_partition_tree(%s::regclass) "
                 "WHERE relid <> %s::regclass",
