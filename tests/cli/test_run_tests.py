@@ -1,6 +1,6 @@
 """`./run-tests`, the README's one test command (and .ci/run's): it installs Debian's chromium and Pango when absent
-(apt-get as root, else through sudo) and runs `pytest -n auto`. Run here with stand-ins for apt-get, sudo, id and pytest
-placed first on PATH: each records its arguments."""
+(apt-get as root, else through sudo) and runs `pytest -n auto --dist worksteal`. Run here with stand-ins for
+apt-get, sudo, id and pytest placed first on PATH: each records its arguments."""
 
 from __future__ import annotations
 
@@ -47,14 +47,14 @@ def test_installs_chromium_when_absent_then_runs_the_suite(tmp_path, uid, throug
     apt = [c for c in calls if c.startswith("apt-get")]
     assert apt == ["apt-get update -qq", "apt-get install -y -qq chromium"]
     assert (calls.count("sudo apt-get") + calls.count("sudo env")) == (2 if through_sudo else 0)
-    assert calls[-2:] == ["pytest -n auto -x tests/cli", f"cwd {ROOT}"]
+    assert calls[-2:] == ["pytest -n auto --dist worksteal -x tests/cli", f"cwd {ROOT}"]
 
 
 def test_runs_the_suite_alone_when_chromium_is_there(tmp_path):
     chromium = tmp_path / "chromium"
     chromium.write_text("#!/bin/sh\n")
     chromium.chmod(0o755)
-    assert _run(tmp_path, 0, chromium) == ["pytest -n auto", f"cwd {ROOT}"]
+    assert _run(tmp_path, 0, chromium) == ["pytest -n auto --dist worksteal", f"cwd {ROOT}"]
 
 
 def test_installs_pango_for_the_pdf_reports_when_absent(tmp_path):
@@ -66,7 +66,7 @@ def test_installs_pango_for_the_pdf_reports_when_absent(tmp_path):
         "apt-get update -qq",
         "apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0",
     ]
-    assert calls[-2:] == ["pytest -n auto", f"cwd {ROOT}"]
+    assert calls[-2:] == ["pytest -n auto --dist worksteal", f"cwd {ROOT}"]
 
 
 def test_the_readme_and_ci_run_this_command():
