@@ -68,9 +68,10 @@ def insert_rows(objs: list) -> None:
         return
     model = type(objs[0])
     fields = [f for f in model._meta.concrete_fields if not f.generated]  # PostgreSQL computes a generated column
+    generated = [f for f in model._meta.concrete_fields if f.generated]  # read back, as save() does
     per_statement = MAX_PARAMETERS // len(fields)  # a statement takes at most 65,535 parameters
     for start in range(0, len(objs), per_statement):
-        _insert_chunk(model, fields, objs[start : start + per_statement])
+        _insert_chunk(model, fields, generated, objs[start : start + per_statement])
 
 
 MAX_PARAMETERS = 65_535
@@ -168,7 +169,7 @@ def _select_of(model, where: str) -> tuple:
     return sql, tuple(f.attname for f in fields), converters, tenant
 
 
-def _insert_chunk(model, fields, objs: list) -> None:
+def _insert_chunk(model, fields, generated, objs: list) -> None:
     from comptoir.platform.models import TenantDocument, Workspace  # the models import this module's neighbours
 
     connection = connections["default"]
@@ -184,8 +185,7 @@ def _insert_chunk(model, fields, objs: list) -> None:
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608 (model names)
-    generated = [f for f in model._meta.concrete_fields if f.generated]
-    if generated:  # read back, as save() does
+    if generated:
         sql += f" RETURNING {', '.join(connection.ops.quote_name(f.column) for f in generated)}"
     with prepared_cursor() as cursor:
         cursor.execute(sql, params)

@@ -47,7 +47,22 @@ def decoded_value(row: Setting):
 
 def effective_setting(key: str, workspace=None) -> Setting | None:
     """The row that gives `key` its value in the current organization (and workspace): one query."""
-    return Setting.objects.filter(scope_filter(workspace), key=key).order_by(*_most_specific_first()).first()
+    return _effective_rows([key], workspace).get(key)
+
+
+def _effective_rows(keys: list, workspace=None) -> dict:
+    """{key: the row giving it its value} for those of `keys` a row sets: the workspace's, else the organization's,
+    else the global default (one prepared statement)."""
+    org_id = require_org_id()
+    if workspace is None:
+        rows = fetch_rows(Setting, _SCOPE_SQL, [keys, org_id])
+    else:
+        rows = fetch_rows(Setting, _WORKSPACE_SCOPE_SQL, [keys, org_id, _id(workspace)])
+    rows.sort(key=lambda row: (row.workspace_id is None, row.organization_id is None))  # the most specific first
+    winners: dict = {}
+    for row in rows:
+        winners.setdefault(row.key, row)
+    return winners
 
 
 def get_setting(key: str, workspace=None):
@@ -61,15 +76,7 @@ def get_settings(keys, workspace=None) -> dict:
     """{key: effective value} of each declared key of `keys`, as `get_setting` gives it, in one statement."""
     keys = list(dict.fromkeys(keys))
     specs = {key: registry().setting(key) for key in keys}
-    org_id = require_org_id()
-    if workspace is None:
-        rows = fetch_rows(Setting, _SCOPE_SQL, [keys, org_id])
-    else:
-        rows = fetch_rows(Setting, _WORKSPACE_SCOPE_SQL, [keys, org_id, _id(workspace)])
-    rows.sort(key=lambda row: (row.workspace_id is None, row.organization_id is None))  # the most specific first
-    winners: dict = {}
-    for row in rows:
-        winners.setdefault(row.key, row)
+    winners = _effective_rows(keys, workspace)
     return {key: decoded_value(winners[key]) if key in winners else specs[key].default for key in keys}
 
 
