@@ -17,8 +17,9 @@ from contextvars import ContextVar
 import psycopg
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 from django.db.backends.utils import CursorDebugWrapper
+from psycopg._queries import PostgresQuery, _query2pg_nocache  # psycopg's own placeholder rewriting
 
 from comptoir.platform.tenancy import attach, require_org_id
 
@@ -54,10 +55,35 @@ def prepared_cursor(alias: str = "default") -> Iterator:
     connection = connections[alias]
     connection.ensure_connection()
     connection.validate_no_broken_transaction()
-    raw = psycopg.Cursor(connection.connection)
+    raw = _PreparedCursor(connection.connection)
     cursor = _LoggedAsWritten(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
     with cursor:
         yield cursor
+
+
+class _ConvertedOnce(PostgresQuery):
+    """psycopg rewrites a statement's `%s` placeholders as `$n` once per text only for texts under 4 KB with at
+    most 50 parameters (an ORM's INSERTs of varying row counts would fill its cache); a prepared cursor runs the
+    few fixed statements Comptoir builds, a posting's multi-row INSERTs among them, so each is rewritten once."""
+
+    def convert(self, query, vars) -> None:
+        if vars is None or not isinstance(query, str) or len(vars) > MAX_CACHED_PARAMETERS:
+            super().convert(query, vars)
+            return
+        self.query, self._want_formats, self._order, self._parts = _converted(query, self._tx.encoding)
+        self.dump(vars)
+
+
+MAX_CACHED_PARAMETERS = 4_000  # 60 rows of the widest table; a bulk load's statements are converted each time
+
+
+@functools.lru_cache(maxsize=512)
+def _converted(query: str, encoding: str) -> tuple:
+    return _query2pg_nocache(query.encode(encoding), encoding)
+
+
+class _PreparedCursor(psycopg.Cursor):
+    _query_cls = _ConvertedOnce
 
 
 def insert_rows(objs: list) -> None:
@@ -95,6 +121,28 @@ def gathered(var: ContextVar, write: Callable[[list], None]) -> Iterator[None]:
         var.reset(token)
     if rows:
         write(rows)
+
+
+_in_service: ContextVar[bool] = ContextVar("in_service", default=False)
+
+
+@contextmanager
+def service_transaction() -> Iterator[None]:
+    """The one transaction of a business operation (DESIGN §3). The outermost is `transaction.atomic()`, a
+    savepoint inside a caller's transaction (a test's), so its refusal writes nothing; one inside it (a document's
+    entry posted by its submission) joins it without a savepoint of its own — two round trips fewer — and its
+    refusal fails the whole operation, as it would anyway. Code that carries on after a nested refusal wraps the
+    call in `transaction.atomic()` itself."""
+    if _in_service.get():
+        with transaction.atomic(savepoint=False):
+            yield
+        return
+    token = _in_service.set(True)
+    try:
+        with transaction.atomic():
+            yield
+    finally:
+        _in_service.reset(token)
 
 
 def fetch_rows(model, where: str, params: list) -> list:

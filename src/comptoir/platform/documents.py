@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import AuditAction
+from comptoir.platform.db import service_transaction
 from comptoir.platform.errors import InvalidTransition
 from comptoir.platform.models import PostableDocument
 from comptoir.platform.transitions import declared_transitions, transition
@@ -37,7 +37,7 @@ def move_document(
     is emitted with `payload(doc)`. A refusal at any step writes nothing."""
     from comptoir.platform.services.events import emit_event  # services import the models this module needs
 
-    with transaction.atomic():
+    with service_transaction():
         doc = lock()
         model = type(doc)
         if (doc.status, to) not in declared_transitions(model):  # refused before any work

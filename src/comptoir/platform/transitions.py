@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comptoir.platform.constants import AuditAction
-from comptoir.platform.db import update_fields
+from comptoir.platform.db import insert_rows, update_fields
 from comptoir.platform.errors import InvalidTransition
 
 
@@ -58,9 +58,10 @@ def transition(
     audit: dict | None = None,
 ):
     """Move `obj.<field>` to `to` if (current, to) is declared, or raise InvalidTransition (409). Call it on a row
-    locked with select_for_update, inside the business transaction. With `save=False` the caller saves `obj`
-    together with its other changes; `also` names other fields the caller changed, saved in the same UPDATE. The
-    audit row (`action`, TRANSITION unless given; `audit` adds values to its `new`) is written either way."""
+    locked with select_for_update, inside the business transaction; a document not saved yet (created and moved in
+    one transaction) is inserted as it ends up. With `save=False` the caller saves `obj` together with its other
+    changes; `also` names other fields the caller changed, saved in the same UPDATE. The audit row (`action`,
+    TRANSITION unless given; `audit` adds values to its `new`) is written either way."""
     from comptoir.platform.services.audit import record_audit  # services import this module: import late
 
     allowed = declared_transitions(type(obj), field) if transitions is None else set(transitions)
@@ -92,7 +93,10 @@ def transition(
             changed.append("version")
         if _has_field(obj, "updated_at"):
             changed.append("updated_at")
-        update_fields(obj, changed)
+        if obj._state.adding:  # created and moved in one transaction: inserted once, as it ends up
+            insert_rows([obj])
+        else:
+            update_fields(obj, changed)
     record_audit(
         actor=actor, action=action, obj=obj, old={field: current}, new={field: to, **(audit or {})}, reason=reason
     )

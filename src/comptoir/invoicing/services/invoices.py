@@ -53,7 +53,7 @@ from comptoir.invoicing.services.lines import InvoiceLineInput, build_lines
 from comptoir.parties.constants import PartyType
 from comptoir.parties.queries import resolve_party
 from comptoir.platform.constants import AuditAction
-from comptoir.platform.db import insert_rows
+from comptoir.platform.db import insert_rows, service_transaction
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import Conflict, ValidationFailed
 from comptoir.platform.ids import uuid7
@@ -219,7 +219,7 @@ def _check_note(invoice: Invoice, original: Invoice | None) -> None:
 
 
 def _check_supplier_number(invoice: Invoice) -> None:
-    if invoice.invoice_type != InvoiceType.PURCHASE or not invoice.supplier_invoice_number:
+    if not _numbered_by_supplier(invoice):
         return
     clash = (
         Invoice.objects.filter(
@@ -274,9 +274,13 @@ def _payload(invoice: Invoice) -> dict:
     }
 
 
+def _numbered_by_supplier(invoice: Invoice) -> bool:
+    return invoice.invoice_type == InvoiceType.PURCHASE and bool(invoice.supplier_invoice_number)
+
+
 def _save_header(invoice: Invoice, write) -> None:
     """`write()` inserts or updates the invoice's row; a supplier's invoice number already recorded is refused."""
-    if invoice.invoice_type != InvoiceType.PURCHASE or not invoice.supplier_invoice_number:
+    if not _numbered_by_supplier(invoice):
         write()  # the unique supplier number cannot clash: no savepoint to catch it
         return
     try:
@@ -295,7 +299,7 @@ def _save_header(invoice: Invoice, write) -> None:
 
 def create_invoice(*, actor, data: InvoiceInput) -> Invoice:
     """A DRAFT invoice with its lines and taxes (submitted at once when `data.submit`)."""
-    with transaction.atomic(), audit_in_one_statement(), events_in_one_statement():
+    with service_transaction(), audit_in_one_statement(), events_in_one_statement():
         party = _party(data.invoice_type, data.party)
         currency = resolve_currency(data.currency)
         invoice = Invoice(
@@ -327,7 +331,10 @@ def create_invoice(*, actor, data: InvoiceInput) -> Invoice:
         _check_supplier_number(invoice)
         lines, taxes = _fill(invoice, data.lines, actor=actor)
         _check_note(invoice, original)
-        _save_header(invoice, lambda: insert_rows([invoice]))
+        # submitted at once, it is inserted by its submission, numbered (its lines' references wait for the commit);
+        # a supplier's number is checked by its own insert first
+        if not data.submit or _numbered_by_supplier(invoice):
+            _save_header(invoice, lambda: insert_rows([invoice]))
         _save_children(invoice, lines, taxes)
         record_audit(
             actor=actor,

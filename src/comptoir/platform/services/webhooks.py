@@ -231,6 +231,8 @@ def delete_webhook_subscription(*, actor, subscription_id) -> None:
 def schedule_deliveries(event: IntegrationEvent, attempts: list[tuple], *, at=None) -> list[WebhookDelivery]:
     """Create a PENDING delivery per (subscription id, attempt number) and enqueue its job, both in the caller's
     transaction."""
+    if not attempts:  # most events: no subscription matched
+        return []
     deliveries = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(

@@ -1,12 +1,15 @@
 """Hot statements are prepared once per connection (`prepared_cursor`); `insert_rows` writes a model's rows
 through it as `save()` would, `fetch_rows` reads them as the ORM would (scoped to the organization in context) and
-`update_fields` writes fields as `save(update_fields=…)` would."""
+`update_fields` writes fields as `save(update_fields=…)` would. A prepared cursor's statement text is turned into
+PostgreSQL's placeholders once, however long; a service inside another joins its transaction without a savepoint."""
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from psycopg._queries import MAX_CACHED_STATEMENT_PARAMS
 from tests.support.queries import CaptureStatements
 
-from comptoir.platform.db import fetch_rows, insert_rows, prepared_cursor, update_fields
+from comptoir.platform import db
+from comptoir.platform.db import fetch_rows, insert_rows, prepared_cursor, service_transaction, update_fields
 from comptoir.platform.models import Notification
 from comptoir.platform.tenancy import tenant_context
 
@@ -89,3 +92,48 @@ def test_update_fields_writes_the_named_fields_and_stamps_auto_now(tenant, other
         assert stored.updated_at == row.updated_at > before
     with tenant_context(other_tenant.organization, user=other_tenant.owner), pytest.raises(DatabaseError):
         update_fields(row, ["title"])  # another tenant's row: row-level security hides it, nothing is written
+
+
+def test_a_long_statement_is_converted_once_and_bound_right(tenant):
+    """psycopg itself would rewrite a statement of more than 50 parameters on every run; ours is rewritten once."""
+    with tenant_context(tenant.organization, user=tenant.owner), transaction.atomic():
+        batches = [
+            [Notification(organization_id=tenant.organization.pk, user=tenant.owner, title=f"b{b}-{i}", message=f"{i}")
+             for i in range(5)]
+            for b in range(3)
+        ]  # fmt: skip
+        assert 5 * len(Notification._meta.concrete_fields) > MAX_CACHED_STATEMENT_PARAMS
+        before = db._converted.cache_info()
+        for rows in batches:
+            insert_rows(rows)
+        after = db._converted.cache_info()
+        assert (after.misses - before.misses, after.hits - before.hits) == (1, 2)  # one text, converted once
+        stored = dict(Notification.objects.filter(title__startswith="b").values_list("title", "message"))
+        assert stored == {f"b{b}-{i}": str(i) for b in range(3) for i in range(5)}
+
+
+def _savepoints(log) -> list[str]:
+    return [q["sql"] for q in log.captured_queries if q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK TO"))]
+
+
+def test_a_service_inside_another_joins_its_transaction_without_a_savepoint(tenant):
+    with tenant_context(tenant.organization, user=tenant.owner), transaction.atomic():
+        with CaptureStatements(connection) as log, service_transaction():
+            Notification.objects.create(user=tenant.owner, title="outer", message="m")
+            with service_transaction():
+                Notification.objects.create(user=tenant.owner, title="inner", message="m")
+        assert len(_savepoints(log)) == 2  # the outer's, in the test's transaction: SAVEPOINT and RELEASE
+        assert Notification.objects.filter(title__in=("outer", "inner")).count() == 2
+
+
+def test_a_refusal_inside_a_joined_service_writes_nothing_of_the_whole_operation(tenant):
+    with tenant_context(tenant.organization, user=tenant.owner), transaction.atomic():
+        with pytest.raises(ValueError), service_transaction():
+            Notification.objects.create(user=tenant.owner, title="outer", message="m")
+            with service_transaction():
+                Notification.objects.create(user=tenant.owner, title="inner", message="m")
+                raise ValueError("refused")
+        assert not Notification.objects.filter(title__in=("outer", "inner")).exists()  # the caller carries on
+        with service_transaction():  # and the next operation is outermost again: its own savepoint
+            Notification.objects.create(user=tenant.owner, title="next", message="m")
+        assert Notification.objects.filter(title="next").count() == 1

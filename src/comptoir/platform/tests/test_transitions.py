@@ -6,6 +6,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.test.utils import CaptureQueriesContext
 
 from comptoir.platform.db import app_role, owner_mode
 from comptoir.platform.errors import InvalidTransition
@@ -81,6 +82,20 @@ def test_allowed_move_sets_status_stamps_who_and_when_and_is_audited(tenant, vou
         stored = voucher_model.objects.get(pk=voucher.pk)
         assert (stored.status, stored.version) == (POSTED, 3)
         assert stored.status_changed_at > stored.approved_at  # no posted_at field: only the generic stamp moved
+
+
+def test_a_document_created_and_moved_in_one_transaction_is_inserted_once_as_it_ends_up(tenant, voucher_model):
+    with tenant_context(tenant.organization, user=tenant.owner), transaction.atomic():
+        voucher = voucher_model()  # not saved yet
+        with CaptureQueriesContext(connection) as log:
+            transition(voucher, APPROVED, actor=tenant.owner)
+        writes = [q["sql"].split(" ", 1)[0] for q in log.captured_queries if "test_transition_voucher" in q["sql"]]
+        assert writes == ["INSERT"]
+        stored = voucher_model.objects.get(pk=voucher.pk)
+        assert (stored.status, stored.approved_by_id, stored.version) == (APPROVED, tenant.owner.pk, 2)
+        assert AuditLog.objects.get(object_id=voucher.pk).changes == {"status": [DRAFT, APPROVED]}
+        transition(stored, POSTED, actor=tenant.owner)  # saved now: updated
+        assert voucher_model.objects.filter(pk=voucher.pk).values_list("status", "version").get() == (POSTED, 3)
 
 
 def test_undeclared_move_is_refused_and_nothing_is_written(tenant, voucher_model):
