@@ -499,10 +499,12 @@ def post_document(
     narration: str = "",
     reference_number: str = "",
     reference_date: datetime.date | None = None,
+    workspace_id: uuid.UUID | None = None,
 ) -> JournalEntry:
     """Write and post the entry of `source` (a document of another module, or None for a manual entry) in one
     transaction, the caller's when it has one: every rule of the books holds or nothing is written. A source that
-    has a live (draft or posted) entry already is refused with 409 `already_posted`."""
+    has a live (draft or posted) entry already is refused with 409 `already_posted`. The entry belongs to
+    `workspace_id` (the source's), else to the organization's default workspace."""
 
     def write():
         books = _books_of(date, journal_type, _account_refs(lines))
@@ -516,6 +518,7 @@ def post_document(
             source=source,
             reference_number=reference_number,
             reference_date=reference_date,
+            workspace_id=workspace_id,
         )
         return books, entry, built
 

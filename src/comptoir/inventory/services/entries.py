@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
@@ -44,7 +43,7 @@ from comptoir.inventory.queries.refs import (
 )
 from comptoir.inventory.services.ledger import Move, write_movements
 from comptoir.platform.constants import AuditAction
-from comptoir.platform.db import insert_rows
+from comptoir.platform.db import insert_rows, service_transaction
 from comptoir.platform.documents import move_document
 from comptoir.platform.errors import ValidationFailed
 from comptoir.platform.ids import uuid7
@@ -223,7 +222,7 @@ def _payload(entry: StockEntry) -> dict:
 
 def create_stock_entry(*, actor, data: StockEntryInput) -> StockEntry:
     """A DRAFT stock entry with its lines (posted at once when `data.post`)."""
-    with transaction.atomic():
+    with service_transaction():
         entry = StockEntry(
             id=uuid7(),
             organization_id=require_org_id(),

@@ -523,8 +523,10 @@ def _post(actor, invoice: Invoice, lines=None, taxes=None) -> None:
         narration=f"{kind} {invoice.party.name}"[:255],
         reference_number=invoice.supplier_invoice_number or invoice.reference_number,
         reference_date=invoice.invoice_date,
+        workspace_id=invoice.workspace_id,
     )
     invoice.journal_entry = entry
+    invoice.workspace_id = entry.workspace_id  # the default one, read with the books, for an invoice not saved yet
     invoice.fiscal_year_id = entry.fiscal_year_id
     if original is not None and invoice.credited_amount > 0:
         Invoice.objects.filter(pk=original.pk).update(credited_amount=F("credited_amount") + invoice.credited_amount)

@@ -1,6 +1,7 @@
 """Invoices and payments under real concurrency (threads on their own connections): the same invoice submitted by
-several at once gets one number and one entry; payments racing to over-allocate one invoice — exactly what the
-invoice holds is taken, the others are refused with `over_allocation`."""
+several at once gets one number and one entry; a supplier's invoice number recorded by several at once is kept once;
+payments racing to over-allocate one invoice — exactly what the invoice holds is taken, the others are refused with
+`over_allocation`."""
 
 from __future__ import annotations
 
@@ -101,3 +102,26 @@ def test_payments_racing_for_one_invoice_never_over_allocate_it():
         assert Payment.objects.count() == 3
         numbers = sorted(Payment.objects.values_list("payment_number", flat=True))
         assert numbers == ["RCPT-2026-000001", "RCPT-2026-000002", "RCPT-2026-000003"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_supplier_invoice_number_recorded_by_several_at_once_is_kept_once():
+    """The check before the insert cannot see a racing insert: the unique index refuses the others, each with the
+    same `duplicate` problem as the check (not a server error), and each writes nothing."""
+    tenant = make_tenant()
+    with tenant_context(tenant.organization, user=tenant.owner):
+        supplier = create_party(actor=tenant.owner, data=PartyInput(name="Supplies Ltd", party_type="SUPPLIER"))
+
+    def record(i):
+        data = invoices.InvoiceInput(
+            invoice_type="PURCHASE", party=supplier.pk, invoice_date=DAY, supplier_invoice_number="B-42",
+            lines=[InvoiceLineInput(quantity=Decimal(1), unit_rate=Decimal(10 + i), description="Paper")],
+            submit=i % 2 == 0,
+        )  # fmt: skip
+        invoices.create_invoice(actor=tenant.owner, data=data)
+
+    succeeded, refused = _race(tenant, record, threads=6)
+    assert (succeeded, refused) == (1, ["duplicate"] * 5)
+    with tenant_context(tenant.organization):
+        assert Invoice.objects.filter(supplier_invoice_number="B-42").count() == 1
+        assert JournalEntry.objects.count() == (1 if Invoice.objects.get().status == "SUBMITTED" else 0)

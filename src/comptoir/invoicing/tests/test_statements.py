@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from comptoir.invoicing.models import Invoice
 from comptoir.invoicing.services.invoices import InvoiceInput, create_invoice
 from comptoir.invoicing.services.lines import InvoiceLineInput
 from comptoir.invoicing.tests.factories import party, product, tax_rate
+from comptoir.platform.models import Workspace
 from comptoir.platform.tenancy import tenant_context
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +21,9 @@ pytestmark = pytest.mark.django_db
 # income account's setting and account, the organization was read twice, and the submit read the invoice, its
 # lines and its taxes back; 29 until the settings an invoice may need were read in one statement, a tax rate with
 # its components in one, the books' shared lock taken by the read of the books, and the three audit rows and the
-# three events each written in one statement; 21 until an invoice submitted at once was inserted SUBMITTED
-INVOICE_STATEMENTS = 20
+# three events each written in one statement; 21 until an invoice submitted at once was inserted SUBMITTED, in
+# its entry's workspace (the default one, read with the books)
+INVOICE_STATEMENTS = 19
 
 
 def _invoice(customer, i: int) -> InvoiceInput:
@@ -44,6 +47,9 @@ def test_a_five_line_sales_invoice_is_posted_in_a_fixed_number_of_statements(ten
     statements = [q["sql"] for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
     assert (posted.status, posted.total_amount, posted.tax_amount) == ("SUBMITTED", Decimal("119.90"), Decimal("20.00"))
     assert posted.invoice_number == "SINV-2026-000002"
+    with tenant_context(tenant.organization, user=tenant.owner):
+        stored = Invoice.objects.select_related("journal_entry").get(pk=posted.pk)
+        assert stored.workspace_id == stored.journal_entry.workspace_id == Workspace.default_id()
     assert len(statements) == INVOICE_STATEMENTS, "\n".join(s[:160] for s in statements)
     # one savepoint, the invoice's in the test's transaction: its move to SUBMITTED and its entry's join it
     assert len(captured) - len(statements) == 2
