@@ -8,8 +8,10 @@ table and its partitions, with the tenant policy and the owner's own policy.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,7 +19,7 @@ from contextvars import ContextVar
 import psycopg
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.db.backends.utils import CursorDebugWrapper
 from psycopg._queries import PostgresQuery, _query2pg_nocache  # psycopg's own placeholder rewriting
 
@@ -226,8 +228,12 @@ def _insert_chunk(model, fields, generated, objs: list) -> None:
         default = Workspace.default_id()  # a document's workspace: the default one unless given, as save() sets
         for obj in objs:
             obj.workspace_id = obj.workspace_id or default
+    preparers = _preparers(model, tuple(fields))
     for obj in objs:
-        params += [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+        values = obj.__dict__
+        for field, attname, plain in preparers:
+            value = values[attname] if attname else field.pre_save(obj, True)
+            params.append(value if type(value) is plain else field.get_db_prep_save(value, connection))
         obj._state.adding, obj._state.db = False, "default"
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
@@ -240,6 +246,36 @@ def _insert_chunk(model, fields, generated, objs: list) -> None:
         for obj, values in zip(objs, cursor.fetchall() if generated else (), strict=bool(generated)):
             for field, value in zip(generated, values, strict=True):
                 setattr(obj, field.attname, value)
+
+
+# Fields whose `get_db_prep_save` gives a value of this exact Python type back as it is (psycopg adapts it). Not
+# DecimalField: its check refuses a NaN, which PostgreSQL would store.
+_PLAIN_TYPES = {
+    models.UUIDField: uuid.UUID,
+    models.CharField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.BooleanField: bool,
+    models.DateField: datetime.date,
+}
+
+
+@functools.cache
+def _preparers(model, fields: tuple) -> tuple:
+    """Per field: (field, the attribute holding its value — None when its `pre_save` stamps it —, the type of the
+    values its `get_db_prep_save` would send unchanged, or None). `insert_rows` passes such values straight on and
+    every other through the field, as `save()` does: the same parameters, without a dozen calls per column."""
+    out = []
+    for field in fields:
+        target = field.target_field if field.is_relation else field
+        plain = _PLAIN_TYPES.get(type(target)) if not field.is_relation or type(field) is models.ForeignKey else None
+        stamped = type(field).pre_save is not models.Field.pre_save
+        out.append((field, None if stamped else field.attname, plain))
+    return tuple(out)
 
 
 class _LoggedAsWritten(CursorDebugWrapper):

@@ -5,6 +5,7 @@ PostgreSQL's placeholders once, however long; a service inside another joins its
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils.translation import gettext_lazy
 from psycopg._queries import MAX_CACHED_STATEMENT_PARAMS
 from tests.support.queries import CaptureStatements
 
@@ -53,6 +54,18 @@ def test_insert_rows_writes_rows_as_save_would(tenant):
         for row in rows:
             assert row.created_at is not None and stored[row.pk].created_at == row.created_at  # auto_now_add
             assert not row._state.adding  # a later save() updates, never inserts twice
+
+
+def test_insert_rows_passes_a_value_of_another_type_through_its_field(tenant):
+    """Plain values (a str for a text column, a UUID for a key) go to psycopg as they are; any other is prepared by
+    its field, as `save()` prepares it."""
+    with tenant_context(tenant.organization, user=tenant.owner), transaction.atomic():
+        row = Notification(
+            organization_id=tenant.organization.pk, user_id=str(tenant.owner.pk), title=gettext_lazy("Paid"), message=42
+        )
+        insert_rows([row])
+        stored = Notification.objects.get(pk=row.pk)
+        assert (stored.title, stored.message, stored.user_id) == ("Paid", "42", tenant.owner.pk)
 
 
 def _notifications(tenant, *titles) -> list[Notification]:
